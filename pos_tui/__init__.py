@@ -1,0 +1,1 @@
+"""pos_tui: a point of sale that runs in a terminal."""

@@ -1,0 +1,217 @@
+"""The cart: lines, discounts and price overrides, and the pricing of it all.
+
+A cart is an immutable value; every edit returns a new cart, so a screen can keep history and a
+parked cart is just a value to store. ``price_cart`` is the one place a cart becomes amounts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from pos_tui.domain.errors import InvalidAmount, InvalidInput
+from pos_tui.domain.money import Rounding, allocate, check_amount, extend, percent_of
+from pos_tui.domain.tax import TaxPolicy, tax_lines
+
+# Quantities are thousandths of the product's unit; above this a quantity is a slip of the finger.
+MAX_QUANTITY = 9_999_000
+PriceSource = Literal["catalog", "override", "barcode"]
+
+
+@dataclass(frozen=True)
+class Discount:
+    """A discount by amount (minor units) or by percent (basis points)."""
+
+    kind: Literal["amount", "percent"]
+    value: int
+
+    def __post_init__(self) -> None:
+        if self.value < 0:
+            raise InvalidAmount("A discount cannot be negative.", "Enter the discount as a positive amount.")
+        if self.kind == "percent" and self.value > 10_000:
+            raise InvalidAmount("A discount cannot be more than 100%.", "Enter a percentage up to 100.")
+
+    def amount_of(self, base: int, mode: Rounding) -> int:
+        wanted = self.value if self.kind == "amount" else percent_of(base, self.value, mode)
+        return max(0, min(base, wanted))
+
+
+@dataclass(frozen=True)
+class CartLine:
+    product_id: int
+    sku: str
+    name: str
+    unit: str  # "each", "kg", ...
+    quantity: int  # thousandths of the unit
+    unit_price: int  # what is charged per whole unit
+    list_price: int  # the catalogue price when the line was added
+    tax_class: str
+    tax_rate_bp: int
+    unit_cost: int
+    price_source: PriceSource = "catalog"
+    discount: Discount | None = None
+    barcode: str = ""
+
+    @property
+    def sold_by_piece(self) -> bool:
+        return self.unit == "each"
+
+
+def check_quantity(quantity: int, *, by_piece: bool) -> int:
+    if quantity <= 0:
+        raise InvalidAmount("The quantity must be more than zero.", "To take an item off, void its line.")
+    if quantity > MAX_QUANTITY:
+        raise InvalidAmount(
+            f"A quantity of {quantity // 1000} is more than the till accepts.",
+            "Check the quantity and try again.",
+        )
+    if by_piece and quantity % 1000:
+        raise InvalidAmount(
+            "This item is sold by the piece; the quantity must be a whole number.",
+            "Type a whole quantity, e.g. 3*.",
+        )
+    return quantity
+
+
+@dataclass(frozen=True)
+class Cart:
+    lines: tuple[CartLine, ...] = ()
+    discount: Discount | None = None
+
+    def add(self, line: CartLine) -> Cart:
+        """Add a line; the same piece item at the same price merges into one line."""
+        check_quantity(line.quantity, by_piece=line.sold_by_piece)
+        check_amount(line.unit_price)
+        for index, existing in enumerate(self.lines):
+            if (
+                existing.sold_by_piece
+                and existing.product_id == line.product_id
+                and existing.unit_price == line.unit_price
+                and existing.price_source == line.price_source
+                and existing.discount is None
+                and line.discount is None
+            ):
+                return self.with_quantity(index, existing.quantity + line.quantity)
+        return replace(self, lines=(*self.lines, line))
+
+    def _line(self, index: int) -> CartLine:
+        if not 0 <= index < len(self.lines):
+            raise InvalidInput(f"There is no line {index + 1} in the cart.", "Pick a line from the list.")
+        return self.lines[index]
+
+    def _with_line(self, index: int, line: CartLine) -> Cart:
+        lines = list(self.lines)
+        lines[index] = line
+        return replace(self, lines=tuple(lines))
+
+    def with_quantity(self, index: int, quantity: int) -> Cart:
+        line = self._line(index)
+        check_quantity(quantity, by_piece=line.sold_by_piece)
+        return self._with_line(index, replace(line, quantity=quantity))
+
+    def with_price(self, index: int, unit_price: int) -> Cart:
+        """A price override: kept on the line and marked as such on the receipt and in the journal."""
+        line = self._line(index)
+        if unit_price < 0:
+            raise InvalidAmount("A price cannot be negative.", "Type the new price as a positive amount.")
+        check_amount(unit_price)
+        return self._with_line(index, replace(line, unit_price=unit_price, price_source="override"))
+
+    def with_line_discount(self, index: int, discount: Discount | None) -> Cart:
+        return self._with_line(index, replace(self._line(index), discount=discount))
+
+    def with_discount(self, discount: Discount | None) -> Cart:
+        return replace(self, discount=discount)
+
+    def without_line(self, index: int) -> Cart:
+        self._line(index)
+        return replace(self, lines=self.lines[:index] + self.lines[index + 1 :])
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    line: CartLine
+    extended: int  # quantity x unit price
+    line_discount: int
+    cart_discount: int  # this line's share of the cart discount
+    net: int
+    tax: int
+    gross: int
+    cost: int  # quantity x unit cost
+
+    @property
+    def discount(self) -> int:
+        return self.line_discount + self.cart_discount
+
+    @property
+    def amount(self) -> int:
+        """What the line adds to the bill (gross when prices include tax, else net)."""
+        return self.extended - self.discount
+
+
+@dataclass(frozen=True)
+class TaxBucket:
+    tax_class: str
+    rate_bp: int
+    net: int
+    tax: int
+
+
+@dataclass(frozen=True)
+class PricedCart:
+    lines: tuple[PricedLine, ...]
+    subtotal: int  # before discounts
+    discount_total: int
+    net_total: int
+    tax_total: int
+    total: int  # what the customer owes, before cash rounding
+    cost_total: int
+    taxes: tuple[TaxBucket, ...]
+
+    @property
+    def item_count(self) -> int:
+        """Pieces for piece items, one per weighed line."""
+        return sum(p.line.quantity // 1000 if p.line.sold_by_piece else 1 for p in self.lines)
+
+
+def price_cart(cart: Cart, policy: TaxPolicy) -> PricedCart:
+    mode = policy.rounding
+    extended = [extend(line.quantity, line.unit_price, mode) for line in cart.lines]
+    line_discounts = [
+        line.discount.amount_of(ext, mode) if line.discount else 0
+        for line, ext in zip(cart.lines, extended, strict=True)
+    ]
+    after_line = [e - d for e, d in zip(extended, line_discounts, strict=True)]
+    base = sum(after_line)
+    cart_discount = cart.discount.amount_of(base, mode) if cart.discount else 0
+    cart_shares = allocate(cart_discount, after_line) if cart.lines else []
+    amounts = [a - s for a, s in zip(after_line, cart_shares, strict=True)]
+    taxed = tax_lines([(a, line.tax_rate_bp) for a, line in zip(amounts, cart.lines, strict=True)], policy)
+    priced = tuple(
+        PricedLine(
+            line=line,
+            extended=ext,
+            line_discount=ld,
+            cart_discount=cd,
+            net=t.net,
+            tax=t.tax,
+            gross=t.gross,
+            cost=extend(line.quantity, line.unit_cost, mode),
+        )
+        for line, ext, ld, cd, t in zip(cart.lines, extended, line_discounts, cart_shares, taxed, strict=True)
+    )
+    buckets: dict[tuple[str, int], tuple[int, int]] = {}
+    for p in priced:
+        key = (p.line.tax_class, p.line.tax_rate_bp)
+        net, tax = buckets.get(key, (0, 0))
+        buckets[key] = (net + p.net, tax + p.tax)
+    return PricedCart(
+        lines=priced,
+        subtotal=sum(extended),
+        discount_total=sum(p.discount for p in priced),
+        net_total=sum(p.net for p in priced),
+        tax_total=sum(p.tax for p in priced),
+        total=sum(p.gross for p in priced),
+        cost_total=sum(p.cost for p in priced),
+        taxes=tuple(TaxBucket(c, r, n, t) for (c, r), (n, t) in sorted(buckets.items())),
+    )

@@ -1,0 +1,297 @@
+"""Events: every change to the store is one of these, appended to the journal.
+
+An event is a frozen dataclass with a ``KIND``; its payload is its fields as JSON-safe values
+(ints, strings, bools, None, lists, dicts: never a float). The ledger stores the payload as
+canonical JSON and replays it through one ``apply`` per kind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, ClassVar
+
+from pos_tui.domain.postings import Posting
+
+JsonValue = Any  # int | str | bool | None | list[JsonValue] | dict[str, JsonValue]
+
+
+def to_json_value(value: object) -> JsonValue:
+    """A dataclass tree as plain JSON values; refuses floats so money can never pick one up."""
+    if isinstance(value, float):
+        raise TypeError("floats are not allowed in events (money is int minor units)")
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_json_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [to_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_json_value(v) for k, v in value.items()}
+    raise TypeError(f"cannot put {type(value).__name__} into an event")
+
+
+@dataclasses.dataclass(frozen=True)
+class Event:
+    KIND: ClassVar[str] = ""
+
+    def payload(self) -> dict[str, JsonValue]:
+        data: dict[str, JsonValue] = to_json_value(self)
+        return data
+
+    def postings(self) -> tuple[Posting, ...]:
+        """The money legs of this event; most events move no money."""
+        return ()
+
+
+# --- store and people -------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class StoreOpened(Event):
+    KIND: ClassVar[str] = "store.opened"
+    store_id: str
+    name: str
+    currency: str
+    exponent: int
+    symbol: str
+    timezone: str
+    day_starts_at_hour: int  # business-day cut-off for stores open past midnight
+    tax_id: str = ""
+    address: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class UserAdded(Event):
+    KIND: ClassVar[str] = "user.added"
+    user_id: str
+    username: str
+    display_name: str
+    role: str
+    pin_hash: str  # scrypt; the PIN itself never leaves the login form
+
+
+@dataclasses.dataclass(frozen=True)
+class UserPinChanged(Event):
+    KIND: ClassVar[str] = "user.pin_changed"
+    username: str
+    pin_hash: str
+
+
+@dataclasses.dataclass(frozen=True)
+class TaxClassDefined(Event):
+    KIND: ClassVar[str] = "tax_class.defined"
+    code: str
+    name: str
+    rate_bp: int
+
+
+# --- catalogue and stock ----------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class BarcodeSpec:
+    code: str
+    multiplier: int = 1000  # thousandths of the product one scan stands for (a 6-pack: 6000)
+
+
+@dataclasses.dataclass(frozen=True)
+class ProductDetails:
+    sku: str
+    name: str
+    category: str
+    vendor: str
+    unit: str  # "each", "kg", "l", ...
+    price: int
+    cost: int
+    tax_class: str
+    reorder_level: int  # thousandths
+    group: str = ""  # variants/portions share a group ("T-shirt"), each with its own label
+    variant: str = ""
+    barcodes: tuple[BarcodeSpec, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class ProductAdded(Event):
+    KIND: ClassVar[str] = "product.added"
+    product_id: int
+    details: ProductDetails
+
+
+@dataclasses.dataclass(frozen=True)
+class ProductChanged(Event):
+    """Anything about a product except its price (prices change through PriceChanged)."""
+
+    KIND: ClassVar[str] = "product.changed"
+    product_id: int
+    details: ProductDetails
+
+
+@dataclasses.dataclass(frozen=True)
+class PriceChanged(Event):
+    KIND: ClassVar[str] = "price.changed"
+    product_id: int
+    sku: str
+    old_price: int
+    new_price: int
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ReceivedLine:
+    product_id: int
+    quantity: int
+    unit_cost: int
+    cost: int  # quantity x unit cost, rounded once here so replay never re-rounds
+
+
+@dataclasses.dataclass(frozen=True)
+class StockReceived(Event):
+    KIND: ClassVar[str] = "stock.received"
+    reference: str
+    vendor: str
+    lines: tuple[ReceivedLine, ...]
+
+    def postings(self) -> tuple[Posting, ...]:
+        from pos_tui.domain.postings import INVENTORY, PAYABLE, combine
+
+        total = sum(line.cost for line in self.lines)
+        return combine([Posting(INVENTORY, total), Posting(PAYABLE, -total)])
+
+
+@dataclasses.dataclass(frozen=True)
+class StockAdjusted(Event):
+    KIND: ClassVar[str] = "stock.adjusted"
+    product_id: int
+    quantity: int  # thousandths; negative for a loss
+    unit_cost: int
+    cost: int
+    reason: str
+
+    def postings(self) -> tuple[Posting, ...]:
+        from pos_tui.domain.postings import INVENTORY, STOCK_ADJUSTMENTS, combine
+
+        return combine([Posting(INVENTORY, self.cost), Posting(STOCK_ADJUSTMENTS, -self.cost)])
+
+
+# --- selling ----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class SoldLine:
+    line_no: int
+    product_id: int
+    sku: str
+    name: str
+    unit: str
+    quantity: int
+    unit_price: int
+    list_price: int
+    price_source: str
+    line_discount: int
+    cart_discount: int
+    net: int
+    tax: int
+    gross: int
+    tax_class: str
+    tax_rate_bp: int
+    unit_cost: int
+    cost: int
+    barcode: str
+
+
+@dataclasses.dataclass(frozen=True)
+class TenderLine:
+    method: str
+    amount: int
+
+
+@dataclasses.dataclass(frozen=True)
+class SaleCompleted(Event):
+    KIND: ClassVar[str] = "sale.completed"
+    terminal: str
+    number: int
+    lines: tuple[SoldLine, ...]
+    tenders: tuple[TenderLine, ...]
+    subtotal: int
+    discount_total: int
+    tax_total: int
+    total: int
+    rounding: int
+    change: int
+    cost_total: int
+    posted: tuple[Posting, ...]
+
+    def postings(self) -> tuple[Posting, ...]:
+        return self.posted
+
+
+@dataclasses.dataclass(frozen=True)
+class ReturnedLine:
+    sale_line_no: int  # 0 for a return without a receipt
+    product_id: int
+    quantity: int
+    net: int
+    tax: int
+    gross: int
+    tax_class: str
+    cost: int
+    restock: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class SaleReturned(Event):
+    """Goods coming back: a partial or full return, or (``is_void``) the void of a whole sale."""
+
+    KIND: ClassVar[str] = "sale.returned"
+    terminal: str
+    number: int  # gapless return number per terminal
+    sale_terminal: str  # "" for a return without a receipt
+    sale_number: int  # 0 for a return without a receipt
+    reason: str
+    is_void: bool
+    lines: tuple[ReturnedLine, ...]
+    refund_method: str
+    refund_total: int  # sum of the lines' gross
+    refund_paid: int  # after cash rounding
+    posted: tuple[Posting, ...]
+
+    def postings(self) -> tuple[Posting, ...]:
+        return self.posted
+
+
+@dataclasses.dataclass(frozen=True)
+class CartParked(Event):
+    KIND: ClassVar[str] = "cart.parked"
+    cart_id: str
+    name: str
+    terminal: str
+    cart: dict[str, JsonValue]
+
+
+@dataclasses.dataclass(frozen=True)
+class CartResumed(Event):
+    """A parked cart taken back to the counter (or thrown away: ``discarded``)."""
+
+    KIND: ClassVar[str] = "cart.resumed"
+    cart_id: str
+    discarded: bool = False
+
+
+EVENT_KINDS: dict[str, type[Event]] = {
+    cls.KIND: cls
+    for cls in (
+        StoreOpened,
+        UserAdded,
+        UserPinChanged,
+        TaxClassDefined,
+        ProductAdded,
+        ProductChanged,
+        PriceChanged,
+        StockReceived,
+        StockAdjusted,
+        SaleCompleted,
+        SaleReturned,
+        CartParked,
+        CartResumed,
+    )
+}

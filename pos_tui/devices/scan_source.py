@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Protocol
 
+from pos_tui.domain.errors import PosError
+
 
 @dataclass(frozen=True)
 class Scan:
@@ -164,7 +166,8 @@ class ReconnectingScanSource(ABC):
         while not self._stopping():
             try:
                 self._open()
-            except (OSError, DeviceGone) as error:
+            except (OSError, DeviceGone, PosError) as error:
+                # A setting fixed in the config file is picked up on the next attempt too.
                 self._wait_before_retry(next_delay(), f"Scanner {self.name} is not available ({error}).")
                 continue
             next_delay = self._backoff.delays()

@@ -13,28 +13,12 @@ from evdev import InputDevice, ecodes
 from pos_tui.devices.errors import DeviceConfigError
 from pos_tui.devices.evdev_scanner import EvdevScanner, EvdevScannerConfig, parse_vendor_product
 from pos_tui.devices.key_decoder import layout_from_config
-from pos_tui.devices.scan_source import Backoff, Scan, ScannerState, ScannerStatus
+from pos_tui.devices.scan_source import Backoff, ScannerState
 from tests.devices.input_events import key, pipe_input_device, tap, typed
+from tests.devices.scan_recorder import Counter
 from tests.devices.waiting import wait_until
 
 QUICK = Backoff(initial=0.02, maximum=0.1)
-
-
-class Counter:
-    """What the till would see: scans and status reports, in order, from the scanner's thread."""
-
-    def __init__(self) -> None:
-        self.scans: list[Scan] = []
-        self.statuses: list[ScannerStatus] = []
-
-    def codes(self) -> list[str]:
-        return [scan.code for scan in self.scans]
-
-    def states(self) -> list[ScannerState]:
-        return [status.state for status in self.statuses]
-
-    def rejections(self) -> list[str]:
-        return [s.detail for s in self.statuses if s.state is ScannerState.REJECTED_SCAN]
 
 
 @pytest.fixture

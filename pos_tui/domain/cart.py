@@ -6,6 +6,7 @@ parked cart is just a value to store. ``price_cart`` is the one place a cart bec
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -170,8 +171,12 @@ class PricedCart:
 
     @property
     def item_count(self) -> int:
-        """Pieces for piece items, one per weighed line."""
-        return sum(p.line.quantity // 1000 if p.line.sold_by_piece else 1 for p in self.lines)
+        return count_items((p.line.unit, p.line.quantity) for p in self.lines)
+
+
+def count_items(lines: Iterable[tuple[str, int]]) -> int:
+    """Items on a receipt: pieces for piece items, one per weighed line."""
+    return sum(quantity // 1000 if unit == "each" else 1 for unit, quantity in lines)
 
 
 def price_cart(cart: Cart, policy: TaxPolicy) -> PricedCart:

@@ -1,0 +1,237 @@
+"""Opening, creating and migrating a store database.
+
+One SQLite file per store, shared by the seats of one box. WAL, ``synchronous=FULL`` (a committed
+sale survives a power cut), foreign keys on, and every write transaction ``BEGIN IMMEDIATE`` so two
+tills never deadlock on a read-then-write upgrade.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from pos_tui.domain.errors import LedgerError
+
+APPLICATION_ID = 0x504F5354  # "POST": marks a file as a pos_tui store
+GENESIS_HASH = "0" * 64
+BUSY_TIMEOUT_MS = 5000
+
+
+def migrations_dir() -> Path:
+    """The SQL migrations: inside the wheel as ``pos_tui/_db``, in a checkout as ``db/``."""
+    packaged = Path(__file__).resolve().parent.parent / "_db"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "db"
+
+
+def migration_files() -> list[tuple[int, Path]]:
+    found = []
+    for path in sorted(migrations_dir().glob("[0-9][0-9][0-9][0-9]_*.sql")):
+        found.append((int(path.name[:4]), path))
+    return found
+
+
+SCHEMA_VERSION = max(version for version, _ in migration_files())
+
+
+@dataclass(frozen=True)
+class JournalHead:
+    seq: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    store_id: str
+    name: str
+    currency: str
+    exponent: int
+    symbol: str
+    timezone: str
+    day_starts_at_hour: int
+    tax_id: str
+    address: tuple[str, ...]
+
+
+def _connect(path: Path, *, read_only: bool) -> SqliteDatabase:
+    pragmas: dict[str, object] = {
+        "journal_mode": "wal",
+        "synchronous": "full",
+        "foreign_keys": 1,
+        "busy_timeout": BUSY_TIMEOUT_MS,
+    }
+    if read_only:
+        pragmas["query_only"] = 1
+    return SqliteDatabase(
+        str(path), lock_type="IMMEDIATE", timeout=BUSY_TIMEOUT_MS / 1000, pragmas=pragmas, autoconnect=True
+    )
+
+
+class Ledger:
+    """An open store database. Thread-safe in the peewee way: one connection per thread."""
+
+    def __init__(self, path: Path, db: SqliteDatabase, *, read_only: bool) -> None:
+        self.path = path
+        self.db = db
+        self.read_only = read_only
+        self._store: StoreInfo | None = None
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's raw connection, for the hot paths (prepared statements, executemany)."""
+        connection: sqlite3.Connection = self.db.connection()  # type: ignore[no-untyped-call]
+        return connection
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE); nested calls join the outer one as savepoints."""
+        if self.read_only:
+            raise LedgerError(
+                "This session is read-only: nothing can be changed from here.",
+                "Log in at a till to sell or change stock.",
+            )
+        try:
+            with self.db.atomic():
+                yield self.conn
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise LedgerError(
+                    "The database is busy with another till and did not free up in time.",
+                    "Nothing was saved; try again in a moment.",
+                ) from error
+            if "readonly" in str(error) or "read-only" in str(error) or "query_only" in str(error):
+                raise LedgerError(
+                    "The database refused to change: this session is read-only.",
+                    "Log in at a till to make changes.",
+                ) from error
+            raise
+
+    def head(self) -> JournalHead:
+        row = self.conn.execute("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
+        return JournalHead(0, GENESIS_HASH) if row is None else JournalHead(row[0], row[1])
+
+    def store_info(self) -> StoreInfo:
+        if self._store is None:
+            row = self.conn.execute(
+                "SELECT store_id, name, currency, exponent, symbol, timezone, day_starts_at_hour, tax_id,"
+                " address FROM store"
+            ).fetchone()
+            if row is None:
+                raise LedgerError(
+                    f"{self.path} has no store yet.", "Create one with `pos init` or `pos demo`."
+                )
+            store_id, name, currency, exponent, symbol, timezone, cutoff, tax_id, address = row
+            self._store = StoreInfo(
+                store_id, name, currency, exponent, symbol, timezone, cutoff, tax_id, tuple(json.loads(address))
+            )
+        return self._store
+
+    def forget_store_info(self) -> None:
+        self._store = None
+
+    def schema_version(self) -> int:
+        version: int = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return version
+
+    def close(self) -> None:
+        if not self.db.is_closed():
+            self.db.close()
+
+
+def _check_ours(path: Path, conn: sqlite3.Connection) -> int:
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        raise LedgerError(
+            f"{path} is not a database file ({error}).", "Check the path; pass the store database with --db."
+        ) from error
+    if app_id != APPLICATION_ID:
+        raise LedgerError(
+            f"{path} is an SQLite database, but not a pos_tui store.",
+            "Check the path; create a store with `pos init --db PATH`.",
+        )
+    if version > SCHEMA_VERSION:
+        raise LedgerError(
+            f"{path} has schema version {version}; this pos_tui knows up to {SCHEMA_VERSION}.",
+            "Upgrade pos_tui before opening this store.",
+        )
+    return version
+
+
+def open_ledger(path: Path, *, read_only: bool = False, migrate: bool = False) -> Ledger:
+    """Open an existing store. An older schema is migrated only when ``migrate`` is asked for."""
+    path = Path(path)
+    if not path.exists():
+        raise LedgerError(
+            f"There is no store database at {path}.", "Create one with `pos init --db PATH` or `pos demo`."
+        )
+    ledger = Ledger(path, _connect(path, read_only=read_only), read_only=read_only)
+    try:
+        version = _check_ours(path, ledger.conn)
+        if version < SCHEMA_VERSION:
+            if not migrate:
+                raise LedgerError(
+                    f"{path} has schema version {version}; this pos_tui needs {SCHEMA_VERSION}.",
+                    "Run `pos db migrate` (a snapshot is taken first when backups are configured).",
+                )
+            apply_migrations(ledger, version)
+    except BaseException:
+        ledger.close()
+        raise
+    return ledger
+
+
+def create_ledger(path: Path) -> Ledger:
+    """A new, empty store database with the current schema."""
+    path = Path(path)
+    if path.exists() and path.stat().st_size > 0:
+        raise LedgerError(f"{path} already exists.", "Choose another path, or open the existing store.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ledger = Ledger(path, _connect(path, read_only=False), read_only=False)
+    ledger.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    apply_migrations(ledger, 0)
+    return ledger
+
+
+def apply_migrations(ledger: Ledger, from_version: int) -> list[int]:
+    """Apply every migration above ``from_version``, each in its own transaction."""
+    applied = []
+    for version, path in migration_files():
+        if version <= from_version:
+            continue
+        script = path.read_text(encoding="utf-8")
+        conn = ledger.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _split_sql(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied
+
+
+def _split_sql(script: str) -> list[str]:
+    """Statements of a migration; ``complete_statement`` keeps trigger bodies whole."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        if not buffer and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

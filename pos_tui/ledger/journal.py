@@ -1,0 +1,236 @@
+"""The journal: append an event with its postings, hash-chained onto the previous entry.
+
+``hash = sha256(TAG ‖ prev_hash ‖ seq ‖ header ‖ payload)`` where the header is the canonical JSON
+of everything else the entry says (id, time, business day, store, terminal, user, kind, postings).
+An edit to any column of an entry or its postings therefore breaks that entry's hash, and removing
+or reordering entries breaks the chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cached_property, lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pos_tui.domain.events import Event, StoreOpened
+from pos_tui.ledger.database import Ledger
+
+HASH_TAG = b"pos_tui.journal.v1\n"
+
+
+def canonical_json(value: Any) -> str:
+    """Sorted keys, no spaces, UTF-8 text, floats refused: the same value always gives the same text."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is making a change, from where."""
+
+    store: str
+    terminal: str
+    user: str
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    seq: int
+    event_id: str
+    at: str
+    day: str
+    store: str
+    terminal: str
+    user: str
+    kind: str
+    payload_json: str
+    postings: tuple[tuple[str, int], ...]
+    prev_hash: str
+    hash: str
+
+    @cached_property
+    def payload(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.payload_json)
+        return data
+
+    def expected_hash(self) -> str:
+        return entry_hash(
+            self.prev_hash,
+            self.seq,
+            header_json(self.event_id, self.at, self.day, self.store, self.terminal, self.user, self.kind,
+                        self.postings),
+            self.payload_json,
+        )
+
+
+def header_json(
+    event_id: str,
+    at: str,
+    day: str,
+    store: str,
+    terminal: str,
+    user: str,
+    kind: str,
+    postings: tuple[tuple[str, int], ...],
+) -> str:
+    return canonical_json(
+        {
+            "at": at,
+            "day": day,
+            "event_id": event_id,
+            "kind": kind,
+            "postings": [list(p) for p in postings],
+            "store": store,
+            "terminal": terminal,
+            "user": user,
+        }
+    )
+
+
+def entry_hash(prev_hash: str, seq: int, header: str, payload: str) -> str:
+    digest = hashlib.sha256(HASH_TAG)
+    digest.update(f"{prev_hash}\n{seq}\n{header}\n{payload}".encode())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def business_day(at: datetime, timezone: str, day_starts_at_hour: int) -> str:
+    """The store's business day of a moment: local date, shifted back by the cut-off hour."""
+    local = at.astimezone(_zone(timezone)) - timedelta(hours=day_starts_at_hour)
+    return local.date().isoformat()
+
+
+def format_time(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_time(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+_INSERT_POSTING = "INSERT INTO postings (seq, leg, account, amount) VALUES (?, ?, ?, ?)"
+_INSERT_ENTRY = (
+    "INSERT INTO journal (seq, event_id, at, day, store, terminal, user, kind, payload, prev_hash, hash)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def append(ledger: Ledger, event: Event, actor: Actor, *, at: datetime | None = None) -> JournalEntry:
+    """Append ``event`` and apply it to the projections. Call inside ``ledger.write()``."""
+    from pos_tui.ledger.projections import apply
+
+    moment = at or datetime.now(UTC)
+    if isinstance(event, StoreOpened):
+        timezone, cutoff = event.timezone, event.day_starts_at_hour
+    else:
+        info = ledger.store_info()
+        timezone, cutoff = info.timezone, info.day_starts_at_hour
+    conn = ledger.conn
+    head = conn.execute("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
+    prev_seq, prev_hash = head if head else (0, "0" * 64)
+    seq = prev_seq + 1
+    postings = tuple((p.account, p.amount) for p in event.postings())
+    payload_json = canonical_json(event.payload())
+    event_id = str(uuid.uuid4())
+    at_text = format_time(moment)
+    day = business_day(moment, timezone, cutoff)
+    header = header_json(event_id, at_text, day, actor.store, actor.terminal, actor.user, event.KIND, postings)
+    digest = entry_hash(prev_hash, seq, header, payload_json)
+    if postings:
+        conn.executemany(_INSERT_POSTING, [(seq, leg, a, amount) for leg, (a, amount) in enumerate(postings)])
+    conn.execute(
+        _INSERT_ENTRY,
+        (seq, event_id, at_text, day, actor.store, actor.terminal, actor.user, event.KIND, payload_json,
+         prev_hash, digest),
+    )
+    entry = JournalEntry(seq, event_id, at_text, day, actor.store, actor.terminal, actor.user, event.KIND,
+                         payload_json, postings, prev_hash, digest)
+    apply(conn, entry)
+    return entry
+
+
+def insert_recorded(ledger: Ledger, entry: JournalEntry) -> None:
+    """Write an entry exactly as it was recorded elsewhere (replay, restore); the caller applies it."""
+    conn = ledger.conn
+    if entry.postings:
+        conn.executemany(
+            _INSERT_POSTING, [(entry.seq, leg, a, amount) for leg, (a, amount) in enumerate(entry.postings)]
+        )
+    conn.execute(
+        _INSERT_ENTRY,
+        (entry.seq, entry.event_id, entry.at, entry.day, entry.store, entry.terminal, entry.user, entry.kind,
+         entry.payload_json, entry.prev_hash, entry.hash),
+    )
+
+
+_SELECT_ENTRIES = (
+    "SELECT seq, event_id, at, day, store, terminal, user, kind, payload, prev_hash, hash"
+    " FROM journal WHERE seq > ? ORDER BY seq LIMIT ?"
+)
+
+
+def entries_after(ledger: Ledger, seq: int, *, batch: int = 2000) -> Iterator[JournalEntry]:
+    """Every entry after ``seq`` in order, with its postings, read in batches."""
+    conn = ledger.conn
+    last = seq
+    while True:
+        rows = conn.execute(_SELECT_ENTRIES, (last, batch)).fetchall()
+        if not rows:
+            return
+        legs: dict[int, list[tuple[str, int]]] = {}
+        for posting_seq, account, amount in conn.execute(
+            "SELECT seq, account, amount FROM postings WHERE seq > ? AND seq <= ? ORDER BY seq, leg",
+            (last, rows[-1][0]),
+        ):
+            legs.setdefault(posting_seq, []).append((account, amount))
+        for entry_seq, event_id, at, day, store, terminal, user, kind, payload, prev_hash, digest in rows:
+            yield JournalEntry(entry_seq, event_id, at, day, store, terminal, user, kind, payload,
+                               tuple(legs.get(entry_seq, ())), prev_hash, digest)
+        last = rows[-1][0]
+
+
+def entry_to_json(entry: JournalEntry) -> bytes:
+    """An entry as one line of canonical JSON (journal segments, exports)."""
+    return canonical_json(
+        {
+            "seq": entry.seq,
+            "event_id": entry.event_id,
+            "at": entry.at,
+            "day": entry.day,
+            "store": entry.store,
+            "terminal": entry.terminal,
+            "user": entry.user,
+            "kind": entry.kind,
+            "payload": entry.payload_json,
+            "postings": [list(p) for p in entry.postings],
+            "prev_hash": entry.prev_hash,
+            "hash": entry.hash,
+        }
+    ).encode()
+
+
+def entry_from_json(data: bytes) -> JournalEntry:
+    raw = json.loads(data)
+    return JournalEntry(
+        seq=raw["seq"],
+        event_id=raw["event_id"],
+        at=raw["at"],
+        day=raw["day"],
+        store=raw["store"],
+        terminal=raw["terminal"],
+        user=raw["user"],
+        kind=raw["kind"],
+        payload_json=raw["payload"],
+        postings=tuple((a, int(n)) for a, n in raw["postings"]),
+        prev_hash=raw["prev_hash"],
+        hash=raw["hash"],
+    )

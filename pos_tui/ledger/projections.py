@@ -1,0 +1,252 @@
+"""Projections: one ``apply`` per event kind turns a journal entry into table rows.
+
+Services call ``apply`` (through ``journal.append``) in the same transaction as the append;
+``replay`` calls the same functions on an empty database. Anything computed here must depend only
+on the entry and on earlier projections, so that replay reproduces every row exactly.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from pos_tui.domain.cart import count_items
+from pos_tui.domain.money import Rounding, round_div
+from pos_tui.ledger.journal import JournalEntry, canonical_json
+
+Handler = Callable[[sqlite3.Connection, JournalEntry, dict[str, Any]], None]
+
+
+def _store_opened(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    conn.execute(
+        "INSERT INTO store (singleton, store_id, name, currency, exponent, symbol, timezone,"
+        " day_starts_at_hour, tax_id, address) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (p["store_id"], p["name"], p["currency"], p["exponent"], p["symbol"], p["timezone"],
+         p["day_starts_at_hour"], p["tax_id"], canonical_json(p["address"])),
+    )
+
+
+def _user_added(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    conn.execute(
+        "INSERT INTO users (username, user_id, display_name, role, pin_hash, added_seq) VALUES (?, ?, ?, ?, ?, ?)",
+        (p["username"], p["user_id"], p["display_name"], p["role"], p["pin_hash"], e.seq),
+    )
+
+
+def _user_pin_changed(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    conn.execute("UPDATE users SET pin_hash = ? WHERE username = ?", (p["pin_hash"], p["username"]))
+
+
+def _tax_class_defined(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    conn.execute(
+        "INSERT INTO tax_classes (code, name, rate_bp) VALUES (?, ?, ?)"
+        " ON CONFLICT (code) DO UPDATE SET name = excluded.name, rate_bp = excluded.rate_bp",
+        (p["code"], p["name"], p["rate_bp"]),
+    )
+
+
+_INSERT_PRODUCT = (
+    "INSERT INTO products (product_id, sku, name, grp, variant, category, vendor, unit, price, cost, tax_class,"
+    " reorder_level, updated_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _product_row(seq: int, p: dict[str, Any]) -> tuple[Any, ...]:
+    d = p["details"]
+    return (p["product_id"], d["sku"], d["name"], d["group"], d["variant"], d["category"], d["vendor"],
+            d["unit"], d["price"], d["cost"], d["tax_class"], d["reorder_level"], seq)
+
+
+def _products_added(conn: sqlite3.Connection, entries: Sequence[JournalEntry]) -> None:
+    """Many product.added entries at once: a catalogue import or replay of one is a bulk insert."""
+    payloads = [(e.seq, e.payload) for e in entries]
+    conn.executemany(_INSERT_PRODUCT, [_product_row(seq, p) for seq, p in payloads])
+    conn.executemany(
+        "INSERT INTO barcodes (code, product_id, multiplier) VALUES (?, ?, ?)",
+        [(b["code"], p["product_id"], b["multiplier"]) for _, p in payloads for b in p["details"]["barcodes"]],
+    )
+    conn.executemany("INSERT INTO stock (product_id, on_hand) VALUES (?, 0)", [(p["product_id"],) for _, p in payloads])
+
+
+def _product_added(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    _products_added(conn, [e])
+
+
+def _product_changed(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    d = p["details"]
+    conn.execute(
+        "UPDATE products SET sku = ?, name = ?, grp = ?, variant = ?, category = ?, vendor = ?, unit = ?,"
+        " cost = ?, tax_class = ?, reorder_level = ?, updated_seq = ? WHERE product_id = ?",
+        (d["sku"], d["name"], d["group"], d["variant"], d["category"], d["vendor"], d["unit"], d["cost"],
+         d["tax_class"], d["reorder_level"], e.seq, p["product_id"]),
+    )
+    conn.execute("DELETE FROM barcodes WHERE product_id = ?", (p["product_id"],))
+    conn.executemany(
+        "INSERT OR REPLACE INTO barcodes (code, product_id, multiplier) VALUES (?, ?, ?)",
+        [(b["code"], p["product_id"], b["multiplier"]) for b in d["barcodes"]],
+    )
+
+
+def _price_changed(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    conn.execute(
+        "UPDATE products SET price = ?, updated_seq = ? WHERE product_id = ?", (p["new_price"], e.seq, p["product_id"])
+    )
+
+
+def _move_stock(conn: sqlite3.Connection, seq: int, moves: Iterable[tuple[int, int, int, str]]) -> None:
+    """Stock movements ``(product_id, quantity, unit_cost, reason)`` and the on-hand they add up to."""
+    rows = [(seq, n, pid, qty, cost, reason) for n, (pid, qty, cost, reason) in enumerate(moves)]
+    conn.executemany(
+        "INSERT INTO stock_movements (seq, n, product_id, quantity, unit_cost, reason) VALUES (?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    conn.executemany(
+        "UPDATE stock SET on_hand = on_hand + ? WHERE product_id = ?", [(r[3], r[2]) for r in rows]
+    )
+
+
+def _stock_received(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    for line in p["lines"]:
+        # Moving average cost: what the goods on hand cost, after this delivery.
+        on_hand, cost = conn.execute(
+            "SELECT s.on_hand, p.cost FROM stock s JOIN products p USING (product_id) WHERE product_id = ?",
+            (line["product_id"],),
+        ).fetchone()
+        held = max(on_hand, 0)
+        new_cost = round_div(held * cost + line["quantity"] * line["unit_cost"], held + line["quantity"],
+                             Rounding.HALF_UP)
+        conn.execute("UPDATE products SET cost = ? WHERE product_id = ?", (new_cost, line["product_id"]))
+    _move_stock(conn, e.seq, ((ln["product_id"], ln["quantity"], ln["unit_cost"], "receipt") for ln in p["lines"]))
+
+
+def _stock_adjusted(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    _move_stock(conn, e.seq, [(p["product_id"], p["quantity"], p["unit_cost"], f"adjust:{p['reason']}")])
+
+
+_LINE_FIELDS = ("line_no", "product_id", "sku", "name", "unit", "quantity", "unit_price", "list_price",
+                "price_source", "line_discount", "cart_discount", "net", "tax", "gross", "tax_class",
+                "tax_rate_bp", "unit_cost", "cost", "barcode")
+_INSERT_SALE_LINE = (
+    f"INSERT INTO sale_lines (sale_seq, {', '.join(_LINE_FIELDS)}) VALUES (?{', ?' * len(_LINE_FIELDS)})"
+)
+
+
+def _sale_completed(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    lines = p["lines"]
+    conn.execute(
+        "INSERT INTO sales (seq, terminal, number, at, day, username, item_count, subtotal, discount_total,"
+        " tax_total, total, rounding, change, cost_total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (e.seq, p["terminal"], p["number"], e.at, e.day, e.user,
+         count_items((ln["unit"], ln["quantity"]) for ln in lines), p["subtotal"], p["discount_total"],
+         p["tax_total"], p["total"], p["rounding"], p["change"], p["cost_total"]),
+    )
+    conn.executemany(_INSERT_SALE_LINE, [(e.seq, *(ln[f] for f in _LINE_FIELDS)) for ln in lines])
+    conn.executemany(
+        "INSERT INTO sale_tenders (sale_seq, n, method, amount) VALUES (?, ?, ?, ?)",
+        [(e.seq, n, t["method"], t["amount"]) for n, t in enumerate(p["tenders"])],
+    )
+    _move_stock(conn, e.seq, ((ln["product_id"], -ln["quantity"], ln["unit_cost"], "sale") for ln in lines))
+
+
+def _sale_returned(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    sale_seq = None
+    if p["sale_number"]:
+        sale_seq = conn.execute(
+            "SELECT seq FROM sales WHERE terminal = ? AND number = ?", (p["sale_terminal"], p["sale_number"])
+        ).fetchone()[0]
+    conn.execute(
+        "INSERT INTO returns (seq, terminal, number, sale_seq, at, day, username, reason, is_void, refund_method,"
+        " refund_total, refund_paid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (e.seq, p["terminal"], p["number"], sale_seq, e.at, e.day, e.user, p["reason"], int(p["is_void"]),
+         p["refund_method"], p["refund_total"], p["refund_paid"]),
+    )
+    lines = p["lines"]
+    conn.executemany(
+        "INSERT INTO return_lines (return_seq, n, sale_line_no, product_id, quantity, net, tax, gross, tax_class,"
+        " cost, restock) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(e.seq, n, ln["sale_line_no"], ln["product_id"], ln["quantity"], ln["net"], ln["tax"], ln["gross"],
+          ln["tax_class"], ln["cost"], int(ln["restock"])) for n, ln in enumerate(lines)],
+    )
+    if sale_seq is not None:
+        conn.executemany(
+            "UPDATE sale_lines SET returned_quantity = returned_quantity + ? WHERE sale_seq = ? AND line_no = ?",
+            [(ln["quantity"], sale_seq, ln["sale_line_no"]) for ln in lines],
+        )
+    restocked = [ln for ln in lines if ln["restock"]]
+    _move_stock(
+        conn, e.seq,
+        ((ln["product_id"], ln["quantity"], round_div(ln["cost"] * 1000, ln["quantity"]), "return")
+         for ln in restocked),
+    )
+
+
+def _cart_parked(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    conn.execute(
+        "INSERT INTO parked_carts (cart_id, name, terminal, username, at, cart) VALUES (?, ?, ?, ?, ?, ?)",
+        (p["cart_id"], p["name"], p["terminal"], e.user, e.at, canonical_json(p["cart"])),
+    )
+
+
+def _cart_resumed(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    conn.execute("DELETE FROM parked_carts WHERE cart_id = ?", (p["cart_id"],))
+
+
+HANDLERS: dict[str, Handler] = {
+    "store.opened": _store_opened,
+    "user.added": _user_added,
+    "user.pin_changed": _user_pin_changed,
+    "tax_class.defined": _tax_class_defined,
+    "product.added": _product_added,
+    "product.changed": _product_changed,
+    "price.changed": _price_changed,
+    "stock.received": _stock_received,
+    "stock.adjusted": _stock_adjusted,
+    "sale.completed": _sale_completed,
+    "sale.returned": _sale_returned,
+    "cart.parked": _cart_parked,
+    "cart.resumed": _cart_resumed,
+}
+
+
+def apply(conn: sqlite3.Connection, entry: JournalEntry) -> None:
+    handler = HANDLERS.get(entry.kind)
+    if handler is None:
+        raise ValueError(f"journal entry {entry.seq} has an unknown kind {entry.kind!r}")
+    handler(conn, entry, entry.payload)
+
+
+def apply_many(conn: sqlite3.Connection, entries: Iterable[JournalEntry]) -> int:
+    """Apply entries in order; runs of product.added go in as one bulk insert."""
+    count = 0
+    run: list[JournalEntry] = []
+    for entry in entries:
+        count += 1
+        if entry.kind == "product.added":
+            run.append(entry)
+            continue
+        if run:
+            _products_added(conn, run)
+            run = []
+        apply(conn, entry)
+    if run:
+        _products_added(conn, run)
+    return count
+
+
+# Tables whose rows are derived from the journal, with the key that orders them for comparison.
+PROJECTION_TABLES: dict[str, str] = {
+    "store": "singleton",
+    "users": "username",
+    "tax_classes": "code",
+    "products": "product_id",
+    "barcodes": "code",
+    "stock": "product_id",
+    "stock_movements": "seq, n",
+    "sales": "seq",
+    "sale_lines": "sale_seq, line_no",
+    "sale_tenders": "sale_seq, n",
+    "returns": "seq",
+    "return_lines": "return_seq, n",
+    "parked_carts": "cart_id",
+}

@@ -1,0 +1,28 @@
+"""Shared parts for the backup stories: real keys, real SQLite files, the real age CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pos_tui.backup.keys import GeneratedKeys, generate_keys
+
+
+@pytest.fixture
+def keys(tmp_path: Path) -> GeneratedKeys:
+    """A fresh admin identity, till recipient and till signing key, as keygen writes them."""
+    return generate_keys(tmp_path / "keys")
+
+
+@pytest.fixture
+def age_cli() -> str:
+    """The Debian age binary. Missing it fails the test under CI (env CI set) and skips locally."""
+    path = shutil.which("age")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("The age CLI is required in CI: apt-get install -y age")
+        pytest.skip("age CLI not installed (apt-get install age)")
+    return path

@@ -201,9 +201,8 @@ CREATE TABLE returns (
     username TEXT NOT NULL,
     reason TEXT NOT NULL,
     is_void INTEGER NOT NULL,
-    refund_method TEXT NOT NULL,
-    refund_total INTEGER NOT NULL,
-    refund_paid INTEGER NOT NULL,
+    refund_total INTEGER NOT NULL,   -- the returned lines' gross
+    rounding INTEGER NOT NULL,       -- cash rounding of the refund
     UNIQUE (terminal, number)
 ) STRICT;
 CREATE INDEX returns_day ON returns(day, seq);
@@ -221,6 +220,14 @@ CREATE TABLE return_lines (
     tax_class TEXT NOT NULL,
     cost INTEGER NOT NULL,
     restock INTEGER NOT NULL,
+    PRIMARY KEY (return_seq, n)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE return_refunds (
+    return_seq INTEGER NOT NULL REFERENCES returns(seq),
+    n INTEGER NOT NULL,
+    method TEXT NOT NULL,
+    amount INTEGER NOT NULL,
     PRIMARY KEY (return_seq, n)
 ) STRICT, WITHOUT ROWID;
 

@@ -220,3 +220,28 @@ def price_cart(cart: Cart, policy: TaxPolicy) -> PricedCart:
         cost_total=sum(p.cost for p in priced),
         taxes=tuple(TaxBucket(c, r, n, t) for (c, r), (n, t) in sorted(buckets.items())),
     )
+
+
+def cart_to_json(cart: Cart) -> dict[str, object]:
+    """A cart as plain JSON values (parking it in the journal)."""
+    from pos_tui.domain.events import to_json_value
+
+    data: dict[str, object] = to_json_value(cart)
+    return data
+
+
+def _discount_from_json(data: object) -> Discount | None:
+    if not isinstance(data, dict):
+        return None
+    return Discount(kind=data["kind"], value=int(data["value"]))
+
+
+def cart_from_json(data: dict[str, object]) -> Cart:
+    lines = data.get("lines")
+    assert isinstance(lines, list)
+    return Cart(
+        lines=tuple(
+            CartLine(**{**line, "discount": _discount_from_json(line.get("discount"))}) for line in lines
+        ),
+        discount=_discount_from_json(data.get("discount")),
+    )

@@ -250,9 +250,9 @@ class SaleReturned(Event):
     reason: str
     is_void: bool
     lines: tuple[ReturnedLine, ...]
-    refund_method: str
+    refunds: tuple[TenderLine, ...]  # how the money went back (a void: the original tenders)
     refund_total: int  # sum of the lines' gross
-    refund_paid: int  # after cash rounding
+    rounding: int  # refunds - refund_total (cash rounding of the refund)
     posted: tuple[Posting, ...]
 
     def postings(self) -> tuple[Posting, ...]:

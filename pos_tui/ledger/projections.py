@@ -156,10 +156,14 @@ def _sale_returned(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any])
             "SELECT seq FROM sales WHERE terminal = ? AND number = ?", (p["sale_terminal"], p["sale_number"])
         ).fetchone()[0]
     conn.execute(
-        "INSERT INTO returns (seq, terminal, number, sale_seq, at, day, username, reason, is_void, refund_method,"
-        " refund_total, refund_paid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO returns (seq, terminal, number, sale_seq, at, day, username, reason, is_void,"
+        " refund_total, rounding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (e.seq, p["terminal"], p["number"], sale_seq, e.at, e.day, e.user, p["reason"], int(p["is_void"]),
-         p["refund_method"], p["refund_total"], p["refund_paid"]),
+         p["refund_total"], p["rounding"]),
+    )
+    conn.executemany(
+        "INSERT INTO return_refunds (return_seq, n, method, amount) VALUES (?, ?, ?, ?)",
+        [(e.seq, n, r["method"], r["amount"]) for n, r in enumerate(p["refunds"])],
     )
     lines = p["lines"]
     conn.executemany(
@@ -248,5 +252,6 @@ PROJECTION_TABLES: dict[str, str] = {
     "sale_tenders": "sale_seq, n",
     "returns": "seq",
     "return_lines": "return_seq, n",
+    "return_refunds": "return_seq, n",
     "parked_carts": "cart_id",
 }

@@ -126,7 +126,10 @@ def _sales_add_up(conn: sqlite3.Connection) -> list[Problem]:
 
 def _returns_add_up(conn: sqlite3.Connection) -> list[Problem]:
     row = conn.execute(
-        "SELECT r.seq FROM returns r JOIN (SELECT return_seq, SUM(gross) g FROM return_lines GROUP BY return_seq) l"
-        " ON l.return_seq = r.seq WHERE l.g != r.refund_total ORDER BY r.seq LIMIT 1"
+        "SELECT r.seq FROM returns r"
+        " JOIN (SELECT return_seq, SUM(gross) g FROM return_lines GROUP BY return_seq) l ON l.return_seq = r.seq"
+        " JOIN (SELECT return_seq, SUM(amount) paid FROM return_refunds GROUP BY return_seq) f"
+        " ON f.return_seq = r.seq"
+        " WHERE l.g != r.refund_total OR f.paid != r.refund_total + r.rounding ORDER BY r.seq LIMIT 1"
     ).fetchone()
-    return [] if row is None else [Problem(row[0], "return: its lines do not add up to its refund.")]
+    return [] if row is None else [Problem(row[0], "return: its lines and refunds do not add up.")]

@@ -1,0 +1,248 @@
+"""Settings: pydantic models loaded from TOML. The only module that reads configuration files.
+
+Lookup order: ``--config PATH``, ``$POS_CONFIG``, ``/etc/pos/pos.toml``, ``./config/pos.toml``;
+with none of them, the defaults below (a demo-friendly PKR store). A broken file is reported with
+the key and the line it is on, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from pos_tui.backup.settings import BackupSettings
+from pos_tui.domain.barcode import InStoreLayout
+from pos_tui.domain.errors import ConfigError
+from pos_tui.domain.money import Currency, Rounding
+from pos_tui.domain.tax import TaxClass, TaxPolicy, TaxRounding
+from pos_tui.domain.tender import TenderMethod
+
+SYSTEM_CONFIG = Path("/etc/pos/pos.toml")
+LOCAL_CONFIG = Path("config/pos.toml")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StoreSettings(_Section):
+    """The store as it appears on receipts and reports. Fixed in the database at `pos init`."""
+
+    name: str = "Demo Store"
+    """Printed at the top of every receipt."""
+    currency: str = Field(default="PKR", pattern=r"^[A-Z]{3}$")
+    """ISO 4217 code."""
+    exponent: int = Field(default=2, ge=0, le=4)
+    """Decimal places of the currency (PKR 2, JPY 0): amounts are stored in these minor units."""
+    symbol: str = "Rs"
+    """Printed before amounts."""
+    timezone: str = "Asia/Karachi"
+    """IANA timezone of the store: business days and reports use it."""
+    day_starts_at_hour: int = Field(default=0, ge=0, le=12)
+    """Business-day cut-off for stores open past midnight: sales before this hour count for the day before."""
+    tax_id: str = ""
+    """Tax registration number printed on receipts."""
+    address: list[str] = Field(default_factory=list)
+    """Address lines printed under the store name."""
+    language: str = "en"
+    """Receipt language (chooses the printer code page; ur/ar print shaped text as images)."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown timezone {value!r}; use an IANA name like Asia/Karachi") from error
+        return value
+
+
+class TerminalSettings(_Section):
+    id: str = Field(default="T1", pattern=r"^[A-Za-z0-9_-]{1,16}$")
+    """This till's id: sale numbers are gapless per terminal and its drawer has its own cash account."""
+
+
+class DatabaseSettings(_Section):
+    path: Path = Path("var/pos.db")
+    """The store database (one SQLite file on a local disk, never on NFS/SMB)."""
+
+
+class TaxClassSettings(_Section):
+    code: str = Field(pattern=r"^[a-z0-9_-]{1,24}$")
+    name: str
+    rate_bp: int = Field(ge=0, le=10_000)
+    """Rate in basis points: 1700 = 17%."""
+
+
+class TenderSettings(_Section):
+    code: str = Field(pattern=r"^[a-z0-9_-]{1,24}$")
+    label: str
+    cash: bool = False
+    """Cash gives change and goes into the drawer; other methods pay exact amounts."""
+    account: str = ""
+    """Ledger account the money goes to; `{terminal}` is replaced by the terminal id."""
+
+
+class PricingSettings(_Section):
+    prices_include_tax: bool = True
+    """Shelf prices include tax (typical for retail) or tax is added at the till."""
+    rounding: Rounding = Rounding.HALF_UP
+    tax_rounding: TaxRounding = TaxRounding.LINE
+    """Round tax per line or once per rate over the whole receipt."""
+    cash_rounding_step: int = Field(default=1, ge=1)
+    """Cash due is rounded to this many minor units (the smallest coin in use); the difference posts to
+    income:rounding."""
+    negative_stock: Literal["allow", "warn", "block"] = "warn"
+    """Selling more than is on hand: allow silently, allow with a warning, or refuse."""
+
+
+class InStoreLayoutSettings(_Section):
+    pattern: str
+    """13 characters: literal prefix digits, I item, P price, W weight (g), Q count, V price check, K check."""
+
+
+class BarcodeSettings(_Section):
+    eight_digit: Literal["ean8", "upce"] = "ean8"
+    """How 8-digit codes are read: EAN-8, or UPC-E to be expanded."""
+    instore: list[InStoreLayoutSettings] = Field(
+        default_factory=lambda: [
+            InStoreLayoutSettings(pattern="20IIIIIPPPPPK"),
+            InStoreLayoutSettings(pattern="21IIIIIWWWWWK"),
+        ]
+    )
+    """In-store variable-measure layouts (prefix 20-29), tried in order."""
+
+
+def _default_tax_classes() -> list[TaxClassSettings]:
+    return [
+        TaxClassSettings(code="std", name="GST 17%", rate_bp=1700),
+        TaxClassSettings(code="reduced", name="GST 5%", rate_bp=500),
+        TaxClassSettings(code="exempt", name="Exempt", rate_bp=0),
+    ]
+
+
+def _default_tenders() -> list[TenderSettings]:
+    return [
+        TenderSettings(code="cash", label="Cash", cash=True, account="assets:cash:drawer:{terminal}"),
+        TenderSettings(code="card", label="Card", account="assets:bank:card-clearing"),
+        TenderSettings(code="wallet", label="Wallet", account="assets:bank:wallet-clearing"),
+    ]
+
+
+class Settings(_Section):
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    terminal: TerminalSettings = Field(default_factory=TerminalSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    pricing: PricingSettings = Field(default_factory=PricingSettings)
+    tax_classes: list[TaxClassSettings] = Field(default_factory=_default_tax_classes, min_length=1)
+    tenders: list[TenderSettings] = Field(default_factory=_default_tenders, min_length=1)
+    barcodes: BarcodeSettings = Field(default_factory=BarcodeSettings)
+    backup: BackupSettings = Field(default_factory=BackupSettings)
+    source: Path | None = None
+    """The file these settings came from (None: built-in defaults)."""
+
+    @field_validator("tenders")
+    @classmethod
+    def _tenders_have_accounts(cls, value: list[TenderSettings]) -> list[TenderSettings]:
+        codes = [t.code for t in value]
+        if len(set(codes)) != len(codes):
+            raise ValueError("two tenders share a code")
+        return value
+
+    # Domain views of the settings -------------------------------------------------------------
+
+    def currency(self) -> Currency:
+        return Currency(self.store.currency, self.store.exponent, self.store.symbol)
+
+    def tax_policy(self) -> TaxPolicy:
+        return TaxPolicy(self.pricing.prices_include_tax, self.pricing.rounding, self.pricing.tax_rounding)
+
+    def tax_class_list(self) -> list[TaxClass]:
+        return [TaxClass(t.code, t.name, t.rate_bp) for t in self.tax_classes]
+
+    def tender_methods(self) -> dict[str, TenderMethod]:
+        return {
+            t.code: TenderMethod(t.code, t.label, t.cash, t.account or f"assets:tender:{t.code}")
+            for t in self.tenders
+        }
+
+    def instore_layouts(self) -> list[InStoreLayout]:
+        return [InStoreLayout(layout.pattern) for layout in self.barcodes.instore]
+
+
+def find_config(explicit: Path | None = None) -> Path | None:
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"No config file at {explicit}.", "Check the --config path.")
+        return explicit
+    from_env = os.environ.get("POS_CONFIG")
+    if from_env:
+        if not Path(from_env).is_file():
+            raise ConfigError(f"POS_CONFIG names {from_env}, which is not a file.", "Fix or unset POS_CONFIG.")
+        return Path(from_env)
+    for candidate in (SYSTEM_CONFIG, LOCAL_CONFIG):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_settings(explicit: Path | None = None) -> Settings:
+    path = find_config(explicit)
+    if path is None:
+        return Settings()
+    return parse_settings(path.read_bytes(), path)
+
+
+def parse_settings(data: bytes, path: Path) -> Settings:
+    try:
+        text = data.decode("utf-8")
+        raw = tomllib.loads(text)
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path} is not UTF-8 text ({error.reason}).", "Save the file as UTF-8.") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: {error}.", "Fix the TOML syntax on that line.") from error
+    try:
+        settings = Settings.model_validate(raw)
+    except ValidationError as error:
+        lines = _key_lines(text)
+        problems = []
+        for issue in error.errors():
+            key = ".".join(str(part) for part in issue["loc"])
+            line = lines.get(key) or lines.get(key.rsplit(".", 1)[0])
+            where = f" (line {line})" if line else ""
+            problems.append(f"{key}{where}: {issue['msg']}")
+        raise ConfigError(f"{path}: " + "; ".join(problems) + ".", "Fix the value and start again.") from error
+    return settings.model_copy(update={"source": path})
+
+
+_TABLE = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Map dotted keys ("store.currency", "tenders.1.code") to the line they are on."""
+    found: dict[str, int] = {}
+    prefix = ""
+    array_counts: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        table = _TABLE.match(line)
+        if table:
+            name = table.group(1)
+            if line.lstrip().startswith("[["):
+                index = array_counts.get(name, -1) + 1
+                array_counts[name] = index
+                prefix = f"{name}.{index}"
+            else:
+                prefix = name
+            found.setdefault(prefix, number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            found.setdefault(f"{prefix}.{key.group(1)}" if prefix else key.group(1), number)
+    return found

@@ -1,0 +1,68 @@
+"""A session: an open store database, the settings, and who is at the till.
+
+Every service function takes a session; it knows the actor to stamp on journal entries and the
+domain policies (currency, tax, tenders, barcode layouts) the settings describe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from pos_tui.config import Settings
+from pos_tui.domain.barcode import InStoreLayout
+from pos_tui.domain.money import Currency
+from pos_tui.domain.tax import TaxPolicy
+from pos_tui.domain.tender import TenderMethod
+from pos_tui.ledger.database import Ledger, open_ledger
+from pos_tui.ledger.journal import Actor
+
+
+@dataclass
+class Session:
+    ledger: Ledger
+    settings: Settings
+    username: str = "system"
+    terminal: str = field(default="")
+
+    def __post_init__(self) -> None:
+        if not self.terminal:
+            self.terminal = self.settings.terminal.id
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.ledger.store_info().store_id, self.terminal, self.username)
+
+    @cached_property
+    def currency(self) -> Currency:
+        info = self.ledger.store_info()
+        return Currency(info.currency, info.exponent, info.symbol)
+
+    @cached_property
+    def tax_policy(self) -> TaxPolicy:
+        return self.settings.tax_policy()
+
+    @cached_property
+    def tender_methods(self) -> dict[str, TenderMethod]:
+        return self.settings.tender_methods()
+
+    @cached_property
+    def instore_layouts(self) -> list[InStoreLayout]:
+        return self.settings.instore_layouts()
+
+    def money(self, minor: int) -> str:
+        return self.currency.format(minor)
+
+    def as_user(self, username: str) -> Session:
+        return Session(self.ledger, self.settings, username, self.terminal)
+
+    def close(self) -> None:
+        self.ledger.close()
+
+
+def open_session(
+    settings: Settings, db_path: Path | None = None, *, username: str = "system", read_only: bool = False
+) -> Session:
+    path = db_path or settings.database.path
+    return Session(open_ledger(path, read_only=read_only), settings, username)

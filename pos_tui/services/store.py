@@ -1,0 +1,63 @@
+"""Creating a store and reading its status."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pos_tui.config import Settings
+from pos_tui.domain.events import StoreOpened, TaxClassDefined, UserAdded
+from pos_tui.domain.pin import hash_pin
+from pos_tui.ledger.database import JournalHead, create_ledger
+from pos_tui.ledger.journal import Actor, append, business_day
+from pos_tui.services.session import Session
+
+
+def init_store(settings: Settings, path: Path, *, admin: str, admin_pin: str, admin_name: str = "") -> Session:
+    """A new store database: the store, its tax classes and its first admin, in one transaction."""
+    pin_hash = hash_pin(admin_pin)  # before touching the disk: a bad PIN leaves no file behind
+    ledger = create_ledger(path)
+    store = settings.store
+    opened = StoreOpened(
+        store_id=str(uuid.uuid4()),
+        name=store.name,
+        currency=store.currency,
+        exponent=store.exponent,
+        symbol=store.symbol,
+        timezone=store.timezone,
+        day_starts_at_hour=store.day_starts_at_hour,
+        tax_id=store.tax_id,
+        address=tuple(store.address),
+    )
+    actor = Actor(opened.store_id, settings.terminal.id, admin)
+    with ledger.write():
+        append(ledger, opened, actor)
+        for tax_class in settings.tax_classes:
+            append(ledger, TaxClassDefined(tax_class.code, tax_class.name, tax_class.rate_bp), actor)
+        append(ledger, UserAdded(str(uuid.uuid4()), admin, admin_name or admin.title(), "admin", pin_hash), actor)
+    return Session(ledger, settings, admin)
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    path: Path
+    name: str
+    store_id: str
+    terminal: str
+    head: JournalHead
+    day: str
+    sales_today: int
+    takings_today: int
+    products: int
+
+
+def store_status(session: Session) -> StoreStatus:
+    info = session.ledger.store_info()
+    day = business_day(datetime.now(UTC), info.timezone, info.day_starts_at_hour)
+    conn = session.ledger.conn
+    count, total = conn.execute("SELECT COUNT(*), COALESCE(SUM(total), 0) FROM sales WHERE day = ?", (day,)).fetchone()
+    products = conn.execute("SELECT COALESCE(MAX(product_id), 0) FROM products").fetchone()[0]
+    return StoreStatus(session.ledger.path, info.name, info.store_id, session.terminal, session.ledger.head(), day,
+                       count, total, products)

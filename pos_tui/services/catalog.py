@@ -20,7 +20,6 @@ from pos_tui.domain.events import (
 )
 from pos_tui.domain.money import check_amount, extend
 from pos_tui.domain.scan import parse_scan
-from pos_tui.ledger.journal import append
 from pos_tui.services.session import Session
 
 UNITS = ("each", "kg", "g", "l", "m")
@@ -229,7 +228,7 @@ def add_products(session: Session, products: Sequence[ProductDetails]) -> list[i
             problems = check_details(conn, details)
             if problems:
                 raise InvalidInput(f"Product {details.sku!r}: " + "; ".join(problems) + ".", "Nothing was added.")
-            append(session.ledger, ProductAdded(next_id + offset, details), session.actor)
+            session.record(ProductAdded(next_id + offset, details))
             ids.append(next_id + offset)
     return ids
 
@@ -240,10 +239,9 @@ def change_product(session: Session, product_id: int, details: ProductDetails) -
         problems = check_details(conn, details)
         if problems:
             raise InvalidInput(f"Product {details.sku!r}: " + "; ".join(problems) + ".", "Nothing was changed.")
-        append(session.ledger, ProductChanged(product_id, details), session.actor)
+        session.record(ProductChanged(product_id, details))
         if details.price != current.price:
-            append(session.ledger, PriceChanged(product_id, details.sku, current.price, details.price, "edit"),
-                   session.actor)
+            session.record(PriceChanged(product_id, details.sku, current.price, details.price, "edit"))
 
 
 def change_price(session: Session, product_id: int, new_price: int, reason: str = "") -> None:
@@ -254,7 +252,7 @@ def change_price(session: Session, product_id: int, new_price: int, reason: str 
         product = get_product(session, product_id)
         if product.price == new_price:
             return
-        append(session.ledger, PriceChanged(product_id, product.sku, product.price, new_price, reason), session.actor)
+        session.record(PriceChanged(product_id, product.sku, product.price, new_price, reason))
 
 
 def receive_stock(
@@ -272,7 +270,7 @@ def receive_stock(
     with session.ledger.write():
         for line in received:
             get_product(session, line.product_id)
-        entry = append(session.ledger, StockReceived(reference, vendor, tuple(received)), session.actor)
+        entry = session.record(StockReceived(reference, vendor, tuple(received)))
     return entry.seq
 
 
@@ -285,5 +283,5 @@ def adjust_stock(session: Session, product_id: int, quantity: int, reason: str) 
     with session.ledger.write():
         product = get_product(session, product_id)
         event = StockAdjusted(product_id, quantity, product.cost, extend(quantity, product.cost), reason.strip())
-        entry = append(session.ledger, event, session.actor)
+        entry = session.record(event)
     return entry.seq

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pos_tui.domain.cart import Cart, cart_from_json, cart_to_json
 from pos_tui.domain.errors import InvalidInput, NotFound
 from pos_tui.domain.events import CartParked, CartResumed
-from pos_tui.ledger.journal import append
 from pos_tui.services.session import Session
 
 
@@ -29,7 +28,7 @@ def park_cart(session: Session, cart: Cart, name: str) -> str:
     name = name.strip() or f"Cart {session.ledger.head().seq + 1}"
     cart_id = str(uuid.uuid4())
     with session.ledger.write():
-        append(session.ledger, CartParked(cart_id, name, session.terminal, cart_to_json(cart)), session.actor)
+        session.record(CartParked(cart_id, name, session.terminal, cart_to_json(cart)))
     return cart_id
 
 
@@ -45,6 +44,6 @@ def resume_cart(session: Session, cart_id: str, *, discard: bool = False) -> Car
         row = conn.execute("SELECT cart FROM parked_carts WHERE cart_id = ?", (cart_id,)).fetchone()
         if row is None:
             raise NotFound("That parked cart is gone (resumed at another till?).", "Pick another from the list.")
-        append(session.ledger, CartResumed(cart_id, discard), session.actor)
+        session.record(CartResumed(cart_id, discard))
     cart: dict[str, object] = json.loads(row[0])
     return cart_from_json(cart)

@@ -11,7 +11,7 @@ from pos_tui.domain.events import ReturnedLine, TenderLine
 from pos_tui.domain.money import format_quantity, round_to_step
 from pos_tui.domain.sale import SoldLineState, return_event, returned_share, sale_event
 from pos_tui.domain.tender import Tender, settle
-from pos_tui.ledger.journal import JournalEntry, append
+from pos_tui.ledger.journal import JournalEntry
 from pos_tui.services.session import Session
 
 
@@ -85,7 +85,7 @@ def complete_sale(session: Session, cart: Cart, tenders: Sequence[Tender]) -> Co
             "SELECT COALESCE(MAX(number), 0) + 1 FROM sales WHERE terminal = ?", (session.terminal,)
         ).fetchone()[0]
         event = sale_event(session.terminal, number, priced, settlement, session.tender_methods)
-        entry = append(session.ledger, event, session.actor)
+        entry = session.record(event)
     return CompletedSale(entry.seq, session.terminal, number, entry.at, entry.hash, priced, settlement.tenders,
                          settlement.rounding, settlement.change, warnings)
 
@@ -152,7 +152,7 @@ def _record_return(
         terminal=session.terminal, number=number, sale_terminal=sale[0], sale_number=sale[1], reason=reason,
         is_void=is_void, lines=lines, refunds=refunds, methods=session.tender_methods,
     )
-    entry: JournalEntry = append(session.ledger, event, session.actor)
+    entry: JournalEntry = session.record(event)
     return CompletedReturn(entry.seq, session.terminal, number, event.lines, event.refunds, event.refund_total)
 
 

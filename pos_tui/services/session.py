@@ -6,17 +6,20 @@ domain policies (currency, tax, tenders, barcode layouts) the settings describe.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
 from pos_tui.config import Settings
 from pos_tui.domain.barcode import InStoreLayout
+from pos_tui.domain.events import Event
 from pos_tui.domain.money import Currency
 from pos_tui.domain.tax import TaxPolicy
 from pos_tui.domain.tender import TenderMethod
 from pos_tui.ledger.database import Ledger, open_ledger
-from pos_tui.ledger.journal import Actor
+from pos_tui.ledger.journal import Actor, JournalEntry, append
 
 
 @dataclass
@@ -25,6 +28,8 @@ class Session:
     settings: Settings
     username: str = "system"
     terminal: str = field(default="")
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    """Where event times come from: the wall clock, or a generator's clock for back-dated demo data."""
 
     def __post_init__(self) -> None:
         if not self.terminal:
@@ -33,6 +38,10 @@ class Session:
     @property
     def actor(self) -> Actor:
         return Actor(self.ledger.store_info().store_id, self.terminal, self.username)
+
+    def record(self, event: Event) -> JournalEntry:
+        """Append ``event`` as this session's user; call inside ``ledger.write()``."""
+        return append(self.ledger, event, self.actor, at=self.clock())
 
     @cached_property
     def currency(self) -> Currency:
@@ -55,7 +64,7 @@ class Session:
         return self.currency.format(minor)
 
     def as_user(self, username: str) -> Session:
-        return Session(self.ledger, self.settings, username, self.terminal)
+        return Session(self.ledger, self.settings, username, self.terminal, self.clock)
 
     def close(self) -> None:
         self.ledger.close()

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pos_tui.domain.errors import InvalidInput, NotFound
 from pos_tui.domain.events import UserAdded, UserPinChanged
 from pos_tui.domain.pin import hash_pin, pin_matches
-from pos_tui.ledger.journal import append
 from pos_tui.services.session import Session
 
 ROLES = ("cashier", "supervisor", "manager", "admin")
@@ -31,7 +30,7 @@ def add_user(session: Session, username: str, pin: str, *, role: str = "cashier"
         if conn.execute("SELECT 1 FROM users WHERE username = ?", (username,)).fetchone():
             raise InvalidInput(f"There is already a user {username!r}.", "Pick another name, or use set-pin.")
         event = UserAdded(str(uuid.uuid4()), username, display_name or username.title(), role, pin_hash)
-        append(session.ledger, event, session.actor)
+        session.record(event)
     return User(username, event.display_name, role)
 
 
@@ -40,7 +39,7 @@ def set_pin(session: Session, username: str, pin: str) -> None:
     with session.ledger.write() as conn:
         if not conn.execute("SELECT 1 FROM users WHERE username = ?", (username,)).fetchone():
             raise NotFound(f"There is no user {username!r}.", "See `pos user list`.")
-        append(session.ledger, UserPinChanged(username, pin_hash), session.actor)
+        session.record(UserPinChanged(username, pin_hash))
 
 
 def list_users(session: Session) -> list[User]:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Protocol
 
+from pos_tui.devices.backoff import Backoff
 from pos_tui.domain.errors import PosError
 
 
@@ -61,25 +62,6 @@ class ScanSource(Protocol):
 
     @property
     def state(self) -> ScannerState: ...
-
-
-@dataclass(frozen=True)
-class Backoff:
-    """Reconnect delays: ``initial`` doubling up to ``maximum`` seconds."""
-
-    initial: float = 0.5
-    maximum: float = 30.0
-
-    def delays(self) -> Callable[[], float]:
-        current = self.initial
-
-        def next_delay() -> float:
-            nonlocal current
-            delay = current
-            current = min(current * 2, self.maximum)
-            return delay
-
-        return next_delay
 
 
 def now_utc() -> datetime:

@@ -36,7 +36,7 @@ def sidecar(db: Path, suffix: str) -> Path:
     return db.with_name(db.name + suffix)
 
 
-def _in_use_error(db: Path) -> DatabaseInUse:
+def in_use_error(db: Path) -> DatabaseInUse:
     return DatabaseInUse(
         f"Another process has {db.name} open (a till, a report, or a backup job); restoring now "
         "would throw its sales away.",
@@ -80,12 +80,12 @@ def checkpoint_live(db: Path) -> bool:
         connection.execute("ROLLBACK")
         row = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         if row is not None and row[0] != 0:
-            raise _in_use_error(db)
+            raise in_use_error(db)
         return True
     except sqlite3.OperationalError as error:
         text = str(error).lower()
         if "locked" in text or "busy" in text:
-            raise _in_use_error(db) from error
+            raise in_use_error(db) from error
         return False
     except sqlite3.DatabaseError:
         return False
@@ -100,7 +100,7 @@ def exclusive_hold(db: Path) -> Iterator[None]:
     fd = os.open(shm, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         if not _try_lock_dms(fd):
-            raise _in_use_error(db)
+            raise in_use_error(db)
         yield
     finally:
         os.close(fd)
@@ -121,7 +121,7 @@ def replace_database(db: Path, prepared: Path, now: datetime | None = None) -> P
         replaced = db.with_name(f"{db.name}.replaced-{stamp}-{count}")
     if db.exists():
         if other_process_has_open(db):
-            raise _in_use_error(db)
+            raise in_use_error(db)
         checkpoint_live(db)
     with exclusive_hold(db):
         kept: Path | None = None

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pos_tui.backup.keys import GeneratedKeys, generate_keys
+from tests.backup.till_setup import Till, set_up_till
 
 
 @pytest.fixture
@@ -26,3 +27,9 @@ def age_cli() -> str:
             pytest.fail("The age CLI is required in CI: apt-get install -y age")
         pytest.skip("age CLI not installed (apt-get install age)")
     return path
+
+
+@pytest.fixture
+def till(tmp_path: Path) -> Till:
+    """A stocked store with keys, config and two backup destinations."""
+    return set_up_till(tmp_path / "till")

@@ -54,7 +54,7 @@ def verify_ledger(ledger: Ledger, *, scratch_dir: Path | None = None) -> VerifyR
                 return report
             if report.entries != report.head.seq:
                 report.problems.append(Problem(report.head.seq, "the journal head is not the last entry replayed."))
-            report.problems.extend(_compare_projections(scratch, ledger.path))
+            report.problems.extend(compare_projections(scratch, ledger.path))
         finally:
             scratch.close()
     report.problems.extend(_stock_matches_movements(ledger.conn))
@@ -63,7 +63,8 @@ def verify_ledger(ledger: Ledger, *, scratch_dir: Path | None = None) -> VerifyR
     return report
 
 
-def _compare_projections(scratch: Ledger, live_path: Path) -> list[Problem]:
+def compare_projections(scratch: Ledger, live_path: Path) -> list[Problem]:
+    """Rows that differ between ``scratch``'s projection tables and those of the file at ``live_path``."""
     conn = scratch.conn
     conn.execute("ATTACH DATABASE ? AS live", (f"file:{live_path}?mode=ro",))
     problems = []

@@ -1,0 +1,110 @@
+"""The `pos` command: the till's shell interface. Each command calls services; none writes SQL."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pos_tui.cli.backup_cmd import backup_app
+from pos_tui.cli.common import ConfigOption, DbOption, UserOption, fail, reports_errors, session_from, settings_from
+from pos_tui.cli.db_cmd import db_app
+from pos_tui.cli.people_cmd import user_app
+from pos_tui.cli.product_cmd import product_app
+from pos_tui.cli.selling_cmd import register_selling
+from pos_tui.services.store import init_store, store_status
+
+app = typer.Typer(
+    name="pos",
+    help="pos_tui: a point of sale in the terminal. With no command, opens the till on the configured store.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db_app, name="db")
+app.add_typer(product_app, name="product")
+app.add_typer(user_app, name="user")
+app.add_typer(backup_app, name="backup")
+register_selling(app)
+
+
+@app.callback(invoke_without_command=True)
+@reports_errors
+def main_callback(
+    ctx: typer.Context,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    read_only: Annotated[bool, typer.Option("--read-only", help="Open for reading only (managers over SSH).")] = False,
+) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    show_status(db, config, read_only=True)
+
+
+def show_status(db: Path | None, config: Path | None, *, read_only: bool) -> None:
+    session = session_from(db, config, read_only=read_only)
+    try:
+        status = store_status(session)
+    finally:
+        session.close()
+    typer.echo(f"Store     {status.name}  ({status.store_id})")
+    typer.echo(f"Database  {status.path}")
+    typer.echo(f"Terminal  {status.terminal}")
+    typer.echo(f"Journal   seq {status.head.seq}  head {status.head.hash[:16]}…")
+    typer.echo(f"Today     {status.day}: {status.sales_today} sales, {session.money(status.takings_today)}")
+    typer.echo(f"Products  {status.products}")
+
+
+@app.command()
+@reports_errors
+def status(db: DbOption = None, config: ConfigOption = None) -> None:
+    """The store's status: database, journal head, today's sales."""
+    show_status(db, config, read_only=True)
+
+
+@app.command()
+@reports_errors
+def init(
+    db: DbOption = None,
+    config: ConfigOption = None,
+    admin: Annotated[str, typer.Option(help="User name of the first admin.")] = "admin",
+    pin: Annotated[str | None, typer.Option(help="The admin's PIN (asked for when not given).")] = None,
+    name: Annotated[str | None, typer.Option(help="Store name (overrides the config).")] = None,
+    currency: Annotated[str | None, typer.Option(help="ISO currency code, e.g. PKR.")] = None,
+    exponent: Annotated[int | None, typer.Option(help="Decimal places of the currency.")] = None,
+    symbol: Annotated[str | None, typer.Option(help="Currency symbol printed before amounts.")] = None,
+    timezone: Annotated[str | None, typer.Option(help="IANA timezone, e.g. Asia/Karachi.")] = None,
+    terminal: Annotated[str | None, typer.Option(help="This till's terminal id.")] = None,
+) -> None:
+    """Create a store database: store details, tax classes and the first admin user."""
+    settings = settings_from(config)
+    store_overrides = {
+        key: value
+        for key, value in {"name": name, "currency": currency, "exponent": exponent, "symbol": symbol,
+                           "timezone": timezone}.items()
+        if value is not None
+    }
+    if store_overrides or terminal:
+        raw = settings.model_dump(exclude={"source"})
+        raw["store"].update(store_overrides)
+        if terminal:
+            raw["terminal"]["id"] = terminal
+        settings = type(settings).model_validate(raw)
+    path = db or settings.database.path
+    if pin is None:
+        pin = getpass.getpass(f"PIN for {admin} (4-8 digits): ")
+        if getpass.getpass("Again: ") != pin:
+            fail("The two PINs differ; nothing was created.")
+    session = init_store(settings, path, admin=admin, admin_pin=pin)
+    session.close()
+    typer.echo(f"Created store {settings.store.name!r} at {path} with admin {admin!r}.")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""`pos user`: add users, list them, set PINs."""
+
+from __future__ import annotations
+
+import getpass
+from typing import Annotated
+
+import typer
+
+from pos_tui.cli.common import ConfigOption, DbOption, UserOption, fail, reports_errors, session_from
+from pos_tui.services import users
+
+user_app = typer.Typer(help="Users and PINs.", no_args_is_help=True)
+
+
+def _pin(pin: str | None, username: str) -> str:
+    if pin is not None:
+        return pin
+    first = getpass.getpass(f"PIN for {username} (4-8 digits): ")
+    if getpass.getpass("Again: ") != first:
+        fail("The two PINs differ; nothing was changed.")
+    return first
+
+
+@user_app.command("add")
+@reports_errors
+def add(
+    username: Annotated[str, typer.Argument(help="Login name, e.g. ayesha.")],
+    role: Annotated[str, typer.Option(help=f"One of: {', '.join(users.ROLES)}.")] = "cashier",
+    name: Annotated[str, typer.Option(help="Name shown on screen and receipts.")] = "",
+    pin: Annotated[str | None, typer.Option(help="PIN (asked for when not given; never shown or logged).")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    user: UserOption = "admin",
+) -> None:
+    """Add a user with a role and a PIN."""
+    session = session_from(db, config, user=user)
+    try:
+        added = users.add_user(session, username, _pin(pin, username), role=role, display_name=name)
+    finally:
+        session.close()
+    typer.echo(f"Added {added.username} ({added.display_name}), role {added.role}.")
+
+
+@user_app.command("list")
+@reports_errors
+def list_(db: DbOption = None, config: ConfigOption = None) -> None:
+    """List users and their roles."""
+    session = session_from(db, config, read_only=True)
+    try:
+        for found in users.list_users(session):
+            typer.echo(f"{found.username:<16} {found.role:<11} {found.display_name}")
+    finally:
+        session.close()
+
+
+@user_app.command("set-pin")
+@reports_errors
+def set_pin(
+    username: str,
+    pin: Annotated[str | None, typer.Option(help="New PIN (asked for when not given).")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    user: UserOption = "admin",
+) -> None:
+    """Give a user a new PIN."""
+    session = session_from(db, config, user=user)
+    try:
+        users.set_pin(session, username, _pin(pin, username))
+    finally:
+        session.close()
+    typer.echo(f"New PIN set for {username}.")

@@ -1,0 +1,93 @@
+"""`pos sale`, `pos return`, `pos void`: selling from a script (integrations, load tests, back office)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pos_tui.cli.common import ConfigOption, DbOption, UserOption, reports_errors, session_from
+from pos_tui.domain.cart import Cart
+from pos_tui.domain.errors import InvalidInput
+from pos_tui.domain.scan import parse_quantity
+from pos_tui.domain.tender import Tender
+from pos_tui.services import catalog, sales
+from pos_tui.services.receipts import receipt_text
+from pos_tui.services.session import Session
+
+
+def parse_payment(session: Session, text: str) -> Tender:
+    """"cash:5000" or "card:1,200.50" -> a tender in minor units."""
+    method, separator, amount = text.partition(":")
+    if not separator or not method.strip():
+        raise InvalidInput(f"{text!r} is not a payment.", "Write METHOD:AMOUNT, e.g. cash:5000 or card:1200.50.")
+    return Tender(method.strip(), session.currency.parse(amount))
+
+
+def sale(
+    scan: Annotated[list[str], typer.Option("--scan", help="A barcode as scanned; 3*CODE for three.")],
+    pay: Annotated[list[str], typer.Option("--pay", help="METHOD:AMOUNT, e.g. cash:5000; repeat to split.")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+    user: UserOption = "cashier",
+) -> None:
+    """Sell the scanned items, take the payments, and print the receipt."""
+    session = session_from(db, config, user=user)
+    try:
+        cart = Cart()
+        for code in scan:
+            cart = cart.add(catalog.resolve_scan(session, code))
+        completed = sales.complete_sale(session, cart, [parse_payment(session, p) for p in pay])
+        for warning in completed.warnings:
+            typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
+        typer.echo(receipt_text(session, completed.reference), nl=False)
+    finally:
+        session.close()
+
+
+def return_(
+    sale_number: Annotated[str, typer.Option("--sale", help="The sale number on the receipt, e.g. T1-000042.")],
+    line: Annotated[list[int], typer.Option("--line", help="Receipt line number coming back (repeatable).")],
+    qty: Annotated[list[str], typer.Option("--qty", help="Quantity for each --line, e.g. 1 or 0.5.")],
+    reason: Annotated[str, typer.Option(help="Why: damaged, wrong-size, changed-mind...")],
+    refund: Annotated[str, typer.Option(help="How the money goes back: a tender method.")] = "cash",
+    write_off: Annotated[bool, typer.Option("--write-off", help="Do not put the goods back in stock.")] = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    user: UserOption = "cashier",
+) -> None:
+    """Take goods back against a sale and refund them."""
+    if len(line) != len(qty):
+        raise InvalidInput("Give one --qty for each --line.", "E.g. --line 1 --qty 2 --line 3 --qty 1.")
+    session = session_from(db, config, user=user)
+    try:
+        items = [(n, parse_quantity(q)) for n, q in zip(line, qty, strict=True)]
+        done = sales.return_items(session, sale_number, items, reason=reason, refund_method=refund,
+                                  restock=not write_off)
+        refunded = ", ".join(f"{r.method} {session.money(r.amount)}" for r in done.refunds)
+        typer.echo(f"Return {done.reference} against {sale_number}: refunded {refunded}.")
+    finally:
+        session.close()
+
+
+def void(
+    sale_number: Annotated[str, typer.Option("--sale", help="The sale number on the receipt.")],
+    reason: Annotated[str, typer.Option(help="Why the sale is voided.")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+    user: UserOption = "supervisor",
+) -> None:
+    """Void a completed sale: a full return, refunded the way it was paid."""
+    session = session_from(db, config, user=user)
+    try:
+        done = sales.void_sale(session, sale_number, reason=reason)
+        refunded = ", ".join(f"{r.method} {session.money(r.amount)}" for r in done.refunds)
+        typer.echo(f"Voided {sale_number} as {done.reference}: refunded {refunded}.")
+    finally:
+        session.close()
+
+
+def register_selling(app: typer.Typer) -> None:
+    app.command("sale")(reports_errors(sale))
+    app.command("return")(reports_errors(return_))
+    app.command("void")(reports_errors(void))

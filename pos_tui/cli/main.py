@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from pos_tui.cli.backup_cmd import backup_app
-from pos_tui.cli.common import ConfigOption, DbOption, UserOption, fail, reports_errors, session_from, settings_from
+from pos_tui.cli.common import ConfigOption, DbOption, fail, reports_errors, session_from, settings_from
 from pos_tui.cli.db_cmd import db_app
 from pos_tui.cli.people_cmd import user_app
 from pos_tui.cli.product_cmd import product_app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import select
 import time
@@ -44,5 +45,11 @@ class FakeSerialLine:
             readable, _, _ = select.select([self.master], [], [], settle)
             if not readable:
                 break
-            chunks.append(os.read(self.master, 65536))
+            try:
+                chunks.append(os.read(self.master, 65536))
+            except OSError as error:
+                if error.errno != errno.EIO:
+                    raise
+                break  # the code closed its end after writing: everything has been read
+
         return b"".join(chunks)

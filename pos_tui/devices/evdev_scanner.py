@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 import evdev
 from evdev import InputDevice, ecodes
 
+from pos_tui.devices.backoff import Backoff
 from pos_tui.devices.errors import DeviceConfigError
 from pos_tui.devices.key_decoder import US_LAYOUT, DecodedScan, KeyDecoder, KeyLayout, RefusedScan
 from pos_tui.devices.scan_source import (
-    Backoff,
     DeviceGone,
     ReconnectingScanSource,
     ScanCallback,
@@ -54,7 +54,7 @@ def parse_vendor_product(text: str) -> tuple[int, int] | None:
         ) from None
 
 
-def open_input_device(device: str) -> InputDevice:
+def open_input_device(device: str) -> InputDevice[str]:
     """Open the scanner named by config; raises ``DeviceGone`` when it is not plugged in."""
     ids = parse_vendor_product(device)
     if ids is None:
@@ -72,7 +72,7 @@ def open_input_device(device: str) -> InputDevice:
 class GrabbedDevice:
     """The few ioctl-backed calls we make on an InputDevice, kept apart so a pipe can stand in."""
 
-    def __init__(self, device: InputDevice) -> None:
+    def __init__(self, device: InputDevice[str]) -> None:
         self.device = device
 
     def grab(self) -> str:
@@ -100,7 +100,7 @@ class EvdevScanner(ReconnectingScanSource):
         on_scan: ScanCallback,
         on_status: StatusCallback | None = None,
         name: str | None = None,
-        open_device: Callable[[], InputDevice] | None = None,
+        open_device: Callable[[], InputDevice[str]] | None = None,
     ) -> None:
         super().__init__(name or config.device, on_scan, on_status, config.backoff)
         self._config = config
@@ -148,7 +148,7 @@ class EvdevScanner(ReconnectingScanSource):
             elif isinstance(result, RefusedScan):
                 self._reject(f"Scan refused: {result.reason}")
 
-    def _events(self, device: InputDevice) -> Iterator[evdev.InputEvent]:
+    def _events(self, device: InputDevice[str]) -> Iterator[evdev.InputEvent]:
         """The one iterator over this opened device: whole batches, until unplug or stop."""
         while not self._stopping():
             readable, _, _ = select.select([device.fd, self._wake_read], [], [])

@@ -137,8 +137,8 @@ def layout_receipt(
     if data.is_duplicate:
         elements += _duplicate_banner(labels)
     elements += _centered(data.store_name, width, TALL_BOLD)
-    for line in data.address_lines:
-        elements += _centered(line, width)
+    for address_line in data.address_lines:
+        elements += _centered(address_line, width)
     if data.tax_id:
         elements += _centered(f"{labels.tax_id}: {data.tax_id}", width)
     elements.append(Rule())
@@ -147,13 +147,13 @@ def layout_receipt(
         TwoColumnLine(f"{labels.terminal} {data.terminal}", f"{labels.cashier} {data.cashier}")
     )
     elements.append(Rule())
-    for line in data.lines:
-        elements += _item(line, format_money, labels, width)
+    for item in data.lines:
+        elements += _item(item, format_money, labels, width)
     elements.append(Rule())
     elements += _totals(data, format_money, labels)
     elements.append(Rule())
-    for line in data.footer_lines:
-        elements += _centered(line, width)
+    for footer_line in data.footer_lines:
+        elements += _centered(footer_line, width)
     elements.append(Barcode(data.barcode_payload))
     elements.append(TextLine(f"{labels.journal} {data.journal_hash_prefix}", Align.CENTER))
     if data.is_duplicate:

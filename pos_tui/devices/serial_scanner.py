@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 import serial
 
+from pos_tui.devices.backoff import Backoff
 from pos_tui.devices.errors import DeviceConfigError
 from pos_tui.devices.scan_source import (
-    Backoff,
     DeviceGone,
     ReconnectingScanSource,
     ScanCallback,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pos_tui.devices.scan_source import Scan, ScannerState, ScannerStatus
 
 
-class Counter:
+class ScanRecorder:
     """What the till would see: scans and status reports, in order, from the scanner's thread."""
 
     def __init__(self) -> None:

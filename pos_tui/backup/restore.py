@@ -42,15 +42,15 @@ class RestoreResult:
 
 
 def choose_for_time(entries: Sequence[CatalogEntry], at: datetime, store_id: str | None) -> list[CatalogEntry]:
-    """The newest snapshot made at or before ``at``, then the chain of segments that follow it
-    until one reaches past ``at``."""
+    """The newest snapshot whose last journal entry is at or before ``at`` (so it holds nothing
+    later), then the chain of segments that follow it until one reaches past ``at``."""
     usable = usable_by_digest(entries)
     snapshots = [
         e
         for e in usable.values()
         if e.manifest is not None
         and e.manifest.kind == "snapshot"
-        and journal_time(e.manifest.created_at) <= at
+        and (not e.manifest.head_at or journal_time(e.manifest.head_at) <= at)
         and (store_id is None or e.manifest.store_id == store_id)
     ]
     if not snapshots:

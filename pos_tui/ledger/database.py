@@ -173,9 +173,15 @@ def open_ledger(path: Path, *, read_only: bool = False, migrate: bool = False) -
         raise LedgerError(
             f"There is no store database at {path}.", "Create one with `pos init --db PATH` or `pos demo`."
         )
+    # Check with a plain connection first: peewee's connect applies pragmas (WAL) that would rewrite
+    # the header of a file that is not ours, and would fail on a non-database without our sentence.
+    probe = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        version = _check_ours(path, probe)
+    finally:
+        probe.close()
     ledger = Ledger(path, _connect(path, read_only=read_only), read_only=read_only)
     try:
-        version = _check_ours(path, ledger.conn)
         if version < SCHEMA_VERSION:
             if not migrate:
                 raise LedgerError(

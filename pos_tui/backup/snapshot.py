@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pos_tui.backup.atomic import destination_lock, remove_stale_temps, space_error, temp_path_in
-from pos_tui.backup.errors import BackupError
+from pos_tui.backup.errors import BackupError, NoSpace
 from pos_tui.backup.keys import key_id, load_signing_key, parse_recipients
 from pos_tui.backup.ledger_facts import LedgerFacts, facts_of, opened
 from pos_tui.backup.manifest import FileDigest, Manifest
@@ -77,8 +77,12 @@ def create_snapshot(job: BackupJob, now: datetime | None = None, *, lock_held: b
                 raise space_error(error, job.database.parent) from error
             except Exception as error:  # sqlite3.Error: disk full, I/O error, not a database
                 text = str(error)
-                if "full" in text:
-                    raise space_error(OSError(28, "No space left on device"), job.database.parent) from error
+                if "full" in text or "I/O" in text:
+                    raise NoSpace(
+                        f"Could not copy {job.database.name} beside it ({text}).",
+                        f"A snapshot first needs as much free space in {job.database.parent} as the "
+                        "database takes; free some, then run the backup again.",
+                    ) from error
                 raise BackupError(
                     f"Could not copy {job.database.name}: {text}.",
                     "Run `pos db verify`; if the database is damaged, restore the last good snapshot.",

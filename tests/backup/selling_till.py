@@ -1,0 +1,34 @@
+"""A till process that sells teas until killed: ``python -m tests.backup.selling_till CONFIG [PACE]``.
+
+Prints "selling" once its session is open, then one line per sale with the commit time in ms.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from pos_tui.config import load_settings
+from pos_tui.domain.cart import Cart
+from pos_tui.domain.tender import Tender
+from pos_tui.services import catalog, sales
+from pos_tui.services.session import open_session
+from tests.conftest import TEA_BARCODE
+
+
+def main() -> None:
+    settings = load_settings(Path(sys.argv[1]))
+    pace = float(sys.argv[2]) if len(sys.argv) > 2 else 0.01
+    session = open_session(settings, username="admin")
+    item = catalog.resolve_scan(session, TEA_BARCODE)
+    print("selling", flush=True)
+    while True:
+        started = time.perf_counter()
+        sales.complete_sale(session, Cart().add(item), [Tender("cash", 50_000)])
+        print(f"{(time.perf_counter() - started) * 1000:.2f}", flush=True)
+        time.sleep(pace)
+
+
+if __name__ == "__main__":
+    main()

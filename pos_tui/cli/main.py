@@ -11,6 +11,7 @@ import typer
 from pos_tui.cli.backup_cmd import backup_app
 from pos_tui.cli.common import ConfigOption, DbOption, fail, reports_errors, session_from, settings_from
 from pos_tui.cli.db_cmd import db_app
+from pos_tui.cli.export_cmd import export_app
 from pos_tui.cli.people_cmd import user_app
 from pos_tui.cli.product_cmd import product_app
 from pos_tui.cli.selling_cmd import register_selling
@@ -27,6 +28,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(product_app, name="product")
 app.add_typer(user_app, name="user")
 app.add_typer(backup_app, name="backup")
+app.add_typer(export_app, name="export")
 register_selling(app)
 
 

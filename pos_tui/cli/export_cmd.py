@@ -1,0 +1,40 @@
+"""`pos export journal`: the books in a format an accountant's tools read."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pos_tui.cli.common import ConfigOption, DbOption, reports_errors, session_from
+from pos_tui.services.export import FORMATS, ExportFormat, export_journal
+
+export_app = typer.Typer(help="Export the books (hledger, ledger, beancount, CSV).", no_args_is_help=True)
+
+
+@export_app.command("journal")
+@reports_errors
+def journal(
+    format_: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}.")] = "hledger",
+    from_day: Annotated[str | None, typer.Option("--from", help="First business day, YYYY-MM-DD.")] = None,
+    to_day: Annotated[str | None, typer.Option("--to", help="Last business day, YYYY-MM-DD.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Every money movement of the range as a double-entry journal."""
+    if format_ not in FORMATS:
+        raise typer.BadParameter(f"use one of: {', '.join(FORMATS)}", param_hint="--format")
+    fmt: ExportFormat = format_  # type: ignore[assignment]
+    session = session_from(db, config, read_only=True)
+    try:
+        if out is None:
+            count = export_journal(session, fmt, sys.stdout, from_day=from_day, to_day=to_day)
+        else:
+            with out.open("w", encoding="utf-8") as handle:
+                count = export_journal(session, fmt, handle, from_day=from_day, to_day=to_day)
+    finally:
+        session.close()
+    typer.echo(f"{count} journal entries exported.", err=True)

@@ -1,0 +1,178 @@
+"""The cockpit: wires the modes (bucket, warehouse, daybook), the login, and the global keys.
+
+Screens own their widgets and call services; this module only routes between them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from pos_tui.config import Settings
+from pos_tui.domain.errors import PosError
+from pos_tui.services import warehouse
+from pos_tui.services.session import Session, open_session
+from pos_tui.services.users import User
+from pos_tui.tui.commands import ScreenCommands
+from pos_tui.tui.messages import DataChanged, LoggedIn, LowStockFound, ReturnCompleted, SaleCompleted
+from pos_tui.tui.screens.bucket import BucketScreen
+from pos_tui.tui.screens.daybook import DaybookScreen
+from pos_tui.tui.screens.login import LoginScreen
+from pos_tui.tui.screens.warehouse import WarehouseScreen
+from pos_tui.tui.theme import DEFAULT_THEME, THEMES, ThemeMemory
+
+MODE_KEYS = (("bucket", "mode.bucket"), ("warehouse", "mode.warehouse"), ("daybook", "mode.daybook"))
+
+
+class PosApp(App[None]):
+    CSS_PATH: ClassVar[list[str]] = ["styles/app.tcss"]
+    TITLE = "pos"
+    ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {ScreenCommands}
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    DEFAULT_MODE = "login"
+    MODES: ClassVar[dict[str, Callable[[], Screen[None]]]] = {
+        "login": LoginScreen,
+        "bucket": BucketScreen,
+        "warehouse": WarehouseScreen,
+        "daybook": DaybookScreen,
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "mode('bucket')", "Bucket", show=False, priority=True, id="mode.bucket"),
+        Binding("f2", "mode('warehouse')", "Warehouse", show=False, priority=True, id="mode.warehouse"),
+        Binding("f3", "mode('daybook')", "Daybook", show=False, priority=True, id="mode.daybook"),
+        Binding("f10", "lock", "Lock", show=False, priority=True, id="app.lock"),
+        Binding("f9", "help", "Keys", priority=True, id="app.help"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False, priority=True, id="app.theme"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+    ]
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        demo: bool = False,
+        keymap: Mapping[str, str] | None = None,
+        theme_memory: ThemeMemory | None = None,
+    ) -> None:
+        super().__init__()
+        self.base_session = session
+        self.session = session
+        self.demo = demo
+        self.user: User | None = None
+        self.data_version = 0
+        self.low_stock_ids: set[int] = set()
+        self.theme_memory = theme_memory or ThemeMemory()
+        for theme in THEMES:  # before the stylesheet is parsed (its variables must exist)
+            self.register_theme(theme)
+        remembered = self.theme_memory.load()
+        self.theme = remembered if remembered in {t.name for t in THEMES} else DEFAULT_THEME
+        if keymap:
+            self.set_keymap(dict(keymap))
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, lambda theme: self.theme_memory.save(theme.name))
+
+    # --- who is here ---------------------------------------------------------------------------
+
+    def on_logged_in(self, message: LoggedIn) -> None:
+        self.user = message.user
+        self.session = self.base_session.as_user(message.user.username)
+        self.notify(f"Hello, {message.user.display_name}.", timeout=2)
+        self.switch_mode("bucket")
+        self.refresh_bindings()
+
+    def action_lock(self) -> None:
+        self.user = None
+        self.switch_mode("login")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action in {"mode", "lock"} and self.user is None)
+
+    def action_mode(self, name: str) -> None:
+        if self.current_mode != name:
+            self.switch_mode(name)
+
+    def key_for(self, binding_id: str) -> str:
+        """The key in force for a binding id, after the site's key map, as people read it."""
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.id == binding_id:
+                keys = self._keymap.get(binding_id, binding.key)
+                first = keys.split(",")[0].strip()
+                return first.upper() if first.startswith("f") and first[1:].isdigit() else first
+        return ""
+
+    def dock_entries(self) -> list[tuple[str, str, str, str]]:
+        """(mode, action, key shown, title) for the dock."""
+        entries = [(mode, f"mode('{mode}')", self.key_for(binding_id), mode.title()) for mode, binding_id in MODE_KEYS]
+        entries.append(("-", "lock", self.key_for("app.lock"), "Lock"))
+        return entries
+
+    # --- the books moved -----------------------------------------------------------------------
+
+    def on_sale_completed(self, message: SaleCompleted) -> None:
+        self.data_version += 1
+        self.post_message(DataChanged(self.data_version))
+        self.check_low_stock({p.line.product_id for p in message.sale.priced.lines})
+
+    def on_return_completed(self, message: ReturnCompleted) -> None:
+        self.data_changed()
+
+    def data_changed(self) -> None:
+        self.data_version += 1
+        self.post_message(DataChanged(self.data_version))
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="low-stock")
+    def check_low_stock(self, product_ids: set[int]) -> None:
+        try:
+            low = warehouse.below_reorder(self.session, product_ids)
+        except PosError:
+            return
+        if low:
+            self.post_message(LowStockFound(low))
+
+    def on_low_stock_found(self, message: LowStockFound) -> None:
+        self.low_stock_ids |= {p.product_id for p in message.products}
+        names = ", ".join(p.display_name for p in message.products[:3])
+        more = f" and {len(message.products) - 3} more" if len(message.products) > 3 else ""
+        self.notify(f"Below reorder level: {names}{more}.", title="Stock", severity="warning", markup=False)
+
+    # --- look and help -------------------------------------------------------------------------
+
+    def action_toggle_theme(self) -> None:
+        names = [t.name for t in THEMES]
+        current = names.index(self.theme) if self.theme in names else 0
+        self.theme = names[(current + 1) % len(names)]
+
+    def action_help(self) -> None:
+        from pos_tui.tui.dialogs.help import HelpScreen
+        from pos_tui.tui.keys import key_groups
+
+        self.push_screen(HelpScreen(key_groups(self)))
+
+
+def run_app(
+    settings: Settings,
+    *,
+    db_path: Path | None = None,
+    read_only: bool = False,
+    demo: bool = False,
+    keymap: Mapping[str, str] | None = None,
+) -> None:
+    """Open the store database named by ``db_path`` (default: the settings') and run the cockpit.
+
+    A `PosError` opening the database (missing, not ours, too new) propagates before the screen
+    is taken over, so the command line can print its sentence.
+    """
+    session = open_session(settings, db_path, read_only=read_only)
+    try:
+        PosApp(session, demo=demo, keymap=keymap).run()
+    finally:
+        session.close()

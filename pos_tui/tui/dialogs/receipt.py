@@ -1,0 +1,46 @@
+"""After a sale: the change due in big digits and the receipt preview (no printer configured)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Digits, Label, Static
+
+
+class ReceiptDialog(ModalScreen[None]):
+    DEFAULT_CSS = """
+    ReceiptDialog { align: center middle; }
+    ReceiptDialog > Vertical { width: 48; max-width: 98%; height: auto; max-height: 98%; padding: 0 1;
+        background: $panel; border: round $success; }
+    ReceiptDialog #change-label { color: $success; text-style: bold; }
+    ReceiptDialog #change { color: $success; width: auto; }
+    ReceiptDialog VerticalScroll { height: auto; max-height: 24; background: $surface; padding: 0 1; }
+    ReceiptDialog #receipt-note { color: $text-muted; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,escape", "close", "Next customer", priority=True, id="receipt.close"),
+    ]
+
+    def __init__(self, receipt: str, change: str, warnings: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.receipt = receipt
+        self.change = change
+        self.warnings = warnings
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = "Sale complete"
+            yield Label("CHANGE DUE", id="change-label")
+            yield Digits(self.change, id="change")
+            for warning in self.warnings:
+                yield Static(warning, classes="warning", markup=False)
+            with VerticalScroll():
+                yield Static(self.receipt, id="receipt-text", markup=False)
+            yield Static("Receipt preview (no printer configured). Enter: next customer", id="receipt-note")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

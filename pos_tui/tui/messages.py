@@ -1,0 +1,100 @@
+"""What the till says happened. Names read like the pipeline:
+``BarcodeScanned -> LineAdded -> SaleCompleted -> ReceiptShown``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from pos_tui.domain.cart import Cart, CartLine
+from pos_tui.services.catalog import Product, SearchHit
+from pos_tui.services.sales import CompletedReturn, CompletedSale
+from pos_tui.services.users import User
+
+
+@dataclass
+class LoggedIn(Message):
+    user: User
+
+
+@dataclass
+class LoginFailed(Message):
+    reason: str
+    failures: int
+
+
+@dataclass
+class BarcodeScanned(Message):
+    code: str
+
+
+@dataclass
+class ScanRejected(Message):
+    code: str
+    reason: str
+
+
+@dataclass
+class LineAdded(Message):
+    index: int
+    line: CartLine
+
+
+@dataclass
+class LineChanged(Message):
+    index: int
+    what: str
+
+
+@dataclass
+class LineVoided(Message):
+    index: int
+    line: CartLine
+
+
+@dataclass
+class SearchResults(Message):
+    query: str
+    hits: list[SearchHit]
+
+
+@dataclass
+class ActionFailed(Message):
+    """A worker's service call refused or failed; ``text`` is the sentence for the person."""
+
+    what: str
+    text: str
+
+
+@dataclass
+class SaleCompleted(Message):
+    sale: CompletedSale
+
+
+@dataclass
+class ReturnCompleted(Message):
+    completed: CompletedReturn
+
+
+@dataclass
+class CartParked(Message):
+    name: str
+
+
+@dataclass
+class CartResumed(Message):
+    name: str
+    cart: Cart
+
+
+@dataclass
+class LowStockFound(Message):
+    products: list[Product]
+
+
+@dataclass
+class DataChanged(Message):
+    """The books moved (a sale, a return, stock): lists elsewhere are stale."""
+
+    version: int

@@ -1,0 +1,41 @@
+"""A mode's screen: the dock on the left, the mode's body, a status line and the footer of keys."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from pos_tui.tui.widgets.dock import Dock
+
+
+class StatusLine(Static):
+    """The last thing the till said: a sentence, coloured by level; never a traceback."""
+
+    def say(self, text: str, level: str = "info") -> None:
+        self.set_classes(f"-{level}")
+        self.update(text)
+
+
+class ModeScreen(Screen[None]):
+    MODE = ""
+    TITLE_TEXT = ""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="frame"):
+            yield Dock(self.MODE)
+            with Vertical(id="body"):
+                yield from self.compose_body()
+                yield StatusLine(id="status", markup=False)
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def say(self, text: str, level: str = "info") -> None:
+        self.query_one(StatusLine).say(text, level)
+
+    def palette_commands(self) -> list[tuple[str, str, str]]:
+        """(title, help, action) offered by the command palette while this screen is on top."""
+        return []

@@ -1,0 +1,498 @@
+"""The counter: scan or search, build the cart, pay. The scan field keeps the focus throughout."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Input
+
+from pos_tui.domain.cart import Cart, CartLine, Discount, PricedCart, price_cart
+from pos_tui.domain.errors import InvalidAmount, PosError
+from pos_tui.domain.money import format_quantity, parse_amount
+from pos_tui.domain.scan import parse_quantity
+from pos_tui.domain.tender import Tender
+from pos_tui.services import catalog, daybook, parking, sales
+from pos_tui.services.catalog import SearchHit
+from pos_tui.services.session import Session
+from pos_tui.tui.dialogs.choose import ChooseDialog
+from pos_tui.tui.dialogs.form import Field, FormDialog
+from pos_tui.tui.dialogs.receipt import ReceiptDialog
+from pos_tui.tui.dialogs.returns import ReturnDialog, ReturnRequest
+from pos_tui.tui.dialogs.tender import TenderDialog
+from pos_tui.tui.messages import (
+    ActionFailed,
+    BarcodeScanned,
+    CartParked,
+    CartResumed,
+    LineAdded,
+    LineChanged,
+    LineVoided,
+    ReturnCompleted,
+    SaleCompleted,
+    ScanRejected,
+    SearchResults,
+)
+from pos_tui.tui.receipt_text import receipt_text
+from pos_tui.tui.screens.base import ModeScreen
+from pos_tui.tui.widgets.totals import Totals
+
+SEARCH_LIMIT = 50
+NEEDS_LINE = {"quantity", "void_line", "line_discount", "price"}
+
+
+def parse_discount(text: str, exponent: int) -> Discount | None:
+    """"10%" -> 10 percent, "12.5%" -> 12.5 percent, "50" -> an amount; "" or "0" -> no discount."""
+    text = text.strip()
+    if not text or text in {"0", "0%"}:
+        return None
+    if text.endswith("%"):
+        return Discount("percent", parse_amount(text[:-1], 2))
+    return Discount("amount", parse_amount(text, exponent))
+
+
+def is_search(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+class BucketScreen(ModeScreen):
+    MODE = "bucket"
+    AUTO_FOCUS = "#scan"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f12", "pay", "Pay", priority=True, id="bucket.pay"),
+        Binding("f4", "quantity", "Qty", priority=True, id="bucket.quantity"),
+        Binding("ctrl+d", "void_line", "Void line", priority=True, id="bucket.void"),
+        Binding("f5", "line_discount", "Line disc", priority=True, id="bucket.line_discount"),
+        Binding("f6", "cart_discount", "Cart disc", priority=True, id="bucket.cart_discount"),
+        Binding("f7", "price", "Price", priority=True, id="bucket.price"),
+        Binding("f8", "park", "Park", priority=True, id="bucket.park"),
+        Binding("ctrl+o", "resume", "Resume", priority=True, id="bucket.resume"),
+        Binding("ctrl+r", "start_return", "Return", priority=True, id="bucket.return"),
+        Binding("up", "move(-1)", "Up", show=False, priority=True, id="bucket.up"),
+        Binding("down", "move(1)", "Down", show=False, priority=True, id="bucket.down"),
+        Binding("escape", "clear", "Clear", show=False, priority=True, id="bucket.clear"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cart = Cart()
+        self.hits: list[SearchHit] = []
+        self.searching = False
+
+    @property
+    def session(self) -> Session:
+        return self.app.session  # type: ignore[attr-defined, no-any-return]
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        yield Input(id="scan", placeholder="Scan or type a code · letters search · 3* sets the quantity")
+        with Horizontal(id="bucket-main"):
+            with Vertical(id="bucket-left"):
+                cart = DataTable(id="cart", cursor_type="row", zebra_stripes=True)
+                cart.can_focus = False
+                yield cart
+                results = DataTable(id="results", cursor_type="row")
+                results.can_focus = False
+                results.display = False
+                yield results
+            yield Totals(id="totals")
+
+    def on_mount(self) -> None:
+        cart = self.query_one("#cart", DataTable)
+        for label, key in (("#", "n"), ("Item", "item"), ("Qty", "qty"), ("Price", "price"), ("Disc", "disc"),
+                           ("Total", "total")):
+            cart.add_column(label, key=key)
+        results = self.query_one("#results", DataTable)
+        for label in ("Item", "SKU", "Price", "On hand"):
+            results.add_column(label, key=label)
+        self.refresh_cart()
+        self.say("Ready. Scan an item, or type letters to search.")
+
+    def on_screen_resume(self) -> None:
+        self.query_one("#scan", Input).focus()
+
+    # --- the cart on screen --------------------------------------------------------------------
+
+    @property
+    def priced(self) -> PricedCart:
+        return price_cart(self.cart, self.session.tax_policy)
+
+    def refresh_cart(self, select: int | None = None) -> None:
+        table = self.query_one("#cart", DataTable)
+        priced = self.priced
+        money = self.session.currency
+        table.clear()
+        for n, p in enumerate(priced.lines, start=1):
+            line = p.line
+            qty = format_quantity(line.quantity) + ("" if line.unit == "each" else f" {line.unit}")
+            mark = " *" if line.price_source == "override" else ""
+            table.add_row(
+                str(n), line.name[:40], qty, money.format(line.unit_price, symbol=False) + mark,
+                money.format(-p.discount, symbol=False) if p.discount else "",
+                money.format(p.amount, symbol=False), key=str(n),
+            )
+        if priced.lines:
+            row = len(priced.lines) - 1 if select is None else max(0, min(select, len(priced.lines) - 1))
+            table.move_cursor(row=row)
+        self.query_one(Totals).show(priced, money)
+        self.refresh_bindings()
+
+    def selected_line(self) -> int:
+        return self.query_one("#cart", DataTable).cursor_row
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        read_only = self.session.ledger.read_only
+        if action in {"pay", "park", "resume", "start_return"} and read_only:
+            return False
+        if action in NEEDS_LINE | {"pay", "park", "cart_discount"} and not self.cart.lines:
+            return None
+        return True
+
+    # --- scanning ------------------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "scan":
+            return
+        text = event.value.strip()
+        if is_search(text):
+            self.searching = True
+            self.run_search(text)
+        elif self.searching:
+            self.show_results(False)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "scan":
+            return
+        text = event.value.strip()
+        if not text:
+            return
+        if self.searching and self.hits:
+            self.take_hit(self.hits[self.query_one("#results", DataTable).cursor_row])
+        else:
+            self.post_message(BarcodeScanned(text))
+        event.input.value = ""
+
+    def on_barcode_scanned(self, message: BarcodeScanned) -> None:
+        # A barcode lookup is a primary-key read (well under a millisecond, never blocked by a writer
+        # in WAL mode): done here, in order, so fast scans never overtake each other.
+        try:
+            line = catalog.resolve_scan(self.session, message.code)
+        except PosError as error:
+            self.reject(message.code, str(error))
+            return
+        self.add_line(line, code=message.code)
+
+    def add_line(self, line: CartLine, *, code: str = "") -> None:
+        try:
+            cart = self.cart.add(line)
+        except PosError as error:
+            self.reject(code or line.sku, str(error))
+            return
+        index = next((i for i, old in enumerate(self.cart.lines) if cart.lines[i] != old), len(cart.lines) - 1)
+        self.cart = cart
+        self.post_message(LineAdded(index, line))
+
+    def on_line_added(self, message: LineAdded) -> None:
+        self.refresh_cart(select=message.index)
+        line = self.cart.lines[message.index]
+        self.say(f"Added {line.name} × {format_quantity(line.quantity)}.", "success")
+
+    def reject(self, code: str, reason: str) -> None:
+        self.app.bell()
+        scan = self.query_one("#scan", Input)
+        scan.add_class("-flash")
+        self.set_timer(0.8, lambda: scan.remove_class("-flash"))
+        self.say(f"Nothing added — {reason}", "error")
+        self.post_message(ScanRejected(code, reason))
+
+    # --- search as you type --------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
+    def run_search(self, text: str) -> None:
+        try:
+            hits = catalog.search_products(self.session, text, limit=SEARCH_LIMIT)
+        except PosError as error:
+            self.post_message(ActionFailed("search", str(error)))
+            return
+        self.post_message(SearchResults(text, hits))
+
+    def on_search_results(self, message: SearchResults) -> None:
+        if message.query != self.query_one("#scan", Input).value.strip():
+            return  # an older query: the latest one wins
+        self.hits = message.hits
+        table = self.query_one("#results", DataTable)
+        table.clear()
+        money = self.session.currency
+        for hit in message.hits:
+            name = f"{hit.name} ({hit.variant})" if hit.variant else hit.name
+            table.add_row(name[:40], hit.sku, money.format(hit.price, symbol=False),
+                          format_quantity(hit.on_hand), key=str(hit.product_id))
+        self.show_results(True)
+        if not message.hits:
+            self.say(f"Nothing matches {message.query!r}.", "warning")
+        else:
+            more = "+" if len(message.hits) == SEARCH_LIMIT else ""
+            self.say(f"{len(message.hits)}{more} found. ↑↓ choose, Enter adds, Esc clears.")
+
+    def show_results(self, shown: bool) -> None:
+        self.searching = shown
+        self.query_one("#results", DataTable).display = shown
+        self.query_one("#cart", DataTable).display = not shown
+        if not shown:
+            self.hits = []
+
+    def take_hit(self, hit: SearchHit) -> None:
+        if hit.group:
+            variants = catalog.variants_of(self.session, hit.group)
+            if len(variants) > 1:
+                money = self.session.currency
+                options = [(str(p.product_id), f"{p.display_name}  {money.format(p.price)}") for p in variants]
+                self.app.push_screen(ChooseDialog(f"Which {hit.group}?", options), self._variant_chosen)
+                return
+        self.take_product(hit.product_id)
+
+    def _variant_chosen(self, product_id: str | None) -> None:
+        if product_id is not None:
+            self.take_product(int(product_id))
+
+    def take_product(self, product_id: int) -> None:
+        product = catalog.get_product(self.session, product_id)
+        if product.unit == "each":
+            self.add_line(catalog.line_for(product, 1000))
+            return
+
+        def weighed(answer: dict[str, str] | None) -> None:
+            if answer:
+                try:
+                    self.add_line(catalog.line_for(product, parse_quantity(answer["qty"])))
+                except PosError as error:
+                    self.reject(product.sku, str(error))
+
+        self.app.push_screen(FormDialog(f"{product.display_name}", [Field("qty", f"Quantity ({product.unit})")]),
+                             weighed)
+
+    # --- moving and clearing -------------------------------------------------------------------
+
+    def action_move(self, step: int) -> None:
+        table = self.query_one("#results" if self.searching else "#cart", DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.cursor_row + step, table.row_count - 1)))
+
+    def action_clear(self) -> None:
+        self.query_one("#scan", Input).value = ""
+        self.show_results(False)
+
+    # --- changing lines ------------------------------------------------------------------------
+
+    def _typed_or_ask(self, title: str, label: str, initial: str, then: object) -> None:
+        """Keypad style: a value typed into the scan field first is used at once; otherwise ask."""
+        scan = self.query_one("#scan", Input)
+        typed = scan.value.strip()
+        if typed and not is_search(typed):
+            scan.value = ""
+            then(typed)  # type: ignore[operator]
+            return
+
+        def answered(answer: dict[str, str] | None) -> None:
+            if answer is not None:
+                then(answer["value"])  # type: ignore[operator]
+
+        self.app.push_screen(FormDialog(title, [Field("value", label, initial)]), answered)
+
+    def _change(self, what: str, change: object) -> None:
+        index = self.selected_line()
+        try:
+            self.cart = change(self.cart, index)  # type: ignore[operator]
+        except PosError as error:
+            self.reject("", str(error))
+            return
+        self.post_message(LineChanged(index, what))
+
+    def on_line_changed(self, message: LineChanged) -> None:
+        self.refresh_cart(select=message.index)
+        self.say(f"Line {message.index + 1}: {message.what} changed.")
+
+    def action_quantity(self) -> None:
+        line = self.cart.lines[self.selected_line()]
+        self._typed_or_ask(
+            "Quantity", f"{line.name} ({line.unit})", format_quantity(line.quantity),
+            lambda text: self._change("quantity", lambda cart, i: cart.with_quantity(i, parse_quantity(text))),
+        )
+
+    def action_void_line(self) -> None:
+        index = self.selected_line()
+        line = self.cart.lines[index]
+        self.cart = self.cart.without_line(index)
+        self.post_message(LineVoided(index, line))
+
+    def on_line_voided(self, message: LineVoided) -> None:
+        self.refresh_cart(select=message.index)
+        self.say(f"Voided {message.line.name}.", "warning")
+
+    def action_line_discount(self) -> None:
+        exponent = self.session.currency.exponent
+        self._typed_or_ask(
+            "Line discount", "10% or an amount (0 removes it)", "",
+            lambda text: self._change(
+                "discount", lambda cart, i: cart.with_line_discount(i, parse_discount(text, exponent))
+            ),
+        )
+
+    def action_cart_discount(self) -> None:
+        exponent = self.session.currency.exponent
+
+        def apply(text: str) -> None:
+            try:
+                self.cart = self.cart.with_discount(parse_discount(text, exponent))
+            except PosError as error:
+                self.reject("", str(error))
+                return
+            self.post_message(LineChanged(self.selected_line(), "cart discount"))
+
+        self._typed_or_ask("Cart discount", "10% or an amount (0 removes it)", "", apply)
+
+    def action_price(self) -> None:
+        currency = self.session.currency
+        line = self.cart.lines[self.selected_line()]
+        self._typed_or_ask(
+            "Price override", f"New price of {line.name}", currency.format(line.unit_price, symbol=False),
+            lambda text: self._change("price", lambda cart, i: cart.with_price(i, currency.parse(text))),
+        )
+
+    # --- paying --------------------------------------------------------------------------------
+
+    def action_pay(self) -> None:
+        priced = self.priced
+        dialog = TenderDialog(priced.total, self.session.currency, self.session.tender_methods)
+        self.app.push_screen(dialog, self._tendered)
+
+    def _tendered(self, tenders: list[Tender] | None) -> None:
+        if tenders:
+            self.say("Saving the sale…")
+            self.complete(self.cart, tenders)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="pay")
+    def complete(self, cart: Cart, tenders: list[Tender]) -> None:
+        try:
+            sale = sales.complete_sale(self.session, cart, tenders)
+        except PosError as error:
+            self.post_message(ActionFailed("pay", str(error)))
+            return
+        self.post_message(SaleCompleted(sale))
+
+    def on_sale_completed(self, message: SaleCompleted) -> None:
+        sale = message.sale
+        self.cart = Cart()
+        self.refresh_cart()
+        currency = self.session.currency
+        store = self.session.ledger.store_info().name
+        self.say(f"Sale {sale.reference} saved. Change {currency.format(sale.change)}.", "success")
+        text = receipt_text(sale, currency, store_name=store)
+        self.app.push_screen(ReceiptDialog(text, currency.format(sale.change, symbol=False), sale.warnings))
+        # not stopped: the message bubbles to the app, which refreshes the other modes
+
+    def on_action_failed(self, message: ActionFailed) -> None:
+        self.app.bell()
+        self.say(message.text, "error")
+
+    # --- park, resume, return ------------------------------------------------------------------
+
+    def action_park(self) -> None:
+        def named(answer: dict[str, str] | None) -> None:
+            if answer is not None:
+                self.park(self.cart, answer["value"])
+
+        self.app.push_screen(FormDialog("Park this cart", [Field("value", "Name (customer, table…)")]), named)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="park")
+    def park(self, cart: Cart, name: str) -> None:
+        try:
+            parking.park_cart(self.session, cart, name)
+        except PosError as error:
+            self.post_message(ActionFailed("park", str(error)))
+            return
+        self.post_message(CartParked(name or "cart"))
+
+    def on_cart_parked(self, message: CartParked) -> None:
+        self.cart = Cart()
+        self.refresh_cart()
+        self.say(f"Parked {message.name!r}. Ctrl+O brings it back.", "success")
+
+    def action_resume(self) -> None:
+        if self.cart.lines:
+            self.say("Pay or park the cart on screen before resuming another.", "warning")
+            return
+        parked = parking.list_parked(self.session)
+        if not parked:
+            self.say("No carts are parked.", "warning")
+            return
+        options = [(p.cart_id, f"{p.name} — {p.line_count} lines, {p.username}, {p.at[11:16]}") for p in parked]
+        names = {p.cart_id: p.name for p in parked}
+
+        def chosen(cart_id: str | None) -> None:
+            if cart_id is not None:
+                self.resume(cart_id, names[cart_id])
+
+        self.app.push_screen(ChooseDialog("Resume a parked cart", options), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="park")
+    def resume(self, cart_id: str, name: str) -> None:
+        try:
+            cart = parking.resume_cart(self.session, cart_id)
+        except PosError as error:
+            self.post_message(ActionFailed("resume", str(error)))
+            return
+        self.post_message(CartResumed(name, cart))
+
+    def on_cart_resumed(self, message: CartResumed) -> None:
+        self.cart = message.cart
+        self.refresh_cart()
+        self.say(f"Resumed {message.name!r}.", "success")
+
+    def action_start_return(self) -> None:
+        def numbered(answer: dict[str, str] | None) -> None:
+            if not answer:
+                return
+            try:
+                reference, lines = daybook.sale_lines(self.session, answer["value"])
+            except PosError as error:
+                self.say(str(error), "error")
+                return
+            methods = {code: m.label for code, m in self.session.tender_methods.items()}
+            self.app.push_screen(ReturnDialog(reference, lines, self.session.currency, methods), self._return_asked)
+
+        self.app.push_screen(FormDialog("Return", [Field("value", "Sale number on the receipt (e.g. T1-000042)")]),
+                             numbered)
+
+    def _return_asked(self, request: ReturnRequest | None) -> None:
+        if request is not None:
+            self.run_return(request)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="return")
+    def run_return(self, request: ReturnRequest) -> None:
+        try:
+            done = sales.return_items(self.session, request.sale_ref, request.items, reason=request.reason,
+                                      refund_method=request.method)
+        except (PosError, InvalidAmount) as error:
+            self.post_message(ActionFailed("return", str(error)))
+            return
+        self.post_message(ReturnCompleted(done))
+
+    def on_return_completed(self, message: ReturnCompleted) -> None:
+        done = message.completed
+        refund = self.session.currency.format(sum(r.amount for r in done.refunds))
+        self.say(f"Return {done.reference} saved: refund {refund}.", "error")
+        self.app.notify(f"Refund {refund} ({done.reference})", title="Return", severity="warning")
+
+    def palette_commands(self) -> list[tuple[str, str, str]]:
+        return [
+            ("Pay", "Take payment for the cart (F12)", "screen.pay"),
+            ("Park cart", "Put this sale on hold under a name (F8)", "screen.park"),
+            ("Resume parked cart", "Bring back a parked sale (Ctrl+O)", "screen.resume"),
+            ("Return against a receipt", "Take items back from an earlier sale (Ctrl+R)", "screen.start_return"),
+            ("Cart discount", "A discount on the whole cart (F6)", "screen.cart_discount"),
+        ]

@@ -1,0 +1,362 @@
+"""The stock room: a filtered, keyset-paged product list, its value, and goods in / adjustments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Checkbox, DataTable, Input, Select
+
+from pos_tui.domain.errors import InvalidAmount, PosError
+from pos_tui.domain.events import BarcodeSpec, ProductDetails
+from pos_tui.domain.money import format_quantity
+from pos_tui.domain.scan import parse_quantity
+from pos_tui.services import catalog, warehouse
+from pos_tui.services.catalog import Product
+from pos_tui.services.session import Session
+from pos_tui.services.warehouse import ProductFilter, StockTiles
+from pos_tui.tui.dialogs.form import Field, FormDialog
+from pos_tui.tui.messages import ActionFailed
+from pos_tui.tui.screens.base import ModeScreen
+from pos_tui.tui.widgets.tiles import Tile
+
+PAGE = 100
+
+
+@dataclass
+class ProductsPage(Message):
+    where: ProductFilter
+    page: int
+    products: list[Product]
+
+
+@dataclass
+class TilesLoaded(Message):
+    tiles: StockTiles
+
+
+@dataclass
+class FilterChoices(Message):
+    categories: list[str]
+    vendors: list[str]
+
+
+@dataclass
+class StockChanged(Message):
+    text: str
+
+
+def signed_quantity(text: str) -> int:
+    text = text.strip()
+    negative = text.startswith("-")
+    quantity = parse_quantity(text.lstrip("+-"))
+    return -quantity if negative else quantity
+
+
+class WarehouseScreen(ModeScreen):
+    MODE = "warehouse"
+    AUTO_FOCUS = "#wh-search"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("pagedown", "page(1)", "Next page", priority=True, id="warehouse.next"),
+        Binding("pageup", "page(-1)", "Prev page", priority=True, id="warehouse.prev"),
+        Binding("f5", "receive", "Receive", priority=True, id="warehouse.receive"),
+        Binding("f6", "adjust", "Adjust", priority=True, id="warehouse.adjust"),
+        Binding("f7", "price", "Price", priority=True, id="warehouse.price"),
+        Binding("f8", "edit", "Edit", priority=True, id="warehouse.edit"),
+        Binding("ctrl+l", "toggle_low", "Low stock", priority=True, id="warehouse.low"),
+        Binding("ctrl+f", "focus_search", "Search", priority=True, id="warehouse.search"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.where = ProductFilter()
+        self.page_starts = [0]
+        self.page = 0
+        self.products: list[Product] = []
+        self.loaded_version = -1
+
+    @property
+    def session(self) -> Session:
+        return self.app.session  # type: ignore[attr-defined, no-any-return]
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(classes="filters"):
+            yield Input(placeholder="search name or SKU", id="wh-search", compact=True)
+            yield Select[str]([], prompt="Category", id="wh-category", compact=True)
+            yield Select[str]([], prompt="Vendor", id="wh-vendor", compact=True)
+            yield Checkbox("Low stock", id="wh-low", compact=True)
+        with Horizontal(classes="tiles"):
+            yield Tile("Stock at cost (net)", id="tile-cost")
+            yield Tile("At sale price (gross)", tone="in", id="tile-sale")
+            yield Tile("Below reorder level", tone="expense", id="tile-low")
+        yield DataTable(id="products", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#products", DataTable)
+        for label in ("SKU", "Name", "Category", "On hand", "Reorder", "Price", "Cost"):
+            table.add_column(label, key=label)
+        self.load_choices()
+
+    def on_screen_resume(self) -> None:
+        version = self.app.data_version  # type: ignore[attr-defined]
+        if version != self.loaded_version:
+            self.loaded_version = version
+            self.reload()
+
+    def reload(self, *, keep_page: bool = True) -> None:
+        if not keep_page:
+            self.page_starts, self.page = [0], 0
+        self.load_page(self.where, self.page, self.page_starts[self.page])
+        self.load_tiles()
+
+    # --- workers -------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="wh-page")
+    def load_page(self, where: ProductFilter, page: int, after_id: int) -> None:
+        try:
+            products = warehouse.list_products(self.session, where, after_id=after_id, limit=PAGE)
+        except PosError as error:
+            self.post_message(ActionFailed("warehouse", str(error)))
+            return
+        self.post_message(ProductsPage(where, page, products))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="wh-tiles")
+    def load_tiles(self) -> None:
+        try:
+            self.post_message(TilesLoaded(warehouse.stock_tiles(self.session)))
+        except PosError as error:
+            self.post_message(ActionFailed("warehouse", str(error)))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="wh-choices")
+    def load_choices(self) -> None:
+        try:
+            self.post_message(FilterChoices(warehouse.categories(self.session), warehouse.vendors(self.session)))
+        except PosError as error:
+            self.post_message(ActionFailed("warehouse", str(error)))
+
+    # --- showing -------------------------------------------------------------------------------
+
+    def on_products_page(self, message: ProductsPage) -> None:
+        if message.where != self.where:
+            return
+        self.products = message.products
+        table = self.query_one("#products", DataTable)
+        row = table.cursor_row
+        table.clear()
+        flagged = self.app.low_stock_ids  # type: ignore[attr-defined]
+        warn = self.app.current_theme.warning or ""
+        money = self.session.currency
+        for p in message.products:
+            low = p.on_hand < p.reorder_level or p.product_id in flagged
+            style = f"bold {warn}" if low else ""
+            table.add_row(
+                p.sku, Text(p.display_name[:40], style=style), p.category[:16],
+                Text(format_quantity(p.on_hand), style=style), format_quantity(p.reorder_level),
+                money.format(p.price, symbol=False), money.format(p.cost, symbol=False), key=str(p.product_id),
+            )
+        if message.products:
+            table.move_cursor(row=min(row, len(message.products) - 1))
+        first = message.page * PAGE + 1
+        self.say(f"Page {message.page + 1}: products {first}–{first + len(message.products) - 1}."
+                 " PgDn/PgUp pages, Enter on a row shows it." if message.products else "No products match.")
+
+    def on_tiles_loaded(self, message: TilesLoaded) -> None:
+        money = self.session.currency.format
+        tiles = message.tiles
+        self.query_one("#tile-cost", Tile).show(money(tiles.cost_value), f"{tiles.products:,} products")
+        self.query_one("#tile-sale", Tile).show(money(tiles.sale_value))
+        self.query_one("#tile-low", Tile).show(f"{tiles.below_reorder:,}", "ctrl+l lists them")
+
+    def on_filter_choices(self, message: FilterChoices) -> None:
+        self.query_one("#wh-category", Select).set_options((c, c) for c in message.categories)
+        self.query_one("#wh-vendor", Select).set_options((v, v) for v in message.vendors)
+
+    def on_action_failed(self, message: ActionFailed) -> None:
+        self.app.bell()
+        self.say(message.text, "error")
+
+    # --- filtering and paging ------------------------------------------------------------------
+
+    def _set_filter(self, where: ProductFilter) -> None:
+        if where != self.where:
+            self.where = where
+            self.page_starts, self.page = [0], 0
+            self.load_page(where, 0, 0)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "wh-search":
+            self._set_filter(replace(self.where, text=event.value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "wh-search":
+            self.query_one("#products", DataTable).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        value = "" if event.select.is_blank() else str(event.value)
+        if event.select.id == "wh-category":
+            self._set_filter(replace(self.where, category=value))
+        elif event.select.id == "wh-vendor":
+            self._set_filter(replace(self.where, vendor=value))
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self._set_filter(replace(self.where, low_stock=event.value))
+
+    def action_toggle_low(self) -> None:
+        box = self.query_one("#wh-low", Checkbox)
+        box.value = not box.value
+
+    def action_focus_search(self) -> None:
+        self.query_one("#wh-search", Input).focus()
+
+    def action_page(self, step: int) -> None:
+        if step > 0:
+            if len(self.products) < PAGE:
+                self.say("This is the last page.")
+                return
+            if self.page + 1 >= len(self.page_starts):
+                self.page_starts.append(self.products[-1].product_id)
+            self.page += 1
+        else:
+            if self.page == 0:
+                self.say("This is the first page.")
+                return
+            self.page -= 1
+        self.load_page(self.where, self.page, self.page_starts[self.page])
+
+    # --- one product ---------------------------------------------------------------------------
+
+    def current(self) -> Product | None:
+        table = self.query_one("#products", DataTable)
+        if not self.products or table.cursor_row >= len(self.products):
+            return None
+        return self.products[table.cursor_row]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"receive", "adjust", "price", "edit"}:
+            if self.session.ledger.read_only:
+                return False
+            return True if self.products else None
+        return True
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        product = self.current()
+        if product is None:
+            return
+        barcodes = ", ".join(code for code, _ in catalog.product_barcodes(self.session, product.product_id))
+        money = self.session.currency.format
+        self.app.notify(
+            f"{product.display_name}\nSKU {product.sku}  barcodes {barcodes or '—'}\n"
+            f"{product.category} / {product.vendor}, tax {product.tax_class}\n"
+            f"price {money(product.price)}, cost {money(product.cost)}\n"
+            f"on hand {format_quantity(product.on_hand)} {product.unit}, reorder at "
+            f"{format_quantity(product.reorder_level)}\nF5 receive · F6 adjust · F7 price · F8 edit",
+            title="Product", markup=False, timeout=8,
+        )
+
+    def _ask(self, title: str, fields: list[Field], then: object) -> None:
+        def answered(answer: dict[str, str] | None) -> None:
+            if answer is not None:
+                then(answer)  # type: ignore[operator]
+
+        self.app.push_screen(FormDialog(title, fields), answered)
+
+    def action_receive(self) -> None:
+        product = self.current()
+        if product is None:
+            return
+        money = self.session.currency
+        self._ask(
+            f"Receive {product.display_name}",
+            [Field("qty", f"Quantity ({product.unit})"), Field("cost", "Unit cost", money.format(product.cost,
+                                                                                                   symbol=False)),
+             Field("ref", "Delivery note / PO")],
+            lambda a: self.write(
+                "receive", lambda: catalog.receive_stock(
+                    self.session, [(product.product_id, parse_quantity(a["qty"]), money.parse(a["cost"]))],
+                    reference=a["ref"], vendor=product.vendor),
+                f"Received {a['qty']} × {product.display_name}."),
+        )
+
+    def action_adjust(self) -> None:
+        product = self.current()
+        if product is None:
+            return
+        self._ask(
+            f"Adjust {product.display_name}",
+            [Field("qty", "Change (e.g. -2 for a loss, 3 for a find)"), Field("reason", "Reason")],
+            lambda a: self.write(
+                "adjust", lambda: catalog.adjust_stock(self.session, product.product_id, signed_quantity(a["qty"]),
+                                                       a["reason"]),
+                f"Adjusted {product.display_name} by {a['qty']}."),
+        )
+
+    def action_price(self) -> None:
+        product = self.current()
+        if product is None:
+            return
+        money = self.session.currency
+        self._ask(
+            f"Price of {product.display_name}",
+            [Field("price", "New price", money.format(product.price, symbol=False)), Field("reason", "Reason")],
+            lambda a: self.write(
+                "price", lambda: catalog.change_price(self.session, product.product_id, money.parse(a["price"]),
+                                                      a["reason"]),
+                f"{product.display_name} now costs {money.format(money.parse(a['price']))}."),
+        )
+
+    def action_edit(self) -> None:
+        product = self.current()
+        if product is None:
+            return
+        money = self.session.currency
+
+        def details(a: dict[str, str]) -> ProductDetails:
+            barcodes = tuple(BarcodeSpec(code, mult) for code, mult in
+                             catalog.product_barcodes(self.session, product.product_id))
+            return ProductDetails(
+                product.sku, a["name"].strip(), a["category"].strip(), a["vendor"].strip(), product.unit,
+                money.parse(a["price"]), money.parse(a["cost"]), product.tax_class,
+                parse_quantity(a["reorder"]) if a["reorder"].strip() not in {"", "0"} else 0,
+                product.group, product.variant, barcodes,
+            )
+
+        self._ask(
+            f"Edit {product.sku}",
+            [Field("name", "Name", product.name), Field("category", "Category", product.category),
+             Field("vendor", "Vendor", product.vendor),
+             Field("price", "Price", money.format(product.price, symbol=False)),
+             Field("cost", "Cost", money.format(product.cost, symbol=False)),
+             Field("reorder", "Reorder level", format_quantity(product.reorder_level))],
+            lambda a: self.write(
+                "edit", lambda: catalog.change_product(self.session, product.product_id, details(a)),
+                f"Saved {product.sku}."),
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="wh-write")
+    def write(self, what: str, change: object, done: str) -> None:
+        try:
+            change()  # type: ignore[operator]
+        except (PosError, InvalidAmount) as error:
+            self.post_message(ActionFailed(what, str(error)))
+            return
+        self.post_message(StockChanged(done))
+
+    def on_stock_changed(self, message: StockChanged) -> None:
+        self.say(message.text, "success")
+        self.app.data_changed()  # type: ignore[attr-defined]
+        self.loaded_version = self.app.data_version  # type: ignore[attr-defined]
+        self.reload()
+
+    def palette_commands(self) -> list[tuple[str, str, str]]:
+        return [
+            ("Receive stock", "Goods in for the highlighted product (F5)", "screen.receive"),
+            ("Adjust stock", "A count correction or loss, with a reason (F6)", "screen.adjust"),
+            ("Change price", "A new shelf price for the highlighted product (F7)", "screen.price"),
+            ("Show low stock only", "Products below their reorder level (Ctrl+L)", "screen.toggle_low"),
+        ]

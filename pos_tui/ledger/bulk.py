@@ -1,0 +1,118 @@
+"""Bulk loading: many events appended in one go, with the same journal rows ``journal.append`` writes.
+
+For catalogue imports and generated demo stores. Each event still gets its own seq, UUID, hash
+link and projection rows; what changes is only how they reach SQLite: one head read, batched
+``executemany`` inserts, and runs of ``product.added`` applied as one bulk insert. The full-text
+search index can be paused during a big load and rebuilt once at the end.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+
+from pos_tui.domain.events import Event, JsonValue, ProductAdded
+from pos_tui.ledger.database import GENESIS_HASH, Ledger
+from pos_tui.ledger.journal import (
+    Actor,
+    JournalEntry,
+    business_day,
+    canonical_json,
+    entry_hash,
+    format_time,
+    header_json,
+)
+from pos_tui.ledger.projections import apply_many
+
+_INSERT_POSTING = "INSERT INTO postings (seq, leg, account, amount) VALUES (?, ?, ?, ?)"
+_INSERT_ENTRY = (
+    "INSERT INTO journal (seq, event_id, at, day, store, terminal, user, kind, payload, prev_hash, hash)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+# The triggers that keep product_search in step with products (db/0001_initial.sql).
+SEARCH_TRIGGERS = ("products_search_insert", "products_search_update")
+
+
+def append_many(ledger: Ledger, events: Sequence[Event], actor: Actor, *, at: datetime) -> list[JournalEntry]:
+    """Append ``events`` in order, all stamped ``at``, and apply them. Call inside ``ledger.write()``.
+
+    The entries are exactly those ``journal.append`` would write one by one at that moment.
+    """
+    if not events:
+        return []
+    info = ledger.store_info()
+    conn = ledger.conn
+    head = conn.execute("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev_hash = head if head else (0, GENESIS_HASH)
+    at_text = format_time(at)
+    day = business_day(at, info.timezone, info.day_starts_at_hour)
+    entries: list[JournalEntry] = []
+    for event in events:
+        seq += 1
+        postings = tuple((p.account, p.amount) for p in event.postings())
+        payload = payload_of(event)
+        payload_json = canonical_json(payload)
+        event_id = str(uuid.uuid4())
+        header = header_json(event_id, at_text, day, actor.store, actor.terminal, actor.user, event.KIND, postings)
+        digest = entry_hash(prev_hash, seq, header, payload_json)
+        entry = JournalEntry(seq, event_id, at_text, day, actor.store, actor.terminal, actor.user, event.KIND,
+                             payload_json, postings, prev_hash, digest)
+        entry.__dict__["payload"] = payload  # what json.loads(payload_json) would give: skip the parse
+        entries.append(entry)
+        prev_hash = digest
+    conn.executemany(
+        _INSERT_POSTING,
+        [(e.seq, leg, account, amount) for e in entries for leg, (account, amount) in enumerate(e.postings)],
+    )
+    conn.executemany(
+        _INSERT_ENTRY,
+        [(e.seq, e.event_id, e.at, e.day, e.store, e.terminal, e.user, e.kind, e.payload_json, e.prev_hash, e.hash)
+         for e in entries],
+    )
+    apply_many(conn, entries)
+    return entries
+
+
+def payload_of(event: Event) -> dict[str, JsonValue]:
+    """``event.payload()``, built directly for product.added (the generic walk is most of a bulk load)."""
+    if type(event) is not ProductAdded:
+        return event.payload()
+    d = event.details
+    numbers = (event.product_id, d.price, d.cost, d.reorder_level, *(b.multiplier for b in d.barcodes))
+    if any(type(n) is not int for n in numbers):
+        raise TypeError("product ids, amounts and quantities in events must be int")
+    return {
+        "product_id": event.product_id,
+        "details": {
+            "sku": d.sku, "name": d.name, "category": d.category, "vendor": d.vendor, "unit": d.unit,
+            "price": d.price, "cost": d.cost, "tax_class": d.tax_class, "reorder_level": d.reorder_level,
+            "group": d.group, "variant": d.variant,
+            "barcodes": [{"code": b.code, "multiplier": b.multiplier} for b in d.barcodes],
+        },
+    }
+
+
+@contextmanager
+def search_index_paused(ledger: Ledger) -> Iterator[None]:
+    """Drop the search-index triggers for a bulk load; rebuild the index and restore them after.
+
+    The triggers are recreated from the SQL the database itself recorded for them, so they come
+    back exactly as the migration made them. Meant for a new store being filled by one process.
+    """
+    with ledger.write() as conn:
+        marks = ", ".join("?" * len(SEARCH_TRIGGERS))
+        rows = conn.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})", SEARCH_TRIGGERS
+        ).fetchall()
+        saved = sorted((str(name), str(sql)) for name, sql in rows)
+        for name, _ in saved:
+            conn.execute(f"DROP TRIGGER {name}")
+    try:
+        yield
+    finally:
+        with ledger.write() as conn:
+            conn.execute("INSERT INTO product_search(product_search) VALUES ('rebuild')")
+            for _, sql in saved:
+                conn.execute(sql)

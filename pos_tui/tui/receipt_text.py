@@ -13,12 +13,23 @@ def _row(left: str, right: str, width: int = WIDTH) -> str:
     return f"{left[:room]:<{room}} {right}"
 
 
-def receipt_lines(sale: CompletedSale, currency: Currency, *, store_name: str = "", width: int = WIDTH) -> list[str]:
+def local_stamp(at: str, timezone: str) -> str:
+    """A journal time (UTC) as the store's local "YYYY-MM-DD HH:MM"."""
+    from zoneinfo import ZoneInfo
+
+    from pos_tui.ledger.journal import parse_time
+
+    return parse_time(at).astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def receipt_lines(
+    sale: CompletedSale, currency: Currency, *, store_name: str = "", timezone: str = "UTC", width: int = WIDTH
+) -> list[str]:
     money = currency.format
     lines = []
     if store_name:
         lines.append(store_name.center(width).rstrip())
-    lines += [_row(f"Sale {sale.reference}", sale.at[:16].replace("T", " "), width), "-" * width]
+    lines += [_row(f"Sale {sale.reference}", local_stamp(sale.at, timezone), width), "-" * width]
     for priced in sale.priced.lines:
         line = priced.line
         mark = " *" if line.price_source == "override" else ""
@@ -46,5 +57,7 @@ def receipt_lines(sale: CompletedSale, currency: Currency, *, store_name: str = 
     return lines
 
 
-def receipt_text(sale: CompletedSale, currency: Currency, *, store_name: str = "", width: int = WIDTH) -> str:
-    return "\n".join(receipt_lines(sale, currency, store_name=store_name, width=width))
+def receipt_text(
+    sale: CompletedSale, currency: Currency, *, store_name: str = "", timezone: str = "UTC", width: int = WIDTH
+) -> str:
+    return "\n".join(receipt_lines(sale, currency, store_name=store_name, timezone=timezone, width=width))

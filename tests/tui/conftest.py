@@ -64,5 +64,12 @@ async def wait_for(pilot: Pilot[None], condition: object, timeout: float = 5.0) 
     await pilot.pause()
 
 
-def names(messages: list[Message]) -> list[str]:
-    return [type(m).__name__ for m in messages]
+def names(messages: list[Message] | list[object]) -> list[str]:
+    """Message class names in the order sent; a bubbling message is seen at each hop, counted once."""
+    seen: set[int] = set()
+    found = []
+    for message in messages:
+        if id(message) not in seen:
+            seen.add(id(message))
+            found.append(type(message).__name__)
+    return found

@@ -35,6 +35,11 @@ class ChooseDialog(ModalScreen[str | None]):
             yield OptionList(*(Option(Content(text), id=key) for key, text in self.options))
             yield Static("↑↓ choose   Enter: take   Esc: cancel", id="choose-note")
 
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        options.focus()
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
 

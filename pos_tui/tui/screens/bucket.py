@@ -126,12 +126,13 @@ class BucketScreen(ModeScreen):
         priced = self.priced
         money = self.session.currency
         table.clear()
+        name_width = 40 if self.app.size.width >= 100 else 22
         for n, p in enumerate(priced.lines, start=1):
             line = p.line
             qty = format_quantity(line.quantity) + ("" if line.unit == "each" else f" {line.unit}")
             mark = " *" if line.price_source == "override" else ""
             table.add_row(
-                str(n), line.name[:40], qty, money.format(line.unit_price, symbol=False) + mark,
+                str(n), line.name[:name_width], qty, money.format(line.unit_price, symbol=False) + mark,
                 money.format(-p.discount, symbol=False) if p.discount else "",
                 money.format(p.amount, symbol=False), key=str(n),
             )
@@ -389,9 +390,9 @@ class BucketScreen(ModeScreen):
         self.cart = Cart()
         self.refresh_cart()
         currency = self.session.currency
-        store = self.session.ledger.store_info().name
+        info = self.session.ledger.store_info()
         self.say(f"Sale {sale.reference} saved. Change {currency.format(sale.change)}.", "success")
-        text = receipt_text(sale, currency, store_name=store)
+        text = receipt_text(sale, currency, store_name=info.name, timezone=info.timezone)
         self.app.push_screen(ReceiptDialog(text, currency.format(sale.change, symbol=False), sale.warnings))
         # not stopped: the message bubbles to the app, which refreshes the other modes
 

@@ -79,7 +79,7 @@ class DaybookScreen(ModeScreen):
             yield Tile("Gross profit", tone="in", id="tile-profit")
             yield Tile("Returns", tone="out", id="tile-returns")
             yield Tile("Expenses", tone="expense", id="tile-expenses")
-            yield Tile("Net cash in drawer", id="tile-cash")
+            yield Tile("Net cash", id="tile-cash")
         yield Static("", id="by-method", markup=False)
         yield DataTable(id="movements", cursor_type="row", zebra_stripes=True)
 

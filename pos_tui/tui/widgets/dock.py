@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 class DockEntry(Static):
     def __init__(self, action: str, key: str, title: str, *, active: bool) -> None:
-        super().__init__(f"{key:<4}{title}", markup=False, classes="-active" if active else "")
+        super().__init__(f"{key} {title}", markup=False, classes="-active" if active else "")
         self.action = action
 
     async def on_click(self) -> None:

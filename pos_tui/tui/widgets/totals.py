@@ -26,11 +26,23 @@ def totals_table(priced: PricedCart, currency: Currency) -> Table:
     return table
 
 
+def totals_bar(priced: PricedCart, currency: Currency) -> Text:
+    """The same figures on two lines, for 80-column terminals."""
+    money = currency.format
+    text = Text(f"Items {priced.item_count} · Subtotal {money(priced.subtotal)}")
+    text.append(f" · Disc {money(-priced.discount_total)}\n")
+    text.append(f"Tax {money(priced.tax_total)} · ")
+    text.append(f"TOTAL {money(priced.total)}", style="bold")
+    return text
+
+
 class Totals(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="totals-lines")
+        yield Static(id="totals-bar")
         yield Digits("0", id="total-digits")
 
     def show(self, priced: PricedCart, currency: Currency) -> None:
         self.query_one("#totals-lines", Static).update(totals_table(priced, currency))
+        self.query_one("#totals-bar", Static).update(totals_bar(priced, currency))
         self.query_one("#total-digits", Digits).update(currency.format(priced.total, symbol=False))

@@ -1,0 +1,164 @@
+"""Whole stories at the counter, on a real store, through the real app; the books verify after each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Input
+
+from pos_tui.services import catalog
+from pos_tui.services.session import Session
+from pos_tui.tui.dialogs.receipt import ReceiptDialog
+from pos_tui.tui.dialogs.tender import TenderDialog
+from tests.conftest import RICE, TEA, TEA_BARCODE, ean13
+from tests.tui.conftest import log_in, make_app, names, scan, wait_for
+
+RICE_750G = ean13("211234500750")  # in-store weight layout 21 IIIII WWWWW K: item 12345, 750 g
+
+
+def cart_of(app: object) -> list[tuple[str, int]]:
+    bucket = app.screen  # type: ignore[attr-defined]
+    return [(line.sku, line.quantity) for line in bucket.cart.lines]
+
+
+async def test_cash_sale_by_barcode_search_and_weight_with_qty_change_void_and_change(
+    shop: Session, tmp_path: Path
+) -> None:
+    messages: list[object] = []
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+        await log_in(pilot)
+        assert "LoggedIn" in names(messages)
+
+        await scan(pilot, TEA_BARCODE)
+        await scan(pilot, RICE_750G)
+        await pilot.press("s", "h", "i")  # search as you type: T-Shirt has two variants
+        await wait_for(pilot, lambda: app.screen.query_one("#results", DataTable).row_count == 2)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ChooseDialog")
+        await pilot.press("down", "enter")  # variants in order M, S: the second is S
+        await pilot.pause()
+        assert cart_of(app) == [("TEA-200", 1000), ("RICE-KG", 750), ("TS-S", 1000)]
+        assert names(messages).count("LineAdded") == 3
+        assert names(messages).count("BarcodeScanned") == 2
+
+        # 2 F4: quantity of the highlighted line (the tea, after moving up twice)
+        await pilot.press("up", "up", "2", "f4")
+        assert cart_of(app)[0] == ("TEA-200", 2000)
+        await pilot.press("down", "down", "ctrl+d")  # void the T-shirt
+        assert cart_of(app) == [("TEA-200", 2000), ("RICE-KG", 750)]
+        assert {"LineChanged", "LineVoided"} <= set(names(messages))
+
+        await pilot.press("f12")
+        assert isinstance(app.screen, TenderDialog)
+        assert app.screen.total == 90_000 + 24_000
+        app.screen.query_one("#amount", Input).value = "1500"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReceiptDialog))
+        sale = next(m for m in messages if type(m).__name__ == "SaleCompleted").sale  # type: ignore[attr-defined]
+        assert sale.change == 150_000 - 114_000
+        assert "CHANGE" in str(app.screen.query_one("#receipt-text").content)
+        await pilot.press("enter")
+        assert cart_of(app) == []
+        order = [n for n in names(messages) if n in {"BarcodeScanned", "LineAdded", "SaleCompleted"}]
+        assert order[:2] == ["BarcodeScanned", "LineAdded"] and order[-1] == "SaleCompleted"
+
+        # the daybook shows the sale; the warehouse shows less tea
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: app.screen.query_one("#movements", DataTable).row_count == 1)
+        row = app.screen.query_one("#movements", DataTable).get_row_at(0)
+        assert row[2] == "T1-000001" and str(row[5]) == "1,140.00"
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: app.screen.query_one("#products", DataTable).row_count == 5)
+        tea_row = app.screen.query_one("#products", DataTable).get_row(str(TEA))
+        assert str(tea_row[3]) == "98"
+    assert catalog.get_product(shop, RICE).on_hand == 40_000 - 750
+
+
+async def test_unknown_code_beeps_shows_the_code_and_adds_nothing(shop: Session, tmp_path: Path) -> None:
+    messages: list[object] = []
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "4006381333948")
+        assert cart_of(app) == []
+        assert "ScanRejected" in names(messages) and "LineAdded" not in names(messages)
+        status = str(app.screen.query_one("#status").content)
+        assert "400638133394" in status and "Traceback" not in status
+        assert app.screen.query_one("#scan", Input).has_focus
+
+
+async def test_three_star_prefix_sets_the_quantity(shop: Session, tmp_path: Path) -> None:
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        await scan(pilot, f"3*{TEA_BARCODE}")
+        await scan(pilot, TEA_BARCODE)
+        assert cart_of(app) == [("TEA-200", 4000)]
+
+
+async def test_leaving_the_bucket_mid_sale_and_coming_back_keeps_the_cart(shop: Session, tmp_path: Path) -> None:
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await scan(pilot, TEA_BARCODE)
+        await pilot.press("f2")
+        assert app.current_mode == "warehouse"
+        await pilot.press("f3")
+        await pilot.press("f1")
+        assert app.current_mode == "bucket"
+        assert cart_of(app) == [("TEA-200", 1000)]
+        assert app.screen.query_one("#scan", Input).has_focus
+
+
+async def test_park_a_cart_serve_another_and_resume_it(shop: Session, tmp_path: Path) -> None:
+    messages: list[object] = []
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+        await log_in(pilot)
+        await scan(pilot, f"2*{TEA_BARCODE}")
+        await pilot.press("f8")
+        await pilot.press(*"Ali", "enter")
+        await wait_for(pilot, lambda: "CartParked" in names(messages))
+        assert cart_of(app) == []
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ChooseDialog")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "CartResumed" in names(messages))
+        assert cart_of(app) == [("TEA-200", 2000)]
+
+
+async def test_discounts_and_a_marked_price_override_change_the_total(shop: Session, tmp_path: Path) -> None:
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        await scan(pilot, f"2*{TEA_BARCODE}")
+        await pilot.press("f5", *"10%", "enter")  # line discount 10% of 900.00
+        assert app.screen.priced.discount_total == 9_000
+        await pilot.press("f7")
+        field = app.screen.query_one("#f-value", Input)
+        field.value = "400"
+        await pilot.press("enter")
+        assert app.screen.cart.lines[0].price_source == "override"
+        assert "*" in str(app.screen.query_one("#cart", DataTable).get_row_at(0)[3])
+        await pilot.press(*"50", "f6")  # typed first, then F6: a cart discount of 50.00
+        assert app.screen.priced.total == 80_000 - 8_000 - 5_000
+
+
+async def test_a_return_against_the_receipt_refunds_and_restocks(shop: Session, tmp_path: Path) -> None:
+    messages: list[object] = []
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+        await log_in(pilot)
+        await scan(pilot, f"3*{TEA_BARCODE}")
+        await pilot.press("f12", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReceiptDialog))
+        await pilot.press("enter", "ctrl+r")
+        await pilot.press(*"T1-1", "enter")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ReturnDialog")
+        await pilot.press("space")  # tick line 1 (focus starts on the list)
+        app.screen.query_one("#reason", Input).value = "damaged"
+        await pilot.press("f12")
+        await wait_for(pilot, lambda: "ReturnCompleted" in names(messages))
+        assert catalog.get_product(shop, TEA).on_hand == 100_000
+        assert "refund Rs 1,350.00" in str(app.screen.query_one("#status").content)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pos_tui.backup.settings import BackupSettings
+from pos_tui.devices.settings import DeviceSettings
 from pos_tui.domain.barcode import InStoreLayout
 from pos_tui.domain.errors import ConfigError
 from pos_tui.domain.money import Currency, Rounding
@@ -144,6 +145,7 @@ class Settings(_Section):
     tenders: list[TenderSettings] = Field(default_factory=_default_tenders, min_length=1)
     barcodes: BarcodeSettings = Field(default_factory=BarcodeSettings)
     backup: BackupSettings = Field(default_factory=BackupSettings)
+    devices: DeviceSettings = Field(default_factory=DeviceSettings)
     source: Path | None = None
     """The file these settings came from (None: built-in defaults)."""
 

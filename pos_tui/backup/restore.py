@@ -9,6 +9,7 @@ just after, so the next segments chain onto the restored journal, not onto the o
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,13 +18,12 @@ from pathlib import Path
 from pos_tui.backup.atomic import destination_lock, remove_stale_temps
 from pos_tui.backup.catalog import CatalogEntry, scan_all, usable_by_digest
 from pos_tui.backup.errors import BackupError, NothingToRestore, OtherStore
-from pos_tui.backup.ledger_facts import opened, require_verified
+from pos_tui.backup.ledger_facts import require_verified
 from pos_tui.backup.manifest import Manifest
 from pos_tui.backup.moments import journal_time
 from pos_tui.backup.snapshot import BackupJob, create_snapshot
 from pos_tui.backup.swap import in_use_error, other_process_has_open, replace_database
 from pos_tui.backup.verify import Trust, read_segment, trusted_manifest, verified_snapshot
-from pos_tui.domain.errors import LedgerError
 from pos_tui.ledger.journal import JournalEntry
 from pos_tui.ledger.replay import ChainBroken, import_entries
 
@@ -72,16 +72,20 @@ def choose_for_time(entries: Sequence[CatalogEntry], at: datetime, store_id: str
 
 
 def live_store_id(db: Path) -> str | None:
-    """The store id of the live database, or None if there is none or it cannot be read."""
+    """The store id of the live database, or None if there is none or it cannot be read (a dead
+    card, not a store). Read with plain SQLite so an older schema still answers."""
     if not db.exists():
         return None
     try:
-        with opened(db) as ledger:
-            return ledger.store_info().store_id
-    except (LedgerError, OSError):
+        connection = sqlite3.connect(db, timeout=1)  # read-write only so that close() tidies -wal/-shm
+        try:
+            connection.execute("PRAGMA query_only = 1")
+            row = connection.execute("SELECT store_id FROM store").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
         return None
-    except Exception:  # a dead card: sqlite3.DatabaseError and friends
-        return None
+    return None if row is None else str(row[0])
 
 
 def entries_until(segments: Sequence[Path], trust: Trust, at: datetime) -> list[JournalEntry]:

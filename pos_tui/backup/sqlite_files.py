@@ -16,8 +16,9 @@ from pos_tui.backup.errors import UnhealthyDatabase
 
 def copy_database(source: Path, target: Path) -> None:
     """Write a consistent copy of ``source`` to the new file ``target`` in one step."""
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=10)
+    src = sqlite3.connect(source, timeout=10)  # not mode=ro: a read-only last connection leaves -wal behind
     try:
+        src.execute("PRAGMA query_only = 1")
         dst = sqlite3.connect(target, isolation_level=None)
         try:
             src.backup(dst, pages=-1)

@@ -90,6 +90,7 @@ def test_create_while_a_till_sells_succeeds_and_the_till_keeps_selling(
     assert till.run("verify", str(till.snapshots()[0]), "--identity", str(till.keys.identity)).exit_code == 0
 
 
+@pytest.mark.slow
 def test_kill_9_during_create_never_leaves_a_half_written_final_file(till: Till) -> None:
     pad_database(till.db, 40)
     for delay in (0.3, 0.5, 0.7, 0.9, 1.1, 1.4):
@@ -110,6 +111,7 @@ def test_kill_9_during_create_never_leaves_a_half_written_final_file(till: Till)
     assert "BAD" not in till.run("list").output
 
 
+@pytest.mark.slow
 def test_kill_9_during_restore_leaves_either_the_old_or_the_new_database(till: Till) -> None:
     till.sell_teas(2)
     pad_database(till.db, 30)

@@ -1,6 +1,7 @@
 """A till in its own process: opens its own session on a store file and sells, one sale at a time.
 
     python seller.py DB TERMINAL COUNT [--policy allow|warn|block] [--barcode CODE] [--quantity N]
+        [--chatty] [--wait]
 
 COUNT sales (0: forever). Prints "ready" once the session is open, "sold N" after each sale when
 --chatty is given, and at the end one JSON line: {"sold": [...numbers], "refused": [...sentences],
@@ -31,7 +32,11 @@ def main() -> int:
     parser.add_argument("--barcode", action="append", default=[])
     parser.add_argument("--quantity", type=int, default=1)
     parser.add_argument("--chatty", action="store_true")
+    parser.add_argument("--wait", action="store_true", help='print "loaded", then wait for a line on stdin')
     args = parser.parse_args()
+    if args.wait:  # start-up (imports) can overlap with the test's own work until it says go
+        print("loaded", flush=True)
+        sys.stdin.readline()
 
     settings = Settings(terminal=TerminalSettings(id=args.terminal),
                         pricing=PricingSettings(negative_stock=args.policy))

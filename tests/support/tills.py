@@ -23,6 +23,7 @@ class TillResult:
 def start_till(db: Path, terminal: str, count: int, *options: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, str(SELLER), str(db), terminal, str(count), *options],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -35,7 +35,7 @@ class _HashingReader:
         return data
 
     def readinto(self, buffer: bytearray | memoryview) -> int:
-        count = self._handle.readinto(buffer)
+        count: int = self._handle.readinto(buffer)  # type: ignore[attr-defined]
         self.hash.update(memoryview(buffer)[:count])
         self.size += count
         return count

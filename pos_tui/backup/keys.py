@@ -77,7 +77,7 @@ def generate_keys(out_dir: Path, passphrase: str | None = None) -> GeneratedKeys
     write_atomically(out_dir / SIGNING_PUB_FILE, public_pem, 0o644)
     for path, mode in zip(paths, (0o600, 0o644, 0o600, 0o644), strict=True):
         os.chmod(path, mode)  # the umask must not widen or narrow what we meant
-    return GeneratedKeys(*paths, recipient_text=recipient)
+    return GeneratedKeys(identity_path, paths[1], paths[2], paths[3], recipient_text=recipient)
 
 
 def parse_recipients(values: list[str]) -> list[x25519.Recipient]:

@@ -43,7 +43,7 @@ def create_segment(job: BackupJob, now: datetime | None = None) -> tuple[str, Wr
     created = (now or datetime.now(UTC)).astimezone(UTC)
     with (
         destination_lock(job.database.parent),
-        tempfile.SpooledTemporaryFile(max_size=32 << 20, dir=job.database.parent) as spool,
+        tempfile.SpooledTemporaryFile(max_size=32 << 20, mode="w+b", dir=str(job.database.parent)) as spool,
     ):
         remove_stale_temps(job.database.parent)
         with opened(job.database) as ledger:

@@ -135,8 +135,19 @@ def replace_database(db: Path, prepared: Path, now: datetime | None = None) -> P
                     os.replace(stale, sidecar(replaced, suffix))  # stays with the file it belongs to
                 else:
                     stale.unlink()
+        if kept is not None:
+            _same_owner_and_mode(kept, prepared)
         fsync_dir(db.parent)
         os.replace(prepared, db)
         sidecar(db, "-shm").unlink(missing_ok=True)
         fsync_dir(db.parent)
     return kept
+
+
+def _same_owner_and_mode(model: Path, target: Path) -> None:
+    """The restored file gets the replaced one's mode and owner, so the tills (often another user
+    than the admin who restores) can still open it."""
+    info = model.stat()
+    os.chmod(target, info.st_mode & 0o7777)
+    if os.geteuid() == 0:
+        os.chown(target, info.st_uid, info.st_gid)

@@ -97,3 +97,14 @@ def test_restore_onto_an_empty_box_just_places_the_file(tmp_path: Path) -> None:
     prepared = snapshot_of(good, tmp_path)
     assert replace_database(tmp_path / "pos.db", prepared) is None
     assert sale_count(tmp_path / "pos.db") == 3
+
+
+def test_the_restored_file_keeps_the_live_files_mode_so_tills_can_open_it(tmp_path: Path) -> None:
+    live = make_wal_database(tmp_path / "pos.db", rows=2)
+    os.chmod(live, 0o664)
+    prepared = snapshot_of(live, tmp_path)
+    os.chmod(prepared, 0o600)
+
+    replace_database(live, prepared)
+
+    assert (live.stat().st_mode & 0o777) == 0o664

@@ -11,10 +11,12 @@ import typer
 from pos_tui.cli.backup_cmd import backup_app
 from pos_tui.cli.common import ConfigOption, DbOption, fail, reports_errors, session_from, settings_from
 from pos_tui.cli.db_cmd import db_app
+from pos_tui.cli.devices_cmd import PrinterOption, WaitOption, devices_app, printer_from, report_job
 from pos_tui.cli.export_cmd import export_app
 from pos_tui.cli.people_cmd import user_app
 from pos_tui.cli.product_cmd import product_app
 from pos_tui.cli.selling_cmd import register_selling
+from pos_tui.services.receipts import receipt_text
 from pos_tui.services.store import init_store, store_status
 
 app = typer.Typer(
@@ -29,6 +31,7 @@ app.add_typer(product_app, name="product")
 app.add_typer(user_app, name="user")
 app.add_typer(backup_app, name="backup")
 app.add_typer(export_app, name="export")
+app.add_typer(devices_app, name="devices")
 register_selling(app)
 
 
@@ -102,6 +105,30 @@ def init(
     session = init_store(settings, path, admin=admin, admin_pin=pin)
     session.close()
     typer.echo(f"Created store {settings.store.name!r} at {path} with admin {admin!r}.")
+
+
+@app.command()
+@reports_errors
+def reprint(
+    sale_number: Annotated[str, typer.Option("--sale", help="The sale number on the receipt, e.g. T1-000042.")],
+    printer: PrinterOption = None,
+    wait: WaitOption = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Print a sale's receipt again, marked DUPLICATE (it never opens the drawer)."""
+    session = session_from(db, config, read_only=True)
+    try:
+        text = receipt_text(session, sale_number, duplicate=True)  # an unknown sale number stops here
+        receipt_printer = printer_from(session.settings, printer)
+        try:
+            job = receipt_printer.print_sale(session, sale_number, duplicate=True)
+            typer.echo(text, nl=False)
+            report_job(receipt_printer, job, wait, f"Duplicate of {sale_number}")
+        finally:
+            receipt_printer.close()
+    finally:
+        session.close()
 
 
 def main() -> None:

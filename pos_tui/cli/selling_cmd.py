@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from pos_tui.cli.common import ConfigOption, DbOption, UserOption, reports_errors, session_from
+from pos_tui.cli.devices_cmd import PrinterOption, WaitOption, printer_from, report_job
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.errors import InvalidInput
 from pos_tui.domain.scan import parse_quantity
@@ -30,17 +31,26 @@ def sale(
     db: DbOption = None,
     config: ConfigOption = None,
     user: UserOption = "cashier",
+    printer: PrinterOption = None,
+    wait: WaitOption = None,
 ) -> None:
     """Sell the scanned items, take the payments, and print the receipt."""
     session = session_from(db, config, user=user)
     try:
-        cart = Cart()
-        for code in scan:
-            cart = cart.add(catalog.resolve_scan(session, code))
-        completed = sales.complete_sale(session, cart, [parse_payment(session, p) for p in pay])
-        for warning in completed.warnings:
-            typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
-        typer.echo(receipt_text(session, completed.reference), nl=False)
+        receipt_printer = printer_from(session.settings, printer, before_sale=True)
+        try:
+            cart = Cart()
+            for code in scan:
+                cart = cart.add(catalog.resolve_scan(session, code))
+            completed = sales.complete_sale(session, cart, [parse_payment(session, p) for p in pay])
+            # Committed: from here on a printer problem is reported, never raised.
+            job = receipt_printer.print_sale(session, completed.reference)
+            for warning in completed.warnings:
+                typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
+            typer.echo(receipt_text(session, completed.reference), nl=False)
+            report_job(receipt_printer, job, wait, f"Receipt {completed.reference}")
+        finally:
+            receipt_printer.close()
     finally:
         session.close()
 

@@ -112,3 +112,15 @@ def test_cash_rounding_lands_on_a_coin_within_half_a_step(amount: int, step: int
     rounded = round_to_step(amount, step)
     assert rounded % step == 0
     assert 2 * abs(rounded - amount) <= step
+
+
+@pytest.mark.parametrize(
+    "pasted", ["9" * 5000, "1," + ",".join(["000"] * 2000), "0" * 5000 + "12.50"], ids=["nines", "grouped", "zeros"]
+)
+def test_a_pasted_wall_of_digits_is_refused_with_a_sentence_not_a_traceback(pasted: str) -> None:
+    if pasted.startswith("0" * 5000):
+        assert parse_amount(pasted, 2) == 1250  # leading zeros are still just zeros
+        return
+    with pytest.raises(InvalidAmount, match="beyond the largest amount") as refused:
+        parse_amount(pasted, 2)
+    assert len(str(refused.value)) < 200

@@ -58,7 +58,15 @@ def parse_amount(text: str, exponent: int, *, allow_negative: bool = False) -> i
             f"{text.strip()!r} is not an amount.",
             "Type digits with an optional decimal point, e.g. 1250 or 1,250.50.",
         )
-    whole = int((match["int"] or "0").replace(",", ""))
+    whole_text = (match["int"] or "0").replace(",", "").lstrip("0") or "0"
+    # Compare lengths before int(): a pasted run of thousands of digits is refused, not converted
+    # (int() refuses over 4300 digits with a ValueError, which would reach the till as a traceback).
+    if len(whole_text) > len(str(MAX_AMOUNT)):
+        shown = cleaned if len(cleaned) <= 24 else cleaned[:20] + "..."
+        raise InvalidAmount(
+            f"{shown!r} is beyond the largest amount the till accepts.", "Check the amount for extra digits."
+        )
+    whole = int(whole_text)
     fraction = match["frac"] or ""
     if len(fraction) > exponent:
         raise InvalidAmount(

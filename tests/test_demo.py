@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -13,15 +14,19 @@ from typer.testing import CliRunner
 from pos_tui.cli.demo_cmd import demo_command
 from pos_tui.config import Settings
 from pos_tui.domain.barcode import gtin_check_digit
+from pos_tui.domain.cart import Cart, Discount
 from pos_tui.domain.events import ProductAdded
+from pos_tui.domain.tender import Tender
 from pos_tui.ledger.bulk import payload_of
 from pos_tui.ledger.database import open_ledger
 from pos_tui.ledger.verify import verify_ledger
-from pos_tui.services import catalog
-from pos_tui.services.demo import DemoSummary, build_demo
+from pos_tui.services import catalog, sales
+from pos_tui.services.demo import DemoClock, DemoSummary, _Counter, _Shop, build_demo
 from pos_tui.services.demo_catalog import generate_catalog
 from pos_tui.services.session import Session, open_session
 from pos_tui.services.users import authenticate
+
+from .conftest import MILK_BARCODE, TEA_BARCODE, assert_verifies, make_store
 
 LAST_DAY = date(2025, 3, 1)
 
@@ -164,3 +169,29 @@ def test_pos_demo_prints_the_users_and_their_pins(tmp_path: Path) -> None:
     again = CliRunner().invoke(app, ["demo", "--db", str(path), "--skus", "50", "--days", "1"])
     assert again.exit_code == 1
     assert "already exists" in again.output
+
+
+def test_demo_sales_record_exactly_what_complete_sale_records(tmp_path: Path) -> None:
+    store = make_store(tmp_path / "store.db")
+    try:
+        till = store.as_user("cashier")
+        cart = Cart().add(catalog.resolve_scan(till, f"3*{TEA_BARCODE}")).add(catalog.resolve_scan(till, MILK_BARCODE))
+        cart = cart.with_line_discount(1, Discount("percent", 1000)).with_discount(Discount("amount", 500))
+        tenders = [Tender("card", 50_000), Tender("cash", 200_000)]
+        counter = _Counter(store, _Shop(5, bytearray(6), array("q", [0] * 6), {}), DemoClock(store.clock()))
+        counter.tills = [till]
+        with store.ledger.write():
+            assert counter.sell(till, cart, tenders) == "T1-000001"
+            counter.flush()
+        sales.complete_sale(till, cart, tenders)
+        rows = store.ledger.conn.execute(
+            "SELECT seq, terminal, user, kind, payload FROM journal WHERE kind = 'sale.completed' ORDER BY seq"
+        ).fetchall()
+        legs = [store.ledger.conn.execute("SELECT account, amount FROM postings WHERE seq = ? ORDER BY leg",
+                                          (row[0],)).fetchall() for row in rows]
+        assert rows[0][1:4] == rows[1][1:4]
+        assert rows[0][4].replace('"number":1,', '"number":2,') == rows[1][4]
+        assert legs[0] == legs[1]
+    finally:
+        store.close()
+    assert_verifies(tmp_path / "store.db")

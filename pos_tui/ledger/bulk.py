@@ -8,18 +8,19 @@ search index can be paused during a big load and rebuilt once at the end.
 
 from __future__ import annotations
 
-import uuid
+import dataclasses
+import json
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
-from pos_tui.domain.events import Event, JsonValue, ProductAdded
+from pos_tui.domain.events import Event, JsonValue, ProductAdded, SaleCompleted, SoldLine
 from pos_tui.ledger.database import GENESIS_HASH, Ledger
 from pos_tui.ledger.journal import (
     Actor,
     JournalEntry,
     business_day,
-    canonical_json,
     entry_hash,
     format_time,
     header_json,
@@ -35,27 +36,49 @@ _INSERT_ENTRY = (
 SEARCH_TRIGGERS = ("products_search_insert", "products_search_update")
 
 
-def append_many(ledger: Ledger, events: Sequence[Event], actor: Actor, *, at: datetime) -> list[JournalEntry]:
-    """Append ``events`` in order, all stamped ``at``, and apply them. Call inside ``ledger.write()``.
+Stamped = tuple[Event, Actor, datetime]
+"""An event with who recorded it and when (the session clock's moment)."""
 
-    The entries are exactly those ``journal.append`` would write one by one at that moment.
+
+def append_many(ledger: Ledger, events: Sequence[Event], actor: Actor, *, at: datetime) -> list[JournalEntry]:
+    """Append ``events`` in order, all by ``actor`` at ``at``, and apply them. Call inside ``ledger.write()``."""
+    return append_stamped(ledger, [(event, actor, at) for event in events])
+
+
+def append_stamped(ledger: Ledger, stamped: Sequence[Stamped]) -> list[JournalEntry]:
+    """Append events in order and apply them. Call inside ``ledger.write()``.
+
+    The entries are exactly those ``journal.append`` would write one by one with the same actors
+    and moments: same columns, same canonical payloads, same hash chain, same projection rows.
     """
-    if not events:
+    if not stamped:
         return []
     info = ledger.store_info()
     conn = ledger.conn
     head = conn.execute("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev_hash = head if head else (0, GENESIS_HASH)
-    at_text = format_time(at)
-    day = business_day(at, info.timezone, info.day_starts_at_hour)
     entries: list[JournalEntry] = []
-    for event in events:
+    moments: dict[datetime, tuple[str, str]] = {}
+    # (kind, moment, actor) -> the header text around the event id, for entries without postings
+    headers: dict[tuple[str, str, Actor], tuple[str, str]] = {}
+    for (event, actor, at), event_id in zip(stamped, _uuid4_strings(len(stamped)), strict=True):
         seq += 1
+        if at not in moments:
+            moments[at] = (format_time(at), business_day(at, info.timezone, info.day_starts_at_hour))
+        at_text, day = moments[at]
         postings = tuple((p.account, p.amount) for p in event.postings())
         payload = payload_of(event)
-        payload_json = canonical_json(payload)
-        event_id = str(uuid.uuid4())
-        header = header_json(event_id, at_text, day, actor.store, actor.terminal, actor.user, event.KIND, postings)
+        payload_json = _canonical(payload)
+        if postings:
+            header = header_json(event_id, at_text, day, actor.store, actor.terminal, actor.user, event.KIND, postings)
+        else:
+            key = (event.KIND, at_text, actor)
+            if key not in headers:
+                marked = header_json(_MARK, at_text, day, actor.store, actor.terminal, actor.user, event.KIND, ())
+                before, after = marked.split(f'"{_MARK}"')
+                headers[key] = (before + '"', '"' + after)
+            before, after = headers[key]
+            header = before + event_id + after
         digest = entry_hash(prev_hash, seq, header, payload_json)
         entry = JournalEntry(seq, event_id, at_text, day, actor.store, actor.terminal, actor.user, event.KIND,
                              payload_json, postings, prev_hash, digest)
@@ -75,8 +98,50 @@ def append_many(ledger: Ledger, events: Sequence[Event], actor: Actor, *, at: da
     return entries
 
 
+# canonical_json with one encoder made once (json.dumps builds a new one per call); same text.
+_canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+_MARK = "00000000-0000-4000-8000-000000000000"
+
+
+def _uuid4_strings(count: int) -> list[str]:
+    """``str(uuid.uuid4())`` ``count`` times over, without building UUID objects."""
+    out = []
+    randomness = os.urandom(16 * count)
+    for start in range(0, 16 * count, 16):
+        raw = bytearray(randomness[start:start + 16])
+        raw[6] = raw[6] & 0x0F | 0x40  # version 4
+        raw[8] = raw[8] & 0x3F | 0x80  # RFC 4122 variant
+        h = raw.hex()
+        out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    return out
+
+
+_SOLD_FIELDS = tuple(f.name for f in dataclasses.fields(SoldLine))
+_PLAIN = (int, str, bool)
+
+
+def _plain(values: dict[str, JsonValue]) -> dict[str, JsonValue]:
+    if any(type(v) not in _PLAIN for v in values.values()):
+        raise TypeError("event fields must be int, str or bool here (money is int minor units)")
+    return values
+
+
+def _sale_payload(event: SaleCompleted) -> dict[str, JsonValue]:
+    return _plain({
+        "terminal": event.terminal, "number": event.number,
+        "subtotal": event.subtotal, "discount_total": event.discount_total, "tax_total": event.tax_total,
+        "total": event.total, "rounding": event.rounding, "change": event.change, "cost_total": event.cost_total,
+    }) | {
+        "lines": [_plain({name: getattr(line, name) for name in _SOLD_FIELDS}) for line in event.lines],
+        "tenders": [_plain({"method": t.method, "amount": t.amount}) for t in event.tenders],
+        "posted": [_plain({"account": p.account, "amount": p.amount}) for p in event.posted],
+    }
+
+
 def payload_of(event: Event) -> dict[str, JsonValue]:
-    """``event.payload()``, built directly for product.added (the generic walk is most of a bulk load)."""
+    """``event.payload()``, built directly for the bulk kinds (the generic walk is most of a bulk load)."""
+    if type(event) is SaleCompleted:
+        return _sale_payload(event)
     if type(event) is not ProductAdded:
         return event.payload()
     d = event.details

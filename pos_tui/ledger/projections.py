@@ -94,6 +94,9 @@ def _price_changed(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any])
     )
 
 
+_IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's parameter limit
+
+
 def _move_stock(conn: sqlite3.Connection, seq: int, moves: Iterable[tuple[int, int, int, str]]) -> None:
     """Stock movements ``(product_id, quantity, unit_cost, reason)`` and the on-hand they add up to."""
     rows = [(seq, n, pid, qty, cost, reason) for n, (pid, qty, cost, reason) in enumerate(moves)]
@@ -107,17 +110,32 @@ def _move_stock(conn: sqlite3.Connection, seq: int, moves: Iterable[tuple[int, i
 
 
 def _stock_received(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
-    for line in p["lines"]:
-        # Moving average cost: what the goods on hand cost, after this delivery.
-        on_hand, cost = conn.execute(
-            "SELECT s.on_hand, p.cost FROM stock s JOIN products p USING (product_id) WHERE product_id = ?",
-            (line["product_id"],),
-        ).fetchone()
-        held = max(on_hand, 0)
-        new_cost = round_div(held * cost + line["quantity"] * line["unit_cost"], held + line["quantity"],
+    lines = p["lines"]
+    # What each product holds and costs before this delivery, read in a few queries rather than one per line.
+    state: dict[int, list[int]] = {}
+    ids = sorted({line["product_id"] for line in lines})
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start:start + _IN_CHUNK]
+        for product_id, on_hand, cost in conn.execute(
+            "SELECT s.product_id, s.on_hand, p.cost FROM stock s JOIN products p USING (product_id)"
+            f" WHERE product_id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        ):
+            state[product_id] = [on_hand, cost]
+    new_costs = []
+    for line in lines:
+        held_cost = state.get(line["product_id"])
+        if held_cost is None:
+            raise ValueError(f"journal entry {e.seq} receives stock of product {line['product_id']}, which is unknown")
+        # Moving average cost: what the goods on hand cost, after this delivery. On hand is read as it was
+        # before the delivery (the movements below add to it); the cost as left by earlier lines.
+        held = max(held_cost[0], 0)
+        new_cost = round_div(held * held_cost[1] + line["quantity"] * line["unit_cost"], held + line["quantity"],
                              Rounding.HALF_UP)
-        conn.execute("UPDATE products SET cost = ? WHERE product_id = ?", (new_cost, line["product_id"]))
-    _move_stock(conn, e.seq, ((ln["product_id"], ln["quantity"], ln["unit_cost"], "receipt") for ln in p["lines"]))
+        held_cost[1] = new_cost
+        new_costs.append((new_cost, line["product_id"]))
+    conn.executemany("UPDATE products SET cost = ? WHERE product_id = ?", new_costs)
+    _move_stock(conn, e.seq, ((ln["product_id"], ln["quantity"], ln["unit_cost"], "receipt") for ln in lines))
 
 
 def _stock_adjusted(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:

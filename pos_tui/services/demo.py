@@ -22,10 +22,12 @@ from zoneinfo import ZoneInfo
 from pos_tui.config import Settings
 from pos_tui.domain.cart import Cart, Discount, price_cart
 from pos_tui.domain.errors import InvalidInput, PosError
-from pos_tui.domain.events import ProductAdded, StoreOpened, TaxClassDefined, UserAdded
+from pos_tui.domain.events import ProductAdded, ReceivedLine, StockReceived, StoreOpened, TaxClassDefined, UserAdded
+from pos_tui.domain.money import extend
 from pos_tui.domain.pin import hash_pin
-from pos_tui.domain.tender import Tender
-from pos_tui.ledger.bulk import append_many, search_index_paused
+from pos_tui.domain.sale import sale_event
+from pos_tui.domain.tender import Tender, settle
+from pos_tui.ledger.bulk import Stamped, append_many, append_stamped, search_index_paused
 from pos_tui.ledger.database import create_ledger
 from pos_tui.ledger.journal import Actor, append
 from pos_tui.services import catalog, sales
@@ -184,26 +186,82 @@ def _opening_quantity(rng: random.Random, kind: int) -> int:
     return rng.randrange(24, 240) * 1000
 
 
+def _received(shop: _Shop, lines: list[tuple[int, int]], reference: str, vendor: str) -> StockReceived:
+    """What ``catalog.receive_stock`` records for ``(product_id, quantity)`` lines at the catalogue cost."""
+    shop.receipts += 1
+    return StockReceived(reference, vendor, tuple(
+        ReceivedLine(pid, quantity, shop.costs[pid], extend(quantity, shop.costs[pid])) for pid, quantity in lines
+    ))
+
+
 def _opening_stock(manager: Session, shop: _Shop, seed: int, report: Progress) -> None:
     rng = random.Random(f"pos-demo-stock-{seed}")
     ledger = manager.ledger
     product_ids = iter(range(1, shop.skus + 1))
     done = 0
-    while chunk := list(islice(product_ids, RECEIPT_LINES * 20)):
+    while chunk := list(islice(product_ids, RECEIPT_LINES * 50)):
+        events = []
+        for start in range(0, len(chunk), RECEIPT_LINES):
+            lines = [(pid, _opening_quantity(rng, shop.kinds[pid])) for pid in chunk[start:start + RECEIPT_LINES]]
+            events.append(_received(shop, lines, f"OPEN-{shop.receipts + 1:05d}", "Opening stock"))
         with ledger.write():
-            for start in range(0, len(chunk), RECEIPT_LINES):
-                lines = [(pid, _opening_quantity(rng, shop.kinds[pid]), shop.costs[pid])
-                         for pid in chunk[start:start + RECEIPT_LINES]]
-                shop.receipts += 1
-                catalog.receive_stock(manager, lines, reference=f"OPEN-{shop.receipts:05d}", vendor="Opening stock")
+            append_many(ledger, events, manager.actor, at=manager.clock())
         done += len(chunk)
         report("opening stock", done, shop.skus)
+
+
+class _Counter:
+    """The tills of the demo. Sales are priced and settled exactly as ``sales.complete_sale`` does and
+    appended in bulk (a day's worth in one go); anything that reads sales back flushes them first."""
+
+    def __init__(self, admin: Session, shop: _Shop, clock: DemoClock) -> None:
+        self.tills = [Session(admin.ledger, admin.settings, "cashier", terminal, clock) for terminal in ("T1", "T2")]
+        self.ledger = admin.ledger
+        self.shop = shop
+        self.clock = clock
+        self.pending: list[Stamped] = []
+        conn = admin.ledger.conn
+        self.numbers = {
+            till.terminal: conn.execute(
+                "SELECT COALESCE(MAX(number), 0) FROM sales WHERE terminal = ?", (till.terminal,)
+            ).fetchone()[0]
+            for till in self.tills
+        }
+
+    def sell(self, till: Session, cart: Cart, tenders: list[Tender]) -> str | None:
+        """Ring up a sale; its reference, or None if it was refused."""
+        priced = price_cart(cart, till.tax_policy)
+        pricing = till.settings.pricing
+        try:
+            settlement = settle(priced.total, tenders, till.tender_methods, cash_step=pricing.cash_rounding_step,
+                                mode=pricing.rounding, show=till.money)
+        except PosError:
+            return None
+        number = self.numbers[till.terminal] + 1
+        self.numbers[till.terminal] = number
+        event = sale_event(till.terminal, number, priced, settlement, till.tender_methods)
+        self.pending.append((event, till.actor, self.clock()))
+        shop = self.shop
+        shop.sales += 1
+        shop.takings += priced.total + settlement.rounding
+        lines = []
+        for line_no, line in enumerate(event.lines, start=1):
+            shop.sold[line.product_id] = shop.sold.get(line.product_id, 0) + line.quantity
+            lines.append((line_no, line.quantity, line.unit == "each"))
+        reference = sales.sale_reference(till.terminal, number)
+        shop.recent.append((reference, lines))
+        return reference
+
+    def flush(self) -> None:
+        if self.pending:
+            append_stamped(self.ledger, self.pending)
+            self.pending = []
 
 
 def _trade(admin: Session, shop: _Shop, seed: int, first: date, days: int, sales_per_day: int, zone: ZoneInfo,
            clock: DemoClock, report: Progress) -> None:
     rng = random.Random(f"pos-demo-trade-{seed}")
-    tills = [Session(admin.ledger, admin.settings, "cashier", terminal, clock) for terminal in ("T1", "T2")]
+    counter = _Counter(admin, shop, clock)
     supervisor = admin.as_user("supervisor")
     manager = admin.as_user("manager")
     mean = sum(WEEK_PATTERN) / len(WEEK_PATTERN)
@@ -218,12 +276,15 @@ def _trade(admin: Session, shop: _Shop, seed: int, first: date, days: int, sales
                 _weekly_delivery(manager, shop, rng, index // 7)
             for offset in seconds:
                 clock.now = opening + timedelta(seconds=offset, microseconds=rng.randrange(1_000_000))
-                sold = _one_sale(rng.choice(tills), shop, rng)
+                sold = _one_sale(rng.choice(counter.tills), counter, rng)
                 roll = rng.random()
                 if sold and roll < 0.004:
+                    counter.flush()
                     _void_last(supervisor, shop, clock)
                 elif roll < 0.014:
+                    counter.flush()
                     _return_something(supervisor, shop, rng, clock)
+            counter.flush()
         report("days", index + 1, days)
 
 
@@ -256,11 +317,11 @@ def _tenders(rng: random.Random, total: int) -> list[Tender]:
     return [Tender("card", card), Tender("cash", _cash_given(rng, total - card))]
 
 
-def _one_sale(till: Session, shop: _Shop, rng: random.Random) -> bool:
+def _one_sale(till: Session, counter: _Counter, rng: random.Random) -> bool:
     cart = Cart()
     for _ in range(rng.choices(BASKET_SIZES, BASKET_WEIGHTS)[0]):
-        product_id = 1 + int((shop.skus - 1) * rng.random() ** 2.5)
-        cart = cart.add(catalog.resolve_scan(till, _scan_text(rng, shop, product_id)))
+        product_id = 1 + int((counter.shop.skus - 1) * rng.random() ** 2.5)
+        cart = cart.add(catalog.resolve_scan(till, _scan_text(rng, counter.shop, product_id)))
     roll = rng.random()
     if roll < 0.06:
         discount = Discount("percent", rng.choice((500, 1000, 2000)))
@@ -268,19 +329,7 @@ def _one_sale(till: Session, shop: _Shop, rng: random.Random) -> bool:
     elif roll < 0.09:
         cart = cart.with_discount(Discount("percent", rng.choice((500, 1000))))
     total = price_cart(cart, till.tax_policy).total
-    try:
-        sale = sales.complete_sale(till, cart, _tenders(rng, total))
-    except PosError:  # e.g. a store configured to refuse selling below zero stock
-        return False
-    shop.sales += 1
-    shop.takings += sale.priced.total + sale.rounding
-    lines = []
-    for line_no, priced in enumerate(sale.priced.lines, start=1):
-        pid = priced.line.product_id
-        shop.sold[pid] = shop.sold.get(pid, 0) + priced.line.quantity
-        lines.append((line_no, priced.line.quantity, priced.line.unit == "each"))
-    shop.recent.append((sale.reference, lines))
-    return True
+    return counter.sell(till, cart, _tenders(rng, total)) is not None
 
 
 def _void_last(supervisor: Session, shop: _Shop, clock: DemoClock) -> None:
@@ -315,11 +364,12 @@ def _weekly_delivery(manager: Session, shop: _Shop, rng: random.Random, week: in
     """Monday morning: what sold last week comes back in, rounded up to whole cases."""
     sold = sorted(shop.sold.items())
     shop.sold.clear()
+    events = []
     for start in range(0, len(sold), RECEIPT_LINES):
         lines = []
         for product_id, quantity in sold[start:start + RECEIPT_LINES]:
             case = 12_000 if shop.kinds[product_id] != WEIGHED else 10_000
-            lines.append((product_id, -(-quantity // case) * case, shop.costs[product_id]))
-        shop.receipts += 1
-        catalog.receive_stock(manager, lines, reference=f"PO-{week:03d}-{start // RECEIPT_LINES + 1}",
-                              vendor=rng.choice(("Metro Cash & Carry", "Unilever", "Nestle", "Local Supplier")))
+            lines.append((product_id, -(-quantity // case) * case))
+        vendor = rng.choice(("Metro Cash & Carry", "Unilever", "Nestle", "Local Supplier"))
+        events.append(_received(shop, lines, f"PO-{week:03d}-{start // RECEIPT_LINES + 1}", vendor))
+    append_many(manager.ledger, events, manager.actor, at=manager.clock())

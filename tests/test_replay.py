@@ -198,3 +198,17 @@ def test_rebuilt_store_is_a_working_store_that_keeps_selling(tmp_path: Path) -> 
         assert verify_ledger(again.ledger).ok
     finally:
         again.close()
+
+
+@pytest.mark.parametrize("folder", ["shop #2", "what?", "100% halal", "dükkan"])
+def test_a_store_in_a_folder_with_url_characters_verifies_and_leaves_no_stray_files(
+    tmp_path: Path, folder: str
+) -> None:
+    path = tmp_path / folder / "store.db"
+    session = make_store(path)
+    try:
+        report = verify_ledger(session.ledger)
+        assert report.ok, report.problems
+    finally:
+        session.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [folder]

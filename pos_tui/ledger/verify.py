@@ -11,6 +11,7 @@ import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from pos_tui.ledger.database import GENESIS_HASH, JournalHead, Ledger
 from pos_tui.ledger.journal import entries_after
@@ -66,7 +67,8 @@ def verify_ledger(ledger: Ledger, *, scratch_dir: Path | None = None) -> VerifyR
 def compare_projections(scratch: Ledger, live_path: Path) -> list[Problem]:
     """Rows that differ between ``scratch``'s projection tables and those of the file at ``live_path``."""
     conn = scratch.conn
-    conn.execute("ATTACH DATABASE ? AS live", (f"file:{live_path}?mode=ro",))
+    # Percent-encode the path: a "#" or "?" in a folder name would otherwise end the URI's path part.
+    conn.execute("ATTACH DATABASE ? AS live", (f"file:{quote(str(live_path.resolve()))}?mode=ro",))
     problems = []
     try:
         for table, key in PROJECTION_TABLES.items():

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from pos_tui.cli.backup_cmd import backup_app
+from pos_tui.cli.catalog_cmd import catalog_app
 from pos_tui.cli.common import ConfigOption, DbOption, fail, reports_errors, session_from, settings_from
 from pos_tui.cli.db_cmd import db_app
 from pos_tui.cli.devices_cmd import PrinterOption, WaitOption, devices_app, printer_from, report_job
@@ -28,6 +29,7 @@ app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 app.add_typer(product_app, name="product")
+app.add_typer(catalog_app, name="catalog")
 app.add_typer(user_app, name="user")
 app.add_typer(backup_app, name="backup")
 app.add_typer(export_app, name="export")

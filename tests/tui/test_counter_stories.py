@@ -162,3 +162,15 @@ async def test_a_return_against_the_receipt_refunds_and_restocks(shop: Session, 
         await wait_for(pilot, lambda: "ReturnCompleted" in names(messages))
         assert catalog.get_product(shop, TEA).on_hand == 100_000
         assert "refund Rs 1,350.00" in str(app.screen.query_one("#status").content)
+
+
+async def test_a_wedge_burst_of_two_scans_adds_two_items(shop: Session, tmp_path: Path) -> None:
+    """Codes and Enters arriving faster than handlers run (as a scanner sends them) never run together."""
+    from textual import events
+
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        for key in [*TEA_BARCODE, "enter", *TEA_BARCODE, "enter"]:
+            app.post_message(events.Key(key, "\r" if key == "enter" else key))
+        await wait_for(pilot, lambda: cart_of(app) == [("TEA-200", 2000)])

@@ -38,6 +38,7 @@ from pos_tui.tui.messages import (
 )
 from pos_tui.tui.receipt_text import receipt_text
 from pos_tui.tui.screens.base import ModeScreen
+from pos_tui.tui.widgets.scan_input import ScanInput
 from pos_tui.tui.widgets.totals import Totals
 
 SEARCH_LIMIT = 50
@@ -89,7 +90,7 @@ class BucketScreen(ModeScreen):
     # --- layout -------------------------------------------------------------------------------
 
     def compose_body(self) -> ComposeResult:
-        yield Input(id="scan", placeholder="Scan or type a code · letters search · 3* sets the quantity")
+        yield ScanInput(id="scan", placeholder="Scan or type a code · letters search · 3* sets the quantity")
         with Horizontal(id="bucket-main"):
             with Vertical(id="bucket-left"):
                 cart = DataTable(id="cart", cursor_type="row", zebra_stripes=True)
@@ -175,7 +176,7 @@ class BucketScreen(ModeScreen):
             self.take_hit(self.hits[self.query_one("#results", DataTable).cursor_row])
         else:
             self.post_message(BarcodeScanned(text))
-        event.input.value = ""
+
 
     def on_barcode_scanned(self, message: BarcodeScanned) -> None:
         # A barcode lookup is a primary-key read (well under a millisecond, never blocked by a writer

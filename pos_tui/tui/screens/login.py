@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from pos_tui.domain.errors import PosError
-from pos_tui.services.users import authenticate, list_users
+from pos_tui.services.users import User, authenticate, list_users
 from pos_tui.tui.messages import LoggedIn, LoginFailed
 
 FREE_TRIES = 3
@@ -23,6 +23,18 @@ def delay_after(failures: int) -> float:
     if failures < FREE_TRIES:
         return 0.0
     return min(2.0 ** (failures - FREE_TRIES + 1), MAX_DELAY_S)
+
+
+def demo_users_text(users: list[User]) -> str:
+    """The demo store's people, with their published demo PINs where known (demo mode only)."""
+    try:
+        from pos_tui.services.demo import DEMO_USERS
+
+        pins = {name: pin for name, pin, _ in DEMO_USERS}
+    except ImportError:
+        pins = {}
+    shown = [f"{u.username} ({u.role})" + (f" PIN {pins[u.username]}" if u.username in pins else "") for u in users]
+    return "Demo store — " + ", ".join(shown)
 
 
 class LoginScreen(Screen[None]):
@@ -44,8 +56,7 @@ class LoginScreen(Screen[None]):
             yield Input(id="pin", placeholder="PIN", password=True, compact=True, restrict=r"[0-9]*")
             yield Static("", id="login-message", markup=False)
             if app.demo:  # type: ignore[attr-defined]
-                users = ", ".join(f"{u.username} ({u.role})" for u in list_users(app.session))  # type: ignore[attr-defined]
-                yield Static(f"Demo store — users: {users}", id="demo-users", markup=False)
+                yield Static(demo_users_text(list_users(app.session)), id="demo-users", markup=False)  # type: ignore[attr-defined]
         yield Footer()
 
     def on_screen_resume(self) -> None:

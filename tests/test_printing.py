@@ -20,6 +20,7 @@ from pos_tui.services.session import Session
 from tests.conftest import MILK_BARCODE, TEA_BARCODE, assert_verifies, make_store
 from tests.devices.escpos_decoder import Printout, decode
 from tests.devices.fake_printer import fake_printer, free_port
+from tests.devices.ptys import FakeSerialLine
 from tests.devices.sample_receipt import profile_code_pages
 from tests.devices.waiting import wait_until
 
@@ -277,3 +278,30 @@ def test_waiting_jobs_are_visible_while_the_printer_is_off(till: Session) -> Non
         receipts.print_sale(till, sale.reference)
         wait_until(lambda: receipts.status().state == "retrying", what="retrying")
         assert "1 job waiting" in receipts.status().sentence()
+
+
+def test_pole_display_shows_the_last_item_the_total_and_then_the_change(
+    till: Session, store_path: Path, tmp_path: Path
+) -> None:
+    line = FakeSerialLine(tmp_path / "pos-display")
+    config = write_config(tmp_path, f'[devices.pole_display]\nport = "{line.port}"\n')
+    try:
+        result = pos("sale", "--db", str(store_path), "--config", str(config), "--scan", TEA_BARCODE,
+                     "--scan", MILK_BARCODE, "--pay", "cash:1000")
+        shown = line.received()
+    finally:
+        line.unplug()
+    assert result.exit_code == 0, result.output
+    screens = [s for s in shown.split(b"\x0c") if s]  # each update clears the display first
+    assert screens[-2] == b"\x1bQAOlpers Milk 1 280.00\r\x1bQBTotal         730.00\r"
+    assert screens[-1] == b"\x1bQATotal         730.00\r\x1bQBChange        270.00\r"
+    assert_verifies(store_path)
+
+
+def test_a_missing_pole_display_never_stops_the_sale(till: Session, store_path: Path, tmp_path: Path) -> None:
+    config = write_config(tmp_path, f'[devices.pole_display]\nport = "{tmp_path / "unplugged"}"\n')
+    result = pos("sale", "--db", str(store_path), "--config", str(config), "--scan", TEA_BARCODE, "--pay", "cash:500")
+    assert result.exit_code == 0, result.output
+    assert "TOTAL" in result.stdout
+    assert "customer display" in result.stderr and "sales carry on without it" in result.stderr
+    assert_verifies(store_path)

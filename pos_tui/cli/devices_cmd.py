@@ -98,13 +98,14 @@ def drawer(printer: PrinterOption = None, wait: WaitOption = None, config: Confi
 @reports_errors
 def queue(printer: PrinterOption = None, wait: WaitOption = None, config: ConfigOption = None) -> None:
     """Show the print jobs waiting for the printer and try to print them now."""
-    receipt_printer = printer_from(settings_from(config), printer)
+    receipt_printer = ReceiptPrinter(settings_from(config), uri=printer)
     try:
         if not receipt_printer.enabled:
             fail("No printer is configured; set devices.printer.uri or pass --printer URI.")
         assert receipt_printer.spool is not None
-        before = waiting_jobs(receipt_printer.spool)
+        before = waiting_jobs(receipt_printer.spool)  # counted before the queue starts sending
         typer.echo(f"{receipt_printer.name}: {before} job{'s' if before != 1 else ''} waiting.")
+        receipt_printer.start()
         deadline = time.monotonic() + (receipt_printer.wait_seconds if wait is None else wait)
         while waiting_jobs(receipt_printer.spool) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -204,7 +205,7 @@ def _input_devices() -> list[str]:
 
 
 def _serial_ports() -> list[str]:
-    from serial.tools import list_ports
+    from serial.tools import list_ports  # type: ignore[import-untyped, unused-ignore]
 
     ports = [f"{port.device}  {port.description}" for port in sorted(list_ports.comports())]
     return ports or ["none found"]

@@ -8,11 +8,12 @@ import typer
 
 from pos_tui.cli.common import ConfigOption, DbOption, UserOption, reports_errors, session_from
 from pos_tui.cli.devices_cmd import PrinterOption, WaitOption, printer_from, report_job
-from pos_tui.domain.cart import Cart
+from pos_tui.domain.cart import Cart, price_cart
 from pos_tui.domain.errors import InvalidInput
 from pos_tui.domain.scan import parse_quantity
 from pos_tui.domain.tender import Tender
 from pos_tui.services import catalog, sales
+from pos_tui.services.customer_display import CustomerDisplay
 from pos_tui.services.receipts import receipt_text
 from pos_tui.services.session import Session
 
@@ -38,18 +39,29 @@ def sale(
     session = session_from(db, config, user=user)
     try:
         receipt_printer = printer_from(session.settings, printer, before_sale=True)
+        display = CustomerDisplay(session.settings, session.currency)
         try:
+            display.new_sale()
             cart = Cart()
             for code in scan:
-                cart = cart.add(catalog.resolve_scan(session, code))
+                line = catalog.resolve_scan(session, code)
+                cart = cart.add(line)
+                if display.enabled:
+                    priced = price_cart(cart, session.tax_policy)
+                    shown = [p for p in priced.lines if p.line.product_id == line.product_id][-1]
+                    display.show_item(line.name, shown.gross, priced.total)
             completed = sales.complete_sale(session, cart, [parse_payment(session, p) for p in pay])
-            # Committed: from here on a printer problem is reported, never raised.
+            # Committed: from here on a printer or display problem is reported, never raised.
             job = receipt_printer.print_sale(session, completed.reference)
+            display.show_paid(completed.priced.total + completed.rounding, completed.change)
             for warning in completed.warnings:
                 typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
             typer.echo(receipt_text(session, completed.reference), nl=False)
             report_job(receipt_printer, job, wait, f"Receipt {completed.reference}")
+            if display.problem:
+                typer.secho(display.problem, fg=typer.colors.YELLOW, err=True)
         finally:
+            display.close()
             receipt_printer.close()
     finally:
         session.close()

@@ -430,7 +430,7 @@ def probe_printer(address: PrinterAddress, timeout: float = 2.0) -> str:
 def _probe_usb(address: UsbPrinter) -> str:
     name = describe(address)
     try:
-        import usb.core
+        import usb.core  # type: ignore[import-not-found, import-untyped, unused-ignore]
     except ImportError:
         return f"{name}: USB support (pyusb) is not installed; install python-escpos[usb] or use file:///dev/usb/lp0."
     try:

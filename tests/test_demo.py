@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from array import array
 from collections.abc import Iterator
 from datetime import date
@@ -195,3 +196,33 @@ def test_demo_sales_record_exactly_what_complete_sale_records(tmp_path: Path) ->
     finally:
         store.close()
     assert_verifies(tmp_path / "store.db")
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        ("UPDATE products SET price = price + 1 WHERE product_id = 17", "products row (17, "),
+        ("DELETE FROM barcodes WHERE code = (SELECT MIN(code) FROM barcodes)", "is missing"),
+        ("UPDATE returns SET sale_seq = NULL WHERE seq = (SELECT MIN(seq) FROM returns)", "returns row ("),
+    ],
+)
+def test_a_demo_store_edited_behind_the_journal_fails_verify(
+    demo: tuple[Path, DemoSummary], tmp_path: Path, edit: str, expected: str
+) -> None:
+    copy = tmp_path / "edited.db"
+    source = sqlite3.connect(demo[0])
+    target = sqlite3.connect(copy)
+    source.backup(target)
+    source.close()
+    target.execute("PRAGMA foreign_keys = OFF")
+    target.execute(edit)
+    target.commit()
+    target.close()
+    ledger = open_ledger(copy, read_only=True)
+    try:
+        report = verify_ledger(ledger)
+    finally:
+        ledger.close()
+    assert not report.ok
+    assert expected in report.problems[0].message
+    assert "projections differ from a replay" in report.problems[0].message

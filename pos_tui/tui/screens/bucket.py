@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input
 
-from pos_tui.domain.cart import Cart, CartLine, Discount, PricedCart, price_cart
+from pos_tui.domain.cart import Cart, CartLine, Discount, PricedCart, PricedLine, price_cart
 from pos_tui.domain.errors import InvalidAmount, PosError
 from pos_tui.domain.money import format_quantity, parse_amount
 from pos_tui.domain.scan import parse_quantity
@@ -122,21 +122,32 @@ class BucketScreen(ModeScreen):
     def priced(self) -> PricedCart:
         return price_cart(self.cart, self.session.tax_policy)
 
-    def refresh_cart(self, select: int | None = None) -> None:
+    def _cells(self, n: int, p: PricedLine, name_width: int) -> tuple[str, ...]:
+        line, money = p.line, self.session.currency
+        qty = format_quantity(line.quantity) + ("" if line.unit == "each" else f" {line.unit}")
+        mark = " *" if line.price_source == "override" else ""
+        return (
+            str(n), line.name[:name_width], qty, money.format(line.unit_price, symbol=False) + mark,
+            money.format(-p.discount, symbol=False) if p.discount else "", money.format(p.amount, symbol=False),
+        )
+
+    def refresh_cart(self, select: int | None = None, *, only: int | None = None) -> None:
+        """Show the cart; ``only``: just that line changed or was appended (a scan), so touch one row."""
         table = self.query_one("#cart", DataTable)
         priced = self.priced
         money = self.session.currency
-        table.clear()
         name_width = 40 if self.app.size.width >= 100 else 22
-        for n, p in enumerate(priced.lines, start=1):
-            line = p.line
-            qty = format_quantity(line.quantity) + ("" if line.unit == "each" else f" {line.unit}")
-            mark = " *" if line.price_source == "override" else ""
-            table.add_row(
-                str(n), line.name[:name_width], qty, money.format(line.unit_price, symbol=False) + mark,
-                money.format(-p.discount, symbol=False) if p.discount else "",
-                money.format(p.amount, symbol=False), key=str(n),
-            )
+        rows = [self._cells(n, p, name_width) for n, p in enumerate(priced.lines, start=1)]
+        if only is not None and not self.cart.discount and table.row_count in (len(rows), len(rows) - 1):
+            if table.row_count == len(rows):
+                for column, value in zip(table.columns, rows[only], strict=True):
+                    table.update_cell(str(only + 1), column, value)
+            else:
+                table.add_row(*rows[-1], key=str(len(rows)))
+        else:
+            table.clear()
+            for n, cells in enumerate(rows, start=1):
+                table.add_row(*cells, key=str(n))
         if priced.lines:
             row = len(priced.lines) - 1 if select is None else max(0, min(select, len(priced.lines) - 1))
             table.move_cursor(row=row)
@@ -199,7 +210,7 @@ class BucketScreen(ModeScreen):
         self.post_message(LineAdded(index, line))
 
     def on_line_added(self, message: LineAdded) -> None:
-        self.refresh_cart(select=message.index)
+        self.refresh_cart(select=message.index, only=message.index)
         line = self.cart.lines[message.index]
         self.say(f"Added {line.name} × {format_quantity(line.quantity)}.", "success")
 

@@ -33,7 +33,7 @@ types: $(BIN)/pos
 	$(BIN)/mypy --strict pos_tui/domain pos_tui/ledger
 
 test: lint types
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -p no:cacheprovider
 
 bench: $(BIN)/pos
 	$(BIN)/python benchmarks/bench_foundation.py

@@ -31,9 +31,9 @@ SAMPLE_PRODUCTS = (
     ProductDetails("RICE-KG", "Basmati Rice", "Rice", "Guard", "kg", 32000, 25000, "exempt", 5000,
                    barcodes=(BarcodeSpec("2112345"),)),
     ProductDetails("TS-S", "T-Shirt", "Clothing", "Local", "each", 150000, 90000, "std", 0, group="T-Shirt",
-                   variant="S", barcodes=(BarcodeSpec(ean13("200000000011")),)),
+                   variant="S", barcodes=(BarcodeSpec(ean13("590123400011")),)),
     ProductDetails("TS-M", "T-Shirt", "Clothing", "Local", "each", 150000, 90000, "std", 0, group="T-Shirt",
-                   variant="M", barcodes=(BarcodeSpec(ean13("200000000028")),)),
+                   variant="M", barcodes=(BarcodeSpec(ean13("590123400028")),)),
 )
 TEA, MILK, RICE, TSHIRT_S, TSHIRT_M = 1, 2, 3, 4, 5
 TEA_BARCODE = ean13("400638133393")

@@ -32,6 +32,7 @@ def _on_hand(path: Path, product_id: int) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("processes")
 def test_eight_tills_selling_200_each_lose_nothing_and_number_gaplessly(store_path: Path) -> None:
     make_store(store_path).close()
     tea_before, milk_before = _on_hand(store_path, TEA), _on_hand(store_path, MILK)
@@ -53,6 +54,7 @@ def test_eight_tills_selling_200_each_lose_nothing_and_number_gaplessly(store_pa
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("processes")
 def test_eight_tills_racing_for_the_last_50_teas_sell_exactly_50(store_path: Path) -> None:
     session: Session = make_store(store_path, Settings(pricing=PricingSettings(negative_stock="block")))
     catalog.adjust_stock(session, TEA, -50_000, "count")

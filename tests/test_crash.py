@@ -59,6 +59,7 @@ def _go(till: subprocess.Popen[str]) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("processes")
 def test_fifty_kill_minus_nine_mid_sale_leave_only_whole_sales(store_path: Path) -> None:
     make_store(store_path).close()
     rng = random.Random(20240917)

@@ -74,11 +74,12 @@ def settle(
             "No change is given on cards: lower the card amount or pay the rest in cash.",
         )
     remaining = total - exact
-    if cash == 0:
-        if remaining:
-            raise RuleViolation(f"{show(remaining)} is still due.", "Add a payment for the rest.")
-        return Settlement(total=total, tenders=tuple(tenders), rounding=0, change=0)
     due_in_cash = round_to_step(remaining, cash_step, mode)
+    if cash == 0:
+        # What is left after card may be less than the smallest coin: it is rounded away, not owed.
+        if due_in_cash:
+            raise RuleViolation(f"{show(due_in_cash)} is still due.", "Add a payment for the rest.")
+        return Settlement(total=total, tenders=tuple(tenders), rounding=-remaining, change=0)
     if cash < due_in_cash:
         raise RuleViolation(
             f"{show(due_in_cash - cash)} is still due (cash {show(cash)} of {show(due_in_cash)}).",

@@ -20,7 +20,9 @@ from pos_tui.domain.errors import LedgerError
 
 APPLICATION_ID = 0x504F5354  # "POST": marks a file as a pos_tui store
 GENESIS_HASH = "0" * 64
-BUSY_TIMEOUT_MS = 5000
+# How long a till waits for another till's write to finish. SQLite's busy retry is unfair under
+# saturation (single waits of seconds were measured): a sale should wait rather than fail.
+BUSY_TIMEOUT_MS = 15000
 
 
 def migrations_dir() -> Path:

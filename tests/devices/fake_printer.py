@@ -62,7 +62,11 @@ class FakePrinter:
                 return
             self.connections += 1
             behaviour = self.misbehaviours.pop(0) if self.misbehaviours else "print"
-            threading.Thread(target=self._handle, args=(connection, behaviour), daemon=True).start()
+            if behaviour == "print":
+                # Like a real printer: one job at a time, in the order the connections came.
+                self._handle(connection, behaviour)
+            else:
+                threading.Thread(target=self._handle, args=(connection, behaviour), daemon=True).start()
 
     def _handle(self, connection: socket.socket, behaviour: object) -> None:
         if behaviour == "hang":

@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
-from pos_tui.cli.common import ConfigOption, DbOption, reports_errors, settings_from
-from pos_tui.ledger.database import SCHEMA_VERSION, open_ledger
+from pos_tui.backup.snapshot import BackupJob, create_snapshot
+from pos_tui.cli.common import ConfigOption, DbOption, fail, reports_errors, settings_from
+from pos_tui.ledger.database import SCHEMA_VERSION, open_ledger, stored_schema_version
 from pos_tui.ledger.replay import rebuild as rebuild_ledger
 from pos_tui.ledger.verify import compare_projections, verify_ledger
 
@@ -24,10 +25,22 @@ def _path(db: Path | None, config: Path | None) -> Path:
 @reports_errors
 def migrate(db: DbOption = None, config: ConfigOption = None) -> None:
     """Bring the database's schema up to this version of pos_tui."""
-    path = _path(db, config)
+    settings = settings_from(config)
+    path = db or settings.database.path
+    version = stored_schema_version(path)
+    if version == SCHEMA_VERSION:
+        typer.echo(f"{path}: already at schema version {SCHEMA_VERSION}.")
+        return
+    if settings.backup.recipients and settings.backup.destinations:
+        # A migration rewrites tables: keep an encrypted copy of the store as it was.
+        result = create_snapshot(BackupJob.from_settings(path, settings.terminal.id, settings.backup))
+        if not result.written:
+            problems = "; ".join(str(failure) for failure in result.failures)
+            fail(f"The snapshot before migrating failed ({problems}); nothing was migrated.")
+        typer.echo("Snapshot before migrating: " + ", ".join(str(p) for p in result.written))
     ledger = open_ledger(path, migrate=True)
     ledger.close()
-    typer.echo(f"{path}: schema version {SCHEMA_VERSION}.")
+    typer.echo(f"{path}: migrated from schema version {version} to {SCHEMA_VERSION}.")
 
 
 @db_app.command()

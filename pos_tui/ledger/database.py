@@ -168,9 +168,8 @@ def _check_ours(path: Path, conn: sqlite3.Connection) -> int:
     return version
 
 
-def open_ledger(path: Path, *, read_only: bool = False, migrate: bool = False) -> Ledger:
-    """Open an existing store. An older schema is migrated only when ``migrate`` is asked for."""
-    path = Path(path)
+def stored_schema_version(path: Path) -> int:
+    """The schema version of the store at ``path``, refusing a file that is not a store of ours."""
     if not path.exists():
         raise LedgerError(
             f"There is no store database at {path}.", "Create one with `pos init --db PATH` or `pos demo`."
@@ -179,9 +178,15 @@ def open_ledger(path: Path, *, read_only: bool = False, migrate: bool = False) -
     # the header of a file that is not ours, and would fail on a non-database without our sentence.
     probe = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
-        version = _check_ours(path, probe)
+        return _check_ours(path, probe)
     finally:
         probe.close()
+
+
+def open_ledger(path: Path, *, read_only: bool = False, migrate: bool = False) -> Ledger:
+    """Open an existing store. An older schema is migrated only when ``migrate`` is asked for."""
+    path = Path(path)
+    version = stored_schema_version(path)
     ledger = Ledger(path, _connect(path, read_only=read_only), read_only=read_only)
     try:
         if version < SCHEMA_VERSION:
@@ -223,6 +228,12 @@ def apply_migrations(ledger: Ledger, from_version: int) -> list[int]:
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
+        except sqlite3.DatabaseError as error:
+            conn.execute("ROLLBACK")
+            raise LedgerError(
+                f"Migration {path.name} failed ({error}); it was rolled back and the store is unchanged.",
+                "Keep this store as it is and report the message; restore a snapshot if it will not open.",
+            ) from error
         except BaseException:
             conn.execute("ROLLBACK")
             raise

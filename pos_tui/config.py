@@ -146,6 +146,8 @@ class Settings(_Section):
     barcodes: BarcodeSettings = Field(default_factory=BarcodeSettings)
     backup: BackupSettings = Field(default_factory=BackupSettings)
     devices: DeviceSettings = Field(default_factory=DeviceSettings)
+    keymap: dict[str, str] = Field(default_factory=dict)
+    """Site key map: binding id -> keys, e.g. `"bucket.pay" = "f11"` (see the help screen for the ids)."""
     source: Path | None = None
     """The file these settings came from (None: built-in defaults)."""
 

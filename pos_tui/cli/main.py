@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -47,7 +48,11 @@ def main_callback(
 ) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    show_status(db, config, read_only=True)
+    from pos_tui.tui.app import run_app  # imported only here: the other commands never load Textual
+
+    settings = settings_from(config)
+    run_app(settings, db_path=db, read_only=read_only, demo=os.environ.get("POS_DEMO") == "1",
+            keymap=settings.keymap)
 
 
 def show_status(db: Path | None, config: Path | None, *, read_only: bool) -> None:

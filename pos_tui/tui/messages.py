@@ -70,6 +70,7 @@ class ActionFailed(Message):
 @dataclass
 class SaleCompleted(Message):
     sale: CompletedSale
+    receipt: str  # the receipt as text, for the preview while no printer is configured
 
 
 @dataclass

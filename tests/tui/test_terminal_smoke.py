@@ -5,23 +5,17 @@ The pane must never show a traceback, and the books must verify afterwards.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import TEA_BARCODE, assert_verifies, make_store
+from tests.support.tools import require_tool
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
-
-LAUNCH = (
-    "import sys; from pathlib import Path; from pos_tui.config import Settings; "
-    "from pos_tui.tui.app import run_app; run_app(Settings(), db_path=Path(sys.argv[1]), demo=True)"
-)
+# The installed `pos` command, as a person starts it.
+POS = Path(sys.executable).parent / "pos"
 
 
 class Pane:
@@ -53,10 +47,11 @@ class Pane:
 def test_sell_one_item_in_a_real_terminal(tmp_path: Path) -> None:
     db = tmp_path / "store.db"
     make_store(db).close()
+    require_tool("tmux")
     pane = Pane(f"pos-smoke-{uuid.uuid4().hex[:8]}")
-    command = f"{sys.executable} -c '{LAUNCH}' {db}; echo EXITED $?; sleep 5"
+    command = f"{POS} --db {db}; echo EXITED $?; sleep 5"
     pane.tmux("new-session", "-d", "-s", pane.name, "-x", "120", "-y", "40", "-e", f"XDG_STATE_HOME={tmp_path}",
-              command)
+              "-e", "POS_DEMO=1", command)
     try:
         pane.wait_for("PIN", timeout=15)
         pane.keys("admin", "Enter")

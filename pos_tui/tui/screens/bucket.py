@@ -17,6 +17,7 @@ from pos_tui.domain.scan import parse_quantity
 from pos_tui.domain.tender import Tender
 from pos_tui.services import catalog, daybook, parking, sales
 from pos_tui.services.catalog import SearchHit
+from pos_tui.services.receipts import receipt_text
 from pos_tui.services.session import Session
 from pos_tui.tui.dialogs.choose import ChooseDialog
 from pos_tui.tui.dialogs.form import Field, FormDialog
@@ -36,7 +37,6 @@ from pos_tui.tui.messages import (
     ScanRejected,
     SearchResults,
 )
-from pos_tui.tui.receipt_text import receipt_text
 from pos_tui.tui.screens.base import ModeScreen
 from pos_tui.tui.widgets.scan_input import ScanInput
 from pos_tui.tui.widgets.totals import Totals
@@ -395,17 +395,15 @@ class BucketScreen(ModeScreen):
         except PosError as error:
             self.post_message(ActionFailed("pay", str(error)))
             return
-        self.post_message(SaleCompleted(sale))
+        self.post_message(SaleCompleted(sale, receipt_text(self.session, sale.reference)))
 
     def on_sale_completed(self, message: SaleCompleted) -> None:
         sale = message.sale
         self.cart = Cart()
         self.refresh_cart()
         currency = self.session.currency
-        info = self.session.ledger.store_info()
         self.say(f"Sale {sale.reference} saved. Change {currency.format(sale.change)}.", "success")
-        text = receipt_text(sale, currency, store_name=info.name, timezone=info.timezone)
-        self.app.push_screen(ReceiptDialog(text, currency.format(sale.change, symbol=False), sale.warnings))
+        self.app.push_screen(ReceiptDialog(message.receipt, currency.format(sale.change, symbol=False), sale.warnings))
         # not stopped: the message bubbles to the app, which refreshes the other modes
 
     def on_action_failed(self, message: ActionFailed) -> None:

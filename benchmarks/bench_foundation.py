@@ -93,6 +93,7 @@ def ensure_store(skus: int, days: int, per_day: int, seed: int) -> tuple[Path, d
             print(f"  {elapsed:7.1f} s  {stage} {done:,}/{total:,}", file=sys.stderr)
             last[0] = stage
         timings[f"until {stage}"] = elapsed
+        timings[f"cpu until {stage}"] = time.process_time() - cpu
 
     started, cpu = time.perf_counter(), time.process_time()
     build_demo(Settings(), path, skus=skus, days=days, seed=seed, sales_per_day=per_day, progress=progress)

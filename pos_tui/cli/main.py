@@ -13,6 +13,7 @@ from pos_tui.cli.backup_cmd import backup_app
 from pos_tui.cli.catalog_cmd import catalog_app
 from pos_tui.cli.common import ConfigOption, DbOption, fail, reports_errors, session_from, settings_from
 from pos_tui.cli.db_cmd import db_app
+from pos_tui.cli.demo_cmd import demo_command
 from pos_tui.cli.devices_cmd import PrinterOption, WaitOption, devices_app, printer_from, report_job
 from pos_tui.cli.export_cmd import export_app
 from pos_tui.cli.people_cmd import user_app
@@ -36,6 +37,7 @@ app.add_typer(backup_app, name="backup")
 app.add_typer(export_app, name="export")
 app.add_typer(devices_app, name="devices")
 register_selling(app)
+app.command("demo")(demo_command)
 
 
 @app.callback(invoke_without_command=True)

@@ -24,14 +24,10 @@ from pos_tui.ledger.journal import (
     entry_hash,
     format_time,
     header_json,
+    insert_recorded_many,
 )
 from pos_tui.ledger.projections import apply_many
 
-_INSERT_POSTING = "INSERT INTO postings (seq, leg, account, amount) VALUES (?, ?, ?, ?)"
-_INSERT_ENTRY = (
-    "INSERT INTO journal (seq, event_id, at, day, store, terminal, user, kind, payload, prev_hash, hash)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
 # The triggers that keep product_search in step with products (db/0001_initial.sql).
 SEARCH_TRIGGERS = ("products_search_insert", "products_search_update")
 
@@ -85,15 +81,7 @@ def append_stamped(ledger: Ledger, stamped: Sequence[Stamped]) -> list[JournalEn
         entry.__dict__["payload"] = payload  # what json.loads(payload_json) would give: skip the parse
         entries.append(entry)
         prev_hash = digest
-    conn.executemany(
-        _INSERT_POSTING,
-        [(e.seq, leg, account, amount) for e in entries for leg, (account, amount) in enumerate(e.postings)],
-    )
-    conn.executemany(
-        _INSERT_ENTRY,
-        [(e.seq, e.event_id, e.at, e.day, e.store, e.terminal, e.user, e.kind, e.payload_json, e.prev_hash, e.hash)
-         for e in entries],
-    )
+    insert_recorded_many(conn, entries)
     apply_many(conn, entries)
     return entries
 

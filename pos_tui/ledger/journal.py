@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property, lru_cache
@@ -160,15 +161,19 @@ def append(ledger: Ledger, event: Event, actor: Actor, *, at: datetime | None = 
 
 def insert_recorded(ledger: Ledger, entry: JournalEntry) -> None:
     """Write an entry exactly as it was recorded elsewhere (replay, restore); the caller applies it."""
-    conn = ledger.conn
-    if entry.postings:
-        conn.executemany(
-            _INSERT_POSTING, [(entry.seq, leg, a, amount) for leg, (a, amount) in enumerate(entry.postings)]
-        )
-    conn.execute(
+    insert_recorded_many(ledger.conn, [entry])
+
+
+def insert_recorded_many(conn: sqlite3.Connection, entries: Sequence[JournalEntry]) -> None:
+    """Write recorded entries: all their postings first (the journal row checks they balance), then the rows."""
+    conn.executemany(
+        _INSERT_POSTING,
+        [(e.seq, leg, account, amount) for e in entries for leg, (account, amount) in enumerate(e.postings)],
+    )
+    conn.executemany(
         _INSERT_ENTRY,
-        (entry.seq, entry.event_id, entry.at, entry.day, entry.store, entry.terminal, entry.user, entry.kind,
-         entry.payload_json, entry.prev_hash, entry.hash),
+        [(e.seq, e.event_id, e.at, e.day, e.store, e.terminal, e.user, e.kind, e.payload_json, e.prev_hash, e.hash)
+         for e in entries],
     )
 
 

@@ -6,13 +6,13 @@ point-in-time restore (append a segment's entries onto a restored snapshot).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
 from pos_tui.domain.errors import LedgerError
 from pos_tui.ledger.database import Ledger, create_ledger
-from pos_tui.ledger.journal import JournalEntry
+from pos_tui.ledger.journal import JournalEntry, insert_recorded_many
 from pos_tui.ledger.projections import apply_many
 
 
@@ -65,30 +65,9 @@ def apply_recorded(
     total = 0
     while chunk := list(islice(iterator, batch)):
         if journal:
-            insert_recorded_many(ledger, chunk)
+            insert_recorded_many(ledger.conn, chunk)
         total += apply_many(conn, chunk)
     return total
-
-
-_INSERT_POSTING = "INSERT INTO postings (seq, leg, account, amount) VALUES (?, ?, ?, ?)"
-_INSERT_ENTRY = (
-    "INSERT INTO journal (seq, event_id, at, day, store, terminal, user, kind, payload, prev_hash, hash)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-
-
-def insert_recorded_many(ledger: Ledger, entries: Sequence[JournalEntry]) -> None:
-    """``journal.insert_recorded`` for several entries: all their postings, then their journal rows."""
-    conn = ledger.conn
-    conn.executemany(
-        _INSERT_POSTING,
-        [(e.seq, leg, account, amount) for e in entries for leg, (account, amount) in enumerate(e.postings)],
-    )
-    conn.executemany(
-        _INSERT_ENTRY,
-        [(e.seq, e.event_id, e.at, e.day, e.store, e.terminal, e.user, e.kind, e.payload_json, e.prev_hash, e.hash)
-         for e in entries],
-    )
 
 
 SCRATCH_CACHE_KIB = 256 * 1024

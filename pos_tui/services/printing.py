@@ -194,7 +194,7 @@ class ReceiptPrinter:
         self._watcher = threading.Thread(target=self._watch, name="print-spool-watch", daemon=True)
         self._watcher.start()
 
-    def close(self, timeout: float = 5.0) -> None:
+    def close(self, timeout: float = 5.0) -> None:  # float-ok: seconds
         self._watch_stop.set()
         if self._watcher is not None:
             self._watcher.join(timeout)
@@ -299,7 +299,7 @@ class ReceiptPrinter:
             Cut(),
         ]
 
-    def wait_printed(self, job: QueuedJob | None, timeout: float | None = None) -> bool:
+    def wait_printed(self, job: QueuedJob | None, timeout: float | None = None) -> bool:  # float-ok: seconds
         """Wait until the printer took ``job`` (True) or ``timeout`` seconds passed (False)."""
         if job is None or self.spool is None:
             return False
@@ -323,7 +323,7 @@ class ReceiptPrinter:
             return PrinterStatus(self.name, self.uri, False, "no printer", 0, self._fault, False)
         return self._status_from(self._queue.status())
 
-    def probe(self, timeout: float = 2.0) -> str:
+    def probe(self, timeout: float = 2.0) -> str:  # float-ok: seconds
         """Ask the printer itself whether it is there (a sentence); does not print anything."""
         return probe_printer(self.address, timeout)
 

@@ -390,7 +390,7 @@ class ReceiptPrinter:
             self._on_status(self._status_from(queued))
 
 
-def probe_printer(address: PrinterAddress, timeout: float = 2.0) -> str:
+def probe_printer(address: PrinterAddress, timeout: float = 2.0) -> str:  # float-ok: seconds
     name = describe(address)
     match address:
         case NoPrinter():

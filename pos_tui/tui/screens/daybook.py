@@ -19,6 +19,7 @@ from pos_tui.services import daybook
 from pos_tui.services.daybook import DaybookTotals, DayRange, Movement, MovementFilter
 from pos_tui.services.session import Session
 from pos_tui.tui.messages import ActionFailed
+from pos_tui.tui.paging import KeysetPager
 from pos_tui.tui.screens.base import ModeScreen
 from pos_tui.tui.widgets.tiles import Tile
 
@@ -54,8 +55,7 @@ class DaybookScreen(ModeScreen):
         self.range_name = "today"
         self.days = DayRange("", "")
         self.where = MovementFilter()
-        self.page_starts: list[tuple[int, str]] = [(0, "")]
-        self.page = 0
+        self.pager = KeysetPager((0, ""), PAGE)
         self.rows: list[Movement] = []
         self.loaded_version = -1
 
@@ -114,8 +114,8 @@ class DaybookScreen(ModeScreen):
         if days is None:
             return
         self.days = days
-        self.page_starts, self.page = [(0, "")], 0
-        self.load_page(days, self.where, 0, (0, ""))
+        self.pager.reset()
+        self.load_page(days, self.where, self.pager.page, self.pager.start)
         self.load_totals(days)
 
     # --- workers -------------------------------------------------------------------------------
@@ -191,8 +191,8 @@ class DaybookScreen(ModeScreen):
         key = {"db-kind": "kind", "db-method": "method", "db-cashier": "cashier"}.get(event.select.id or "")
         if key:
             self.where = replace(self.where, **{key: value})
-            self.page_starts, self.page = [(0, "")], 0
-            self.load_page(self.days, self.where, 0, (0, ""))
+            self.pager.reset()
+            self.load_page(self.days, self.where, self.pager.page, self.pager.start)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "db-from":
@@ -201,19 +201,11 @@ class DaybookScreen(ModeScreen):
             self.action_reload()
 
     def action_page(self, step: int) -> None:
-        if step > 0:
-            if len(self.rows) < PAGE:
-                self.say("This is the last page.")
-                return
-            if self.page + 1 >= len(self.page_starts):
-                self.page_starts.append(self.rows[-1].key)
-            self.page += 1
-        else:
-            if self.page == 0:
-                self.say("This is the first page.")
-                return
-            self.page -= 1
-        self.load_page(self.days, self.where, self.page, self.page_starts[self.page])
+        refusal = self.pager.turn(step, len(self.rows), self.rows[-1].key if self.rows else None)
+        if refusal:
+            self.say(refusal)
+            return
+        self.load_page(self.days, self.where, self.pager.page, self.pager.start)
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
         return [("Refresh the daybook", "Read the movements again (Ctrl+R)", "screen.reload")]

@@ -23,6 +23,7 @@ from pos_tui.services.session import Session
 from pos_tui.services.warehouse import ProductFilter, StockTiles
 from pos_tui.tui.dialogs.form import Field, FormDialog
 from pos_tui.tui.messages import ActionFailed
+from pos_tui.tui.paging import KeysetPager
 from pos_tui.tui.screens.base import ModeScreen
 from pos_tui.tui.widgets.tiles import Tile
 
@@ -76,8 +77,7 @@ class WarehouseScreen(ModeScreen):
     def __init__(self) -> None:
         super().__init__()
         self.where = ProductFilter()
-        self.page_starts = [0]
-        self.page = 0
+        self.pager = KeysetPager(0, PAGE)
         self.products: list[Product] = []
         self.loaded_version = -1
 
@@ -111,8 +111,8 @@ class WarehouseScreen(ModeScreen):
 
     def reload(self, *, keep_page: bool = True) -> None:
         if not keep_page:
-            self.page_starts, self.page = [0], 0
-        self.load_page(self.where, self.page, self.page_starts[self.page])
+            self.pager.reset()
+        self.load_page(self.where, self.pager.page, self.pager.start)
         self.load_tiles()
 
     # --- workers -------------------------------------------------------------------------------
@@ -186,8 +186,8 @@ class WarehouseScreen(ModeScreen):
     def _set_filter(self, where: ProductFilter) -> None:
         if where != self.where:
             self.where = where
-            self.page_starts, self.page = [0], 0
-            self.load_page(where, 0, 0)
+            self.pager.reset()
+            self.load_page(where, self.pager.page, self.pager.start)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "wh-search":
@@ -215,19 +215,12 @@ class WarehouseScreen(ModeScreen):
         self.query_one("#wh-search", Input).focus()
 
     def action_page(self, step: int) -> None:
-        if step > 0:
-            if len(self.products) < PAGE:
-                self.say("This is the last page.")
-                return
-            if self.page + 1 >= len(self.page_starts):
-                self.page_starts.append(self.products[-1].product_id)
-            self.page += 1
-        else:
-            if self.page == 0:
-                self.say("This is the first page.")
-                return
-            self.page -= 1
-        self.load_page(self.where, self.page, self.page_starts[self.page])
+        last_id = self.products[-1].product_id if self.products else None
+        refusal = self.pager.turn(step, len(self.products), last_id)
+        if refusal:
+            self.say(refusal)
+            return
+        self.load_page(self.where, self.pager.page, self.pager.start)
 
     # --- one product ---------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from pos_tui.cli.devices_cmd import PrinterOption, WaitOption, devices_app, prin
 from pos_tui.cli.export_cmd import export_app
 from pos_tui.cli.people_cmd import user_app
 from pos_tui.cli.product_cmd import product_app
+from pos_tui.cli.report_cmd import report_app
 from pos_tui.cli.selling_cmd import register_selling
 from pos_tui.services.receipts import receipt_text
 from pos_tui.services.store import init_store, store_status
@@ -36,6 +37,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(backup_app, name="backup")
 app.add_typer(export_app, name="export")
 app.add_typer(devices_app, name="devices")
+app.add_typer(report_app, name="report")
 register_selling(app)
 app.command("demo")(demo_command)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, ClassVar
 
+from pos_tui.domain.permissions import Approval
 from pos_tui.domain.postings import Posting
 
 JsonValue = Any  # int | str | bool | None | list[JsonValue] | dict[str, JsonValue]
@@ -33,9 +34,14 @@ def to_json_value(value: object) -> JsonValue:
 @dataclasses.dataclass(frozen=True)
 class Event:
     KIND: ClassVar[str] = ""
+    # Supervisors' approvals of what the user could not do alone (a void, an override...): the
+    # journal then names both people. Left out of the payload when there are none.
+    approvals: tuple[Approval, ...] = dataclasses.field(default=(), kw_only=True)
 
     def payload(self) -> dict[str, JsonValue]:
         data: dict[str, JsonValue] = to_json_value(self)
+        if not self.approvals:
+            del data["approvals"]
         return data
 
     def postings(self) -> tuple[Posting, ...]:

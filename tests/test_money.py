@@ -51,7 +51,8 @@ def test_a_cashier_can_type_an_amount_the_usual_ways(typed: str, exponent: int, 
     [("12.345", 2, "has 3 decimals; this currency has 2"), ("1.5", 0, "has 1 decimals; this currency has 0"),
      ("abc", 2, "is not an amount"), ("", 2, "is not an amount"), ("12,50", 2, "is not an amount"),
      ("1,2345", 2, "is not an amount"), ("1e5", 2, "is not an amount"), (".", 2, "is not an amount"),
-     ("10000000001", 2, "beyond the largest amount")],
+     ("10000000001", 2, "beyond the largest amount"), ("\u0661\u0662\u0663", 2, "is not an amount"),
+     ("5\u00b2", 2, "is not an amount"), ("\uff11\uff10", 0, "is not an amount")],
 )
 def test_an_amount_that_cannot_be_meant_is_refused_with_a_sentence(typed: str, exponent: int, sentence: str) -> None:
     with pytest.raises(InvalidAmount, match=sentence):

@@ -42,7 +42,8 @@ class Currency:
         return parse_amount(text, self.exponent, allow_negative=allow_negative)
 
 
-_AMOUNT = re.compile(r"^(?P<sign>-)?(?P<int>\d{1,3}(?:,\d{3})+|\d+)?(?:\.(?P<frac>\d*))?$")
+# ASCII digits only: `\d` alone would take "١٢٣" or "²" as an amount nobody meant to type.
+_AMOUNT = re.compile(r"^(?P<sign>-)?(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.(?P<frac>[0-9]*))?$")
 
 
 def parse_amount(text: str, exponent: int, *, allow_negative: bool = False) -> int:

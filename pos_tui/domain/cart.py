@@ -12,6 +12,7 @@ from typing import Literal
 
 from pos_tui.domain.errors import InvalidAmount, InvalidInput
 from pos_tui.domain.money import Rounding, allocate, check_amount, extend, percent_of
+from pos_tui.domain.permissions import Approval
 from pos_tui.domain.tax import TaxPolicy, tax_lines
 
 # Quantities are thousandths of the product's unit; above this a quantity is a slip of the finger.
@@ -78,6 +79,12 @@ def check_quantity(quantity: int, *, by_piece: bool) -> int:
 class Cart:
     lines: tuple[CartLine, ...] = ()
     discount: Discount | None = None
+    # Supervisors' approvals given while building this sale (a void, an override); they go into the
+    # sale's event, so the journal names both people.
+    approvals: tuple[Approval, ...] = ()
+
+    def with_approval(self, approval: Approval) -> Cart:
+        return replace(self, approvals=(*self.approvals, approval))
 
     def add(self, line: CartLine) -> Cart:
         """Add a line; the same piece item at the same price merges into one line."""
@@ -168,6 +175,7 @@ class PricedCart:
     total: int  # what the customer owes, before cash rounding
     cost_total: int
     taxes: tuple[TaxBucket, ...]
+    approvals: tuple[Approval, ...] = ()  # the cart's, carried to the sale event
 
     @property
     def item_count(self) -> int:
@@ -219,6 +227,7 @@ def price_cart(cart: Cart, policy: TaxPolicy) -> PricedCart:
         total=sum(p.gross for p in priced),
         cost_total=sum(p.cost for p in priced),
         taxes=tuple(TaxBucket(c, r, n, t) for (c, r), (n, t) in sorted(buckets.items())),
+        approvals=cart.approvals,
     )
 
 
@@ -227,6 +236,8 @@ def cart_to_json(cart: Cart) -> dict[str, object]:
     from pos_tui.domain.events import to_json_value
 
     data: dict[str, object] = to_json_value(cart)
+    if not cart.approvals:
+        del data["approvals"]  # parked carts without approvals keep the shape they always had
     return data
 
 
@@ -237,11 +248,12 @@ def _discount_from_json(data: object) -> Discount | None:
 
 
 def cart_from_json(data: dict[str, object]) -> Cart:
-    lines = data.get("lines")
-    assert isinstance(lines, list)
+    lines, approvals = data.get("lines"), data.get("approvals", [])
+    assert isinstance(lines, list) and isinstance(approvals, list)
     return Cart(
         lines=tuple(
             CartLine(**{**line, "discount": _discount_from_json(line.get("discount"))}) for line in lines
         ),
         discount=_discount_from_json(data.get("discount")),
+        approvals=tuple(Approval(**approval) for approval in approvals),
     )

@@ -70,6 +70,7 @@ def sale_event(
         change=settlement.change,
         cost_total=priced.cost_total,
         posted=combine(legs),
+        approvals=priced.approvals,
     )
 
 

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pos_tui.backup.settings import BackupSettings
 from pos_tui.devices.settings import DeviceSettings
 from pos_tui.domain.barcode import InStoreLayout
 from pos_tui.domain.errors import ConfigError
 from pos_tui.domain.money import Currency, Rounding
+from pos_tui.domain.permissions import BUILT_IN_ROLES, Action
 from pos_tui.domain.tax import TaxClass, TaxPolicy, TaxRounding
 from pos_tui.domain.tender import TenderMethod
 
@@ -120,6 +121,72 @@ class BarcodeSettings(_Section):
     """In-store variable-measure layouts (prefix 20-29), tried in order."""
 
 
+RoleName = Literal["", "cashier", "supervisor", "manager", "admin"]
+
+
+class RoleSettings(_Section):
+    """A role: the actions of the role it extends, plus ``actions``, minus ``without``.
+
+    A built-in name (``[staff.roles.cashier]``) starts from the built-in role; a new name starts empty
+    unless it says ``extends``."""
+
+    extends: RoleName = ""
+    """A built-in role to start from."""
+    actions: list[Action] = Field(default_factory=list)
+    """Actions added, e.g. ["void_line", "no_sale"] (see `pos user roles` for every action)."""
+    without: list[Action] = Field(default_factory=list)
+    """Actions taken away from the role it starts from."""
+    discount_limit_bp: int | None = Field(default=None, ge=0, le=10_000)
+    """The largest discount (basis points) this role gives without a supervisor; unset: staff.discount_limit_bp."""
+
+
+class CommissionRuleSettings(_Section):
+    """One commission rule: a percentage of the net sale (basis points) or a flat amount per item sold,
+    for a category or one SKU. The first matching rule counts; SKU rules are tried before category rules."""
+
+    category: str = ""
+    sku: str = ""
+    percent_bp: int = Field(default=0, ge=0, le=10_000)
+    flat_per_item: int = Field(default=0, ge=0)
+    """Minor units per item (per 1 kg of a weighed product)."""
+
+    @model_validator(mode="after")
+    def _one_target_one_amount(self) -> CommissionRuleSettings:
+        if bool(self.category) == bool(self.sku):
+            raise ValueError("give either category or sku")
+        if bool(self.percent_bp) == bool(self.flat_per_item):
+            raise ValueError("give either percent_bp or flat_per_item")
+        return self
+
+
+class StaffSettings(_Section):
+    """Who may do what, PIN lockout, the idle lock and commissions."""
+
+    pin_attempts: int = Field(default=5, ge=1, le=100)
+    """Wrong PINs in a row before a user is locked out."""
+    lockout_minutes: int = Field(default=5, ge=1, le=24 * 60)
+    """How long a locked-out user waits (an admin can unlock sooner: `pos user unlock NAME`)."""
+    idle_lock_minutes: int = Field(default=5, ge=0, le=24 * 60)
+    """The till locks itself after this many idle minutes (0: never)."""
+    discount_limit_bp: int = Field(default=1000, ge=0, le=10_000)
+    """The largest discount a role without discount_above_limit gives alone (1000 = 10%)."""
+    roles: dict[str, RoleSettings] = Field(default_factory=dict)
+    """Custom roles, or changes to built-in ones: [staff.roles.NAME]."""
+    commission: list[CommissionRuleSettings] = Field(default_factory=list)
+    """Commission rules for the commission report ([[staff.commission]])."""
+
+    @field_validator("roles")
+    @classmethod
+    def _role_names(cls, value: dict[str, RoleSettings]) -> dict[str, RoleSettings]:
+        for name in value:
+            if not re.fullmatch(r"[a-z][a-z0-9_-]{0,23}", name):
+                raise ValueError(f"role name {name!r} must be lower-case letters, digits, _ or - (up to 24)")
+        return value
+
+    def role_names(self) -> tuple[str, ...]:
+        return (*BUILT_IN_ROLES, *(name for name in self.roles if name not in BUILT_IN_ROLES))
+
+
 def _default_tax_classes() -> list[TaxClassSettings]:
     return [
         TaxClassSettings(code="std", name="GST 17%", rate_bp=1700),
@@ -146,6 +213,7 @@ class Settings(_Section):
     barcodes: BarcodeSettings = Field(default_factory=BarcodeSettings)
     backup: BackupSettings = Field(default_factory=BackupSettings)
     devices: DeviceSettings = Field(default_factory=DeviceSettings)
+    staff: StaffSettings = Field(default_factory=StaffSettings)
     keymap: dict[str, str] = Field(default_factory=dict)
     """Site key map: binding id -> keys, e.g. `"bucket.pay" = "f11"` (see the help screen for the ids)."""
     source: Path | None = None

@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from pos_tui.domain.events import CORE_EVENTS, Event
+from pos_tui.domain.staff_events import STAFF_EVENTS
 
-EVENT_KINDS: dict[str, type[Event]] = {cls.KIND: cls for cls in (*CORE_EVENTS,)}
+EVENT_KINDS: dict[str, type[Event]] = {cls.KIND: cls for cls in (*CORE_EVENTS, *STAFF_EVENTS)}

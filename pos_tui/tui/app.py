@@ -5,20 +5,25 @@ Screens own their widgets and call services; this module only routes between the
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.signal import Signal
 
 from pos_tui.config import Settings
+from pos_tui.domain.cart import Cart
 from pos_tui.domain.errors import PosError
 from pos_tui.services import warehouse
 from pos_tui.services.session import Session, open_session
 from pos_tui.services.users import User
+from pos_tui.tui import access
 from pos_tui.tui.commands import ScreenCommands
 from pos_tui.tui.messages import DataChanged, LoggedIn, LowStockFound, ReturnCompleted, SaleCompleted
 from pos_tui.tui.screens.bucket import BucketScreen
@@ -27,6 +32,7 @@ from pos_tui.tui.screens.login import LoginScreen
 from pos_tui.tui.screens.warehouse import WarehouseScreen
 from pos_tui.tui.theme import DEFAULT_THEME, THEMES, ThemeMemory
 
+IDLE_CHECK_S = 5.0  # float-ok: how often the idle lock looks at the clock
 MODE_KEYS = (("bucket", "mode.bucket"), ("warehouse", "mode.warehouse"), ("daybook", "mode.daybook"))
 
 
@@ -66,6 +72,10 @@ class PosApp(App[None]):
         self.session = session
         self.demo = demo
         self.user: User | None = None
+        self.last_user: User | None = None  # who was at the till before the lock
+        self.user_changed_signal: Signal[User | None] = Signal(self, "user-changed")
+        self.idle_lock_s = session.settings.staff.idle_lock_minutes * 60  # 0: never
+        self.last_input = time.monotonic()
         self.data_version = 0
         self.low_stock_ids: set[int] = set()
         self.theme_memory = theme_memory or ThemeMemory()
@@ -78,26 +88,67 @@ class PosApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, lambda theme: self.theme_memory.save(theme.name))
+        self.set_interval(IDLE_CHECK_S, self.lock_if_idle)
 
     # --- who is here ---------------------------------------------------------------------------
 
     def on_logged_in(self, message: LoggedIn) -> None:
+        self.hand_over(message.user)
         self.user = message.user
         self.session = self.base_session.as_user(message.user.username)
         self.notify(f"Hello, {message.user.display_name}.", timeout=2)
-        self.switch_mode("bucket")
+        self.user_changed_signal.publish(self.user)
+        self.switch_mode(access.landing_mode(self))  # type: ignore[arg-type]
         self.refresh_bindings()
 
+    def hand_over(self, newcomer: User) -> None:
+        """A different cashier after a lock: the cart left on the counter is parked under its owner's name."""
+        before = self.last_user
+        if before is None or before.username == newcomer.username:
+            return
+        try:
+            bucket = self.get_screen_stack("bucket")[0]
+        except (KeyError, IndexError):
+            return  # the bucket was never opened
+        cart = getattr(bucket, "cart", None)
+        if not isinstance(cart, Cart) or not cart.lines:
+            return
+        try:
+            name = access.park_for_handover(self.base_session.as_user(before.username), cart, datetime.now())
+        except PosError as error:
+            self.notify(f"{before.display_name}'s cart stays on the counter: {error}", severity="warning")
+            return
+        bucket.cart = Cart()  # type: ignore[attr-defined]
+        bucket.refresh_cart()  # type: ignore[attr-defined]
+        self.notify(f"{before.display_name}'s cart was parked as {name!r} (Ctrl+O resumes it).", markup=False)
+
     def action_lock(self) -> None:
+        if self.user is not None:
+            self.last_user = self.user
         self.user = None
+        self.user_changed_signal.publish(None)
         self.switch_mode("login")
         self.refresh_bindings()
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self.last_input = time.monotonic()
+        await super().on_event(event)
+
+    def lock_if_idle(self) -> None:
+        if self.user is not None and self.idle_lock_s and time.monotonic() - self.last_input >= self.idle_lock_s:
+            self.action_lock()
+            self.notify("Locked after a quiet while. Log in to go on; carts are kept.", timeout=10)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action in {"mode", "lock"} and self.user is None)
+        if action in {"mode", "lock"} and self.user is None:
+            return False
+        if action == "mode":
+            return access.may_enter(self, str(parameters[0]))  # type: ignore[arg-type]
+        return True
 
     def action_mode(self, name: str) -> None:
-        if self.current_mode != name:
+        if self.current_mode != name and access.may_enter(self, name):  # type: ignore[arg-type]
             self.switch_mode(name)
 
     def key_for(self, binding_id: str) -> str:
@@ -111,7 +162,8 @@ class PosApp(App[None]):
 
     def dock_entries(self) -> list[tuple[str, str, str, str]]:
         """(mode, action, key shown, title) for the dock."""
-        entries = [(mode, f"mode('{mode}')", self.key_for(binding_id), mode.title()) for mode, binding_id in MODE_KEYS]
+        entries = [(mode, f"mode('{mode}')", self.key_for(binding_id), mode.title()) for mode, binding_id in MODE_KEYS
+                   if access.may_enter(self, mode)]  # type: ignore[arg-type]
         entries.append(("-", "lock", self.key_for("app.lock"), "Lock"))
         return entries
 

@@ -23,6 +23,12 @@ class Dock(Vertical):
         super().__init__(id="dock")
         self.current = current
 
+    def on_mount(self) -> None:
+        # Another person logs in: the modes on offer follow their role.
+        signal = getattr(self.app, "user_changed_signal", None)
+        if signal is not None:
+            signal.subscribe(self, lambda _user: self.recompose())
+
     def compose(self) -> ComposeResult:
         entries = getattr(self.app, "dock_entries", lambda: [])()
         for mode, action, key, title in entries:

@@ -187,6 +187,56 @@ class StaffSettings(_Section):
         return (*BUILT_IN_ROLES, *(name for name in self.roles if name not in BUILT_IN_ROLES))
 
 
+_ACCOUNT = r"^(assets|liabilities|equity|income|expenses)(:[A-Za-z0-9][A-Za-z0-9-]*)+$"
+_CATEGORY = r"^[a-z0-9][a-z0-9_-]{0,31}$"
+
+
+class CashSettings(_Section):
+    """Cash control: counting the drawer, floats, paid-in/out categories and selling without a shift."""
+
+    denominations: list[int] = Field(
+        default_factory=lambda: [500000, 100000, 50000, 10000, 5000, 2000, 1000, 500, 200, 100]
+    )
+    """Notes and coins counted at shift open and close, in minor units (Rs 5,000 = 500000)."""
+    float_default: int = Field(default=0, ge=0)
+    """The float a new shift starts with when none is typed or counted (minor units, from the safe)."""
+    no_shift: Literal["auto-open", "refuse"] = "auto-open"
+    """Selling on a terminal with no open shift: the sale starts a shift (float 0), or is refused."""
+    expense_categories: dict[str, str] = Field(
+        default_factory=lambda: {
+            "supplies": "expenses:supplies", "cleaning": "expenses:cleaning", "transport": "expenses:transport",
+            "utilities": "expenses:utilities", "staff-meals": "expenses:staff-meals", "misc": "expenses:misc",
+        }
+    )
+    """Paid-outs and expenses: category -> ledger account."""
+    paid_in_categories: dict[str, str] = Field(
+        default_factory=lambda: {"owner": "equity:owner", "misc": "income:misc"}
+    )
+    """Paid-ins: category -> ledger account the cash comes from."""
+    snapshot_on_close: bool = True
+    """Take a backup snapshot after each shift close and Z when backups are configured."""
+
+    @field_validator("denominations")
+    @classmethod
+    def _positive_and_distinct(cls, value: list[int]) -> list[int]:
+        if not value or any(d <= 0 for d in value) or len(set(value)) != len(value):
+            raise ValueError("denominations must be distinct amounts above zero, in minor units")
+        return sorted(value, reverse=True)
+
+    @field_validator("expense_categories", "paid_in_categories")
+    @classmethod
+    def _accounts_are_ledger_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for category, account in value.items():
+            if not re.match(_CATEGORY, category):
+                raise ValueError(f"category {category!r}: use lower-case letters, digits, - and _")
+            if not re.match(_ACCOUNT, account):
+                raise ValueError(
+                    f"account {account!r} of {category!r}: use e.g. expenses:cleaning (top level assets, liabilities,"
+                    " equity, income or expenses)"
+                )
+        return value
+
+
 def _default_tax_classes() -> list[TaxClassSettings]:
     return [
         TaxClassSettings(code="std", name="GST 17%", rate_bp=1700),
@@ -213,6 +263,7 @@ class Settings(_Section):
     barcodes: BarcodeSettings = Field(default_factory=BarcodeSettings)
     backup: BackupSettings = Field(default_factory=BackupSettings)
     devices: DeviceSettings = Field(default_factory=DeviceSettings)
+    cash: CashSettings = Field(default_factory=CashSettings)
     staff: StaffSettings = Field(default_factory=StaffSettings)
     keymap: dict[str, str] = Field(default_factory=dict)
     """Site key map: binding id -> keys, e.g. `"bucket.pay" = "f11"` (see the help screen for the ids)."""

@@ -13,6 +13,7 @@ from typing import Any
 
 from pos_tui.domain.cart import count_items
 from pos_tui.domain.money import Rounding, round_div
+from pos_tui.ledger import cash_projections
 from pos_tui.ledger import daybook_projections
 from pos_tui.ledger import staff_projections
 from pos_tui.ledger.journal import JournalEntry, canonical_json
@@ -256,6 +257,7 @@ CORE_TABLES: dict[str, str] = {
 
 AREAS: tuple[tuple[dict[str, Handler], dict[str, str]], ...] = (
     (CORE_HANDLERS, CORE_TABLES),
+    (cash_projections.HANDLERS, cash_projections.TABLES),
     (daybook_projections.HANDLERS, daybook_projections.TABLES),
     (staff_projections.HANDLERS, staff_projections.TABLES),
 )

@@ -13,6 +13,7 @@ from pos_tui.domain.sale import SoldLineState, return_event, returned_share, sal
 from pos_tui.domain.tender import Tender, settle
 from pos_tui.ledger.journal import JournalEntry
 from pos_tui.services.session import Session
+from pos_tui.services.shifts import require_shift_for_sale
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ def complete_sale(session: Session, cart: Cart, tenders: Sequence[Tender]) -> Co
         show=session.money,
     )
     with session.ledger.write() as conn:
+        require_shift_for_sale(session)  # [cash] no_shift: "refuse" stops here; "auto-open" lets the sale start one
         warnings = _stock_warnings(session, priced)
         number = conn.execute(
             "SELECT COALESCE(MAX(number), 0) + 1 FROM sales WHERE terminal = ?", (session.terminal,)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import work
@@ -10,34 +11,35 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input
 
-from pos_tui.domain.cart import Cart, CartLine, Discount, PricedCart, PricedLine, price_cart
-from pos_tui.domain.errors import InvalidAmount, PosError
+from pos_tui.domain.cart import Cart, CartLine, Discount, PricedCart, price_cart
+from pos_tui.domain.errors import PosError
 from pos_tui.domain.money import format_quantity, parse_amount
+from pos_tui.domain.permissions import Action, Approval
 from pos_tui.domain.scan import parse_quantity
 from pos_tui.domain.tender import Tender
-from pos_tui.services import catalog, daybook, parking, sales
+from pos_tui.services import catalog, sales
 from pos_tui.services.catalog import SearchHit
 from pos_tui.services.receipts import receipt_text
 from pos_tui.services.session import Session
+from pos_tui.tui.dialogs.approval import approve_then, discount_guard
 from pos_tui.tui.dialogs.choose import ChooseDialog
 from pos_tui.tui.dialogs.form import Field, FormDialog
 from pos_tui.tui.dialogs.receipt import ReceiptDialog
-from pos_tui.tui.dialogs.returns import ReturnDialog, ReturnRequest
 from pos_tui.tui.dialogs.tender import TenderDialog
 from pos_tui.tui.messages import (
     ActionFailed,
     BarcodeScanned,
-    CartParked,
-    CartResumed,
     LineAdded,
     LineChanged,
     LineVoided,
-    ReturnCompleted,
     SaleCompleted,
     ScanRejected,
     SearchResults,
 )
 from pos_tui.tui.screens.base import ModeScreen
+from pos_tui.tui.screens.bucket_shelf import ParkAndReturn
+from pos_tui.tui.widgets.cart_table import CartTable
+from pos_tui.tui.widgets.results_table import ResultsTable
 from pos_tui.tui.widgets.scan_input import ScanInput
 from pos_tui.tui.widgets.totals import Totals
 
@@ -59,7 +61,7 @@ def is_search(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
-class BucketScreen(ModeScreen):
+class BucketScreen(ParkAndReturn, ModeScreen):
     MODE = "bucket"
     AUTO_FOCUS = "#scan"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -80,7 +82,6 @@ class BucketScreen(ModeScreen):
     def __init__(self) -> None:
         super().__init__()
         self.cart = Cart()
-        self.hits: list[SearchHit] = []
         self.searching = False
 
     @property
@@ -93,23 +94,11 @@ class BucketScreen(ModeScreen):
         yield ScanInput(id="scan", placeholder="Scan or type a code · letters search · 3* sets the quantity")
         with Horizontal(id="bucket-main"):
             with Vertical(id="bucket-left"):
-                cart = DataTable(id="cart", cursor_type="row", zebra_stripes=True)
-                cart.can_focus = False
-                yield cart
-                results = DataTable(id="results", cursor_type="row")
-                results.can_focus = False
-                results.display = False
-                yield results
+                yield CartTable(id="cart")
+                yield ResultsTable(id="results")
             yield Totals(id="totals")
 
     def on_mount(self) -> None:
-        cart = self.query_one("#cart", DataTable)
-        for label, key in (("#", "n"), ("Item", "item"), ("Qty", "qty"), ("Price", "price"), ("Disc", "disc"),
-                           ("Total", "total")):
-            cart.add_column(label, key=key)
-        results = self.query_one("#results", DataTable)
-        for label in ("Item", "SKU", "Price", "On hand"):
-            results.add_column(label, key=label)
         self.refresh_cart()
         self.say("Ready. Scan an item, or type letters to search.")
 
@@ -122,40 +111,17 @@ class BucketScreen(ModeScreen):
     def priced(self) -> PricedCart:
         return price_cart(self.cart, self.session.tax_policy)
 
-    def _cells(self, n: int, p: PricedLine, name_width: int) -> tuple[str, ...]:
-        line, money = p.line, self.session.currency
-        qty = format_quantity(line.quantity) + ("" if line.unit == "each" else f" {line.unit}")
-        mark = " *" if line.price_source == "override" else ""
-        return (
-            str(n), line.name[:name_width], qty, money.format(line.unit_price, symbol=False) + mark,
-            money.format(-p.discount, symbol=False) if p.discount else "", money.format(p.amount, symbol=False),
-        )
-
     def refresh_cart(self, select: int | None = None, *, only: int | None = None) -> None:
-        """Show the cart; ``only``: just that line changed or was appended (a scan), so touch one row."""
-        table = self.query_one("#cart", DataTable)
+        """Show the cart; ``only``: just that line changed or was appended (a scan)."""
         priced = self.priced
-        money = self.session.currency
         name_width = 40 if self.app.size.width >= 100 else 22
-        rows = [self._cells(n, p, name_width) for n, p in enumerate(priced.lines, start=1)]
-        if only is not None and not self.cart.discount and table.row_count in (len(rows), len(rows) - 1):
-            if table.row_count == len(rows):
-                for column, value in zip(table.columns, rows[only], strict=True):
-                    table.update_cell(str(only + 1), column, value)
-            else:
-                table.add_row(*rows[-1], key=str(len(rows)))
-        else:
-            table.clear()
-            for n, cells in enumerate(rows, start=1):
-                table.add_row(*cells, key=str(n))
-        if priced.lines:
-            row = len(priced.lines) - 1 if select is None else max(0, min(select, len(priced.lines) - 1))
-            table.move_cursor(row=row)
-        self.query_one(Totals).show(priced, money)
+        self.query_one(CartTable).show(priced, self.session.currency, name_width, select=select,
+                                       only=None if self.cart.discount else only)
+        self.query_one(Totals).show(priced, self.session.currency)
         self.refresh_bindings()
 
     def selected_line(self) -> int:
-        return self.query_one("#cart", DataTable).cursor_row
+        return self.query_one(CartTable).cursor_row
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         read_only = self.session.ledger.read_only
@@ -183,8 +149,9 @@ class BucketScreen(ModeScreen):
         text = event.value.strip()
         if not text:
             return
-        if self.searching and self.hits:
-            self.take_hit(self.hits[self.query_one("#results", DataTable).cursor_row])
+        hit = self.query_one(ResultsTable).highlighted() if self.searching else None
+        if hit is not None:
+            self.take_hit(hit)
         else:
             self.post_message(BarcodeScanned(text))
 
@@ -236,14 +203,7 @@ class BucketScreen(ModeScreen):
     def on_search_results(self, message: SearchResults) -> None:
         if message.query != self.query_one("#scan", Input).value.strip():
             return  # an older query: the latest one wins
-        self.hits = message.hits
-        table = self.query_one("#results", DataTable)
-        table.clear()
-        money = self.session.currency
-        for hit in message.hits:
-            name = f"{hit.name} ({hit.variant})" if hit.variant else hit.name
-            table.add_row(name[:40], hit.sku, money.format(hit.price, symbol=False),
-                          format_quantity(hit.on_hand), key=str(hit.product_id))
+        self.query_one(ResultsTable).show_hits(message.query, message.hits, self.session.currency)
         self.show_results(True)
         if not message.hits:
             self.say(f"Nothing matches {message.query!r}.", "warning")
@@ -253,10 +213,11 @@ class BucketScreen(ModeScreen):
 
     def show_results(self, shown: bool) -> None:
         self.searching = shown
-        self.query_one("#results", DataTable).display = shown
-        self.query_one("#cart", DataTable).display = not shown
+        results = self.query_one(ResultsTable)
+        results.display = shown
+        self.query_one(CartTable).display = not shown
         if not shown:
-            self.hits = []
+            results.forget()
 
     def take_hit(self, hit: SearchHit) -> None:
         if hit.group:
@@ -291,7 +252,7 @@ class BucketScreen(ModeScreen):
     # --- moving and clearing -------------------------------------------------------------------
 
     def action_move(self, step: int) -> None:
-        table = self.query_one("#results" if self.searching else "#cart", DataTable)
+        table: DataTable[str] = self.query_one(ResultsTable) if self.searching else self.query_one(CartTable)
         if table.row_count:
             table.move_cursor(row=max(0, min(table.cursor_row + step, table.row_count - 1)))
 
@@ -316,14 +277,25 @@ class BucketScreen(ModeScreen):
 
         self.app.push_screen(FormDialog(title, [Field("value", label, initial)]), answered)
 
-    def _change(self, what: str, change: object) -> None:
+    def _change(self, what: str, change: object, guard: Callable[[Cart, int], Action | None] | None = None) -> None:
+        """Apply ``change`` to the selected line; if ``guard`` names an action the user may not take alone
+        for the changed cart, a supervisor approves first and the cart keeps the approval."""
         index = self.selected_line()
         try:
-            self.cart = change(self.cart, index)  # type: ignore[operator]
+            cart: Cart = change(self.cart, index)  # type: ignore[operator]
         except PosError as error:
             self.reject("", str(error))
             return
-        self.post_message(LineChanged(index, what))
+
+        def apply(approval: Approval | None) -> None:
+            self.cart = cart if approval is None else cart.with_approval(approval)
+            self.post_message(LineChanged(index, what))
+
+        action = guard(cart, index) if guard else None
+        if action is None:
+            apply(None)
+        else:
+            approve_then(self.app, action, apply)
 
     def on_line_changed(self, message: LineChanged) -> None:
         self.refresh_cart(select=message.index)
@@ -339,8 +311,13 @@ class BucketScreen(ModeScreen):
     def action_void_line(self) -> None:
         index = self.selected_line()
         line = self.cart.lines[index]
-        self.cart = self.cart.without_line(index)
-        self.post_message(LineVoided(index, line))
+
+        def void(approval: Approval | None) -> None:
+            cart = self.cart.without_line(index)
+            self.cart = cart if approval is None else cart.with_approval(approval)
+            self.post_message(LineVoided(index, line))
+
+        approve_then(self.app, Action.VOID_LINE, void)
 
     def on_line_voided(self, message: LineVoided) -> None:
         self.refresh_cart(select=message.index)
@@ -351,20 +328,36 @@ class BucketScreen(ModeScreen):
         self._typed_or_ask(
             "Line discount", "10% or an amount (0 removes it)", "",
             lambda text: self._change(
-                "discount", lambda cart, i: cart.with_line_discount(i, parse_discount(text, exponent))
+                "discount", lambda cart, i: cart.with_line_discount(i, parse_discount(text, exponent)),
+                lambda cart, i: discount_guard(self.session, *self._line_discount_share(cart, i)),
             ),
         )
+
+    def _line_discount_share(self, cart: Cart, index: int) -> tuple[int, int]:
+        line = price_cart(cart, self.session.tax_policy).lines[index]
+        return line.line_discount, line.extended
 
     def action_cart_discount(self) -> None:
         exponent = self.session.currency.exponent
 
         def apply(text: str) -> None:
             try:
-                self.cart = self.cart.with_discount(parse_discount(text, exponent))
+                cart = self.cart.with_discount(parse_discount(text, exponent))
             except PosError as error:
                 self.reject("", str(error))
                 return
-            self.post_message(LineChanged(self.selected_line(), "cart discount"))
+            lines = price_cart(cart, self.session.tax_policy).lines
+            guard = discount_guard(self.session, sum(p.cart_discount for p in lines),
+                                   sum(p.extended - p.line_discount for p in lines))
+
+            def applied(approval: Approval | None) -> None:
+                self.cart = cart if approval is None else cart.with_approval(approval)
+                self.post_message(LineChanged(self.selected_line(), "cart discount"))
+
+            if guard is None:
+                applied(None)
+            else:
+                approve_then(self.app, guard, applied)
 
         self._typed_or_ask("Cart discount", "10% or an amount (0 removes it)", "", apply)
 
@@ -373,7 +366,8 @@ class BucketScreen(ModeScreen):
         line = self.cart.lines[self.selected_line()]
         self._typed_or_ask(
             "Price override", f"New price of {line.name}", currency.format(line.unit_price, symbol=False),
-            lambda text: self._change("price", lambda cart, i: cart.with_price(i, currency.parse(text))),
+            lambda text: self._change("price", lambda cart, i: cart.with_price(i, currency.parse(text)),
+                                      lambda cart, i: Action.PRICE_OVERRIDE),
         )
 
     # --- paying --------------------------------------------------------------------------------
@@ -409,95 +403,6 @@ class BucketScreen(ModeScreen):
     def on_action_failed(self, message: ActionFailed) -> None:
         self.app.bell()
         self.say(message.text, "error")
-
-    # --- park, resume, return ------------------------------------------------------------------
-
-    def action_park(self) -> None:
-        def named(answer: dict[str, str] | None) -> None:
-            if answer is not None:
-                self.park(self.cart, answer["value"])
-
-        self.app.push_screen(FormDialog("Park this cart", [Field("value", "Name (customer, table…)")]), named)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="park")
-    def park(self, cart: Cart, name: str) -> None:
-        try:
-            parking.park_cart(self.session, cart, name)
-        except PosError as error:
-            self.post_message(ActionFailed("park", str(error)))
-            return
-        self.post_message(CartParked(name or "cart"))
-
-    def on_cart_parked(self, message: CartParked) -> None:
-        self.cart = Cart()
-        self.refresh_cart()
-        self.say(f"Parked {message.name!r}. Ctrl+O brings it back.", "success")
-
-    def action_resume(self) -> None:
-        if self.cart.lines:
-            self.say("Pay or park the cart on screen before resuming another.", "warning")
-            return
-        parked = parking.list_parked(self.session)
-        if not parked:
-            self.say("No carts are parked.", "warning")
-            return
-        options = [(p.cart_id, f"{p.name} — {p.line_count} lines, {p.username}, {p.at[11:16]}") for p in parked]
-        names = {p.cart_id: p.name for p in parked}
-
-        def chosen(cart_id: str | None) -> None:
-            if cart_id is not None:
-                self.resume(cart_id, names[cart_id])
-
-        self.app.push_screen(ChooseDialog("Resume a parked cart", options), chosen)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="park")
-    def resume(self, cart_id: str, name: str) -> None:
-        try:
-            cart = parking.resume_cart(self.session, cart_id)
-        except PosError as error:
-            self.post_message(ActionFailed("resume", str(error)))
-            return
-        self.post_message(CartResumed(name, cart))
-
-    def on_cart_resumed(self, message: CartResumed) -> None:
-        self.cart = message.cart
-        self.refresh_cart()
-        self.say(f"Resumed {message.name!r}.", "success")
-
-    def action_start_return(self) -> None:
-        def numbered(answer: dict[str, str] | None) -> None:
-            if not answer:
-                return
-            try:
-                reference, lines = daybook.sale_lines(self.session, answer["value"])
-            except PosError as error:
-                self.say(str(error), "error")
-                return
-            methods = {code: m.label for code, m in self.session.tender_methods.items()}
-            self.app.push_screen(ReturnDialog(reference, lines, self.session.currency, methods), self._return_asked)
-
-        self.app.push_screen(FormDialog("Return", [Field("value", "Sale number on the receipt (e.g. T1-000042)")]),
-                             numbered)
-
-    def _return_asked(self, request: ReturnRequest | None) -> None:
-        if request is not None:
-            self.run_return(request)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="return")
-    def run_return(self, request: ReturnRequest) -> None:
-        try:
-            done = sales.return_items(self.session, request.sale_ref, request.items, reason=request.reason,
-                                      refund_method=request.method)
-        except (PosError, InvalidAmount) as error:
-            self.post_message(ActionFailed("return", str(error)))
-            return
-        self.post_message(ReturnCompleted(done))
-
-    def on_return_completed(self, message: ReturnCompleted) -> None:
-        done = message.completed
-        refund = self.session.currency.format(sum(r.amount for r in done.refunds))
-        self.say(f"Return {done.reference} saved: refund {refund}.", "error")
-        self.app.notify(f"Refund {refund} ({done.reference})", title="Return", severity="warning")
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
         return [

@@ -88,7 +88,8 @@ class PosApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, lambda theme: self.theme_memory.save(theme.name))
-        self.set_interval(IDLE_CHECK_S, self.lock_if_idle)
+        if self.idle_lock_s:
+            self.set_interval(min(IDLE_CHECK_S, self.idle_lock_s / 4), self.lock_if_idle)
 
     # --- who is here ---------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from textual.actions import parse
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
@@ -26,7 +27,13 @@ class ScreenCommands(Provider):
             ("Toggle light/dark", "Switch between the midnight and daylight themes", "app.toggle_theme"),
             ("Keys", "Every key the till knows (F9)", "app.help"),
         ]
-        return commands
+        return [command for command in commands if self._offered(command[2])]
+
+    def _offered(self, action: str) -> bool:
+        """Only what would run here and now: not a mode the role may not see, nor a write on a read-only seat."""
+        namespace, name, parameters = parse(action)
+        target = self.app if namespace == "app" else self.screen
+        return bool(target.check_action(name, parameters))
 
     async def _run(self, action: str) -> None:
         await self.app.run_action(action, self.screen)

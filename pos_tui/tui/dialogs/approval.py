@@ -151,20 +151,30 @@ async def ask_approval(app: App[object], action: Action, username: str, *, reaso
     return await answer
 
 
-def guarded(app: App[object], call: Callable[[Approval | None], T], *, reason: str = "") -> T | None:
-    """Run a guarded service call from a thread worker: ``call(None)``; if the user's role lacks the
-    action, ask a supervisor (this worker waits) and run ``call(approval)``. None when nobody approved.
+class NotApproved(PosError):
+    """The supervisor's dialog was cancelled: the guarded change was not made."""
 
-    Any other refusal (a ``PosError``) propagates, for the worker to show as it does today.
+
+def guarded(app: App[object], call: Callable[[Approval | None], T], *, reason: str = "") -> T:
+    """Run a guarded service call from a thread worker: ``call(None)``; if the user's role lacks the
+    action, ask a supervisor (this worker waits for the dialog) and run ``call(approval)``.
+
+    Raises ``NotApproved`` when the dialog is cancelled; that and any other refusal (a ``PosError``)
+    reach the worker's ``except PosError``, which shows the sentence as it does for every refusal.
     """
     try:
         return call(None)
     except PermissionRequired as needed:
+        session = _session_of(app)
+        if session.ledger.read_only:  # no approval makes a read-only seat write: say that, in the ledger's words
+            with session.ledger.write():
+                pass
         approval: Approval | None = app.call_from_thread(
             ask_approval, app, needed.action, needed.username, reason=reason  # type: ignore[arg-type]
         )
         if approval is None:
-            return None
+            raise NotApproved(f"Not done: {needed.username} may not {action_words(needed.action)} alone "
+                              "and no supervisor approved.", "Ask a supervisor, then try again.") from None
         return call(approval)
 
 

@@ -153,3 +153,26 @@ def test_a_store_from_before_the_daybook_gets_its_rows_on_migrate(trading_day: S
         ledger.close()
     assert after == before
     assert_verifies(store_path)
+
+
+def test_pos_daybook_prints_the_same_rows_and_totals_for_managers_without_the_till(
+    trading_day: Session, store_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from pos_tui.cli.main import app
+
+    def pos(*args: str) -> str:
+        result = CliRunner().invoke(app, ["daybook", "--db", str(store_path), "--from", "2025-03-01", *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    table = pos("--cashier", "sara")
+    assert " T1-000003 " in table and " RT1-000001 " in table and " T1-000001 " not in table
+    assert "2025-03-01: 2 movements, in Rs 450.00, out Rs 450.00, net Rs 0.00" in table
+    assert pos("--kind", "return", "--format", "csv").splitlines() == [
+        "day,time,kind,reference,cashier,method,in,out",
+        "2025-03-01,12:00:00,return,RT1-000001,sara,cash,,450.00",
+    ]
+    refused = CliRunner().invoke(app, ["daybook", "--db", str(store_path), "--kind", "gift"])
+    assert refused.exit_code == 1 and "'gift' is not a kind of daybook row" in refused.output

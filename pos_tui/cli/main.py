@@ -12,6 +12,7 @@ import typer
 from pos_tui.cli.backup_cmd import backup_app
 from pos_tui.cli.catalog_cmd import catalog_app
 from pos_tui.cli.common import ConfigOption, DbOption, fail, reports_errors, session_from, settings_from
+from pos_tui.cli.daybook_cmd import daybook_command
 from pos_tui.cli.db_cmd import db_app
 from pos_tui.cli.demo_cmd import demo_command
 from pos_tui.cli.devices_cmd import PrinterOption, WaitOption, devices_app, printer_from, report_job
@@ -40,6 +41,7 @@ app.add_typer(devices_app, name="devices")
 app.add_typer(report_app, name="report")
 register_selling(app)
 app.command("demo")(demo_command)
+app.command("daybook")(daybook_command)
 
 
 @app.callback(invoke_without_command=True)

@@ -386,6 +386,16 @@ def kinds() -> list[tuple[str, str]]:
     return [(label, kind) for kind, label in KIND_LABELS.items()]
 
 
+def kind_of(text: str) -> str:
+    """The journal kind a person means: "paid out", "paid-out" or "cash.paid_out"."""
+    wanted = text.strip().lower().replace("-", " ").replace("_", " ")
+    for kind, label in KIND_LABELS.items():
+        if wanted in {label, kind.replace("_", " ")}:
+            return kind
+    raise InvalidInput(f"{text.strip()!r} is not a kind of daybook row.",
+                       "Use one of: " + ", ".join(KIND_LABELS.values()) + ".")
+
+
 # --- a sale's lines, for a return at the counter -----------------------------------------------
 
 

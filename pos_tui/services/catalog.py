@@ -19,7 +19,9 @@ from pos_tui.domain.events import (
     StockReceived,
 )
 from pos_tui.domain.money import check_amount, extend
+from pos_tui.domain.permissions import Action, Approval
 from pos_tui.domain.scan import parse_scan
+from pos_tui.services import authz
 from pos_tui.services.session import Session
 
 UNITS = ("each", "kg", "g", "l", "m")
@@ -219,8 +221,11 @@ def check_details(conn: sqlite3.Connection, details: ProductDetails) -> list[str
     return problems
 
 
-def add_products(session: Session, products: Sequence[ProductDetails]) -> list[int]:
+def add_products(
+    session: Session, products: Sequence[ProductDetails], *, approval: Approval | None = None
+) -> list[int]:
     """New products, all or none, each one journal event; returns their ids."""
+    approvals = authz.require(session, Action.PRODUCT_EDIT, approval)
     with session.ledger.write() as conn:
         next_id = conn.execute("SELECT COALESCE(MAX(product_id), 0) + 1 FROM products").fetchone()[0]
         ids = []
@@ -228,35 +233,49 @@ def add_products(session: Session, products: Sequence[ProductDetails]) -> list[i
             problems = check_details(conn, details)
             if problems:
                 raise InvalidInput(f"Product {details.sku!r}: " + "; ".join(problems) + ".", "Nothing was added.")
-            session.record(ProductAdded(next_id + offset, details))
+            session.record(ProductAdded(next_id + offset, details, approvals=approvals))
             ids.append(next_id + offset)
     return ids
 
 
-def change_product(session: Session, product_id: int, details: ProductDetails) -> None:
+def change_product(
+    session: Session, product_id: int, details: ProductDetails, *, approval: Approval | None = None
+) -> None:
+    """A product's details; a new price in them is a price change too (and needs that permission)."""
+    approvals = authz.require(session, Action.PRODUCT_EDIT, approval)
     with session.ledger.write() as conn:
         current = get_product(session, product_id)
         problems = check_details(conn, details)
         if problems:
             raise InvalidInput(f"Product {details.sku!r}: " + "; ".join(problems) + ".", "Nothing was changed.")
-        session.record(ProductChanged(product_id, details))
+        session.record(ProductChanged(product_id, details, approvals=approvals))
         if details.price != current.price:
-            session.record(PriceChanged(product_id, details.sku, current.price, details.price, "edit"))
+            price_approvals = authz.require(session, Action.PRICE_CHANGE, approval)
+            session.record(PriceChanged(product_id, details.sku, current.price, details.price, "edit",
+                                        approvals=price_approvals))
 
 
-def change_price(session: Session, product_id: int, new_price: int, reason: str = "") -> None:
+def change_price(
+    session: Session, product_id: int, new_price: int, reason: str = "", *, approval: Approval | None = None
+) -> None:
     check_amount(new_price)
     if new_price < 0:
         raise InvalidAmount("A price cannot be negative.", "Type the new price as a positive amount.")
+    approvals = authz.require(session, Action.PRICE_CHANGE, approval)
     with session.ledger.write():
         product = get_product(session, product_id)
         if product.price == new_price:
             return
-        session.record(PriceChanged(product_id, product.sku, product.price, new_price, reason))
+        session.record(PriceChanged(product_id, product.sku, product.price, new_price, reason, approvals=approvals))
 
 
 def receive_stock(
-    session: Session, lines: Sequence[tuple[int, int, int]], *, reference: str = "", vendor: str = ""
+    session: Session,
+    lines: Sequence[tuple[int, int, int]],
+    *,
+    reference: str = "",
+    vendor: str = "",
+    approval: Approval | None = None,
 ) -> int:
     """Goods in: ``(product_id, quantity, unit_cost)`` lines. Returns the journal seq."""
     if not lines:
@@ -267,21 +286,26 @@ def receive_stock(
             raise InvalidAmount("Received quantities must be positive and costs zero or more.", "Check the line.")
         check_amount(unit_cost)
         received.append(ReceivedLine(product_id, quantity, unit_cost, extend(quantity, unit_cost)))
+    approvals = authz.require(session, Action.STOCK_RECEIVE, approval)
     with session.ledger.write():
         for line in received:
             get_product(session, line.product_id)
-        entry = session.record(StockReceived(reference, vendor, tuple(received)))
+        entry = session.record(StockReceived(reference, vendor, tuple(received), approvals=approvals))
     return entry.seq
 
 
-def adjust_stock(session: Session, product_id: int, quantity: int, reason: str) -> int:
+def adjust_stock(
+    session: Session, product_id: int, quantity: int, reason: str, *, approval: Approval | None = None
+) -> int:
     """A count correction, damage or loss: ``quantity`` thousandths, negative for a loss."""
     if quantity == 0:
         raise InvalidAmount("An adjustment of zero changes nothing.", "Type how much to add or remove.")
     if not reason.strip():
         raise InvalidInput("A stock adjustment needs a reason.", "Say why: count, damaged, expired, theft...")
+    approvals = authz.require(session, Action.STOCK_ADJUST, approval)
     with session.ledger.write():
         product = get_product(session, product_id)
-        event = StockAdjusted(product_id, quantity, product.cost, extend(quantity, product.cost), reason.strip())
+        event = StockAdjusted(product_id, quantity, product.cost, extend(quantity, product.cost), reason.strip(),
+                              approvals=approvals)
         entry = session.record(event)
     return entry.seq

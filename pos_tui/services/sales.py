@@ -9,9 +9,11 @@ from pos_tui.domain.cart import Cart, PricedCart, price_cart
 from pos_tui.domain.errors import InvalidAmount, InvalidInput, NotFound, RuleViolation
 from pos_tui.domain.events import ReturnedLine, TenderLine
 from pos_tui.domain.money import format_quantity, round_to_step
+from pos_tui.domain.permissions import Action, Approval
 from pos_tui.domain.sale import SoldLineState, return_event, returned_share, sale_event
 from pos_tui.domain.tender import Tender, settle
 from pos_tui.ledger.journal import JournalEntry
+from pos_tui.services import authz
 from pos_tui.services.session import Session
 from pos_tui.services.shifts import require_shift_for_sale
 
@@ -145,6 +147,7 @@ def _record_return(
     is_void: bool,
     lines: Sequence[ReturnedLine],
     refunds: Sequence[TenderLine],
+    approvals: tuple[Approval, ...],
 ) -> CompletedReturn:
     conn = session.ledger.conn
     number = conn.execute(
@@ -154,7 +157,7 @@ def _record_return(
         terminal=session.terminal, number=number, sale_terminal=sale[0], sale_number=sale[1], reason=reason,
         is_void=is_void, lines=lines, refunds=refunds, methods=session.tender_methods,
     )
-    entry: JournalEntry = session.record(event)
+    entry: JournalEntry = session.record(replace(event, approvals=approvals))
     return CompletedReturn(entry.seq, session.terminal, number, event.lines, event.refunds, event.refund_total)
 
 
@@ -166,6 +169,7 @@ def return_items(
     reason: str,
     refund_method: str = "cash",
     restock: bool = True,
+    approval: Approval | None = None,
 ) -> CompletedReturn:
     """Take back ``(line_no, quantity)`` of a sale; refunds the lines' share of what was paid."""
     if not reason.strip():
@@ -173,6 +177,7 @@ def return_items(
     if not items:
         raise InvalidInput("Nothing to return.", "Choose the lines and quantities coming back.")
     terminal, number = parse_sale_reference(sale_ref, session.terminal)
+    approvals = authz.require(session, Action.RETURN_WITH_RECEIPT, approval)
     with session.ledger.write():
         sold = _sold_lines(session, _sale_seq(session, terminal, number))
         returned: dict[int, int] = {}
@@ -195,14 +200,15 @@ def return_items(
             returned[line_no] = returned.get(line_no, 0) + quantity
         refund = _refund(session, refund_method, sum(line.gross for line in lines))
         return _record_return(session, sale=(terminal, number), reason=reason.strip(), is_void=False, lines=lines,
-                              refunds=[refund])
+                              refunds=[refund], approvals=approvals)
 
 
-def void_sale(session: Session, sale_ref: str, *, reason: str) -> CompletedReturn:
+def void_sale(session: Session, sale_ref: str, *, reason: str, approval: Approval | None = None) -> CompletedReturn:
     """Void a completed sale: a full return of what is left of it, refunded the way it was paid."""
     if not reason.strip():
         raise InvalidInput("A void needs a reason.", "Say why the sale is voided.")
     terminal, number = parse_sale_reference(sale_ref, session.terminal)
+    approvals = authz.require(session, Action.VOID_SALE, approval)
     with session.ledger.write() as conn:
         sale_seq = _sale_seq(session, terminal, number)
         sold = _sold_lines(session, sale_seq)
@@ -224,4 +230,4 @@ def void_sale(session: Session, sale_ref: str, *, reason: str) -> CompletedRetur
                 refunds.append(TenderLine(method, amount))
         assert sum(r.amount for r in refunds) == sum(line.gross for line in lines) + rounding
         return _record_return(session, sale=(terminal, number), reason=reason.strip(), is_void=True, lines=lines,
-                              refunds=refunds)
+                              refunds=refunds, approvals=approvals)

@@ -16,6 +16,7 @@ from pos_tui.domain.money import Rounding, round_div
 from pos_tui.ledger import cash_projections
 from pos_tui.ledger import daybook_projections
 from pos_tui.ledger import staff_projections
+from pos_tui.ledger import report_projections
 from pos_tui.ledger.journal import JournalEntry, canonical_json
 
 Handler = Callable[[sqlite3.Connection, JournalEntry, dict[str, Any]], None]
@@ -260,6 +261,7 @@ AREAS: tuple[tuple[dict[str, Handler], dict[str, str]], ...] = (
     (cash_projections.HANDLERS, cash_projections.TABLES),
     (daybook_projections.HANDLERS, daybook_projections.TABLES),
     (staff_projections.HANDLERS, staff_projections.TABLES),
+    (report_projections.HANDLERS, report_projections.TABLES),
 )
 
 HANDLERS: dict[str, tuple[Handler, ...]] = {}

@@ -1,0 +1,219 @@
+"""What a report is: typed columns, rows of integers and text, grand totals, and the range it covers.
+
+Every number in a result is an ``int`` in the unit its column's kind says: ``money`` minor units,
+``qty`` thousandths, ``bp`` basis points (1234 = 12.34%), ``int`` a plain count. Screens, CSV and
+JSON format them with ``format_cell``; nothing here knows about rich or Textual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from pos_tui.domain.errors import InvalidInput
+from pos_tui.domain.money import Currency, format_amount, format_quantity, round_div
+from pos_tui.services.session import Session
+
+ColumnKind = Literal["text", "int", "money", "qty", "bp"]
+Cell = str | int | None
+"""A value: text, an int in its column's unit, or None (nothing to show, e.g. a margin on no sales)."""
+
+DEFAULT_LIMIT = 100
+"""Rows an item-level report returns unless asked for more (0 = all); totals always cover every row."""
+
+FILTERS = ("terminal", "cashier", "category", "vendor")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: ColumnKind
+
+
+@dataclass(frozen=True)
+class ReportQuery:
+    """The range (business days, ISO dates, both inclusive) and the optional filters of a report."""
+
+    first: str
+    last: str
+    terminal: str = ""
+    cashier: str = ""
+    category: str = ""
+    vendor: str = ""
+    limit: int = DEFAULT_LIMIT
+
+    @property
+    def first_day(self) -> date:
+        return date.fromisoformat(self.first)
+
+    @property
+    def last_day(self) -> date:
+        return date.fromisoformat(self.last)
+
+    @property
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+    def filters_set(self) -> list[str]:
+        return [name for name in FILTERS if getattr(self, name)]
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A headline figure for the summary tiles above a report."""
+
+    label: str
+    kind: ColumnKind
+    value: int | None
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What picture suits the report: ``labels`` and ``values`` (and ``previous`` for a trend against
+    last year) are column keys of the result."""
+
+    kind: Literal["trend", "columns", "bars"]
+    labels: str
+    values: str
+    previous: str = ""
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    name: str
+    title: str
+    query: ReportQuery
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    totals: tuple[Cell, ...]
+    """One cell per column: the grand total over every row (also rows beyond the limit); None where a
+    sum means nothing (names, ratios that are not recomputed)."""
+    omitted: int = 0
+    """Rows left out by the query's limit."""
+    highlights: tuple[Highlight, ...] = ()
+    chart: Chart | None = None
+    notes: tuple[str, ...] = ()
+    """Sentences a reader needs: how a suggested quantity is worked out, what a measure means."""
+
+    def index(self, key: str) -> int:
+        for i, column in enumerate(self.columns):
+            if column.key == key:
+                return i
+        raise KeyError(key)
+
+    def column_values(self, key: str) -> list[Cell]:
+        i = self.index(key)
+        return [row[i] for row in self.rows]
+
+    def total(self, key: str) -> Cell:
+        return self.totals[self.index(key)]
+
+
+Runner = Callable[[Session, ReportQuery], ReportResult]
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    name: str
+    """What `pos report NAME` and the F4 picker call it, e.g. "sales-by-day"."""
+    title: str
+    description: str
+    filters: frozenset[str]
+    """Which of ``FILTERS`` the report honours; asking for another is refused with a sentence."""
+    run: Runner
+    group: str = "Sales"
+    """Where the picker files it: "Sales", "Items", "Stock", "People"."""
+    ranged: bool = True
+    """False for reports of the stock as it is now (valuation): the range is ignored."""
+
+
+def format_cell(value: Cell, kind: ColumnKind, currency: Currency, *, symbol: bool = False) -> str:
+    """A cell as people read it: "1,250.00", "2.5", "12.34%", "" for None."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if kind == "money":
+        return currency.format(value, symbol=symbol)
+    if kind == "qty":
+        return format_quantity(value)
+    if kind == "bp":
+        return format_amount(value, 2) + "%"
+    return f"{value:,}"
+
+
+def ratio_bp(part: int, whole: int) -> int | None:
+    """part / whole in basis points, rounded half up; None when ``whole`` is zero."""
+    return None if whole == 0 else round_div(part * 10_000, whole)
+
+
+def per(amount: int, count: int) -> int | None:
+    """amount / count rounded half up (an average basket); None for no count."""
+    return None if count == 0 else round_div(amount, count)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Whole months (``YYYY-MM``, inclusive) and the ragged days around them that make up a range."""
+
+    months: tuple[str, str] | None
+    days: tuple[tuple[str, str], ...] = field(default=())
+
+
+def month_plan(first: date, last: date) -> Span:
+    """Split a range into the whole calendar months inside it and the days left at either end."""
+    start = first if first.day == 1 else _next_month(first)
+    end_next = _next_month(last) if (last + timedelta(days=1)).day == 1 else last.replace(day=1)
+    if start >= end_next:
+        return Span(None, ((first.isoformat(), last.isoformat()),))
+    edges = []
+    if first < start:
+        edges.append((first.isoformat(), (start - timedelta(days=1)).isoformat()))
+    if end_next <= last:
+        edges.append((end_next.isoformat(), last.isoformat()))
+    last_month = end_next - timedelta(days=1)
+    return Span((start.isoformat()[:7], last_month.isoformat()[:7]), tuple(edges))
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def check_query(query: ReportQuery, allowed: frozenset[str], name: str) -> None:
+    for day in (query.first, query.last):
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            raise InvalidInput(f"{day!r} is not a day.", "Give days as YYYY-MM-DD, e.g. 2025-06-01.") from None
+    if query.first > query.last:
+        raise InvalidInput(f"The range {query.first} to {query.last} ends before it starts.",
+                           "Swap --from and --to.")
+    if query.limit < 0:
+        raise InvalidInput("The row limit cannot be negative.", "Use 0 for every row, or e.g. 100.")
+    refused = [f for f in query.filters_set() if f not in allowed]
+    if refused:
+        offered = ", ".join(f"--{f}" for f in FILTERS if f in allowed) or "no filters"
+        raise InvalidInput(f"The {name} report cannot be filtered by {', '.join(refused)}.",
+                           f"It takes {offered}.")
+
+
+def sum_columns(rows: Sequence[Sequence[Cell]], columns: Sequence[Column], summed: Sequence[str]) -> list[Cell]:
+    """Totals of the ``summed`` columns over ``rows`` (others None)."""
+    out: list[Cell] = []
+    for i, column in enumerate(columns):
+        if column.key in summed:
+            out.append(sum(int(row[i] or 0) for row in rows))
+        else:
+            out.append(None)
+    return out
+
+
+def split_window(found: Sequence[Sequence[Any]], width: int) -> tuple[list[tuple[Any, ...]], list[int]]:
+    """Query rows whose last ``width`` columns are window totals (``SUM(x) OVER ()``, equal on every
+    row): the rows without them, and the totals (zeros when nothing matched)."""
+    if not found:
+        return [], [0] * width
+    return [tuple(row[:-width]) for row in found], [int(v or 0) for v in found[0][-width:]]

@@ -176,3 +176,37 @@ def test_pos_daybook_prints_the_same_rows_and_totals_for_managers_without_the_ti
     ]
     refused = CliRunner().invoke(app, ["daybook", "--db", str(store_path), "--kind", "gift"])
     assert refused.exit_code == 1 and "'gift' is not a kind of daybook row" in refused.output
+
+
+def test_a_shift_of_cash_control_shows_every_drawer_and_safe_movement(store: Session) -> None:
+    from pos_tui.services import cash, shifts
+
+    store.clock = lambda: MARCH_1_NOON
+    opened = shifts.open_shift(store, float_amount=500_000)
+    _sell(store, MILK_BARCODE, [Tender("cash", 28_000)])
+    cash.paid_out(store, 20_000, "cleaning", "mop and bucket")
+    cash.drop(store, 300_000, "to the safe")
+    cash.no_sale(store, "change for a 5000 note")
+    cash.expense(store, 15_000, "transport", "taxi to the bank")
+    shifts.close_shift(store, counted=500_000 + 28_000 - 20_000 - 300_000 - 1_000)  # Rs 10 short
+    day = DayRange("2025-03-01", "2025-03-01")
+    rows = daybook.movements(store, day)
+    assert [(m.kind, m.method, m.money_in, m.money_out) for m in rows] == [
+        ("float", "cash", 500_000, 0), ("float", "cash:safe", 0, 500_000),
+        ("sale", "cash", 28_000, 0),
+        ("paid out", "cash", 0, 20_000),
+        ("drop", "cash:safe", 300_000, 0), ("drop", "cash", 0, 300_000),
+        ("no sale", "", 0, 0),
+        ("expense", "cash:safe", 0, 15_000),
+        ("shift close", "cash", 0, 208_000), ("shift close", "cash:safe", 207_000, 0),
+    ]
+    assert rows[3].reference == f"{opened.shift_id} cleaning mop and bucket"
+    assert rows[-1].reference == f"{opened.shift_id} short 10.00"
+    t = daybook.totals(store, day)
+    assert t.net_cash == 0  # a closed shift banks its drawer into the safe
+    assert t.expenses == 20_000 + 15_000 + 1_000  # the paid-out, the expense, the shortage
+    assert dict(t.by_method)["cash:safe"] == -500_000 + 300_000 - 15_000 + 207_000
+    in_shift = daybook.movements(store, day, MovementFilter(shift=opened.shift_id))
+    assert in_shift == rows  # every entry of its terminal while it was open
+    no_sales = daybook.movements(store, day, MovementFilter(kind=daybook.kind_of("no-sale")))
+    assert [(m.kind, m.reference) for m in no_sales] == [("no sale", f"{opened.shift_id} change for a 5000 note")]

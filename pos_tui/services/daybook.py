@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from pos_tui.domain.errors import InvalidInput, NotFound
 from pos_tui.ledger.journal import business_day, format_time, parse_time
+from pos_tui.services import shifts
 from pos_tui.services.sales import parse_sale_reference, sale_reference
 from pos_tui.services.session import Session
 
@@ -176,9 +177,9 @@ def _where(session: Session, days: DayRange, where: MovementFilter) -> tuple[str
         clauses.append("m.account GLOB ?")
         params.append(globs.get(where.method, "assets:" + where.method))
     if where.shift:
-        terminal, first_seq, last_seq = shift_span(session, where.shift)
+        terminal, first_seq, last_seq = shifts.shift_span(session, where.shift.strip())
         clauses.append("m.terminal = ? AND m.seq BETWEEN ? AND ?")
-        params += [terminal, first_seq, last_seq]
+        params += [terminal, first_seq, session.ledger.head().seq if last_seq is None else last_seq]
     if where.text:
         clauses.append(_text_clause(session, where.text.strip(), params))
     return " AND ".join(clauses), params
@@ -267,6 +268,9 @@ def _notes(session: Session, seqs: list[int]) -> dict[int, str]:
     for seq, payload in session.ledger.conn.execute(f"SELECT seq, payload FROM journal WHERE seq IN ({marks})", seqs):
         p = json.loads(payload)
         words = [p.get("shift_id", ""), p.get("category", ""), p.get("note", "") or p.get("reason", "")]
+        if p.get("variance"):  # a shift close: the drawer's difference is what people look for
+            short_or_over = "short" if p["variance"] < 0 else "over"
+            words.append(f"{short_or_over} {session.currency.format(abs(p['variance']), symbol=False)}")
         found[seq] = " ".join(w for w in words if w) or f"#{seq}"
     return found
 
@@ -360,25 +364,6 @@ def totals(session: Session, days: DayRange) -> DaybookTotals:
 
 def cashiers(session: Session) -> list[str]:
     return [name for (name,) in session.ledger.conn.execute("SELECT username FROM users ORDER BY username")]
-
-
-def shift_span(session: Session, shift_id: str) -> tuple[str, int, int]:
-    """(terminal, first seq, last seq) of a shift: from its opening to its close (or now, if open)."""
-    conn = session.ledger.conn
-    wanted = shift_id.strip()
-    opened = conn.execute(
-        "SELECT terminal, seq FROM journal WHERE kind = 'shift.opened' AND json_extract(payload, '$.shift_id') = ?",
-        (wanted,),
-    ).fetchone()
-    if opened is None:
-        raise NotFound(f"There is no shift {wanted!r}.", "Shift numbers look like T1-S0007.")
-    terminal, first_seq = opened
-    closed = conn.execute(
-        "SELECT seq FROM journal WHERE kind = 'shift.closed' AND seq > ? AND json_extract(payload, '$.shift_id') = ?"
-        " LIMIT 1",
-        (first_seq, wanted),
-    ).fetchone()
-    return terminal, first_seq, closed[0] if closed else session.ledger.head().seq
 
 
 def kinds() -> list[tuple[str, str]]:

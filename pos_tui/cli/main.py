@@ -21,6 +21,7 @@ from pos_tui.cli.people_cmd import user_app
 from pos_tui.cli.product_cmd import product_app
 from pos_tui.cli.report_cmd import report_app
 from pos_tui.cli.selling_cmd import register_selling
+from pos_tui.cli.staff_cmd import staff_app
 from pos_tui.services.receipts import receipt_text
 from pos_tui.services.store import init_store, store_status
 
@@ -39,6 +40,7 @@ app.add_typer(backup_app, name="backup")
 app.add_typer(export_app, name="export")
 app.add_typer(devices_app, name="devices")
 app.add_typer(report_app, name="report")
+app.add_typer(staff_app, name="staff")
 register_selling(app)
 app.command("demo")(demo_command)
 app.command("daybook")(daybook_command)

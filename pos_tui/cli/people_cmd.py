@@ -1,4 +1,4 @@
-"""`pos user`: add users, list them, set PINs."""
+"""`pos user`: add users, list them, set PINs, change roles, lift lockouts, show the role matrix."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from typing import Annotated
 
 import typer
 
-from pos_tui.cli.common import ConfigOption, DbOption, UserOption, fail, reports_errors, session_from
-from pos_tui.services import users
+from pos_tui.cli.common import ConfigOption, DbOption, UserOption, fail, reports_errors, session_from, settings_from
+from pos_tui.domain.permissions import Action
+from pos_tui.services import authz, users
 
+ROLE_HELP = "cashier, supervisor, manager, admin, or a role from the config (see `pos user roles`)."
 user_app = typer.Typer(help="Users and PINs.", no_args_is_help=True)
 
 
@@ -26,7 +28,7 @@ def _pin(pin: str | None, username: str) -> str:
 @reports_errors
 def add(
     username: Annotated[str, typer.Argument(help="Login name, e.g. ayesha.")],
-    role: Annotated[str, typer.Option(help=f"One of: {', '.join(users.ROLES)}.")] = "cashier",
+    role: Annotated[str, typer.Option(help=ROLE_HELP)] = "cashier",
     name: Annotated[str, typer.Option(help="Name shown on screen and receipts.")] = "",
     pin: Annotated[str | None, typer.Option(help="PIN (asked for when not given; never shown or logged).")] = None,
     db: DbOption = None,
@@ -63,10 +65,59 @@ def set_pin(
     config: ConfigOption = None,
     user: UserOption = "admin",
 ) -> None:
-    """Give a user a new PIN."""
+    """Give a user a new PIN (an admin's reset)."""
     session = session_from(db, config, user=user)
     try:
         users.set_pin(session, username, _pin(pin, username))
     finally:
         session.close()
     typer.echo(f"New PIN set for {username}.")
+
+
+@user_app.command("unlock")
+@reports_errors
+def unlock(
+    username: str,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    user: UserOption = "admin",
+) -> None:
+    """Lift a PIN lockout before it runs out."""
+    session = session_from(db, config, user=user)
+    try:
+        users.unlock_user(session, username)
+    finally:
+        session.close()
+    typer.echo(f"{username} is unlocked.")
+
+
+@user_app.command("role")
+@reports_errors
+def role(
+    username: str,
+    new_role: Annotated[str, typer.Argument(help=ROLE_HELP)],
+    db: DbOption = None,
+    config: ConfigOption = None,
+    user: UserOption = "admin",
+) -> None:
+    """Give a user another role."""
+    session = session_from(db, config, user=user)
+    try:
+        users.change_role(session, username, new_role)
+    finally:
+        session.close()
+    typer.echo(f"{username} is now a {new_role}.")
+
+
+@user_app.command("roles")
+@reports_errors
+def roles(config: ConfigOption = None) -> None:
+    """The permission matrix: which role may take which action alone."""
+    settings = settings_from(config)
+    names = authz.known_roles(settings)
+    matrix = {name: authz.role_actions(settings, name) for name in names}
+    width = max(len(action.value) for action in Action)
+    typer.echo(f"{'action':<{width}}  " + "  ".join(names))
+    for action in Action:
+        marks = "  ".join(f"{'yes' if action in matrix[name] else '-':^{len(name)}}" for name in names)
+        typer.echo(f"{action.value:<{width}}  {marks}")

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import peewee
 from peewee import SqliteDatabase
 
 from pos_tui.domain.errors import LedgerError
@@ -102,7 +103,8 @@ class Ledger:
         try:
             with self.db.atomic():
                 yield self.conn
-        except sqlite3.OperationalError as error:
+        # peewee re-raises what BEGIN and COMMIT hit as its own OperationalError, not sqlite3's.
+        except (sqlite3.OperationalError, peewee.OperationalError) as error:
             if "locked" in str(error) or "busy" in str(error):
                 raise LedgerError(
                     "The database is busy with another till and did not free up in time.",

@@ -1,0 +1,159 @@
+"""`pos staff`: clock in and out, hours for payroll, sales per cashier and per hour, commissions."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import sys
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from pos_tui.cli.common import ConfigOption, DbOption, reports_errors, session_from
+from pos_tui.domain.errors import InvalidInput
+from pos_tui.domain.money import format_amount, format_quantity
+from pos_tui.domain.staff_events import LOGIN
+from pos_tui.services import daybook, staff
+from pos_tui.services.credentials import check_pin
+from pos_tui.services.session import Session
+
+staff_app = typer.Typer(help="Employees: clock in/out, hours for payroll, sales per cashier, commissions.",
+                        no_args_is_help=True)
+
+FromOption = Annotated[str | None, typer.Option("--from", help="First business day, YYYY-MM-DD (default: today).")]
+ToOption = Annotated[str | None, typer.Option("--to", help="Last business day, YYYY-MM-DD (default: --from).")]
+PinOption = Annotated[str | None, typer.Option(help="The employee's PIN (asked for when not given).")]
+CsvOption = Annotated[bool, typer.Option("--csv", help="Comma-separated values with a header, for a spreadsheet.")]
+
+
+def _days(session: Session, first: str | None, last: str | None) -> tuple[str, str]:
+    days = []
+    for text in (first or daybook.today(session), last or first or daybook.today(session)):
+        try:
+            days.append(date.fromisoformat(text).isoformat())
+        except ValueError:
+            raise InvalidInput(f"{text!r} is not a date.", "Write it as YYYY-MM-DD, e.g. 2025-03-01.") from None
+    if days[0] > days[1]:
+        raise InvalidInput("--from is after --to.", "Swap them.")
+    return days[0], days[1]
+
+
+def _employee(session: Session, username: str, pin: str | None) -> Session:
+    """The employee's own session, once their PIN is right (a colleague cannot clock them in)."""
+    user = check_pin(session, username, pin if pin is not None else getpass.getpass(f"PIN for {username}: "),
+                     purpose=LOGIN)
+    return session.as_user(user.username)
+
+
+@staff_app.command("clock-in")
+@reports_errors
+def clock_in(username: str, pin: PinOption = None, db: DbOption = None, config: ConfigOption = None) -> None:
+    """Start a shift of work (hours, not the cash drawer)."""
+    session = session_from(db, config)
+    try:
+        at = staff.clock_in(_employee(session, username, pin))
+        typer.echo(f"{username} clocked in at {daybook.local_time(session, at)}.")
+    finally:
+        session.close()
+
+
+@staff_app.command("clock-out")
+@reports_errors
+def clock_out(username: str, pin: PinOption = None, db: DbOption = None, config: ConfigOption = None) -> None:
+    """End a shift of work; prints the minutes worked."""
+    session = session_from(db, config)
+    try:
+        minutes = staff.clock_out(_employee(session, username, pin))
+    finally:
+        session.close()
+    typer.echo(f"{username} clocked out after {minutes // 60} h {minutes % 60:02d} min.")
+
+
+@staff_app.command()
+@reports_errors
+def hours(
+    first: FromOption = None,
+    last: ToOption = None,
+    user: Annotated[str | None, typer.Option("--user", help="Only this employee.")] = None,
+    as_csv: CsvOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Hours worked per shift and per employee, in whole minutes (CSV for payroll)."""
+    session = session_from(db, config, read_only=True)
+    try:
+        shifts = staff.worked_shifts(session, *_days(session, first, last), username=user)
+    finally:
+        session.close()
+    if as_csv:
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(["username", "date", "clocked_in", "clocked_out", "minutes"])
+        out.writerows([s.username, s.day, s.clocked_in, s.clocked_out, s.minutes] for s in shifts)
+        return
+    totals: dict[str, int] = {}
+    for s in shifts:
+        typer.echo(f"{s.username:<16} {s.clocked_in}  {s.clocked_out or 'still in':<16}  {s.minutes:>6} min")
+        totals[s.username] = totals.get(s.username, 0) + s.minutes
+    for name, minutes in totals.items():
+        typer.echo(f"{name:<16} total {minutes // 60} h {minutes % 60:02d} min ({minutes} min)")
+
+
+@staff_app.command("sales")
+@reports_errors
+def sales_(
+    first: FromOption = None,
+    last: ToOption = None,
+    by: Annotated[str, typer.Option(help="cashier or hour.")] = "cashier",
+    user: Annotated[str | None, typer.Option("--user", help="With --by hour: only this cashier.")] = None,
+    as_csv: CsvOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Sales, items and takings per cashier or per hour of the day."""
+    if by not in ("cashier", "hour"):
+        raise InvalidInput(f"--by {by!r}?", "Use --by cashier or --by hour.")
+    session = session_from(db, config, read_only=True)
+    try:
+        days = _days(session, first, last)
+        figures = (staff.sales_per_cashier(session, *days) if by == "cashier"
+                   else staff.sales_per_hour(session, *days, username=user))
+        exponent = session.currency.exponent
+        rows = [(f.key, f.sales, format_quantity(f.items), format_amount(f.total, exponent, grouping=False))
+                for f in figures]
+    finally:
+        session.close()
+    _table([by, "sales", "items", "total"], rows, as_csv)
+
+
+@staff_app.command()
+@reports_errors
+def commission(
+    first: FromOption = None,
+    last: ToOption = None,
+    as_csv: CsvOption = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Commission per employee under the [[staff.commission]] rules of the config."""
+    session = session_from(db, config, read_only=True)
+    try:
+        exponent = session.currency.exponent
+        rows = [(c.username, format_amount(c.net_sales, exponent, grouping=False), format_quantity(c.items),
+                 format_amount(c.commission, exponent, grouping=False))
+                for c in staff.commissions(session, *_days(session, first, last))]
+    finally:
+        session.close()
+    _table(["username", "net_sales", "items", "commission"], rows, as_csv)
+
+
+def _table(header: list[str], rows: list[tuple[object, ...]], as_csv: bool) -> None:
+    if as_csv:
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(header)
+        out.writerows(rows)
+        return
+    widths = [max(len(str(v)) for v in column) for column in zip(header, *rows, strict=False)]
+    for row in (header, *rows):
+        typer.echo("  ".join(f"{v!s:>{w}}" if i else f"{v!s:<{w}}" for i, (v, w) in enumerate(zip(row, widths,
+                                                                                               strict=True))))

@@ -29,11 +29,14 @@ from pos_tui.tui.messages import DataChanged, LoggedIn, LowStockFound, ReturnCom
 from pos_tui.tui.screens.bucket import BucketScreen
 from pos_tui.tui.screens.daybook import DaybookScreen
 from pos_tui.tui.screens.login import LoginScreen
+from pos_tui.tui.screens.reports import ReportsScreen
 from pos_tui.tui.screens.warehouse import WarehouseScreen
 from pos_tui.tui.theme import DEFAULT_THEME, THEMES, ThemeMemory
 
 IDLE_CHECK_S = 5.0  # float-ok: how often the idle lock looks at the clock
-MODE_KEYS = (("bucket", "mode.bucket"), ("warehouse", "mode.warehouse"), ("daybook", "mode.daybook"))
+MODE_KEYS = (
+    ("bucket", "mode.bucket"), ("warehouse", "mode.warehouse"), ("daybook", "mode.daybook"), ("reports", "mode.reports")
+)
 
 
 class PosApp(App[None]):
@@ -48,11 +51,13 @@ class PosApp(App[None]):
         "bucket": BucketScreen,
         "warehouse": WarehouseScreen,
         "daybook": DaybookScreen,
+        "reports": ReportsScreen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "mode('bucket')", "Bucket", show=False, priority=True, id="mode.bucket"),
         Binding("f2", "mode('warehouse')", "Warehouse", show=False, priority=True, id="mode.warehouse"),
         Binding("f3", "mode('daybook')", "Daybook", show=False, priority=True, id="mode.daybook"),
+        Binding("f4", "mode('reports')", "Reports", show=False, priority=True, id="mode.reports"),
         Binding("f10", "lock", "Lock", show=False, priority=True, id="app.lock"),
         Binding("f9", "help", "Keys", priority=True, id="app.help"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, priority=True, id="app.theme"),
@@ -96,6 +101,7 @@ class PosApp(App[None]):
     def on_logged_in(self, message: LoggedIn) -> None:
         self.hand_over(message.user)
         self.user = message.user
+        self.last_input = time.monotonic()
         self.session = self.base_session.as_user(message.user.username)
         self.notify(f"Hello, {message.user.display_name}.", timeout=2)
         self.user_changed_signal.publish(self.user)

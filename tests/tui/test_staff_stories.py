@@ -12,13 +12,15 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from pos_tui.domain.permissions import Approval
-from pos_tui.services.session import Session
-from pos_tui.services.users import add_user
+from pos_tui.services import catalog, parking
+from pos_tui.services.session import Session, open_session
+from pos_tui.services.users import add_user, unlock_user
 from pos_tui.tui.dialogs.approval import ApprovalDialog
+from pos_tui.tui.dialogs.choose import ChooseDialog
 from pos_tui.tui.dialogs.receipt import ReceiptDialog
 from pos_tui.tui.dialogs.tender import TenderDialog
-from tests.conftest import MILK_BARCODE, TEA_BARCODE
-from tests.tui.conftest import log_in, make_app, scan, wait_for
+from tests.conftest import MILK_BARCODE, TEA, TEA_BARCODE
+from tests.tui.conftest import ADMIN, log_in, make_app, scan, wait_for
 
 CASHIER, CASHIER_PIN = "cara", "1111"
 SUPERVISOR, SUPERVISOR_PIN = "sam", "2222"
@@ -122,3 +124,131 @@ async def test_a_wrong_supervisor_pin_says_so_without_saying_which_part(shop: Se
         await wait_for(pilot, lambda: not isinstance(app.screen, ApprovalDialog))
         assert app.screen.cart.lines == ()  # type: ignore[attr-defined]
     assert last_event(shop, "user.login_failed")[1]["purpose"] == "approval"
+
+
+async def fail_login(pilot: Pilot[None], user: str, pin: str) -> str:
+    """One wrong try at the login screen (waiting out its slow-down first); the sentence it shows."""
+    import time
+
+    screen = pilot.app.screen
+    await wait_for(pilot, lambda: time.monotonic() >= screen.locked_until, timeout=10)  # type: ignore[attr-defined]
+    before = screen.failures  # type: ignore[attr-defined]
+    screen.query_one("#user", Input).value = user
+    screen.query_one("#pin", Input).value = pin
+    screen.query_one("#pin", Input).focus()
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: screen.failures == before + 1)  # type: ignore[attr-defined]
+    return str(screen.query_one("#login-message", Static).content)
+
+
+async def test_five_wrong_pins_lock_a_cashier_out_until_an_admin_unlocks(shop: Session, tmp_path: Path) -> None:
+    hire_staff(shop)
+    async with make_app(shop, tmp_path).run_test(size=(120, 40)) as pilot:
+        for _ in range(4):
+            assert (await fail_login(pilot, CASHIER, "0000")).startswith("Wrong user name or PIN.")
+        said = await fail_login(pilot, CASHIER, "0000")
+        assert said.startswith("This user is locked after too many wrong PINs, until ")
+        assert "ask an admin to unlock it" in said
+        # locked: even the right PIN is refused now, and says until when
+        said = await fail_login(pilot, CASHIER, CASHIER_PIN)
+        assert said.startswith("This user is locked after too many wrong PINs, until ")
+        assert pilot.app.current_mode == "login"
+
+    unlock_user(shop.as_user(ADMIN), CASHIER)  # what `pos user unlock cara` does
+    async with make_app(shop, tmp_path).run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, CASHIER, CASHIER_PIN)
+        assert pilot.app.user.username == CASHIER  # type: ignore[attr-defined]
+    kinds = [row[0] for row in shop.ledger.conn.execute(
+        "SELECT kind FROM journal WHERE kind LIKE 'user.%' ORDER BY seq DESC LIMIT 3")]
+    assert kinds == ["user.logged_in", "user.unlocked", "user.login_failed"]
+
+
+async def test_f10_locks_and_another_cashier_finds_the_parked_carts_and_the_left_cart_parked(
+    shop: Session, tmp_path: Path
+) -> None:
+    hire_staff(shop)
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, CASHIER, CASHIER_PIN)
+        await scan(pilot, TEA_BARCODE)
+        await pilot.press("f8")  # park for table 4
+        app.screen.query_one("#f-value", Input).value = "Table 4"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(parking.list_parked(shop)) == 1)
+        await wait_for(pilot, lambda: not app.screen.cart.lines)  # type: ignore[attr-defined]
+        await scan(pilot, MILK_BARCODE)  # the next customer, half served
+
+        await pilot.press("f10")
+        assert app.current_mode == "login" and app.user is None
+        await log_in(pilot, CASHIER, CASHIER_PIN)  # back from a break: the same cart waits
+        assert [line.sku for line in app.screen.cart.lines] == ["MILK-1L"]  # type: ignore[attr-defined]
+
+        await pilot.press("f10")
+        await log_in(pilot, SUPERVISOR, SUPERVISOR_PIN)  # a different cashier takes the till
+        assert app.screen.cart.lines == ()  # type: ignore[attr-defined]
+        parked = parking.list_parked(shop)
+        assert (parked[0].name, parked[0].username) == ("Table 4", CASHIER)
+        assert parked[1].name.startswith("cara's cart ") and parked[1].username == CASHIER
+
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChooseDialog))
+        await pilot.press("down", "enter")  # sam finishes cara's half-served customer
+        await wait_for(pilot, lambda: bool(app.screen.cart.lines))  # type: ignore[attr-defined]
+        assert [line.sku for line in app.screen.cart.lines] == ["MILK-1L"]  # type: ignore[attr-defined]
+
+
+async def test_the_till_locks_itself_after_the_idle_minutes(shop: Session, tmp_path: Path) -> None:
+    app = make_app(shop, tmp_path)
+    assert app.idle_lock_s == shop.settings.staff.idle_lock_minutes * 60
+    app.idle_lock_s = 2.5  # float-ok: seconds, so the story does not take five minutes
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        await scan(pilot, TEA_BARCODE)
+        await wait_for(pilot, lambda: app.current_mode == "login", timeout=8)
+        assert app.user is None
+        await log_in(pilot)
+        assert [line.sku for line in app.screen.cart.lines] == ["TEA-200"]  # type: ignore[attr-defined]
+
+
+async def test_a_read_only_seat_offers_only_views_and_refuses_a_forced_write(shop: Session, tmp_path: Path) -> None:
+    hire_staff(shop)
+    manager_seat = open_session(shop.settings, shop.ledger.path, read_only=True)
+    app = make_app(manager_seat, tmp_path)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await log_in_anywhere(pilot, MANAGER, MANAGER_PIN)
+            assert app.current_mode != "bucket"
+            offered = [mode for mode, *_ in app.dock_entries()]
+            assert "bucket" not in offered and {"warehouse", "daybook", "audit"} <= set(offered)
+            await pilot.press("f1")
+            assert app.current_mode != "bucket"
+
+            await pilot.press("f2")
+            await wait_for(pilot, lambda: app.current_mode == "warehouse")
+            warehouse = app.screen
+            await wait_for(pilot, lambda: bool(warehouse.products))  # type: ignore[attr-defined]
+            shown = {b.action for b in warehouse.active_bindings.values() if b.binding.show}  # type: ignore[attr-defined]
+            for write in ("receive", "adjust", "price", "edit"):
+                assert warehouse.check_action(write, ()) is False
+            assert "page(1)" in str(shown) or shown  # the views stay
+
+            # forced anyway (as a bug or a stray binding would): the ledger refuses, the person is told
+            warehouse.write("adjust", lambda approval: catalog.adjust_stock(  # type: ignore[attr-defined]
+                app.session, TEA, -1000, "count", approval=approval), "adjusted")
+            status = warehouse.query_one("#status", Static)
+            await wait_for(pilot, lambda: "read-only" in str(status.content))
+            assert str(status.content) == ("This session is read-only: nothing can be changed from here. "
+                                           "Log in at a till to sell or change stock.")
+    finally:
+        manager_seat.close()
+    assert shop.ledger.conn.execute("SELECT COUNT(*) FROM journal WHERE kind = 'stock.adjusted'").fetchone()[0] == 0
+
+
+async def log_in_anywhere(pilot: Pilot[None], user: str, pin: str) -> None:
+    """Log in and wait for whatever mode the login lands on."""
+    screen = pilot.app.screen
+    screen.query_one("#user", Input).value = user
+    screen.query_one("#pin", Input).value = pin
+    screen.query_one("#pin", Input).focus()
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: pilot.app.current_mode != "login")

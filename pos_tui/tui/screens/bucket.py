@@ -74,6 +74,7 @@ class BucketScreen(ParkAndReturn, ModeScreen):
         Binding("f8", "park", "Park", priority=True, id="bucket.park"),
         Binding("ctrl+o", "resume", "Resume", priority=True, id="bucket.resume"),
         Binding("ctrl+r", "start_return", "Return", priority=True, id="bucket.return"),
+        Binding("ctrl+k", "void_sale", "Void sale", show=False, priority=True, id="bucket.void_sale"),
         Binding("up", "move(-1)", "Up", show=False, priority=True, id="bucket.up"),
         Binding("down", "move(1)", "Down", show=False, priority=True, id="bucket.down"),
         Binding("escape", "clear", "Clear", show=False, priority=True, id="bucket.clear"),
@@ -125,7 +126,7 @@ class BucketScreen(ParkAndReturn, ModeScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         read_only = self.session.ledger.read_only
-        if action in {"pay", "park", "resume", "start_return"} and read_only:
+        if action in {"pay", "park", "resume", "start_return", "void_sale"} and read_only:
             return False
         if action in NEEDS_LINE | {"pay", "park", "cart_discount"} and not self.cart.lines:
             return None
@@ -410,5 +411,6 @@ class BucketScreen(ParkAndReturn, ModeScreen):
             ("Park cart", "Put this sale on hold under a name (F8)", "screen.park"),
             ("Resume parked cart", "Bring back a parked sale (Ctrl+O)", "screen.resume"),
             ("Return against a receipt", "Take items back from an earlier sale (Ctrl+R)", "screen.start_return"),
+            ("Void a sale", "Take back a whole earlier sale, refunded as paid (Ctrl+K)", "screen.void_sale"),
             ("Cart discount", "A discount on the whole cart (F6)", "screen.cart_discount"),
         ]

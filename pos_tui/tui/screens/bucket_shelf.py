@@ -10,6 +10,7 @@ from textual import work
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.errors import InvalidAmount, PosError
 from pos_tui.services import daybook, parking, sales
+from pos_tui.tui.dialogs.approval import guarded
 from pos_tui.tui.dialogs.choose import ChooseDialog
 from pos_tui.tui.dialogs.form import Field, FormDialog
 from pos_tui.tui.dialogs.returns import ReturnDialog, ReturnRequest
@@ -97,10 +98,29 @@ class ParkAndReturn:
     @work(thread=True, exclusive=True, exit_on_error=False, group="return")
     def run_return(self, request: ReturnRequest) -> None:
         try:
-            done = sales.return_items(self.session, request.sale_ref, request.items, reason=request.reason,
-                                      refund_method=request.method)
+            done = guarded(self.app, lambda approval: sales.return_items(
+                self.session, request.sale_ref, request.items, reason=request.reason, refund_method=request.method,
+                approval=approval), reason=request.reason)
         except (PosError, InvalidAmount) as error:
             self.post_message(ActionFailed("return", str(error)))
+            return
+        self.post_message(ReturnCompleted(done))
+
+    def action_void_sale(self) -> None:
+        def asked(answer: dict[str, str] | None) -> None:
+            if answer:
+                self.run_void(answer["sale"], answer["reason"])
+
+        self.app.push_screen(FormDialog("Void a sale", [Field("sale", "Sale number on the receipt (e.g. T1-000042)"),
+                                                        Field("reason", "Reason")]), asked)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="return")
+    def run_void(self, sale_ref: str, reason: str) -> None:
+        try:
+            done = guarded(self.app, lambda approval: sales.void_sale(self.session, sale_ref, reason=reason,
+                                                                      approval=approval), reason=reason)
+        except PosError as error:
+            self.post_message(ActionFailed("void", str(error)))
             return
         self.post_message(ReturnCompleted(done))
 

@@ -21,6 +21,7 @@ from pos_tui.services import catalog, warehouse
 from pos_tui.services.catalog import Product
 from pos_tui.services.session import Session
 from pos_tui.services.warehouse import ProductFilter, StockTiles
+from pos_tui.tui.dialogs.approval import guarded
 from pos_tui.tui.dialogs.form import Field, FormDialog
 from pos_tui.tui.messages import ActionFailed
 from pos_tui.tui.paging import KeysetPager
@@ -270,9 +271,9 @@ class WarehouseScreen(ModeScreen):
                                                                                                    symbol=False)),
              Field("ref", "Delivery note / PO")],
             lambda a: self.write(
-                "receive", lambda: catalog.receive_stock(
+                "receive", lambda approval: catalog.receive_stock(
                     self.session, [(product.product_id, parse_quantity(a["qty"]), money.parse(a["cost"]))],
-                    reference=a["ref"], vendor=product.vendor),
+                    reference=a["ref"], vendor=product.vendor, approval=approval),
                 f"Received {a['qty']} × {product.display_name}."),
         )
 
@@ -284,8 +285,8 @@ class WarehouseScreen(ModeScreen):
             f"Adjust {product.display_name}",
             [Field("qty", "Change (e.g. -2 for a loss, 3 for a find)"), Field("reason", "Reason")],
             lambda a: self.write(
-                "adjust", lambda: catalog.adjust_stock(self.session, product.product_id, signed_quantity(a["qty"]),
-                                                       a["reason"]),
+                "adjust", lambda approval: catalog.adjust_stock(
+                    self.session, product.product_id, signed_quantity(a["qty"]), a["reason"], approval=approval),
                 f"Adjusted {product.display_name} by {a['qty']}."),
         )
 
@@ -298,8 +299,8 @@ class WarehouseScreen(ModeScreen):
             f"Price of {product.display_name}",
             [Field("price", "New price", money.format(product.price, symbol=False)), Field("reason", "Reason")],
             lambda a: self.write(
-                "price", lambda: catalog.change_price(self.session, product.product_id, money.parse(a["price"]),
-                                                      a["reason"]),
+                "price", lambda approval: catalog.change_price(
+                    self.session, product.product_id, money.parse(a["price"]), a["reason"], approval=approval),
                 f"{product.display_name} now costs {money.format(money.parse(a['price']))}."),
         )
 
@@ -327,14 +328,15 @@ class WarehouseScreen(ModeScreen):
              Field("cost", "Cost", money.format(product.cost, symbol=False)),
              Field("reorder", "Reorder level", format_quantity(product.reorder_level))],
             lambda a: self.write(
-                "edit", lambda: catalog.change_product(self.session, product.product_id, details(a)),
+                "edit", lambda approval: catalog.change_product(self.session, product.product_id, details(a),
+                                                               approval=approval),
                 f"Saved {product.sku}."),
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="wh-write")
     def write(self, what: str, change: object, done: str) -> None:
         try:
-            change()  # type: ignore[operator]
+            guarded(self.app, change)  # type: ignore[arg-type]  # a supervisor approves what the role lacks
         except (PosError, InvalidAmount) as error:
             self.post_message(ActionFailed(what, str(error)))
             return

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from pos_tui.cli.audit_cmd import audit_command
 from pos_tui.cli.backup_cmd import backup_app
 from pos_tui.cli.catalog_cmd import catalog_app
 from pos_tui.cli.common import ConfigOption, DbOption, fail, reports_errors, session_from, settings_from
@@ -21,6 +22,7 @@ from pos_tui.cli.people_cmd import user_app
 from pos_tui.cli.product_cmd import product_app
 from pos_tui.cli.report_cmd import report_app
 from pos_tui.cli.selling_cmd import register_selling
+from pos_tui.cli.staff_cmd import staff_app
 from pos_tui.cli.staff_cmd import staff_app
 from pos_tui.services.receipts import receipt_text
 from pos_tui.services.store import init_store, store_status
@@ -41,8 +43,10 @@ app.add_typer(export_app, name="export")
 app.add_typer(devices_app, name="devices")
 app.add_typer(report_app, name="report")
 app.add_typer(staff_app, name="staff")
+app.add_typer(staff_app, name="staff")
 register_selling(app)
 app.command("demo")(demo_command)
+app.command("audit")(audit_command)
 app.command("daybook")(daybook_command)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import getpass
 import sys
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated
 
@@ -27,7 +28,7 @@ PinOption = Annotated[str | None, typer.Option(help="The employee's PIN (asked f
 CsvOption = Annotated[bool, typer.Option("--csv", help="Comma-separated values with a header, for a spreadsheet.")]
 
 
-def _days(session: Session, first: str | None, last: str | None) -> tuple[str, str]:
+def day_range(session: Session, first: str | None, last: str | None) -> tuple[str, str]:
     days = []
     for text in (first or daybook.today(session), last or first or daybook.today(session)):
         try:
@@ -83,7 +84,7 @@ def hours(
     """Hours worked per shift and per employee, in whole minutes (CSV for payroll)."""
     session = session_from(db, config, read_only=True)
     try:
-        shifts = staff.worked_shifts(session, *_days(session, first, last), username=user)
+        shifts = staff.worked_shifts(session, *day_range(session, first, last), username=user)
     finally:
         session.close()
     if as_csv:
@@ -115,7 +116,7 @@ def sales_(
         raise InvalidInput(f"--by {by!r}?", "Use --by cashier or --by hour.")
     session = session_from(db, config, read_only=True)
     try:
-        days = _days(session, first, last)
+        days = day_range(session, first, last)
         figures = (staff.sales_per_cashier(session, *days) if by == "cashier"
                    else staff.sales_per_hour(session, *days, username=user))
         exponent = session.currency.exponent
@@ -141,13 +142,13 @@ def commission(
         exponent = session.currency.exponent
         rows = [(c.username, format_amount(c.net_sales, exponent, grouping=False), format_quantity(c.items),
                  format_amount(c.commission, exponent, grouping=False))
-                for c in staff.commissions(session, *_days(session, first, last))]
+                for c in staff.commissions(session, *day_range(session, first, last))]
     finally:
         session.close()
     _table(["username", "net_sales", "items", "commission"], rows, as_csv)
 
 
-def _table(header: list[str], rows: list[tuple[object, ...]], as_csv: bool) -> None:
+def _table(header: list[str], rows: Sequence[tuple[object, ...]], as_csv: bool) -> None:
     if as_csv:
         out = csv.writer(sys.stdout, lineterminator="\n")
         out.writerow(header)

@@ -72,17 +72,6 @@ class ClockedOut(Event):
     minutes: int  # whole minutes worked, rounded down
 
 
-@dataclasses.dataclass(frozen=True)
-class BackupRestored(Event):
-    """Written into a database right after it was restored from a snapshot (the audit shows restores)."""
-
-    KIND: ClassVar[str] = "backup.restored"
-    snapshot: str  # file name of the snapshot
-    snapshot_head_seq: int
-    replayed: int  # journal entries replayed on top for a point-in-time restore
-    replaced: str  # file name the previous database was kept as ("" if there was none)
-
-
 STAFF_EVENTS: tuple[type[Event], ...] = (
     UserLoggedIn,
     LoginFailed,
@@ -91,5 +80,4 @@ STAFF_EVENTS: tuple[type[Event], ...] = (
     ApprovalRefused,
     ClockedIn,
     ClockedOut,
-    BackupRestored,
 )

@@ -57,7 +57,6 @@ HANDLERS: dict[str, Handler] = {
     "approval.refused": _journal_only,
     "staff.clocked_in": _clocked_in,
     "staff.clocked_out": _clocked_out,
-    "backup.restored": _journal_only,
 }
 
 TABLES: dict[str, str] = {

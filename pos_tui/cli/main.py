@@ -11,6 +11,7 @@ import typer
 
 from pos_tui.cli.audit_cmd import audit_command
 from pos_tui.cli.backup_cmd import backup_app
+from pos_tui.cli.cash_cmd import cash_app, shift_app
 from pos_tui.cli.catalog_cmd import catalog_app
 from pos_tui.cli.common import ConfigOption, DbOption, fail, reports_errors, session_from, settings_from
 from pos_tui.cli.daybook_cmd import daybook_command
@@ -42,6 +43,8 @@ app.add_typer(backup_app, name="backup")
 app.add_typer(export_app, name="export")
 app.add_typer(devices_app, name="devices")
 app.add_typer(report_app, name="report")
+app.add_typer(shift_app, name="shift")
+app.add_typer(cash_app, name="cash")
 app.add_typer(staff_app, name="staff")
 app.add_typer(staff_app, name="staff")
 register_selling(app)

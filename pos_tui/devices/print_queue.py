@@ -36,6 +36,7 @@ class JobKind(Enum):
     DUPLICATE = "duplicate"
     TEST = "test"
     DRAWER = "drawer"
+    REPORT = "report"
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,8 @@ def _amount(session: Session, amount: int, what: str) -> int:
 def _account(session: Session, kind: str, category: str) -> str:
     known = categories(session, kind)
     if category not in known:
-        raise InvalidInput(f"{category!r} is not a {kind.replace('_', '-')} category here.",
+        label = "a paid-in" if kind == "paid_in" else "an expense"
+        raise InvalidInput(f"{category!r} is not {label} category here.",
                            f"Use one of: {', '.join(known) or 'none (add some under [cash] in the config)'}.")
     return known[category]
 

@@ -1,0 +1,287 @@
+"""`pos shift open|close|status|add-cashier` and `pos cash paid-in|paid-out|drop|expense|no-sale`.
+
+Counts are given note by note: ``--count 5000x3 --count 100x7`` (three Rs 5,000 notes, seven Rs 100),
+or as one amount with ``--counted 15700``. A supervisor's approval for what ``--user`` may not do
+alone: ``--approver NAME`` (the PIN is asked for, or ``--approver-pin``) and ``--reason``.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from pos_tui.cli.common import ConfigOption, DbOption, UserOption, fail, reports_errors, session_from
+from pos_tui.cli.devices_cmd import printer_from, report_job
+from pos_tui.devices.report_layout import PrintedReport
+from pos_tui.domain.cash import parse_count
+from pos_tui.domain.cash_events import DenominationCount
+from pos_tui.domain.permissions import Approval, PermissionRequired
+from pos_tui.services import authz, cash, shifts
+from pos_tui.services.report_print import print_report, report_text, shift_report_document
+from pos_tui.services.session import Session
+
+shift_app = typer.Typer(help="Shifts: open with a float, close with a blind count, see what is open.",
+                        no_args_is_help=True)
+cash_app = typer.Typer(help="Cash outside sales: paid in, paid out, drops to the safe, expenses, no-sale.",
+                       no_args_is_help=True)
+
+T = TypeVar("T")
+
+CountOption = Annotated[
+    list[str] | None, typer.Option("--count", help="Notes or coins counted, VALUExCOUNT: --count 5000x3 (repeat).")
+]
+TerminalOption = Annotated[str | None, typer.Option("--terminal", help="Terminal id (default: terminal.id).")]
+ApproverOption = Annotated[str | None, typer.Option("--approver", help="Supervisor approving, if --user may not.")]
+ApproverPinOption = Annotated[str | None, typer.Option("--approver-pin", help="Their PIN (asked for when not given).")]
+ReasonOption = Annotated[str, typer.Option("--reason", help="Why the approval is given.")]
+PrintOption = Annotated[bool, typer.Option("--print/--no-print", help="Print on the configured receipt printer.")]
+
+
+def _open(db: Path | None, config: Path | None, user: str, terminal: str | None) -> Session:
+    session = session_from(db, config, user=user)
+    if terminal:
+        session.terminal = terminal
+    return session
+
+
+def _counts(session: Session, texts: list[str] | None) -> list[DenominationCount]:
+    return [parse_count(text, session.currency) for text in texts or []]
+
+
+def _amount(session: Session, text: str | None) -> int | None:
+    return None if text is None else session.currency.parse(text)
+
+
+def _approved(session: Session, approver: str | None, pin: str | None, reason: str,
+              call: Callable[[Approval | None], T]) -> T:
+    """Run ``call``; when the user lacks the action and an approver was named, ask for their approval once."""
+    try:
+        return call(None)
+    except PermissionRequired as needed:
+        if not approver:
+            raise
+        if pin is None:
+            pin = getpass.getpass(f"PIN for {approver}: ")
+        return call(authz.approve(session, approver, pin, needed.action, reason or "approved at the command line"))
+
+
+def _show_report(session: Session, report: shifts.ShiftReport, printed: bool) -> None:
+    document = shift_report_document(session, report)
+    typer.echo(report_text(document), nl=False)
+    if printed:
+        print_on_till(session, document)
+
+
+def print_on_till(session: Session, document: PrintedReport) -> None:
+    """Print on the configured receipt printer; without one, the text shown is the report."""
+    printer = printer_from(session.settings, None)
+    try:
+        report_job(printer, print_report(printer, document), None, document.title)
+    finally:
+        printer.close()
+
+
+# --- shifts -----------------------------------------------------------------------------------
+
+
+@shift_app.command("open")
+@reports_errors
+def shift_open(
+    user: UserOption,
+    float_: Annotated[str | None, typer.Option("--float", help="The float as one amount, e.g. 5000.")] = None,
+    count: CountOption = None,
+    cashier: Annotated[list[str] | None, typer.Option("--cashier", help="Another cashier on this drawer.")] = None,
+    terminal: TerminalOption = None,
+    approver: ApproverOption = None,
+    approver_pin: ApproverPinOption = None,
+    reason: ReasonOption = "",
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Open a shift on this terminal's drawer (the float comes out of the safe)."""
+    session = _open(db, config, user, terminal)
+    try:
+        counts, amount = _counts(session, count), _amount(session, float_)
+        shift = _approved(session, approver, approver_pin, reason, lambda approval: shifts.open_shift(
+            session, float_amount=amount, counts=counts, cashiers=cashier or [], approval=approval))
+        typer.echo(f"Shift {shift.shift_id} open on {shift.terminal} with a float of "
+                   f"{session.money(shift.float_amount)}; cashiers: {', '.join(shift.cashiers) or '-'}.")
+    finally:
+        session.close()
+
+
+@shift_app.command("close")
+@reports_errors
+def shift_close(
+    user: UserOption,
+    count: CountOption = None,
+    counted: Annotated[str | None, typer.Option("--counted", help="The drawer's total, if not by notes.")] = None,
+    shift: Annotated[str | None, typer.Option("--shift", help="Shift id (default: this terminal's).")] = None,
+    terminal: TerminalOption = None,
+    approver: ApproverOption = None,
+    approver_pin: ApproverPinOption = None,
+    reason: ReasonOption = "",
+    print_: PrintOption = True,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Close the shift with a blind count: the expected cash is shown only after it."""
+    session = _open(db, config, user, terminal)
+    try:
+        counts, amount = _counts(session, count), _amount(session, counted)
+        closed = _approved(session, approver, approver_pin, reason, lambda approval: shifts.close_shift(
+            session, counts=counts, counted=amount, shift_id=shift, approval=approval))
+        _show_report(session, closed.report, print_)
+        if closed.snapshot:
+            typer.echo(closed.snapshot, err=True)
+    finally:
+        session.close()
+
+
+@shift_app.command("status")
+@reports_errors
+def shift_status(
+    shift: Annotated[str | None, typer.Option("--shift", help="Show this shift's report.")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """The open shifts of every terminal, or one shift's report."""
+    session = session_from(db, config, read_only=True)
+    try:
+        if shift:
+            _show_report(session, shifts.shift_report(session, shift), False)
+            return
+        found = shifts.open_shifts(session)
+        if not found:
+            typer.echo("No shift is open.")
+        for s in found:
+            how = "started by a sale" if s.auto_opened else f"float {session.money(s.float_amount)}"
+            typer.echo(f"{s.shift_id}  {s.terminal}  since {s.opened_day} by {s.opened_by}  {how}"
+                       f"  cashiers: {', '.join(s.cashiers) or '-'}")
+    finally:
+        session.close()
+
+
+@shift_app.command("add-cashier")
+@reports_errors
+def shift_add_cashier(
+    username: Annotated[str, typer.Argument(help="The cashier joining the open shift.")],
+    user: UserOption,
+    terminal: TerminalOption = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Add a cashier to this terminal's open shift."""
+    session = _open(db, config, user, terminal)
+    try:
+        info = shifts.add_cashier(session, username)
+        typer.echo(f"Shift {info.shift_id}: cashiers {', '.join(info.cashiers)}.")
+    finally:
+        session.close()
+
+
+# --- cash -------------------------------------------------------------------------------------
+
+
+def _cash_command(session: Session, approver: str | None, pin: str | None, reason: str,
+                  call: Callable[[Approval | None], cash.CashMove]) -> None:
+    move = _approved(session, approver, pin, reason, call)
+    what = {"cash.paid_in": "Paid in", "cash.paid_out": "Paid out", "cash.dropped": "Dropped to the safe",
+            "cash.expense": "Expense paid from the safe", "drawer.opened": "No-sale recorded"}[move.kind]
+    amount = f" {session.money(move.amount)}" if move.amount else ""
+    drawer = f"; the drawer should now hold {session.money(move.drawer_after)}" if move.drawer_after is not None else ""
+    typer.echo(f"{what}{amount} (journal #{move.seq}){drawer}.")
+
+
+def _money_args(session: Session, amount: str) -> int:
+    value = session.currency.parse(amount)
+    if value <= 0:
+        fail("The amount must be more than zero.")
+    return value
+
+
+AmountOption = Annotated[str, typer.Option("--amount", help="Amount of cash, e.g. 1500 or 1,500.50.")]
+NoteOption = Annotated[str, typer.Option("--note", help="Who was paid and for what.")]
+
+
+@cash_app.command("paid-in")
+@reports_errors
+def paid_in(user: UserOption, amount: AmountOption,
+            category: Annotated[str, typer.Option("--category", help="A [cash.paid_in_categories] name.")],
+            note: NoteOption = "", terminal: TerminalOption = None, approver: ApproverOption = None,
+            approver_pin: ApproverPinOption = None, reason: ReasonOption = "", db: DbOption = None,
+            config: ConfigOption = None) -> None:
+    """Cash put into the drawer outside a sale."""
+    session = _open(db, config, user, terminal)
+    try:
+        value = _money_args(session, amount)
+        _cash_command(session, approver, approver_pin, reason,
+                      lambda a: cash.paid_in(session, value, category, note, approval=a))
+    finally:
+        session.close()
+
+
+@cash_app.command("paid-out")
+@reports_errors
+def paid_out(user: UserOption, amount: AmountOption,
+             category: Annotated[str, typer.Option("--category", help="A [cash.expense_categories] name.")],
+             note: NoteOption, terminal: TerminalOption = None, approver: ApproverOption = None,
+             approver_pin: ApproverPinOption = None, reason: ReasonOption = "", db: DbOption = None,
+             config: ConfigOption = None) -> None:
+    """Cash taken out of the drawer to pay for something."""
+    session = _open(db, config, user, terminal)
+    try:
+        value = _money_args(session, amount)
+        _cash_command(session, approver, approver_pin, reason,
+                      lambda a: cash.paid_out(session, value, category, note, approval=a))
+    finally:
+        session.close()
+
+
+@cash_app.command("drop")
+@reports_errors
+def drop(user: UserOption, amount: AmountOption, note: NoteOption = "", terminal: TerminalOption = None,
+         approver: ApproverOption = None, approver_pin: ApproverPinOption = None, reason: ReasonOption = "",
+         db: DbOption = None, config: ConfigOption = None) -> None:
+    """Cash taken from the drawer to the safe."""
+    session = _open(db, config, user, terminal)
+    try:
+        value = _money_args(session, amount)
+        _cash_command(session, approver, approver_pin, reason, lambda a: cash.drop(session, value, note, approval=a))
+    finally:
+        session.close()
+
+
+@cash_app.command("expense")
+@reports_errors
+def expense(user: UserOption, amount: AmountOption,
+            category: Annotated[str, typer.Option("--category", help="A [cash.expense_categories] name.")],
+            note: NoteOption, approver: ApproverOption = None, approver_pin: ApproverPinOption = None,
+            reason: ReasonOption = "", db: DbOption = None, config: ConfigOption = None) -> None:
+    """An expense paid in cash from the safe."""
+    session = _open(db, config, user, None)
+    try:
+        value = _money_args(session, amount)
+        _cash_command(session, approver, approver_pin, reason,
+                      lambda a: cash.expense(session, value, category, note, approval=a))
+    finally:
+        session.close()
+
+
+@cash_app.command("no-sale")
+@reports_errors
+def no_sale(user: UserOption,
+            why: Annotated[str, typer.Option("--why", help="Why the drawer is opened.")],
+            terminal: TerminalOption = None, approver: ApproverOption = None,
+            approver_pin: ApproverPinOption = None, reason: ReasonOption = "", db: DbOption = None,
+            config: ConfigOption = None) -> None:
+    """Record a no-sale drawer opening (kick the drawer with `pos devices drawer`)."""
+    session = _open(db, config, user, terminal)
+    try:
+        _cash_command(session, approver, approver_pin, reason, lambda a: cash.no_sale(session, why, approval=a))
+    finally:
+        session.close()

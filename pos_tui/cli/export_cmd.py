@@ -1,4 +1,4 @@
-"""`pos export journal`: the books in a format an accountant's tools read."""
+"""`pos export journal` and `pos export sales`: the books in a format an accountant's tools read."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from pos_tui.cli.common import ConfigOption, DbOption, reports_errors, session_from
-from pos_tui.services.export import FORMATS, ExportFormat, export_journal
+from pos_tui.services.export import FORMATS, ExportFormat, export_journal, export_sales
 
 export_app = typer.Typer(help="Export the books (hledger, ledger, beancount, CSV).", no_args_is_help=True)
 
@@ -38,3 +38,28 @@ def journal(
     finally:
         session.close()
     typer.echo(f"{count} journal entries exported.", err=True)
+
+
+@export_app.command("sales")
+@reports_errors
+def sales(
+    format_: Annotated[str, typer.Option("--format", help="csv (one row per sold line).")] = "csv",
+    from_day: Annotated[str | None, typer.Option("--from", help="First business day, YYYY-MM-DD.")] = None,
+    to_day: Annotated[str | None, typer.Option("--to", help="Last business day, YYYY-MM-DD.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Every sold line of the range as CSV: amounts in minor units, quantities in thousandths."""
+    if format_ != "csv":
+        raise typer.BadParameter("sales export only as csv", param_hint="--format")
+    session = session_from(db, config, read_only=True)
+    try:
+        if out is None:
+            count = export_sales(session, sys.stdout, from_day=from_day, to_day=to_day)
+        else:
+            with out.open("w", encoding="utf-8", newline="") as handle:
+                count = export_sales(session, handle, from_day=from_day, to_day=to_day)
+    finally:
+        session.close()
+    typer.echo(f"{count} sales exported.", err=True)

@@ -1,7 +1,8 @@
-"""Exports of the journal for a store's accountant: hledger, ledger, beancount or CSV.
+"""Exports for a store's accountant: the journal as hledger, ledger, beancount or CSV, and the sales as CSV.
 
 The journal text declares its commodity and accounts so `hledger check`, `ledger --pedantic` and
-`bean-check` accept it as is, and every account's balance equals the store's own to the paisa.
+`bean-check` accept it as is, and every account's balance equals the store's own to the paisa. Ranges
+are business days, both ends included; a range with nothing in it is a ``NotFound`` sentence.
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal, TextIO
 
-from pos_tui.domain.errors import NotFound
+from pos_tui.domain.errors import InvalidInput, NotFound
 from pos_tui.domain.money import format_amount
 from pos_tui.services.sales import sale_reference
 from pos_tui.services.session import Session
@@ -62,7 +64,18 @@ def money_entries(session: Session, from_day: str, to_day: str, *, batch: int = 
         last = rows[-1][0]
 
 
+def _check_day(text: str | None, option: str) -> None:
+    if text is None:
+        return
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{option} {text!r} is not a day.", "Write business days as YYYY-MM-DD.") from None
+
+
 def _day_range(session: Session, from_day: str | None, to_day: str | None) -> tuple[str, str]:
+    _check_day(from_day, "--from")
+    _check_day(to_day, "--to")
     first, last = session.ledger.conn.execute(
         "SELECT MIN(day), MAX(day) FROM journal WHERE seq IN (SELECT seq FROM postings)"
     ).fetchone()
@@ -136,3 +149,48 @@ def account_balances(session: Session, from_day: str | None = None, to_day: str 
         (start, end),
     )
     return {account: total for account, total in rows}
+
+
+SALES_COLUMNS = ("sale", "at", "day", "terminal", "cashier", "line", "sku", "name", "unit", "quantity", "unit_price",
+                 "discount", "net", "tax", "gross", "tax_rate_bp", "tax_class", "cost", "returned_quantity",
+                 "sale_total", "payments", "journal_hash")
+
+
+def export_sales(session: Session, out: TextIO, *, from_day: str | None = None, to_day: str | None = None) -> int:
+    """One CSV row per sold line (amounts in minor units, quantities in thousandths); returns the sales written."""
+    start, end = _day_range(session, from_day, to_day)
+    conn = session.ledger.conn
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SALES_COLUMNS)
+    count, last = 0, 0
+    while True:
+        sales = conn.execute(
+            "SELECT s.seq, s.terminal, s.number, s.at, s.day, s.username, s.total, j.hash FROM sales s"
+            " JOIN journal j ON j.seq = s.seq WHERE s.day BETWEEN ? AND ? AND s.seq > ? ORDER BY s.seq LIMIT 2000",
+            (start, end, last),
+        ).fetchall()
+        if not sales:
+            break
+        first_seq, last = sales[0][0], sales[-1][0]
+        lines: dict[int, list[tuple[object, ...]]] = {}
+        for row in conn.execute(
+            "SELECT sale_seq, line_no, sku, name, unit, quantity, unit_price, line_discount + cart_discount, net, tax,"
+            " gross, tax_rate_bp, tax_class, cost, returned_quantity FROM sale_lines"
+            " WHERE sale_seq BETWEEN ? AND ? ORDER BY sale_seq, line_no",
+            (first_seq, last),
+        ):
+            lines.setdefault(row[0], []).append(row[1:])
+        payments: dict[int, list[str]] = {}
+        for sale_seq, method, amount in conn.execute(
+            "SELECT sale_seq, method, amount FROM sale_tenders WHERE sale_seq BETWEEN ? AND ? ORDER BY sale_seq, n",
+            (first_seq, last),
+        ):
+            payments.setdefault(sale_seq, []).append(f"{method}:{amount}")
+        for seq, terminal, number, at, day, user, total, digest in sales:
+            paid = " ".join(payments.get(seq, ()))
+            for line in lines.get(seq, ()):
+                writer.writerow([sale_reference(terminal, number), at, day, terminal, user, *line, total, paid, digest])
+            count += 1
+    if count == 0:
+        raise NotFound(f"No sales between {start} and {end}.", "Choose another range with --from/--to.")
+    return count

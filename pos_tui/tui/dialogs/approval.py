@@ -30,9 +30,25 @@ from pos_tui.services.session import Session
 T = TypeVar("T")
 
 
+ACTION_WORDS: dict[str, str] = {
+    Action.VOID_LINE: "void a line",
+    Action.VOID_SALE: "void a sale",
+    Action.PRICE_OVERRIDE: "override a price",
+    Action.DISCOUNT_ABOVE_LIMIT: "give a discount above their limit",
+    Action.RETURN_WITH_RECEIPT: "take a return",
+    Action.RETURN_WITHOUT_RECEIPT: "take a return without a receipt",
+    Action.NO_SALE: "open the drawer without a sale",
+    Action.PAID_OUT: "pay cash out of the drawer",
+    Action.STOCK_RECEIVE: "receive stock",
+    Action.STOCK_ADJUST: "adjust stock",
+    Action.PRICE_CHANGE: "change a price",
+    Action.PRODUCT_EDIT: "edit a product",
+}
+
+
 def action_words(action: Action | str) -> str:
-    """"void_line" -> "void a line"-ish plain words for a sentence."""
-    return str(action).replace("_", " ")
+    """What an action is, in the words of a sentence ("void a line")."""
+    return ACTION_WORDS.get(str(action), str(action).replace("_", " "))
 
 
 MISSING = {

@@ -186,7 +186,7 @@ class Chart(Widget):
 
     def show(self, spec: ChartSpec | None, money: Callable[[int], str]) -> None:
         self.spec, self.money = spec, money
-        self.display = spec is not None and bool(spec.values)
+        self.display = spec is not None and len(spec.values) > 1  # one bar tells nothing the table does not
         self.refresh()
 
     def _paint(self, text: str, part: str) -> Text:

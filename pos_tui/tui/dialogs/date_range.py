@@ -1,0 +1,60 @@
+"""Ranges of business days a manager asks for by name, and the small dialog for custom dates."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from pos_tui.domain.errors import InvalidInput
+from pos_tui.tui.dialogs.form import Field, FormDialog
+
+NAMED_RANGES = (
+    ("Today", "today"),
+    ("Yesterday", "yesterday"),
+    ("This week", "week"),
+    ("This month", "month"),
+    ("Last month", "last-month"),
+    ("This year", "year"),
+    ("Custom dates…", "custom"),
+)
+
+
+def named_range(name: str, today: str) -> tuple[str, str]:
+    """(first, last) ISO business days of a named range around ``today``; weeks start on Monday.
+
+    "Custom" has no days of its own: ask with `custom_range_dialog`."""
+    day = date.fromisoformat(today)
+    if name == "yesterday":
+        before = (day - timedelta(days=1)).isoformat()
+        return before, before
+    if name == "week":
+        return (day - timedelta(days=day.weekday())).isoformat(), today
+    if name == "month":
+        return day.replace(day=1).isoformat(), today
+    if name == "last-month":
+        last = day.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1).isoformat(), last.isoformat()
+    if name == "year":
+        return day.replace(month=1, day=1).isoformat(), today
+    return today, today
+
+
+def custom_range_dialog(first: str, last: str) -> FormDialog:
+    """From and To, filled with the range shown now; read the answer with `parse_custom_range`."""
+    return FormDialog(
+        "Custom dates",
+        [Field("first", "From (YYYY-MM-DD)", first), Field("last", "To (YYYY-MM-DD, empty: the same day)", last)],
+        note="Enter: next / show   Esc: keep the range shown",
+    )
+
+
+def parse_custom_range(answer: dict[str, str]) -> tuple[str, str]:
+    """The days typed, earliest first; InvalidInput with a sentence when one is not a day."""
+    first = answer.get("first", "").strip()
+    last = answer.get("last", "").strip() or first
+    days = []
+    for text in (first, last):
+        try:
+            days.append(date.fromisoformat(text))
+        except ValueError:
+            raise InvalidInput(f"{text!r} is not a day.", "Type the dates as YYYY-MM-DD, e.g. 2025-03-01.") from None
+    return min(days).isoformat(), max(days).isoformat()

@@ -1,0 +1,431 @@
+"""F4 Reports: pick a report and a range; bento tiles of the range, a chart where a picture reads
+faster, the report's table with its grand total, and export to CSV.
+
+Every figure comes from ``services.reports`` (summary projections, never sale lines), computed in
+thread workers that post messages: ``ReportRequested -> ReportComputed -> ReportShown``. Only the
+handlers touch widgets. Reports are for roles with ``Action.REPORTS``; they only read, so they work
+on a read-only seat (a manager over SSH).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import DataTable, Select, Static
+from textual.worker import Worker, WorkerState
+
+from pos_tui.domain.errors import PosError
+from pos_tui.domain.permissions import Action
+from pos_tui.services import authz, reports, warehouse
+from pos_tui.services.daybook import cashiers, today
+from pos_tui.services.report_model import per, ratio_bp
+from pos_tui.services.report_sales import Figures, figures_by
+from pos_tui.services.reports import ReportQuery, ReportResult
+from pos_tui.services.session import Session
+from pos_tui.tui.dialogs.date_range import NAMED_RANGES, custom_range_dialog, named_range, parse_custom_range
+from pos_tui.tui.dialogs.form import Field, FormDialog
+from pos_tui.tui.messages import ActionFailed
+from pos_tui.tui.screens.base import ModeScreen
+from pos_tui.tui.widgets.charts import Chart, ChartSpec
+from pos_tui.tui.widgets.tiles import Tile
+
+ROW_LIMIT = 200
+"""Rows an item report shows on screen (totals still cover every row); a DataTable measures each row."""
+DEFAULT_REPORT = "sales-by-day"
+DEFAULT_RANGE = "month"
+FILTER_LABELS = {"terminal": "Terminal", "cashier": "Cashier", "category": "Category", "vendor": "Vendor"}
+VIEWS = ("both", "table", "chart")
+WORKER_GROUPS = {"report": "report", "report-summary": "summary", "report-choices": "filter choices",
+                 "report-export": "export"}
+
+
+@dataclass
+class ReportRequested(Message):
+    name: str
+    query: ReportQuery
+
+
+@dataclass
+class ReportComputed(Message):
+    result: ReportResult
+
+
+@dataclass
+class ReportShown(Message):
+    name: str
+    query: ReportQuery
+    rows: int
+
+
+@dataclass
+class ReportExported(Message):
+    path: Path
+    rows: int
+
+
+@dataclass
+class SummaryComputed(Message):
+    query: ReportQuery
+    figures: Figures
+
+
+@dataclass
+class FilterChoices(Message):
+    choices: dict[str, list[str]]
+
+
+def sales_summary(session: Session, query: ReportQuery) -> Figures:
+    """The range's sales figures (for the tiles), summed from the per-day summaries."""
+    total = Figures()
+    for figures in figures_by(session, ReportQuery(query.first, query.last, terminal=query.terminal,
+                                                   cashier=query.cashier), "day").values():
+        total.add(figures)
+    return total
+
+
+def chart_spec(result: ReportResult) -> ChartSpec | None:
+    """The report's own choice of picture, as integers the chart widget draws."""
+    chart = result.chart
+    if chart is None or not result.rows:
+        return None
+    labels = tuple("" if v is None else str(v) for v in result.column_values(chart.labels))
+    values = tuple(int(v or 0) for v in result.column_values(chart.values))
+    previous = tuple(int(v or 0) for v in result.column_values(chart.previous)) if chart.previous else ()
+    title = next(c.label for c in result.columns if c.key == chart.values)
+    return ChartSpec(chart.kind, labels, values, previous, caption=title)
+
+
+class ReportsScreen(ModeScreen):
+    MODE = "reports"
+    AUTO_FOCUS = "#report-table"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f5", "pick_report", "Report", priority=True, id="reports.pick"),
+        Binding("f6", "pick_range", "Range", priority=True, id="reports.range"),
+        Binding("ctrl+d", "custom_range", "Dates", priority=True, id="reports.dates"),
+        Binding("ctrl+e", "export", "Export CSV", priority=True, id="reports.export"),
+        Binding("ctrl+g", "next_view", "Chart/table", priority=True, id="reports.view"),
+        Binding("ctrl+r", "reload", "Refresh", priority=True, id="reports.refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.report_name = DEFAULT_REPORT
+        self.range_name = DEFAULT_RANGE
+        self.days: tuple[str, str] | None = None
+        self.filters: dict[str, str] = dict.fromkeys(FILTER_LABELS, "")
+        self.query_shown: ReportQuery | None = None
+        self.result: ReportResult | None = None
+        self.loaded_version = -1
+        self.view = VIEWS[0]
+
+    @property
+    def session(self) -> Session:
+        return self.app.session  # type: ignore[attr-defined, no-any-return]
+
+    # --- layout --------------------------------------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        options = [(spec.title, name) for name, spec in reports.REPORTS.items()]
+        with Horizontal(classes="filters"):
+            yield Select(options, value=self.report_name, allow_blank=False, id="rp-report", compact=True)
+            yield Select(NAMED_RANGES, value=self.range_name, allow_blank=False, id="rp-range", compact=True)
+            for key, label in FILTER_LABELS.items():
+                yield Select[str]([], prompt=label, id=f"rp-{key}", compact=True, classes="rp-filter")
+        with Horizontal(classes="tiles"):
+            # Short titles and amounts without the symbol: five tiles fit 64 columns (80x24 with the dock).
+            yield Tile("Sales", tone="in", id="tile-rp-sales")
+            yield Tile("Margin", tone="in", id="tile-rp-margin")
+            yield Tile("Count", id="tile-rp-count")
+            yield Tile("Avg sale", id="tile-rp-average")
+            yield Tile("Returns", tone="out", id="tile-rp-returns")
+        yield Static("", id="report-highlights", markup=False)
+        yield Chart(id="report-chart")
+        yield DataTable(id="report-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="report-notes", markup=False)
+
+    def on_mount(self) -> None:
+        self.show_filters()
+        self.query_one(Chart).display = False
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.redraw())
+
+    def on_screen_resume(self) -> None:
+        version = self.app.data_version  # type: ignore[attr-defined]
+        if version != self.loaded_version:
+            self.loaded_version = version
+            if self.allowed():
+                self.load_choices(self.query_for(*self.range_days()))
+            self.action_reload()
+
+    def allowed(self) -> bool:
+        if authz.can(self.session, Action.REPORTS):
+            return True
+        self.say("Reports are for managers: your role may not see them. Ask a manager.", "warning")
+        return False
+
+    def show_filters(self) -> None:
+        accepted = reports.REPORTS[self.report_name].filters
+        for key in FILTER_LABELS:
+            self.query_one(f"#rp-{key}", Select).display = key in accepted
+
+    # --- what to run ---------------------------------------------------------------------------
+
+    def range_days(self) -> tuple[str, str]:
+        if self.range_name == "custom" and self.days is not None:
+            return self.days
+        return named_range(self.range_name, today(self.session))
+
+    def query_for(self, first: str, last: str) -> ReportQuery:
+        accepted = reports.REPORTS[self.report_name].filters
+        chosen = {key: value for key, value in self.filters.items() if key in accepted}
+        return ReportQuery(first, last, limit=ROW_LIMIT, **chosen)
+
+    def action_reload(self) -> None:
+        """Run the chosen report over the chosen range (and the range's tiles, when the range moved)."""
+        if not self.allowed():
+            return
+        self.days = self.range_days()
+        query = self.query_for(*self.days)
+        self.post_message(ReportRequested(self.report_name, query))
+        self.say(f"Working out {reports.REPORTS[self.report_name].title.lower()}…")
+        self.run_report(self.report_name, query)
+        self.load_summary(query)
+
+    # --- workers -------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="report")
+    def run_report(self, name: str, query: ReportQuery) -> None:
+        try:
+            result = reports.run_report(self.session, name, query)
+        except PosError as error:
+            self.post_message(ActionFailed("report", str(error)))
+            return
+        self.post_message(ReportComputed(result))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="report-summary")
+    def load_summary(self, query: ReportQuery) -> None:
+        try:
+            self.post_message(SummaryComputed(query, sales_summary(self.session, query)))
+        except PosError as error:
+            self.post_message(ActionFailed("report", str(error)))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="report-choices")
+    def load_choices(self, query: ReportQuery) -> None:
+        session = self.session
+        terminals = reports.run_report(session, "sales-by-terminal", ReportQuery(query.first, query.last, limit=0))
+        self.post_message(FilterChoices({
+            "terminal": sorted(str(t) for t in terminals.column_values("terminal")),
+            "cashier": cashiers(session),
+            "category": warehouse.categories(session),
+            "vendor": warehouse.vendors(session),
+        }))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="report-export")
+    def export_csv(self, name: str, query: ReportQuery, path: Path) -> None:
+        """Every row (no screen limit), written as `pos report NAME --format csv` writes it."""
+        session = self.session
+        try:
+            result = reports.run_report(session, name, replace(query, limit=0))
+            with path.open("x", newline="", encoding="utf-8") as stream:  # "x": never overwrite a file
+                reports.write_csv(result, session.currency, stream)
+        except PosError as error:
+            self.post_message(ActionFailed("export", str(error)))
+            return
+        except FileExistsError:
+            self.post_message(ActionFailed("export", f"{path} already exists. Give another name."))
+            return
+        except OSError as error:
+            self.post_message(ActionFailed("export", f"Could not write {path}: {error.strerror or error}. "
+                                                     "Choose a folder you may write to."))
+            return
+        self.post_message(ReportExported(path, len(result.rows)))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that raised (the database went away, a bug): say so; the app carries on."""
+        what = WORKER_GROUPS.get(event.worker.group)
+        if what and event.state == WorkerState.ERROR:
+            self.say(f"The {what} could not be worked out: {event.worker.error}. Press Ctrl+R to try again.",
+                     "error")
+
+    # --- showing -------------------------------------------------------------------------------
+
+    def on_report_computed(self, message: ReportComputed) -> None:
+        result = message.result
+        if (result.name, result.query) != (self.report_name, self.query_for(*(self.days or ("", "")))):
+            return  # an answer to an earlier question
+        self.result = result
+        self.query_shown = result.query
+        self.redraw()
+        spec = reports.REPORTS[result.name]
+        span = "stock as it is now" if not spec.ranged else (
+            result.query.first if result.query.first == result.query.last
+            else f"{result.query.first} – {result.query.last}")
+        more = f" (top {len(result.rows)} shown; {result.omitted} more in the totals and the export)" \
+            if result.omitted else ""
+        rows = f"{len(result.rows)} row" + ("" if len(result.rows) == 1 else "s")
+        self.say(f"{spec.title}, {span}: {rows}{more}." if result.rows
+                 else f"{spec.title}, {span}: nothing to show.")
+        self.post_message(ReportShown(result.name, result.query, len(result.rows)))
+
+    def redraw(self) -> None:
+        """Table, chart and highlights of the report shown, in the current theme's colours."""
+        result = self.result
+        if result is None:
+            return
+        currency = self.session.currency
+        loss = self.app.current_theme.error or ""
+        table = self.query_one("#report-table", DataTable)
+        table.clear(columns=True)
+        for column in result.columns:
+            table.add_column(Text(column.label, justify="left" if column.kind == "text" else "right"), key=column.key)
+        kinds = [c.kind for c in result.columns]
+
+        def cells(row: tuple[reports.Cell, ...], style: str = "") -> list[object]:
+            shown: list[object] = []
+            for value, kind in zip(row, kinds, strict=True):
+                text = reports.format_cell(value, kind, currency)
+                if kind == "text":
+                    shown.append(Text(text, style=style))
+                else:
+                    negative = isinstance(value, int) and value < 0
+                    shown.append(Text(text, justify="right", style=f"{style} {loss}".strip() if negative else style))
+            return shown
+
+        for i, row in enumerate(result.rows):
+            table.add_row(*cells(row), key=str(i))
+        table.add_row(*cells(result.totals, "bold"), key="total")
+        chart = self.query_one(Chart)
+        kind: reports.ColumnKind = next(
+            (c.kind for c in result.columns if result.chart and c.key == result.chart.values), "money")
+        chart.show(chart_spec(result), lambda v: reports.format_cell(v, kind, currency))
+        self.query_one("#report-highlights", Static).update("   ".join(
+            f"{h.label} {reports.format_cell(h.value, h.kind, currency)}" for h in result.highlights
+            if h.value is not None))
+        self.query_one("#report-notes", Static).update(" ".join(result.notes))
+
+    def on_summary_computed(self, message: SummaryComputed) -> None:
+        if self.days is None or (message.query.first, message.query.last) != self.days:
+            return
+        currency = self.session.currency
+
+        def money(minor: int) -> str:
+            return currency.format(minor, symbol=False)
+
+        f = message.figures
+        margin_pct = reports.format_cell(ratio_bp(f.margin, f.net), "bp", self.session.currency)
+        self.query_one("#tile-rp-sales", Tile).show(money(f.takings), f"net {money(f.net)}")
+        margin = self.query_one("#tile-rp-margin", Tile)
+        margin.show(money(f.margin), margin_pct)
+        margin.set_class(f.margin < 0, "tone-out")
+        margin.set_class(f.margin >= 0, "tone-in")
+        self.query_one("#tile-rp-count", Tile).show(f"{f.sales:,}", f"{f.items:,} items")
+        average = per(f.takings, f.sales)
+        self.query_one("#tile-rp-average", Tile).show(money(average) if average is not None else "–")
+        self.query_one("#tile-rp-returns", Tile).show(money(f.returned_value), f"{f.returns:,} returns")
+
+    def on_filter_choices(self, message: FilterChoices) -> None:
+        for key, values in message.choices.items():
+            select = self.query_one(f"#rp-{key}", Select)
+            current = self.filters[key]
+            select.set_options([(v, v) for v in values])
+            if current in values:
+                select.value = current
+
+    def on_action_failed(self, message: ActionFailed) -> None:
+        self.say(message.text, "error")
+
+    def on_report_exported(self, message: ReportExported) -> None:
+        rows = f"{message.rows} row" + ("" if message.rows == 1 else "s")
+        self.say(f"Saved {rows} and the totals to {message.path}.", "success")
+
+    # --- choosing ------------------------------------------------------------------------------
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        select_id = event.select.id or ""
+        value = "" if event.select.is_blank() else str(event.value)
+        if select_id == "rp-report":
+            if value and value != self.report_name:
+                self.report_name = value
+                self.show_filters()
+                self.action_reload()
+        elif select_id == "rp-range":
+            if value == "custom":
+                self.action_custom_range()
+            elif value and value != self.range_name:
+                self.range_name = value
+                self.action_reload()
+        elif select_id.startswith("rp-"):
+            key = select_id[3:]
+            if key in self.filters and self.filters[key] != value:
+                self.filters[key] = value
+                self.action_reload()
+
+    def action_custom_range(self) -> None:
+        first, last = self.days or self.range_days()
+
+        def chosen(answer: dict[str, str] | None) -> None:
+            if answer is None:
+                self.query_one("#rp-range", Select).value = self.range_name  # Esc: the range shown stays
+                return
+            try:
+                self.days = parse_custom_range(answer)
+            except PosError as error:
+                self.say(str(error), "warning")
+                self.query_one("#rp-range", Select).value = self.range_name
+                return
+            self.range_name = "custom"
+            self.action_reload()
+
+        self.app.push_screen(custom_range_dialog(first, last), callback=chosen)
+
+    def action_export(self) -> None:
+        if self.result is None or self.query_shown is None:
+            self.say("There is no report on screen to export yet.", "warning")
+            return
+        name, query = self.result.name, self.query_shown
+        suggested = f"report-{name}-{query.first}-{query.last}.csv"
+
+        def chosen(answer: dict[str, str] | None) -> None:
+            text = (answer or {}).get("path", "").strip()
+            if not text:
+                return
+            path = Path(text).expanduser()
+            self.say(f"Writing {path}…")
+            self.export_csv(name, query, path if path.is_absolute() else Path.cwd() / path)
+
+        self.app.push_screen(
+            FormDialog("Export to CSV", [Field("path", "Save to (a relative name goes in the current folder)",
+                                               suggested)], note="Enter: save   Esc: cancel"),
+            callback=chosen,
+        )
+
+    def action_pick_report(self) -> None:
+        select = self.query_one("#rp-report", Select)
+        select.focus()
+        select.expanded = True
+
+    def action_pick_range(self) -> None:
+        select = self.query_one("#rp-range", Select)
+        select.focus()
+        select.expanded = True
+
+    def action_next_view(self) -> None:
+        """Chart and table together, the table alone, the chart alone (large: small terminals)."""
+        self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
+        for view in VIEWS:
+            self.set_class(view == self.view, f"-view-{view}")
+
+    def palette_commands(self) -> list[tuple[str, str, str]]:
+        return [
+            ("Choose a report", "Pick from every report (F5)", "screen.pick_report"),
+            ("Choose the range", "Today, this week, this month, custom dates... (F6)", "screen.pick_range"),
+            ("Export the report to CSV", "Write the report shown to a file (Ctrl+E)", "screen.export"),
+            ("Refresh the report", "Work the report out again (Ctrl+R)", "screen.reload"),
+        ]

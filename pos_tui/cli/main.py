@@ -18,12 +18,12 @@ from pos_tui.cli.daybook_cmd import daybook_command
 from pos_tui.cli.db_cmd import db_app
 from pos_tui.cli.demo_cmd import demo_command
 from pos_tui.cli.devices_cmd import PrinterOption, WaitOption, devices_app, printer_from, report_job
+from pos_tui.cli.doctor_cmd import doctor_command
 from pos_tui.cli.export_cmd import export_app
 from pos_tui.cli.people_cmd import user_app
 from pos_tui.cli.product_cmd import product_app
 from pos_tui.cli.report_cmd import report_app
 from pos_tui.cli.selling_cmd import register_selling
-from pos_tui.cli.staff_cmd import staff_app
 from pos_tui.cli.staff_cmd import staff_app
 from pos_tui.services.receipts import receipt_text
 from pos_tui.services.store import init_store, store_status
@@ -46,10 +46,10 @@ app.add_typer(report_app, name="report")
 app.add_typer(shift_app, name="shift")
 app.add_typer(cash_app, name="cash")
 app.add_typer(staff_app, name="staff")
-app.add_typer(staff_app, name="staff")
 register_selling(app)
 app.command("demo")(demo_command)
 app.command("audit")(audit_command)
+app.command("doctor")(doctor_command)
 app.command("daybook")(daybook_command)
 
 

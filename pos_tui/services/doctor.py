@@ -1,0 +1,154 @@
+"""`pos doctor`: is this till fit to sell? Each check says what it found and what to do.
+
+Checks: the config loads; the database is a store of ours, migrated, and writable (a real
+``BEGIN IMMEDIATE``, rolled back); every user's role is defined; file modes (the database and its
+``-wal``/``-shm`` 0640 or tighter, the backup signing key 0600 or tighter); devices (the printer
+answers within the timeout, scanner and pole-display device paths exist); the newest snapshot is
+recent enough; the database's disk has room.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pos_tui.backup.catalog import scan_all
+from pos_tui.config import Settings, load_settings
+from pos_tui.devices.printer_address import parse_printer_uri
+from pos_tui.domain.errors import PosError
+from pos_tui.ledger.database import SCHEMA_VERSION, stored_schema_version
+from pos_tui.services import authz
+from pos_tui.services.printing import probe_printer
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_backup_age_hours: int = 26
+    """A snapshot older than this fails (the timer makes one an hour; a day's grace for a box that was off)."""
+    min_free_mb: int = 500
+    """Free space the database's disk must keep (snapshots are made beside it before they are encrypted)."""
+    printer_timeout_ms: int = 2000
+
+
+# What probe_printer says when the printer is fine (its other sentences say what is wrong).
+_PRINTER_FINE = ("is online.", "is there and writable.", "without printing).", "is plugged in.",
+                 "No printer is configured.")
+
+
+def run_checks(config: Path | None, db: Path | None = None, limits: Limits = Limits()) -> list[Check]:
+    try:
+        settings = load_settings(config)
+    except PosError as error:
+        return [Check("config", False, str(error))]
+    checks = [Check("config", True, f"{settings.source or 'built-in defaults'} is valid.")]
+    path = db or settings.database.path
+    checks += _database(path, settings)
+    checks += _modes(path, settings)
+    checks += _devices(settings, limits)
+    checks.append(_last_backup(settings, limits))
+    checks.append(_free_disk(path, limits))
+    return checks
+
+
+def _database(path: Path, settings: Settings) -> list[Check]:
+    if path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return [Check("database", False, f"{path} cannot be written (a read-only disk, or the file or its directory"
+                                         " belongs to someone else): the till needs both writable.")]
+    try:
+        version = stored_schema_version(path)
+    except PosError as error:
+        return [Check("database", False, str(error))]
+    if version < SCHEMA_VERSION:
+        return [Check("database", False, f"{path} has schema {version}, this pos_tui needs {SCHEMA_VERSION}:"
+                                          " run `pos db migrate`.")]
+    conn = sqlite3.connect(path, timeout=5)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        checks = [Check("database", True, f"{path} is a migrated store (schema {version}) and writable.")]
+        roles = [row[0] for row in conn.execute("SELECT DISTINCT role FROM users ORDER BY role")]
+    except sqlite3.Error as error:
+        return [Check("database", False, f"{path} cannot be written ({error}): check the disk, the mount and who"
+                                         " owns the file and its directory.")]
+    finally:
+        conn.close()
+    unknown = [role for role in roles if role not in authz.known_roles(settings)]
+    if unknown:
+        checks.append(Check("roles", False, f"users have roles the config does not define: {', '.join(unknown)};"
+                                            " add [staff.roles.NAME] or change their role (pos user role)."))
+    else:
+        checks.append(Check("roles", True, f"every user's role is defined ({', '.join(roles)})."))
+    return checks
+
+
+def _mode_check(name: str, path: Path, forbidden: int, wanted: str) -> Check:
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & forbidden:
+        return Check(name, False, f"{path} is {mode:04o}; make it {wanted} or tighter (chmod {wanted} {path}).")
+    return Check(name, True, f"{path} is {mode:04o}.")
+
+
+def _modes(path: Path, settings: Settings) -> list[Check]:
+    checks = []
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if file.exists():
+            checks.append(_mode_check("database mode", file, 0o137, "0640"))  # no group write, nothing for others
+    key = settings.backup.signing_key
+    if key is not None:
+        checks.append(_mode_check("key mode", key, 0o077, "0600") if key.exists()
+                      else Check("key mode", False, f"the backup signing key {key} is missing."))
+    return checks
+
+
+def _devices(settings: Settings, limits: Limits) -> Iterator[Check]:
+    devices = settings.devices
+    seconds = limits.printer_timeout_ms / 1000  # float-ok: a timeout in seconds
+    said = probe_printer(parse_printer_uri(devices.printer.uri), timeout=seconds)
+    yield Check("printer", said.endswith(_PRINTER_FINE), said)
+    paths = [(f"scanner {s.name or n + 1}", getattr(s, "device", None) or getattr(s, "port", ""))
+             for n, s in enumerate(devices.scanners)]
+    if devices.pole_display is not None:
+        paths.append(("pole display", devices.pole_display.port))
+    for name, device in paths:
+        if not device.startswith("/"):
+            yield Check(name, True, f"{device} is matched by USB id when the till starts (not checked here).")
+        elif Path(device).exists():
+            yield Check(name, True, f"{device} is there.")
+        else:
+            yield Check(name, False, f"{device} is not there: check the cable and the udev rule (config/udev).")
+
+
+def _last_backup(settings: Settings, limits: Limits) -> Check:
+    destinations = settings.backup.destinations
+    if not destinations:
+        return Check("last backup", False, "no backup destinations are configured ([backup] destinations).")
+    snapshots = [e for e in scan_all(destinations, None)
+                 if e.name.kind == "snapshot" and e.manifest is not None and not e.problem and e.payload.exists()]
+    if not snapshots:
+        return Check("last backup", False, f"no snapshot in {', '.join(map(str, destinations))}: run"
+                                           " `pos backup create` and enable pos-backup-snapshot.timer.")
+    newest = snapshots[-1]
+    hours = int((datetime.now(UTC) - newest.created_at).total_seconds()) // 3600
+    ok = hours < limits.max_backup_age_hours
+    return Check("last backup", ok, f"the newest snapshot is {hours} h old ({newest.payload.name})"
+                                    + ("." if ok else f", more than {limits.max_backup_age_hours} h: check the timer."))
+
+
+def _free_disk(path: Path, limits: Limits) -> Check:
+    free_mb = shutil.disk_usage(path.parent if path.parent.exists() else Path.cwd()).free // 2**20
+    ok = free_mb >= limits.min_free_mb
+    return Check("free disk", ok, f"{free_mb} MB free beside {path}"
+                                  + ("." if ok else f", less than {limits.min_free_mb} MB: make room."))

@@ -1,0 +1,138 @@
+"""`pos doctor` passes on a till set up right and fails, for real, on each thing it claims to check."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pos_tui.cli.main import app
+from pos_tui.ledger.database import APPLICATION_ID, _split_sql, migrations_dir
+from pos_tui.services import users
+from pos_tui.services.doctor import Check, Limits, run_checks
+from tests.backup.till_setup import Till, set_up_till
+
+ROOMY = Limits(min_free_mb=1, printer_timeout_ms=500)
+
+
+@pytest.fixture
+def till(tmp_path: Path) -> Till:
+    """A till as the README sets it up: modes tightened and a first snapshot made."""
+    till = set_up_till(tmp_path / "till")
+    assert till.run("create").exit_code == 0
+    for file in till.db.parent.iterdir():
+        file.chmod(0o640)
+    return till
+
+
+def failed(checks: list[Check]) -> dict[str, str]:
+    return {check.name: check.detail for check in checks if not check.ok}
+
+
+def add_to_config(till: Till, text: str) -> None:
+    till.config.write_text(till.config.read_text() + text, encoding="utf-8")
+
+
+@contextlib.contextmanager
+def read_only_mount(where: Path, size: str = "4m") -> Iterator[Path]:
+    """A real tmpfs, remounted read-only once ``where`` holds what the test put there (needs root)."""
+    where.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def test_a_till_set_up_right_passes_every_check_and_exits_zero(till: Till) -> None:
+    checks = run_checks(till.config, limits=ROOMY)
+    assert failed(checks) == {}
+    assert [c.name for c in checks] == ["config", "database", "roles", "database mode", "key mode", "printer",
+                                        "last backup", "free disk"]
+    result = CliRunner().invoke(app, ["doctor", "--config", str(till.config), "--min-free-mb", "1"])
+    assert result.exit_code == 0 and "All checks passed." in result.output
+
+
+def test_a_broken_config_fails_and_names_the_key(till: Till) -> None:
+    add_to_config(till, '\n[staff.roles.trainee]\nactions = ["juggle"]\n')
+    result = CliRunner().invoke(app, ["doctor", "--config", str(till.config)])
+    assert result.exit_code == 1
+    assert "FAIL  config" in result.output and "staff.roles.trainee.actions.0" in result.output
+
+
+def test_a_database_from_before_the_last_migration_fails(till: Till, tmp_path: Path) -> None:
+    old = tmp_path / "old.db"
+    conn = sqlite3.connect(old)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    for statement in _split_sql((migrations_dir() / "0001_initial.sql").read_text(encoding="utf-8")):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    assert "pos db migrate" in failed(run_checks(till.config, old, ROOMY))["database"]
+    assert "There is no store database" in failed(run_checks(till.config, tmp_path / "none.db", ROOMY))["database"]
+
+
+def test_a_database_on_a_read_only_disk_fails(till: Till, tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("as a normal user, chmod makes the file read-only; this story needs a read-only mount")
+    with read_only_mount(tmp_path / "ro") as mount:
+        shutil.copy(till.db, mount / "pos.db")
+        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+        assert "cannot be written" in failed(run_checks(till.config, mount / "pos.db", ROOMY))["database"]
+
+
+def test_loose_file_modes_fail(till: Till) -> None:
+    till.db.chmod(0o644)
+    till.keys.signing_key.chmod(0o640)
+    problems = failed(run_checks(till.config, limits=ROOMY))
+    assert "is 0644; make it 0640 or tighter" in problems["database mode"]
+    assert "is 0640; make it 0600 or tighter" in problems["key mode"]
+
+
+def test_a_user_whose_role_the_config_lost_fails(till: Till, tmp_path: Path) -> None:
+    add_to_config(till, '\n[staff.roles.trainee]\nextends = "cashier"\n')
+    session = till.session()
+    users.add_user(session, "zara", "1234", role="trainee")
+    session.close()
+    till.config.write_text(till.config.read_text().split("\n[staff.roles.trainee]")[0], encoding="utf-8")
+    assert "trainee" in failed(run_checks(till.config, limits=ROOMY))["roles"]
+
+
+def test_a_printer_that_does_not_answer_and_a_missing_scanner_fail(till: Till, tmp_path: Path) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]  # bound, never listening: connections are refused
+        add_to_config(till, f'\n[devices.printer]\nuri = "tcp://127.0.0.1:{port}"\n'
+                            f'\n[[devices.scanners]]\nkind = "serial"\nport = "{tmp_path}/no-such-tty"\n'
+                            f'\n[devices.pole_display]\nport = "{till.db}"\n')
+        problems = failed(run_checks(till.config, limits=ROOMY))
+    assert "refused the connection" in problems["printer"]
+    assert "no-such-tty is not there" in problems["scanner 1"]
+    assert "pole display" not in problems
+
+
+def test_no_backups_or_an_old_snapshot_fail(till: Till, tmp_path: Path) -> None:
+    assert "more than 0 h" in failed(run_checks(till.config, limits=Limits(0, 1, 500)))["last backup"]
+    for snapshot in till.snapshots() + till.snapshots(till.usb):
+        snapshot.unlink()
+    assert "no snapshot in" in failed(run_checks(till.config, limits=ROOMY))["last backup"]
+
+
+def test_a_nearly_full_disk_fails(till: Till, tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        problems = failed(run_checks(till.config, limits=Limits(min_free_mb=2**40)))
+    else:
+        with read_only_mount(tmp_path / "small", size="2m") as small:
+            shutil.copy(till.db, small / "pos.db")
+            problems = failed(run_checks(till.config, small / "pos.db", Limits(min_free_mb=5)))
+    assert "less than" in problems["free disk"]

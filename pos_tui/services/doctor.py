@@ -21,6 +21,7 @@ from pathlib import Path
 from pos_tui.backup.catalog import scan_all
 from pos_tui.config import Settings, load_settings
 from pos_tui.devices.printer_address import parse_printer_uri
+from pos_tui.devices.settings import EvdevScannerSettings
 from pos_tui.domain.errors import PosError
 from pos_tui.ledger.database import SCHEMA_VERSION, stored_schema_version
 from pos_tui.services import authz
@@ -118,7 +119,7 @@ def _devices(settings: Settings, limits: Limits) -> Iterator[Check]:
     seconds = limits.printer_timeout_ms / 1000  # float-ok: a timeout in seconds
     said = probe_printer(parse_printer_uri(devices.printer.uri), timeout=seconds)
     yield Check("printer", said.endswith(_PRINTER_FINE), said)
-    paths = [(f"scanner {s.name or n + 1}", getattr(s, "device", None) or getattr(s, "port", ""))
+    paths = [(f"scanner {s.name or n + 1}", s.device if isinstance(s, EvdevScannerSettings) else s.port)
              for n, s in enumerate(devices.scanners)]
     if devices.pole_display is not None:
         paths.append(("pole display", devices.pole_display.port))

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from pos_tui.cli.analytics_cmd import register_analytics
 from pos_tui.cli.audit_cmd import audit_command
 from pos_tui.cli.backup_cmd import backup_app
 from pos_tui.cli.cash_cmd import cash_app, shift_app
@@ -43,6 +44,7 @@ app.add_typer(backup_app, name="backup")
 app.add_typer(export_app, name="export")
 app.add_typer(devices_app, name="devices")
 app.add_typer(report_app, name="report")
+register_analytics(report_app)
 app.add_typer(shift_app, name="shift")
 app.add_typer(cash_app, name="cash")
 app.add_typer(staff_app, name="staff")

@@ -91,6 +91,8 @@ class _Shop:
     voids: int = 0
     receipts: int = 0
     takings: int = 0
+    baskets: tuple[tuple[int, ...], tuple[int, ...]] = (BASKET_SIZES, BASKET_WEIGHTS)
+    """Lines per sale and how often each count comes up."""
 
 
 def build_demo(
@@ -101,11 +103,13 @@ def build_demo(
     days: int,
     seed: int,
     sales_per_day: int = DEFAULT_SALES_PER_DAY,
+    lines_per_sale: int = 0,
     last_day: date | None = None,
     progress: Progress | None = None,
 ) -> DemoSummary:
     """Create a new store at ``path`` with ``skus`` products and ``days`` days of trading up to
-    ``last_day`` (default: yesterday in the store's timezone)."""
+    ``last_day`` (default: yesterday in the store's timezone). ``lines_per_sale`` > 0 makes baskets of
+    1 to 2n-1 lines, n on average (benchmark stores); 0 keeps the shop's usual mix (about 3.5)."""
     if skus < 10 or days < 1 or sales_per_day < 0:
         raise InvalidInput("A demo needs at least 10 SKUs and 1 day.", "Use e.g. --skus 20000 --days 30.")
     report = progress or (lambda stage, done, total: None)
@@ -121,6 +125,9 @@ def build_demo(
                 add_user(admin, username, pin, role=role)
         manager = admin.as_user("manager")
         shop = _load_catalog(manager, skus, seed, clock, report)
+        if lines_per_sale > 0:
+            sizes = tuple(range(1, 2 * lines_per_sale))
+            shop.baskets = (sizes, (1,) * len(sizes))
         clock.now = _local(first, 8, 0, zone)
         _opening_stock(manager, shop, seed, report)
         _trade(admin, shop, seed, first, days, sales_per_day, zone, clock, report)
@@ -319,7 +326,7 @@ def _tenders(rng: random.Random, total: int) -> list[Tender]:
 
 def _one_sale(till: Session, counter: _Counter, rng: random.Random) -> bool:
     cart = Cart()
-    for _ in range(rng.choices(BASKET_SIZES, BASKET_WEIGHTS)[0]):
+    for _ in range(rng.choices(*counter.shop.baskets)[0]):
         product_id = 1 + int((counter.shop.skus - 1) * rng.random() ** 2.5)
         cart = cart.add(catalog.resolve_scan(till, _scan_text(rng, counter.shop, product_id)))
     roll = rng.random()

@@ -13,7 +13,7 @@
     result.chart                         # Chart(kind "trend"|"columns"|"bars", labels=key, values=key, previous=key)
     result.notes                         # sentences: formulas and definitions the reader needs
     reports.format_cell(value, kind, session.currency)   # "1,250.00", "2.5", "12.34%"
-    reports.default_range(session)       # (first, last): this month up to today, as ISO days
+    reports.default_range(session, last=None)  # (first, last): 1st of the month of last (default today)
     reports.rows_as_records(result)      # dicts for CSV/JSON: key -> minor units, key_text -> formatted
 
 Units: money in minor units, qty in thousandths, bp in basis points (1234 = 12.34%). Every report
@@ -134,10 +134,13 @@ def run_report(session: Session, name: str, query: ReportQuery) -> ReportResult:
     return spec.run(session, query)
 
 
-def default_range(session: Session) -> tuple[str, str]:
-    """From the first of this month to today (business days)."""
-    last = today(session)
-    return date.fromisoformat(last).replace(day=1).isoformat(), last
+def default_range(session: Session, last: str | None = None) -> tuple[str, str]:
+    """From the first of the month of ``last`` (default: today, the business day) to ``last``."""
+    last = last or today(session)
+    try:
+        return date.fromisoformat(last).replace(day=1).isoformat(), last
+    except ValueError:
+        raise InvalidInput(f"{last!r} is not a day.", "Give days as YYYY-MM-DD, e.g. 2025-06-30.") from None
 
 
 def rows_as_records(result: ReportResult, currency: Any, *, totals: bool = True) -> list[dict[str, Cell]]:

@@ -1,0 +1,144 @@
+"""Reports benchmark: every report over a year and over a month of a 1,000,000-sale store, against
+`ledger balance` over our own export of the same year, measured in the same run.
+
+    python benchmarks/bench_reports.py                       # 50,000 SKUs, 365 days x 2,740 sales, 5 lines
+    python benchmarks/bench_reports.py --sales-per-day 300   # a quick look (~110k sales)
+    python benchmarks/bench_reports.py --build-only          # just build (or find) the store
+
+The store is generated once into benchmarks/data/ (git-ignored) with `pos demo`'s service and reused;
+the time the build took is kept beside it. Reports run read-only on it; p50 and max of several runs
+per report, with the CPU time of the p50 run (the machine is shared: wall time includes waiting).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from pos_tui.config import Settings
+from pos_tui.services import reports
+from pos_tui.services.demo import build_demo
+from pos_tui.services.export import export_journal
+from pos_tui.services.session import Session, open_session
+
+DATA = Path(__file__).resolve().parent / "data"
+TARGET_MS = 300.0
+
+
+def ensure_store(skus: int, days: int, per_day: int, lines: int, seed: int) -> tuple[Path, dict[str, float]]:
+    """The benchmark store for these sizes, built if missing, and how long building it took."""
+    path = DATA / f"reports-{skus}-{days}-{per_day}-{lines}-{seed}.db"
+    meta = path.with_suffix(".json")
+    if path.exists() and meta.exists():
+        return path, dict(json.loads(meta.read_text()))
+    for stale in DATA.glob(path.name + "*"):
+        stale.unlink()
+    DATA.mkdir(parents=True, exist_ok=True)
+    print(f"building the store ({skus:,} SKUs, {days} days x {per_day:,} sales, {lines} lines)...", file=sys.stderr)
+    started, cpu = time.perf_counter(), time.process_time()
+    last = [""]
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage != last[0] or done == total or done % 30 == 0:
+            print(f"  {time.perf_counter() - started:7.1f} s  {stage} {done:,}/{total:,}", file=sys.stderr)
+            last[0] = stage
+
+    summary = build_demo(Settings(), path, skus=skus, days=days, seed=seed, sales_per_day=per_day,
+                         lines_per_sale=lines, progress=progress)
+    timings = {"demo_seconds": time.perf_counter() - started, "demo_cpu_seconds": time.process_time() - cpu,
+               "sales": summary.sales, "returns": summary.returns, "voids": summary.voids,
+               "journal_entries": summary.journal_entries, "first_day": summary.first_day.isoformat(),
+               "last_day": summary.last_day.isoformat()}
+    meta.write_text(json.dumps(timings, indent=2))
+    return path, timings
+
+
+def time_report(session: Session, name: str, query: reports.ReportQuery, runs: int) -> tuple[float, float, float]:
+    """(p50 ms, max ms, CPU ms of a median run) of ``runs`` runs after one warm-up."""
+    reports.run_report(session, name, query)
+    wall, cpu = [], []
+    for _ in range(runs):
+        start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
+        reports.run_report(session, name, query)
+        wall.append((time.perf_counter_ns() - start) / 1e6)
+        cpu.append((time.thread_time_ns() - start_cpu) / 1e6)
+    return statistics.median(wall), max(wall), statistics.median(cpu)
+
+
+def bench_ledger(session: Session, first: str, last: str) -> tuple[float, float, int] | None:
+    """Seconds (wall, CPU of the child) `ledger balance` takes over our hledger export of the range."""
+    ledger_bin = shutil.which("ledger")
+    if ledger_bin is None:
+        print("ledger is not installed: no ratio against it", file=sys.stderr)
+        return None
+    with tempfile.TemporaryDirectory(dir=DATA) as tmp:
+        journal = Path(tmp) / "year.journal"
+        with journal.open("w", encoding="utf-8") as out:
+            entries = export_journal(session, "hledger", out, from_day=first, to_day=last)
+        import resource
+
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run([ledger_bin, "-f", str(journal), "balance"], check=True, stdout=subprocess.DEVNULL)
+        seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), entries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--skus", type=int, default=50_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--sales-per-day", type=int, default=2_740)
+    parser.add_argument("--lines-per-sale", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--no-ledger", action="store_true", help="Skip the `ledger balance` comparison.")
+    args = parser.parse_args()
+    path, built = ensure_store(args.skus, args.days, args.sales_per_day, args.lines_per_sale, args.seed)
+    print(f"store: {path.name}, {path.stat().st_size / 2**20:,.0f} MiB; built in {built['demo_seconds']:.0f} s"
+          f" (CPU {built['demo_cpu_seconds']:.0f} s); {int(built['sales']):,} sales")
+    if args.build_only:
+        return
+    session = open_session(Settings(), path, read_only=True)
+    try:
+        conn = session.ledger.conn
+        lines, first, last = conn.execute("SELECT COUNT(*), MIN(day), MAX(day) FROM sales").fetchone()[0], *(
+            conn.execute("SELECT MIN(day), MAX(day) FROM sales").fetchone())
+        del lines
+        month_first = (date.fromisoformat(last) - timedelta(days=29)).isoformat()
+        ranges = {"year": (first, last), "30 days": (month_first, last)}
+        print(f"{'report':<24}{'range':>9}{'p50 ms':>9}{'max ms':>9}{'cpu ms':>9}  rows  verdict")
+        worst = 0.0
+        results: dict[str, dict[str, float]] = {}
+        for name in reports.report_names():
+            for label, (a, b) in ranges.items():
+                query = reports.ReportQuery(a, b)
+                p50, peak, cpu = time_report(session, name, query, args.runs)
+                rows = len(reports.run_report(session, name, query).rows)
+                worst = max(worst, p50)
+                results[f"{name} {label}"] = {"p50_ms": p50, "max_ms": peak, "cpu_ms": cpu}
+                verdict = "ok" if p50 <= TARGET_MS else "MISSES"
+                print(f"{name:<24}{label:>9}{p50:9.1f}{peak:9.1f}{cpu:9.1f}  {rows:>4}  {verdict}")
+        print(f"slowest report p50: {worst:.1f} ms (target {TARGET_MS:.0f} ms)")
+        if not args.no_ledger:
+            measured = bench_ledger(session, first, last)
+            if measured is not None:
+                seconds, cpu_seconds, entries = measured
+                print(f"`ledger balance` over our export of the year ({entries:,} entries): {seconds:.1f} s"
+                      f" (CPU {cpu_seconds:.1f} s); slowest report is {seconds * 1000 / worst:,.0f}x faster")
+    finally:
+        session.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""`pos report NAME` for every analytics report, and `pos report list`.
+
+On a terminal a report is a table; in a pipe it is CSV unless asked otherwise. CSV and JSON carry
+every number twice: as an integer in minor units (thousandths for quantities, basis points for
+percentages) and formatted, and never a colour code.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+
+from pos_tui.cli.common import ConfigOption, DbOption, reports_errors, session_from
+from pos_tui.domain.money import Currency
+from pos_tui.services import reports
+from pos_tui.services.report_model import ReportResult
+
+FORMATS = ("auto", "table", "csv", "json")
+
+
+def render_table(result: ReportResult, currency: Currency) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    def cell(value: reports.Cell, column: reports.Column) -> str:
+        return reports.format_cell(value, column.kind, currency)
+
+    console = Console() if sys.stdout.isatty() else Console(width=200)  # a pipe: no wrapping, no colour
+    query = result.query
+    filters = ", ".join(f"{f} {getattr(query, f)}" for f in query.filters_set())
+    table = Table(title=f"{result.title}: {query.first} – {query.last}" + (f" ({filters})" if filters else ""),
+                  show_footer=True, header_style="bold", footer_style="bold")
+    for i, column in enumerate(result.columns):
+        table.add_column(column.label, footer=cell(result.totals[i], column),
+                         justify="left" if column.kind == "text" else "right")
+    for row in result.rows:
+        table.add_row(*(cell(value, column) for value, column in zip(row, result.columns, strict=True)))
+    if result.highlights:
+        console.print("  ".join(f"[bold]{h.label}[/] {reports.format_cell(h.value, h.kind, currency)}"
+                                for h in result.highlights))
+    console.print(table)
+    if result.omitted:
+        console.print(f"{result.omitted:,} more rows not shown (totals include them); --limit 0 shows every row.")
+    for note in result.notes:
+        console.print(f"[dim]{note}[/]")
+
+
+def write_csv(result: ReportResult, currency: Currency, out: Any) -> None:
+    records = reports.rows_as_records(result, currency)
+    writer = csv.DictWriter(out, fieldnames=list(records[0]) if records else ["row"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+
+
+def write_json(result: ReportResult, currency: Currency, out: Any) -> None:
+    records = reports.rows_as_records(result, currency)
+    query = result.query
+    document = {
+        "report": result.name,
+        "title": result.title,
+        "from": query.first,
+        "to": query.last,
+        "filters": {f: getattr(query, f) for f in query.filters_set()},
+        "currency": {"code": currency.code, "exponent": currency.exponent},
+        "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in result.columns],
+        "rows": records[:-1],
+        "totals": records[-1],
+        "omitted": result.omitted,
+        "highlights": [{"label": h.label, "kind": h.kind, "value": h.value,
+                        "text": reports.format_cell(h.value, h.kind, currency)} for h in result.highlights],
+        "notes": list(result.notes),
+    }
+    json.dump(document, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def _command(spec: reports.ReportSpec) -> Callable[..., None]:
+    @reports_errors
+    def command(
+        from_day: Annotated[str | None, typer.Option("--from", help="First business day, YYYY-MM-DD "
+                                                     "(default: the 1st of the --to month).")] = None,
+        to_day: Annotated[str | None, typer.Option("--to", help="Last business day (default: today).")] = None,
+        terminal: Annotated[str, typer.Option("--terminal", help="Only this till.")] = "",
+        cashier: Annotated[str, typer.Option("--cashier", help="Only this cashier.")] = "",
+        category: Annotated[str, typer.Option("--category", help="Only this category.")] = "",
+        vendor: Annotated[str, typer.Option("--vendor", help="Only this vendor.")] = "",
+        limit: Annotated[int, typer.Option("--limit", help="Rows of item reports (0: all).")] = reports.DEFAULT_LIMIT,
+        format_: Annotated[str, typer.Option("--format", help="table, csv or json (default: a table on a "
+                                                              "terminal, CSV in a pipe).")] = "auto",
+        db: DbOption = None,
+        config: ConfigOption = None,
+    ) -> None:
+        if format_ not in FORMATS:
+            raise typer.BadParameter(f"use one of: {', '.join(FORMATS[1:])}", param_hint="--format")
+        session = session_from(db, config, read_only=True)
+        try:
+            first, last = reports.default_range(session, to_day)
+            query = reports.ReportQuery(from_day or first, last, terminal=terminal, cashier=cashier,
+                                        category=category, vendor=vendor, limit=limit)
+            result = reports.run_report(session, spec.name, query)
+            currency = session.currency
+        finally:
+            session.close()
+        chosen = format_ if format_ != "auto" else ("table" if sys.stdout.isatty() else "csv")
+        if chosen == "table":
+            render_table(result, currency)
+        elif chosen == "csv":
+            write_csv(result, currency, sys.stdout)
+        else:
+            write_json(result, currency, sys.stdout)
+
+    filters = ", ".join(f"--{f}" for f in reports.FILTERS if f in spec.filters)
+    command.__doc__ = f"{spec.description} Filters: {filters}."
+    return command
+
+
+def list_reports() -> None:
+    """The reports there are, by group."""
+    for group in ("Sales", "Items", "Stock", "People"):
+        typer.echo(f"{group}:")
+        for spec in reports.REPORTS.values():
+            if spec.group == group:
+                typer.echo(f"  {spec.name:<24} {spec.description}")
+
+
+def register_analytics(app: typer.Typer) -> None:
+    """`pos report list` and one `pos report NAME` per report of the registry."""
+    app.command("list")(list_reports)
+    for spec in reports.REPORTS.values():
+        command = _command(spec)
+        app.command(spec.name, help=command.__doc__)(command)

@@ -38,12 +38,16 @@ def demo_command(
     sales_per_day: Annotated[
         int, typer.Option("--sales-per-day", min=0, help="Average sales per day (365 days x 275 = ~100k sales).")
     ] = DEFAULT_SALES_PER_DAY,
+    lines_per_sale: Annotated[
+        int, typer.Option("--lines-per-sale", min=0, help="Average lines per sale (0: the usual mix, ~3.5).")
+    ] = 0,
     config: ConfigOption = None,
 ) -> None:
     """Create a new store with a generated catalogue and DAYS of back-dated sales, returns and deliveries."""
     settings = settings_from(config)
     started = time.monotonic()
     summary = build_demo(settings, db, skus=skus, days=days, seed=seed, sales_per_day=sales_per_day,
+                         lines_per_sale=lines_per_sale,
                          progress=_StderrProgress())
     elapsed = time.monotonic() - started
     money = settings.currency().format

@@ -232,7 +232,7 @@ class DaybookScreen(ModeScreen):
         money = self.session.currency.format
         s = message.sums
         self.query_one("#db-sums", Static).update(
-            f"Listed: {s.rows} movements   in {money(s.money_in)}   out {money(s.money_out)}   net {money(s.net)}"
+            f"{s.rows} listed:  in {money(s.money_in)}  out {money(s.money_out)}  net {money(s.net)}"
         )
 
     def on_action_failed(self, message: ActionFailed) -> None:

@@ -7,11 +7,9 @@ percentages) and formatted, and never a colour code.
 
 from __future__ import annotations
 
-import csv
-import json
 import sys
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -50,35 +48,6 @@ def render_table(result: ReportResult, currency: Currency) -> None:
         console.print(f"[dim]{note}[/]")
 
 
-def write_csv(result: ReportResult, currency: Currency, out: Any) -> None:
-    records = reports.rows_as_records(result, currency)
-    writer = csv.DictWriter(out, fieldnames=list(records[0]) if records else ["row"], lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(records)
-
-
-def write_json(result: ReportResult, currency: Currency, out: Any) -> None:
-    records = reports.rows_as_records(result, currency)
-    query = result.query
-    document = {
-        "report": result.name,
-        "title": result.title,
-        "from": query.first,
-        "to": query.last,
-        "filters": {f: getattr(query, f) for f in query.filters_set()},
-        "currency": {"code": currency.code, "exponent": currency.exponent},
-        "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in result.columns],
-        "rows": records[:-1],
-        "totals": records[-1],
-        "omitted": result.omitted,
-        "highlights": [{"label": h.label, "kind": h.kind, "value": h.value,
-                        "text": reports.format_cell(h.value, h.kind, currency)} for h in result.highlights],
-        "notes": list(result.notes),
-    }
-    json.dump(document, out, ensure_ascii=False, indent=2)
-    out.write("\n")
-
-
 def _command(spec: reports.ReportSpec) -> Callable[..., None]:
     @reports_errors
     def command(
@@ -110,9 +79,9 @@ def _command(spec: reports.ReportSpec) -> Callable[..., None]:
         if chosen == "table":
             render_table(result, currency)
         elif chosen == "csv":
-            write_csv(result, currency, sys.stdout)
+            reports.write_csv(result, currency, sys.stdout)
         else:
-            write_json(result, currency, sys.stdout)
+            reports.write_json(result, currency, sys.stdout)
 
     filters = ", ".join(f"--{f}" for f in reports.FILTERS if f in spec.filters)
     command.__doc__ = f"{spec.description} Filters: {filters}."

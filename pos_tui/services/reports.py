@@ -14,7 +14,8 @@
     result.notes                         # sentences: formulas and definitions the reader needs
     reports.format_cell(value, kind, session.currency)   # "1,250.00", "2.5", "12.34%"
     reports.default_range(session, last=None)  # (first, last): 1st of the month of last (default today)
-    reports.rows_as_records(result)      # dicts for CSV/JSON: key -> minor units, key_text -> formatted
+    reports.rows_as_records(result, currency)  # dicts: key -> int (minor units...), key_text -> formatted
+    reports.write_csv(result, currency, out)   # every row and the totals row; write_json: one document
 
 Units: money in minor units, qty in thousandths, bp in basis points (1234 = 12.34%). Every report
 reads the summary projections (ledger/report_projections.py) or current stock, never sale lines, so
@@ -27,10 +28,13 @@ refused with a sentence (``InvalidInput``), never silently ignored.
 
 from __future__ import annotations
 
+import csv
+import json
 from datetime import date
-from typing import Any
+from typing import Any, TextIO
 
 from pos_tui.domain.errors import InvalidInput
+from pos_tui.domain.money import Currency
 from pos_tui.services import report_items, report_people, report_sales, report_stock
 from pos_tui.services.daybook import today
 from pos_tui.services.report_model import (
@@ -52,6 +56,7 @@ from pos_tui.services.session import Session
 __all__ = [
     "DEFAULT_LIMIT", "FILTERS", "REPORTS", "Cell", "Chart", "Column", "ColumnKind", "Highlight", "ReportQuery",
     "ReportResult", "ReportSpec", "default_range", "format_cell", "report_names", "rows_as_records", "run_report",
+    "write_csv", "write_json",
 ]
 
 _SALES = frozenset({"terminal", "cashier"})
@@ -143,7 +148,7 @@ def default_range(session: Session, last: str | None = None) -> tuple[str, str]:
         raise InvalidInput(f"{last!r} is not a day.", "Give days as YYYY-MM-DD, e.g. 2025-06-30.") from None
 
 
-def rows_as_records(result: ReportResult, currency: Any, *, totals: bool = True) -> list[dict[str, Cell]]:
+def rows_as_records(result: ReportResult, currency: Currency, *, totals: bool = True) -> list[dict[str, Cell]]:
     """Rows (and the totals row, marked ``"row": "total"``) as dicts for CSV and JSON: each numeric column
     as its int (minor units, thousandths, basis points) and ``<key>_text`` formatted."""
     records = []
@@ -156,3 +161,34 @@ def rows_as_records(result: ReportResult, currency: Any, *, totals: bool = True)
                 record[f"{column.key}_text"] = format_cell(value, column.kind, currency)
         records.append(record)
     return records
+
+
+def write_csv(result: ReportResult, currency: Currency, out: TextIO) -> None:
+    """Every row and the totals row as CSV (see ``rows_as_records``); open ``out`` with newline=""."""
+    records = rows_as_records(result, currency)
+    writer = csv.DictWriter(out, fieldnames=list(records[0]) if records else ["row"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+
+
+def write_json(result: ReportResult, currency: Currency, out: TextIO) -> None:
+    """The report as one JSON document: range, filters, currency, columns, rows, totals, highlights, notes."""
+    records = rows_as_records(result, currency)
+    query = result.query
+    document = {
+        "report": result.name,
+        "title": result.title,
+        "from": query.first,
+        "to": query.last,
+        "filters": {f: getattr(query, f) for f in query.filters_set()},
+        "currency": {"code": currency.code, "exponent": currency.exponent},
+        "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in result.columns],
+        "rows": records[:-1],
+        "totals": records[-1],
+        "omitted": result.omitted,
+        "highlights": [{"label": h.label, "kind": h.kind, "value": h.value,
+                        "text": format_cell(h.value, h.kind, currency)} for h in result.highlights],
+        "notes": list(result.notes),
+    }
+    json.dump(document, out, ensure_ascii=False, indent=2)
+    out.write("\n")

@@ -26,6 +26,7 @@ from pos_tui.services.users import User
 from pos_tui.tui import access
 from pos_tui.tui.commands import ScreenCommands
 from pos_tui.tui.messages import DataChanged, LoggedIn, LowStockFound, ReturnCompleted, SaleCompleted
+from pos_tui.tui.screens.audit import AuditScreen
 from pos_tui.tui.screens.bucket import BucketScreen
 from pos_tui.tui.screens.daybook import DaybookScreen
 from pos_tui.tui.screens.login import LoginScreen
@@ -35,7 +36,8 @@ from pos_tui.tui.theme import DEFAULT_THEME, THEMES, ThemeMemory
 
 IDLE_CHECK_S = 5.0  # float-ok: how often the idle lock looks at the clock
 MODE_KEYS = (
-    ("bucket", "mode.bucket"), ("warehouse", "mode.warehouse"), ("daybook", "mode.daybook"), ("reports", "mode.reports")
+    ("bucket", "mode.bucket"), ("warehouse", "mode.warehouse"), ("daybook", "mode.daybook"),
+    ("reports", "mode.reports"), ("audit", "mode.audit"),
 )
 
 
@@ -52,12 +54,14 @@ class PosApp(App[None]):
         "warehouse": WarehouseScreen,
         "daybook": DaybookScreen,
         "reports": ReportsScreen,
+        "audit": AuditScreen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "mode('bucket')", "Bucket", show=False, priority=True, id="mode.bucket"),
         Binding("f2", "mode('warehouse')", "Warehouse", show=False, priority=True, id="mode.warehouse"),
         Binding("f3", "mode('daybook')", "Daybook", show=False, priority=True, id="mode.daybook"),
         Binding("f4", "mode('reports')", "Reports", show=False, priority=True, id="mode.reports"),
+        Binding("f11", "mode('audit')", "Audit", show=False, priority=True, id="mode.audit"),
         Binding("f10", "lock", "Lock", show=False, priority=True, id="app.lock"),
         Binding("f9", "help", "Keys", priority=True, id="app.help"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, priority=True, id="app.theme"),

@@ -28,6 +28,7 @@ from pos_tui.tui.commands import ScreenCommands
 from pos_tui.tui.messages import DataChanged, LoggedIn, LowStockFound, ReturnCompleted, SaleCompleted
 from pos_tui.tui.screens.audit import AuditScreen
 from pos_tui.tui.screens.bucket import BucketScreen
+from pos_tui.tui.screens.cash import CashScreen
 from pos_tui.tui.screens.daybook import DaybookScreen
 from pos_tui.tui.screens.login import LoginScreen
 from pos_tui.tui.screens.reports import ReportsScreen
@@ -38,6 +39,7 @@ IDLE_CHECK_S = 5.0  # float-ok: how often the idle lock looks at the clock
 MODE_KEYS = (
     ("bucket", "mode.bucket"), ("warehouse", "mode.warehouse"), ("daybook", "mode.daybook"),
     ("reports", "mode.reports"), ("audit", "mode.audit"),
+    ("cash", "mode.cash"),
 )
 
 
@@ -54,6 +56,7 @@ class PosApp(App[None]):
         "warehouse": WarehouseScreen,
         "daybook": DaybookScreen,
         "reports": ReportsScreen,
+        "cash": CashScreen,
         "audit": AuditScreen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -61,6 +64,7 @@ class PosApp(App[None]):
         Binding("f2", "mode('warehouse')", "Warehouse", show=False, priority=True, id="mode.warehouse"),
         Binding("f3", "mode('daybook')", "Daybook", show=False, priority=True, id="mode.daybook"),
         Binding("f4", "mode('reports')", "Reports", show=False, priority=True, id="mode.reports"),
+        Binding("f5", "mode('cash')", "Cash", show=False, priority=True, id="mode.cash"),
         Binding("f11", "mode('audit')", "Audit", show=False, priority=True, id="mode.audit"),
         Binding("f10", "lock", "Lock", show=False, priority=True, id="app.lock"),
         Binding("f9", "help", "Keys", priority=True, id="app.help"),

@@ -147,3 +147,25 @@ async def test_a_cashiers_paid_out_goes_through_with_a_supervisors_pin(shop: Ses
         await wait_for(pilot, lambda: "Paid out Rs 50.00 (supplies)." in status(pilot))
     payload = shop.ledger.conn.execute("SELECT payload FROM journal WHERE kind = 'cash.paid_out'").fetchone()[0]
     assert '"approver":"admin"' in payload and '"reason":"milk delivery"' in payload
+
+
+async def test_a_till_that_refuses_to_sell_without_a_shift_asks_for_the_float_at_pay(tmp_path: Path) -> None:
+    from pos_tui.config import Settings
+    from pos_tui.tui.dialogs.tender import TenderDialog
+    from tests.conftest import assert_verifies, make_store
+    from tests.tui.conftest import scan
+
+    session = make_store(tmp_path / "store.db", Settings.model_validate({"cash": {"no_shift": "refuse"}}))
+    app = make_app(session, tmp_path)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await log_in(pilot)
+            await scan(pilot, MILK_BARCODE)
+            await pilot.press("f12")
+            await count(pilot, {50000: 4})  # the float: four Rs 500 notes
+            await wait_for(pilot, lambda: on_top(pilot, TenderDialog))
+            shift = shifts.current_shift(session)
+            assert shift is not None and shift.float_amount == 200_000 and not shift.auto_opened
+    finally:
+        session.close()
+    assert_verifies(tmp_path / "store.db")

@@ -38,6 +38,7 @@ from pos_tui.tui.messages import (
 )
 from pos_tui.tui.screens.base import ModeScreen
 from pos_tui.tui.screens.bucket_shelf import ParkAndReturn
+from pos_tui.tui.screens.cash import open_shift_then
 from pos_tui.tui.widgets.cart_table import CartTable
 from pos_tui.tui.widgets.results_table import ResultsTable
 from pos_tui.tui.widgets.scan_input import ScanInput
@@ -374,6 +375,9 @@ class BucketScreen(ParkAndReturn, ModeScreen):
     # --- paying --------------------------------------------------------------------------------
 
     def action_pay(self) -> None:
+        open_shift_then(self.app, self._ask_tender)  # under [cash] no_shift = "refuse", the float comes first
+
+    def _ask_tender(self) -> None:
         priced = self.priced
         dialog = TenderDialog(priced.total, self.session.currency, self.session.tender_methods)
         self.app.push_screen(dialog, self._tendered)

@@ -9,4 +9,4 @@ def test_every_event_kind_is_projected_and_every_projected_kind_is_an_event() ->
 
 
 def test_event_kinds_are_unique_across_areas() -> None:
-    assert all(cls.KIND == kind for kind, cls in EVENT_KINDS.items())
+    assert all(kind == cls.KIND for kind, cls in EVENT_KINDS.items())

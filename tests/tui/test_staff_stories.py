@@ -279,15 +279,15 @@ async def test_the_audit_lists_a_price_override_with_both_names_and_only_for_tho
         table = app.screen.query_one("#audit-events", DataTable)
         await wait_for(pilot, lambda: table.row_count > 0)
         rows = [[str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count)]
-        sale = next(row for row in rows if row[4] == "sale")
-        assert sale[2] == CASHIER
-        assert sale[6] == f"{SUPERVISOR} (price override: dented tin)"
-        assert any(row[4] == "login" and MANAGER in (row[2], row[3]) for row in rows)
+        sale = next(row for row in rows if row[2] == "sale")
+        assert sale[1] == CASHIER
+        assert sale[3] == f"{SUPERVISOR} (price override: dented tin)"
+        assert any(row[2] == "login" and MANAGER in (row[1], row[4]) for row in rows)
 
         app.screen.query_one("#au-user", Select).value = SUPERVISOR  # only what sam did or approved
         await wait_for(pilot, lambda: app.screen.user == SUPERVISOR)  # type: ignore[attr-defined]
         await wait_for(pilot, lambda: table.row_count < len(rows))
         for n in range(table.row_count):
-            _when, _till, user, about, _event, _what, approved = (str(cell) for cell in table.get_row_at(n))
+            _when, user, _event, approved, about, _what, _till = (str(cell) for cell in table.get_row_at(n))
             assert SUPERVISOR in (user, about) or approved.startswith(SUPERVISOR)
         assert table.row_count >= 2  # sam was added, and approved the override

@@ -90,7 +90,7 @@ class AuditScreen(ModeScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#audit-events", DataTable)
-        for label in ("When", "Till", "User", "About", "Event", "What", "Approved by"):
+        for label in ("When", "User", "Event", "Approved by", "About", "What", "Till"):
             table.add_column(label, key=label)
         for field in self.query(".date"):
             field.display = False
@@ -153,9 +153,8 @@ class AuditScreen(ModeScreen):
             words = KIND_WORDS.get(event.kind, event.kind)
             alarming = event.kind in {"user.login_failed", "approval.refused"} or bool(event.approvals)
             table.add_row(
-                event.at[5:], event.terminal, event.user, event.subject,
-                Text(words, style=(theme.warning or "") if alarming else ""), event.what[:60],
-                approvals_text(event), key=f"{event.seq}:{event.at}",
+                event.at[5:], event.user, Text(words, style=(theme.warning or "") if alarming else ""),
+                approvals_text(event), event.subject, event.what[:60], event.terminal, key=f"{event.seq}:{event.at}",
             )
         span = self.days.describe()
         who = f", {self.user}" if self.user else ""

@@ -10,6 +10,7 @@ from pos_tui.tui.dialogs.tender import METHOD_KEYS, TenderDialog
 from pos_tui.tui.screens.audit import AuditScreen
 from pos_tui.tui.screens.bucket import BucketScreen
 from pos_tui.tui.screens.daybook import DaybookScreen
+from pos_tui.tui.screens.reports import ReportsScreen
 from pos_tui.tui.screens.warehouse import WarehouseScreen
 
 
@@ -36,5 +37,6 @@ def key_groups(app: App[object]) -> list[tuple[str, list[tuple[str, str]]]]:
         ("Return", [*_rows(app, ReturnDialog.BINDINGS), ("Space", "tick a line")]),  # type: ignore[arg-type]
         ("Warehouse", _rows(app, WarehouseScreen.BINDINGS)),  # type: ignore[arg-type]
         ("Daybook", _rows(app, DaybookScreen.BINDINGS)),  # type: ignore[arg-type]
+        ("Reports", _rows(app, ReportsScreen.BINDINGS)),  # type: ignore[arg-type]
         ("Audit", _rows(app, AuditScreen.BINDINGS)),  # type: ignore[arg-type]
     ]

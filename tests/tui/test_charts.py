@@ -35,7 +35,7 @@ def test_a_trend_shows_both_years_on_one_scale_with_first_and_last_day_under_it(
     spec = ChartSpec("trend", ("2025-03-01", "2025-03-02", "2025-03-03"), (10, 20, 40), (40, 0, 0))
     lines = [line.plain for line in draw(spec, 30, 6, str, plain)]
     assert len(lines) == 6
-    assert lines[0].startswith(" █")  # last year's first day is as tall as this year's best
+    assert lines[0].startswith("   ███ ")  # last year's first day is as tall as this year's best, 3 cells wide
     assert lines[-2].startswith("2025-03-01") and lines[-2].rstrip().endswith("2025-03-03")
     assert "same period last year" in lines[-1] and "top 40" in lines[-1]
 

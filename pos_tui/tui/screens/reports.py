@@ -82,6 +82,10 @@ class FilterChoices(Message):
     choices: dict[str, list[str]]
 
 
+def counted(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def sales_summary(session: Session, query: ReportQuery) -> Figures:
     """The range's sales figures (for the tiles), summed from the per-day summaries."""
     total = Figures()
@@ -107,8 +111,8 @@ class ReportsScreen(ModeScreen):
     MODE = "reports"
     AUTO_FOCUS = "#report-table"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f5", "pick_report", "Report", priority=True, id="reports.pick"),
-        Binding("f6", "pick_range", "Range", priority=True, id="reports.range"),
+        Binding("f6", "pick_report", "Report", priority=True, id="reports.pick"),
+        Binding("f7", "pick_range", "Range", priority=True, id="reports.range"),
         Binding("ctrl+d", "custom_range", "Dates", priority=True, id="reports.dates"),
         Binding("ctrl+e", "export", "Export CSV", priority=True, id="reports.export"),
         Binding("ctrl+g", "next_view", "Chart/table", priority=True, id="reports.view"),
@@ -144,7 +148,7 @@ class ReportsScreen(ModeScreen):
             yield Tile("Sales", tone="in", id="tile-rp-sales")
             yield Tile("Margin", tone="in", id="tile-rp-margin")
             yield Tile("Count", id="tile-rp-count")
-            yield Tile("Avg sale", id="tile-rp-average")
+            yield Tile("Average", id="tile-rp-average")
             yield Tile("Returns", tone="out", id="tile-rp-returns")
         yield Static("", id="report-highlights", markup=False)
         yield Chart(id="report-chart")
@@ -234,7 +238,11 @@ class ReportsScreen(ModeScreen):
         try:
             result = reports.run_report(session, name, replace(query, limit=0))
             with path.open("x", newline="", encoding="utf-8") as stream:  # "x": never overwrite a file
-                reports.write_csv(result, session.currency, stream)
+                try:
+                    reports.write_csv(result, session.currency, stream)
+                except BaseException:
+                    path.unlink(missing_ok=True)  # no half-written file left behind to be mistaken for a report
+                    raise
         except PosError as error:
             self.post_message(ActionFailed("export", str(error)))
             return
@@ -269,8 +277,7 @@ class ReportsScreen(ModeScreen):
             else f"{result.query.first} – {result.query.last}")
         more = f" (top {len(result.rows)} shown; {result.omitted} more in the totals and the export)" \
             if result.omitted else ""
-        rows = f"{len(result.rows)} row" + ("" if len(result.rows) == 1 else "s")
-        self.say(f"{spec.title}, {span}: {rows}{more}." if result.rows
+        self.say(f"{spec.title}, {span}: {counted(len(result.rows), 'row')}{more}." if result.rows
                  else f"{spec.title}, {span}: nothing to show.")
         self.post_message(ReportShown(result.name, result.query, len(result.rows)))
 
@@ -320,15 +327,15 @@ class ReportsScreen(ModeScreen):
 
         f = message.figures
         margin_pct = reports.format_cell(ratio_bp(f.margin, f.net), "bp", self.session.currency)
-        self.query_one("#tile-rp-sales", Tile).show(money(f.takings), f"net {money(f.net)}")
+        self.query_one("#tile-rp-sales", Tile).show(money(f.takings), "tax incl.")
         margin = self.query_one("#tile-rp-margin", Tile)
         margin.show(money(f.margin), margin_pct)
         margin.set_class(f.margin < 0, "tone-out")
         margin.set_class(f.margin >= 0, "tone-in")
-        self.query_one("#tile-rp-count", Tile).show(f"{f.sales:,}", f"{f.items:,} items")
+        self.query_one("#tile-rp-count", Tile).show(f"{f.sales:,}", counted(f.items, "item"))
         average = per(f.takings, f.sales)
         self.query_one("#tile-rp-average", Tile).show(money(average) if average is not None else "–")
-        self.query_one("#tile-rp-returns", Tile).show(money(f.returned_value), f"{f.returns:,} returns")
+        self.query_one("#tile-rp-returns", Tile).show(money(f.returned_value), counted(f.returns, "return"))
 
     def on_filter_choices(self, message: FilterChoices) -> None:
         for key, values in message.choices.items():
@@ -342,8 +349,7 @@ class ReportsScreen(ModeScreen):
         self.say(message.text, "error")
 
     def on_report_exported(self, message: ReportExported) -> None:
-        rows = f"{message.rows} row" + ("" if message.rows == 1 else "s")
-        self.say(f"Saved {rows} and the totals to {message.path}.", "success")
+        self.say(f"Saved {counted(message.rows, 'row')} and the totals to {message.path}.", "success")
 
     # --- choosing ------------------------------------------------------------------------------
 
@@ -357,7 +363,8 @@ class ReportsScreen(ModeScreen):
                 self.action_reload()
         elif select_id == "rp-range":
             if value == "custom":
-                self.action_custom_range()
+                if self.range_name != "custom":  # not the echo of choosing custom dates with Ctrl+D
+                    self.action_custom_range()
             elif value and value != self.range_name:
                 self.range_name = value
                 self.action_reload()
@@ -381,6 +388,7 @@ class ReportsScreen(ModeScreen):
                 self.query_one("#rp-range", Select).value = self.range_name
                 return
             self.range_name = "custom"
+            self.query_one("#rp-range", Select).value = "custom"
             self.action_reload()
 
         self.app.push_screen(custom_range_dialog(first, last), callback=chosen)
@@ -424,8 +432,8 @@ class ReportsScreen(ModeScreen):
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
         return [
-            ("Choose a report", "Pick from every report (F5)", "screen.pick_report"),
-            ("Choose the range", "Today, this week, this month, custom dates... (F6)", "screen.pick_range"),
+            ("Choose a report", "Pick from every report (F6)", "screen.pick_report"),
+            ("Choose the range", "Today, this week, this month, custom dates... (F7)", "screen.pick_range"),
             ("Export the report to CSV", "Write the report shown to a file (Ctrl+E)", "screen.export"),
             ("Refresh the report", "Work the report out again (Ctrl+R)", "screen.reload"),
         ]

@@ -85,13 +85,16 @@ Painter = Callable[[str, str], Text]
 
 
 def draw_trend(spec: ChartSpec, width: int, height: int, money: Callable[[int], str], paint: Painter) -> list[Text]:
-    """This period's columns beside last year's, two cells and a gap per period when they fit."""
+    """This period's columns beside last year's and a gap per period; columns widen (up to 3 cells) to fill."""
     rows = max(1, height - 2)
     has_previous = any(spec.previous)
-    per_slot = 3 if has_previous else 1
-    slots = max(1, width // per_slot) if has_previous else max(1, width)
+    series = 2 if has_previous else 1
+    slots = max(1, width // 3) if has_previous else max(1, width)
     current = fold(spec.values, slots)
     previous = fold(spec.previous, slots) if has_previous else []
+    slot = width // max(1, len(current))
+    gap = " " if slot > series else ""
+    column = max(1, min(3, (slot - len(gap)) // series))
     top = max([*current, *previous, 1])
     now_rows = column_rows(current, rows, top)
     then_rows = column_rows(previous, rows, top) if has_previous else []
@@ -99,12 +102,12 @@ def draw_trend(spec: ChartSpec, width: int, height: int, money: Callable[[int], 
     for r in range(rows):
         line = Text()
         for i, cell in enumerate(now_rows[r]):
-            line.append_text(paint(cell, "current"))
+            line.append_text(paint(cell * column, "current"))
             if has_previous:
-                line.append_text(paint(then_rows[r][i] if i < len(then_rows[r]) else " ", "previous"))
-                line.append(" ")
+                line.append_text(paint((then_rows[r][i] if i < len(then_rows[r]) else " ") * column, "previous"))
+            line.append(gap)
         lines.append(line)
-    used = len(current) * per_slot
+    used = len(current) * (series * column + len(gap))
     span = len(spec.labels[0]) + len(spec.labels[-1]) + 1 if spec.labels else 1
     lines.append(paint(axis(spec.labels, min(width, max(used, span))), "muted"))
     legend = Text()

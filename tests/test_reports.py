@@ -17,7 +17,7 @@ from pos_tui.config import Settings
 from pos_tui.domain.errors import InvalidInput
 from pos_tui.ledger.database import _split_sql, migrations_dir, open_ledger
 from pos_tui.ledger.report_projections import TABLES
-from pos_tui.services import daybook, export, reports
+from pos_tui.services import daybook, export, report_items, reports
 from pos_tui.services.demo import build_demo
 from pos_tui.services.session import Session, open_session
 
@@ -128,6 +128,24 @@ def test_a_range_of_whole_months_and_ragged_days_adds_up_like_its_days(month: Se
     days = reports.run_report(month, "sales-by-day", reports.ReportQuery("2025-06-10", "2025-06-20"))
     assert wide.totals == run(month, "sales-by-item").totals  # nothing sold in May
     assert mid.total("net") == days.total("net") and mid.total("cost") == days.total("cost")
+
+
+@pytest.mark.parametrize(("first", "last"), [
+    ("2025-06-01", "2025-06-20"), ("2025-06-03", "2025-06-30"), ("2025-06-10", "2025-06-12"),
+    ("2025-05-25", "2025-06-25"), ("2025-06-15", "2025-07-15"), ("2025-04-01", "2025-08-31"),
+])
+def test_any_range_read_from_months_days_or_months_less_days_equals_the_days_alone(
+    month: Session, first: str, last: str
+) -> None:
+    query = reports.ReportQuery(first, last)
+    sql, params = report_items.product_sums(month, query)
+    planned = month.ledger.conn.execute(f"{sql} ORDER BY product_id", params).fetchall()
+    by_days = month.ledger.conn.execute(
+        "SELECT product_id, SUM(quantity), SUM(returned), SUM(lines), SUM(net), SUM(tax), SUM(gross), SUM(cost)"
+        " FROM report_product_days WHERE day BETWEEN ? AND ? GROUP BY product_id ORDER BY product_id",
+        (first, last),
+    ).fetchall()
+    assert planned == by_days and planned
 
 
 def test_filters_narrow_the_rows_and_a_filter_a_report_cannot_take_is_refused(month: Session) -> None:

@@ -9,6 +9,8 @@ and vendor it had when it was sold); item reports filter by the catalogue's curr
 
 from __future__ import annotations
 
+from datetime import date
+
 from pos_tui.services.report_model import (
     Cell,
     Chart,
@@ -39,12 +41,17 @@ def _product_filter(query: ReportQuery) -> tuple[str, list[object]]:
     return f" AND product_id IN (SELECT product_id FROM products WHERE {' AND '.join(conditions)})", params
 
 
-def product_sums(query: ReportQuery) -> tuple[str, list[object]]:
-    """SQL of ``(product_id, quantity, returned, lines, net, tax, gross, cost)`` per product sold in the
-    range: whole months from the month table, the ragged ends from the day table."""
-    span = month_plan(query.first_day, query.last_day)
+def product_sums(session: Session, query: ReportQuery) -> tuple[str, list[object]]:
+    """SQL of ``(product_id, quantity, returned, lines, net, tax, gross, cost)`` per product sold or
+    returned in the range: whole months from the month table, the ends from the day table (or as their
+    month less the days outside the range, when that reads fewer rows)."""
+    conn = session.ledger.conn
+    low, high = conn.execute("SELECT MIN(day), MAX(day) FROM report_product_days").fetchone()
+    held = (date.fromisoformat(low), date.fromisoformat(high)) if low else None
+    span = month_plan(query.first_day, query.last_day, held)
     where, filter_params = _product_filter(query)
     columns = "product_id, " + ", ".join(_MEASURES)
+    negated = "product_id, " + ", ".join(f"-{m}" for m in _MEASURES)
     parts: list[str] = []
     params: list[object] = []
     if span.months:
@@ -53,8 +60,17 @@ def product_sums(query: ReportQuery) -> tuple[str, list[object]]:
     for first, last in span.days:
         parts.append(f"SELECT {columns} FROM report_product_days WHERE day BETWEEN ? AND ?{where}")
         params += [first, last, *filter_params]
+    for month, outside in span.month_less:
+        parts.append(f"SELECT {columns} FROM report_product_months WHERE month = ?{where}")
+        params += [month, *filter_params]
+        for first, last in outside:
+            parts.append(f"SELECT {negated} FROM report_product_days WHERE day BETWEEN ? AND ?{where}")
+            params += [first, last, *filter_params]
     sums = ", ".join(f"SUM({m}) AS {m}" for m in _MEASURES)
-    return f"SELECT product_id, {sums} FROM ({' UNION ALL '.join(parts)}) GROUP BY product_id", params
+    # A product is in the range when it had a sold line or a return on one of its days (both counts are
+    # never negative); a month less its outside days can leave products whose sales were all outside.
+    return (f"SELECT product_id, {sums} FROM ({' UNION ALL '.join(parts)}) GROUP BY product_id"
+            " HAVING SUM(lines) + SUM(returned) > 0", params)
 
 
 def _limit(query: ReportQuery) -> str:
@@ -82,7 +98,7 @@ _ORDERS = {
 
 def items_report(session: Session, query: ReportQuery, name: str) -> ReportResult:
     order, title, charted = _ORDERS[name]
-    sums, params = product_sums(query)
+    sums, params = product_sums(session, query)
     window = ", ".join(f"SUM(g.{m}) OVER ()" for m in ("quantity", "returned", "net", "tax", "cost"))
     found, (count, *totals) = split_window(session.ledger.conn.execute(
         f"SELECT p.sku, p.name, p.category, g.quantity, g.returned, g.net, g.tax, g.cost, COUNT(*) OVER (), {window}"
@@ -110,7 +126,7 @@ def items_report(session: Session, query: ReportQuery, name: str) -> ReportResul
 def slow_movers(session: Session, query: ReportQuery) -> ReportResult:
     """Products with stock on hand that sold least in the range (nothing at all first), the most money
     tied up in stock first among equals."""
-    sums, params = product_sums(query)
+    sums, params = product_sums(session, query)
     conditions, filter_params = ["s.on_hand > 0"], []
     if query.category:
         conditions.append("p.category = ?")

@@ -8,7 +8,7 @@ JSON format them with ``format_cell``; nothing here knows about rich or Textual.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
@@ -155,27 +155,53 @@ def per(amount: int, count: int) -> int | None:
     return None if count == 0 else round_div(amount, count)
 
 
+MONTH_ROWS_IN_DAYS = 5
+"""A product-month row set costs about as much to read as this many days of product-day rows (a month
+sells most products; a day a fifth of them): what ``month_plan`` weighs a partial month by."""
+
+DaySpan = tuple[str, str]
+
+
 @dataclass(frozen=True)
 class Span:
-    """Whole months (``YYYY-MM``, inclusive) and the ragged days around them that make up a range."""
+    """How to read a range from the month and day tables: whole months (``YYYY-MM``, inclusive), days
+    read as they are, and partial months read as the month less the days outside the range."""
 
-    months: tuple[str, str] | None
-    days: tuple[tuple[str, str], ...] = field(default=())
+    months: tuple[str, str] | None = None
+    days: tuple[DaySpan, ...] = ()
+    month_less: tuple[tuple[str, tuple[DaySpan, ...]], ...] = ()
 
 
-def month_plan(first: date, last: date) -> Span:
-    """Split a range into the whole calendar months inside it and the days left at either end."""
+def month_plan(first: date, last: date, held: tuple[date, date] | None = None) -> Span:
+    """Split a range into whole calendar months and the days at either end; an end that covers most of
+    its month is read as that month less the days outside. ``held``: the first and last day with data
+    (days outside it cost nothing to subtract)."""
     start = first if first.day == 1 else _next_month(first)
     end_next = _next_month(last) if (last + timedelta(days=1)).day == 1 else last.replace(day=1)
-    if start >= end_next:
-        return Span(None, ((first.isoformat(), last.isoformat()),))
-    edges = []
+    if start >= end_next and first.replace(day=1) == last.replace(day=1):
+        return _partial(first, last, held, Span())
+    span = Span((start.isoformat()[:7], (end_next - timedelta(days=1)).isoformat()[:7])) if start < end_next \
+        else Span()
     if first < start:
-        edges.append((first.isoformat(), (start - timedelta(days=1)).isoformat()))
-    if end_next <= last:
-        edges.append((end_next.isoformat(), last.isoformat()))
-    last_month = end_next - timedelta(days=1)
-    return Span((start.isoformat()[:7], last_month.isoformat()[:7]), tuple(edges))
+        span = _partial(first, start - timedelta(days=1), held, span)
+    if end_next <= last and end_next >= start:
+        span = _partial(end_next, last, held, span)
+    return span
+
+
+def _partial(first: date, last: date, held: tuple[date, date] | None, span: Span) -> Span:
+    """Add the days ``first``..``last`` of one month to ``span``, directly or as the month less the rest."""
+    month_first = first.replace(day=1)
+    month_last = _next_month(first) - timedelta(days=1)
+    outside = [(month_first, first - timedelta(days=1)), (last + timedelta(days=1), month_last)]
+    if held is not None:
+        outside = [(max(a, held[0]), min(b, held[1])) for a, b in outside]
+    outside = [(a, b) for a, b in outside if a <= b]
+    outside_days = sum((b - a).days + 1 for a, b in outside)
+    if outside_days + MONTH_ROWS_IN_DAYS < (last - first).days + 1:
+        less = tuple((a.isoformat(), b.isoformat()) for a, b in outside)
+        return Span(span.months, span.days, (*span.month_less, (month_first.isoformat()[:7], less)))
+    return Span(span.months, (*span.days, (first.isoformat(), last.isoformat())), span.month_less)
 
 
 def _next_month(day: date) -> date:

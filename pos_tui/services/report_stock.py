@@ -75,7 +75,7 @@ def valuation(session: Session, query: ReportQuery) -> ReportResult:
 def sell_through(session: Session, query: ReportQuery) -> ReportResult:
     """Items sold in the range: sell-through = sold / (sold + on hand now); days of cover = on hand now /
     the range's average daily sales. Soonest to run out first."""
-    sums, params = product_sums(query)
+    sums, params = product_sums(session, query)
     days = query.days
     cover = f"CASE WHEN g.quantity > 0 THEN MAX(s.on_hand, 0) * {days} / g.quantity END"
     found, (count, sold, on_hand) = split_window(session.ledger.conn.execute(

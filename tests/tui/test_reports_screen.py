@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -202,6 +205,13 @@ async def test_export_writes_every_row_and_the_totals_as_the_service_csv_writer_
     reports.write_csv(reports.run_report(shop, "sales-by-day", ReportQuery("2025-03-01", "2025-03-12", limit=0)),
                       shop.currency, expected)
     assert written == expected.getvalue()
+    command = subprocess.run(  # what `pos report` prints in a pipe is what the screen wrote
+        [str(Path(sys.executable).with_name("pos")), "report", "sales-by-day", "--from", "2025-03-01", "--to",
+         "2025-03-12", "--limit", "0", "--format", "csv", "--db", str(tmp_path / "store.db")],
+        capture_output=True, text=True, cwd=tmp_path, env={k: v for k, v in os.environ.items() if k != "POS_CONFIG"},
+        check=True,
+    )
+    assert command.stdout == written
     records = list(csv.DictReader(io.StringIO(written)))
     assert len(records) == shown_rows  # the days and the totals row, as on screen
     assert records[-1]["row"] == "total"

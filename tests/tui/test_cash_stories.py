@@ -33,7 +33,7 @@ def status(pilot: Pilot[None]) -> str:
 
 async def open_cash(pilot: Pilot[None], user: str = "admin", pin: str = "4567") -> None:
     await log_in(pilot, user, pin)
-    await pilot.press("f5")
+    await pilot.press("ctrl+w")
     await wait_for(pilot, lambda: on_top(pilot, CashScreen))
 
 

@@ -291,3 +291,91 @@ async def test_the_audit_lists_a_price_override_with_both_names_and_only_for_tho
             _when, user, _event, approved, about, _what, _till = (str(cell) for cell in table.get_row_at(n))
             assert SUPERVISOR in (user, about) or approved.startswith(SUPERVISOR)
         assert table.row_count >= 2  # sam was added, and approved the override
+
+
+async def test_a_discount_within_the_cashiers_limit_goes_through_and_one_above_needs_a_supervisor(
+    shop: Session, tmp_path: Path
+) -> None:
+    hire_staff(shop)
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, CASHIER, CASHIER_PIN)
+        await scan(pilot, TEA_BARCODE)
+        app.screen.query_one("#scan", Input).value = "10%"
+        await pilot.press("f6")  # 10% off the cart is the default limit: no one is asked
+        assert not isinstance(app.screen, ApprovalDialog)
+        assert app.screen.priced.discount_total == 4_500  # type: ignore[attr-defined]
+
+        await pilot.press("f6")  # 25% off, typed into the dialog this time
+        await wait_for(pilot, lambda: app.screen.query("#f-value"))
+        app.screen.query_one("#f-value", Input).value = "25%"
+        await pilot.press("enter")
+        await approve(pilot, SUPERVISOR, SUPERVISOR_PIN, reason="regular customer")
+        await wait_for(pilot, lambda: app.screen.cart.discount is not None)  # type: ignore[attr-defined]
+        await pay_cash(pilot, "500")
+
+    _, sale = last_event(shop, "sale.completed")
+    assert sale["approvals"] == [{"action": "discount_above_limit", "approver": SUPERVISOR,
+                                  "reason": "regular customer"}]
+
+
+async def test_a_cashier_adjusting_stock_needs_a_manager_not_a_supervisor(shop: Session, tmp_path: Path) -> None:
+    hire_staff(shop)
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, CASHIER, CASHIER_PIN)
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: bool(getattr(app.screen, "products", None)))
+        await pilot.press("f6")  # adjust the first product (tea)
+        await wait_for(pilot, lambda: app.screen.query("#f-qty"))
+        app.screen.query_one("#f-qty", Input).value = "-1"
+        app.screen.query_one("#f-reason", Input).value = "dropped"
+        app.screen.query_one("#f-reason", Input).focus()
+        await pilot.press("enter")
+        await approve(pilot, SUPERVISOR, SUPERVISOR_PIN, reason="dropped")
+        await wait_for(pilot, lambda: "may not" in approval_message(pilot))
+        await approve(pilot, MANAGER, MANAGER_PIN, reason="dropped")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ApprovalDialog))
+        await wait_for(pilot, lambda: shop.ledger.conn.execute(
+            "SELECT COUNT(*) FROM journal WHERE kind = 'stock.adjusted'").fetchone()[0] == 1)
+
+    user, adjusted = last_event(shop, "stock.adjusted")
+    assert user == CASHIER
+    assert adjusted["quantity"] == -1000
+    assert adjusted["approvals"] == [{"action": "stock_adjust", "approver": MANAGER, "reason": "dropped"}]
+
+
+async def test_a_cashier_voids_a_whole_sale_with_a_supervisor_and_a_cancelled_approval_changes_nothing(
+    shop: Session, tmp_path: Path
+) -> None:
+    hire_staff(shop)
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, CASHIER, CASHIER_PIN)
+        await scan(pilot, TEA_BARCODE)
+        await pay_cash(pilot, "500")
+        await pilot.press("escape")
+
+        async def ask_to_void() -> None:
+            await pilot.press("ctrl+k")
+            await wait_for(pilot, lambda: app.screen.query("#f-sale"))
+            app.screen.query_one("#f-sale", Input).value = "T1-1"
+            app.screen.query_one("#f-reason", Input).value = "rang up twice"
+            app.screen.query_one("#f-reason", Input).focus()
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, ApprovalDialog))
+
+        await ask_to_void()
+        await pilot.press("escape")  # nobody approves
+        status = app.screen.query_one("#status", Static)
+        await wait_for(pilot, lambda: "no supervisor approved" in str(status.content))
+        assert shop.ledger.conn.execute("SELECT COUNT(*) FROM journal WHERE kind = 'sale.returned'").fetchone()[0] == 0
+
+        await ask_to_void()
+        assert app.screen.query_one("#approval-reason", Input).value == "rang up twice"  # carried over
+        await approve(pilot, SUPERVISOR, SUPERVISOR_PIN, reason="rang up twice")
+        await wait_for(pilot, lambda: "saved: refund" in str(status.content))
+
+    user, voided = last_event(shop, "sale.returned")
+    assert (user, voided["is_void"]) == (CASHIER, True)
+    assert voided["approvals"] == [{"action": "void_sale", "approver": SUPERVISOR, "reason": "rang up twice"}]

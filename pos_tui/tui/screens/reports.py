@@ -13,13 +13,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import Select, Static
 from textual.worker import Worker, WorkerState
 
 from pos_tui.domain.errors import PosError
@@ -34,7 +33,8 @@ from pos_tui.tui.dialogs.date_range import NAMED_RANGES, custom_range_dialog, na
 from pos_tui.tui.dialogs.form import Field, FormDialog
 from pos_tui.tui.messages import ActionFailed
 from pos_tui.tui.screens.base import ModeScreen
-from pos_tui.tui.widgets.charts import Chart, ChartSpec
+from pos_tui.tui.widgets.charts import Chart
+from pos_tui.tui.widgets.report_table import ReportTable, chart_spec
 from pos_tui.tui.widgets.tiles import Tile
 
 ROW_LIMIT = 200
@@ -87,24 +87,11 @@ def counted(n: int, noun: str) -> str:
 
 
 def sales_summary(session: Session, query: ReportQuery) -> Figures:
-    """The range's sales figures (for the tiles), summed from the per-day summaries."""
+    """The range's sales figures (for the tiles, by till and cashier filters), summed from the day summaries."""
     total = Figures()
-    for figures in figures_by(session, ReportQuery(query.first, query.last, terminal=query.terminal,
-                                                   cashier=query.cashier), "day").values():
+    for figures in figures_by(session, query, "day").values():
         total.add(figures)
     return total
-
-
-def chart_spec(result: ReportResult) -> ChartSpec | None:
-    """The report's own choice of picture, as integers the chart widget draws."""
-    chart = result.chart
-    if chart is None or not result.rows:
-        return None
-    labels = tuple("" if v is None else str(v) for v in result.column_values(chart.labels))
-    values = tuple(int(v or 0) for v in result.column_values(chart.values))
-    previous = tuple(int(v or 0) for v in result.column_values(chart.previous)) if chart.previous else ()
-    title = next(c.label for c in result.columns if c.key == chart.values)
-    return ChartSpec(chart.kind, labels, values, previous, caption=title)
 
 
 class ReportsScreen(ModeScreen):
@@ -129,6 +116,7 @@ class ReportsScreen(ModeScreen):
         self.result: ReportResult | None = None
         self.loaded_version = -1
         self.view = VIEWS[0]
+        self.tiles_for: tuple[str, str, str, str] | None = None
 
     @property
     def session(self) -> Session:
@@ -152,7 +140,7 @@ class ReportsScreen(ModeScreen):
             yield Tile("Returns", tone="out", id="tile-rp-returns")
         yield Static("", id="report-highlights", markup=False)
         yield Chart(id="report-chart")
-        yield DataTable(id="report-table", cursor_type="row", zebra_stripes=True)
+        yield ReportTable(id="report-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="report-notes", markup=False)
 
     def on_mount(self) -> None:
@@ -191,8 +179,18 @@ class ReportsScreen(ModeScreen):
         chosen = {key: value for key, value in self.filters.items() if key in accepted}
         return ReportQuery(first, last, limit=ROW_LIMIT, **chosen)
 
+    def choose_report(self, name: str) -> None:
+        self.report_name = name
+        self.query_one("#rp-report", Select).value = name
+        self.show_filters()
+        self.show_report()
+
     def action_reload(self) -> None:
-        """Run the chosen report over the chosen range (and the range's tiles, when the range moved)."""
+        """Ctrl+R: the report and the tiles again (the books may have moved)."""
+        self.show_report(fresh_tiles=True)
+
+    def show_report(self, *, fresh_tiles: bool = False) -> None:
+        """Run the chosen report over the chosen range; the tiles too when the range or till filters moved."""
         if not self.allowed():
             return
         self.days = self.range_days()
@@ -200,7 +198,10 @@ class ReportsScreen(ModeScreen):
         self.post_message(ReportRequested(self.report_name, query))
         self.say(f"Working out {reports.REPORTS[self.report_name].title.lower()}…")
         self.run_report(self.report_name, query)
-        self.load_summary(query)
+        tiles = (query.first, query.last, self.filters["terminal"], self.filters["cashier"])
+        if fresh_tiles or tiles != self.tiles_for:
+            self.tiles_for = tiles
+            self.load_summary(ReportQuery(*tiles[:2], terminal=tiles[2], cashier=tiles[3]))
 
     # --- workers -------------------------------------------------------------------------------
 
@@ -287,31 +288,10 @@ class ReportsScreen(ModeScreen):
         if result is None:
             return
         currency = self.session.currency
-        loss = self.app.current_theme.error or ""
-        table = self.query_one("#report-table", DataTable)
-        table.clear(columns=True)
-        for column in result.columns:
-            table.add_column(Text(column.label, justify="left" if column.kind == "text" else "right"), key=column.key)
-        kinds = [c.kind for c in result.columns]
-
-        def cells(row: tuple[reports.Cell, ...], style: str = "") -> list[object]:
-            shown: list[object] = []
-            for value, kind in zip(row, kinds, strict=True):
-                text = reports.format_cell(value, kind, currency)
-                if kind == "text":
-                    shown.append(Text(text, style=style))
-                else:
-                    negative = isinstance(value, int) and value < 0
-                    shown.append(Text(text, justify="right", style=f"{style} {loss}".strip() if negative else style))
-            return shown
-
-        for i, row in enumerate(result.rows):
-            table.add_row(*cells(row), key=str(i))
-        table.add_row(*cells(result.totals, "bold"), key="total")
-        chart = self.query_one(Chart)
-        kind: reports.ColumnKind = next(
-            (c.kind for c in result.columns if result.chart and c.key == result.chart.values), "money")
-        chart.show(chart_spec(result), lambda v: reports.format_cell(v, kind, currency))
+        self.query_one(ReportTable).show(result, currency, loss=self.app.current_theme.error or "")
+        picture = chart_spec(result)
+        kind: reports.ColumnKind = picture[1] if picture else "money"
+        self.query_one(Chart).show(picture[0] if picture else None, lambda v: reports.format_cell(v, kind, currency))
         self.query_one("#report-highlights", Static).update("   ".join(
             f"{h.label} {reports.format_cell(h.value, h.kind, currency)}" for h in result.highlights
             if h.value is not None))
@@ -358,21 +338,19 @@ class ReportsScreen(ModeScreen):
         value = "" if event.select.is_blank() else str(event.value)
         if select_id == "rp-report":
             if value and value != self.report_name:
-                self.report_name = value
-                self.show_filters()
-                self.action_reload()
+                self.choose_report(value)
         elif select_id == "rp-range":
             if value == "custom":
                 if self.range_name != "custom":  # not the echo of choosing custom dates with Ctrl+D
                     self.action_custom_range()
             elif value and value != self.range_name:
                 self.range_name = value
-                self.action_reload()
+                self.show_report()
         elif select_id.startswith("rp-"):
             key = select_id[3:]
             if key in self.filters and self.filters[key] != value:
                 self.filters[key] = value
-                self.action_reload()
+                self.show_report()
 
     def action_custom_range(self) -> None:
         first, last = self.days or self.range_days()
@@ -389,7 +367,7 @@ class ReportsScreen(ModeScreen):
                 return
             self.range_name = "custom"
             self.query_one("#rp-range", Select).value = "custom"
-            self.action_reload()
+            self.show_report()
 
         self.app.push_screen(custom_range_dialog(first, last), callback=chosen)
 

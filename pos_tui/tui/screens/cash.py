@@ -126,8 +126,8 @@ class CashScreen(ModeScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="shift-status", markup=False)
         yield Static(
-            "O open shift   I paid in   U paid out   E expense (safe)   D drop   N no sale\n"
-            "C close shift (blind count)   X report (changes nothing)   Z report (closes the day)",
+            "O open shift  I paid in  U paid out  E expense (safe)  D drop\n"
+            "N no sale  C close (blind count)  X report  Z close the day",
             id="cash-help", markup=False,
         )
         with VerticalScroll(id="last-report-box"):

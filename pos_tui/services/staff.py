@@ -107,12 +107,12 @@ def _quarter_hours(session: Session, from_day: str, to_day: str) -> Iterator[tup
     number of quarter hours from UTC, so each bucket falls in one local hour."""
     zone = _zone(session)
     rows = session.ledger.conn.execute(
-        "SELECT username, substr(at, 1, 14) || printf('%02d', CAST(substr(at, 15, 2) AS INTEGER) / 15 * 15),"
-        " COUNT(*), SUM(item_count), SUM(total) FROM sales WHERE day BETWEEN ? AND ? GROUP BY 1, 2",
+        "SELECT username, substr(at, 1, 13), substr(at, 15, 2) / 15,"
+        " COUNT(*), SUM(item_count), SUM(total) FROM sales WHERE day BETWEEN ? AND ? GROUP BY 1, 2, 3",
         (from_day, to_day),
     )
-    for username, bucket, count, items, total in rows:
-        hour = parse_time(bucket + ":00.000000Z").astimezone(zone).hour
+    for username, utc_hour, quarter, count, items, total in rows:
+        hour = parse_time(f"{utc_hour}:{quarter * 15:02d}:00.000000Z").astimezone(zone).hour
         yield username, hour, (count, items, total)
 
 

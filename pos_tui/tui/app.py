@@ -65,7 +65,7 @@ class PosApp(App[None]):
         Binding("f3", "mode('daybook')", "Daybook", show=False, priority=True, id="mode.daybook"),
         Binding("f4", "mode('reports')", "Reports", show=False, priority=True, id="mode.reports"),
         Binding("ctrl+w", "mode('cash')", "Cash", show=False, priority=True, id="mode.cash"),  # F5 is the line discount
-        Binding("f11", "mode('audit')", "Audit", show=False, priority=True, id="mode.audit"),
+        Binding("ctrl+y", "mode('audit')", "Audit", show=False, priority=True, id="mode.audit"),
         Binding("f10", "lock", "Lock", show=False, priority=True, id="app.lock"),
         Binding("f9", "help", "Keys", priority=True, id="app.help"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, priority=True, id="app.theme"),

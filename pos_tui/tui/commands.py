@@ -22,7 +22,7 @@ class ScreenCommands(Provider):
                 ("Go to Warehouse", "Stock and products (F2)", "app.mode('warehouse')"),
                 ("Go to Daybook", "Money movements (F3)", "app.mode('daybook')"),
                 ("Go to Reports", "Sales, items, stock and staff reports with charts (F4)", "app.mode('reports')"),
-                ("Go to Audit", "Overrides, voids, logins and other sensitive events (F11)", "app.mode('audit')"),
+                ("Go to Audit", "Overrides, voids, logins and other sensitive events (Ctrl+Y)", "app.mode('audit')"),
                 ("Lock the till", "Back to the login screen (F10)", "app.lock"),
             ]
         commands += [

@@ -37,7 +37,7 @@ async def show_approval(pilot: Pilot[None]) -> None:
 
 async def show_audit(pilot: Pilot[None]) -> None:
     await log_in(pilot, ADMIN, ADMIN_PIN)
-    await pilot.press("f11")
+    await pilot.press("ctrl+y")
     await wait_for(pilot, lambda: pilot.app.current_mode == "audit")
     await wait_for(pilot, lambda: pilot.app.screen.query_one("#audit-events", DataTable).row_count >= 6)
     steady(pilot)

@@ -261,7 +261,7 @@ async def test_the_audit_lists_a_price_override_with_both_names_and_only_for_tho
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in(pilot, CASHIER, CASHIER_PIN)
         assert "audit" not in [mode for mode, *_ in app.dock_entries()]
-        await pilot.press("f11")  # not a cashier's to see
+        await pilot.press("ctrl+y")  # not a cashier's to see
         assert app.current_mode == "bucket"
 
         await scan(pilot, TEA_BARCODE)
@@ -274,7 +274,7 @@ async def test_the_audit_lists_a_price_override_with_both_names_and_only_for_tho
 
         await pilot.press("f10")
         await log_in_anywhere(pilot, MANAGER, MANAGER_PIN)
-        await pilot.press("f11")
+        await pilot.press("ctrl+y")
         await wait_for(pilot, lambda: app.current_mode == "audit")
         table = app.screen.query_one("#audit-events", DataTable)
         await wait_for(pilot, lambda: table.row_count > 0)

@@ -11,8 +11,10 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
 
-from pos_tui.domain.permissions import Approval
-from pos_tui.services import catalog, parking
+from pos_tui.domain.cart import Cart
+from pos_tui.domain.permissions import Action, Approval
+from pos_tui.domain.tender import Tender
+from pos_tui.services import authz, catalog, parking, sales
 from pos_tui.services.session import Session, open_session
 from pos_tui.services.users import add_user, unlock_user
 from pos_tui.tui.dialogs.approval import ApprovalDialog
@@ -379,3 +381,17 @@ async def test_a_cashier_voids_a_whole_sale_with_a_supervisor_and_a_cancelled_ap
     user, voided = last_event(shop, "sale.returned")
     assert (user, voided["is_void"]) == (CASHIER, True)
     assert voided["approvals"] == [{"action": "void_sale", "approver": SUPERVISOR, "reason": "rang up twice"}]
+
+
+def test_a_parked_cart_keeps_its_approvals_until_the_sale_records_them(shop: Session) -> None:
+    hire_staff(shop)
+    cara = shop.as_user(CASHIER)
+    approval = authz.approve(cara, SUPERVISOR, SUPERVISOR_PIN, Action.PRICE_OVERRIDE, "dented tin")
+    cart = Cart().add(catalog.resolve_scan(cara, TEA_BARCODE)).with_price(0, 40_000).with_approval(approval)
+    cart_id = parking.park_cart(cara, cart, "Table 2")
+    resumed = parking.resume_cart(shop.as_user(SUPERVISOR), cart_id)
+    assert resumed == cart
+    sales.complete_sale(shop.as_user(SUPERVISOR), resumed, [Tender("cash", 40_000)])
+    user, sale = last_event(shop, "sale.completed")
+    assert user == SUPERVISOR
+    assert sale["approvals"] == [{"action": "price_override", "approver": SUPERVISOR, "reason": "dented tin"}]

@@ -9,7 +9,6 @@ search index can be paused during a big load and rebuilt once at the end.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ from pos_tui.ledger.journal import (
     Actor,
     JournalEntry,
     business_day,
+    canonical_json,
     entry_hash,
     format_time,
     header_json,
@@ -64,7 +64,7 @@ def append_stamped(ledger: Ledger, stamped: Sequence[Stamped]) -> list[JournalEn
         at_text, day = moments[at]
         postings = tuple((p.account, p.amount) for p in event.postings())
         payload = payload_of(event)
-        payload_json = _canonical(payload)
+        payload_json = canonical_json(payload)
         if postings:
             header = header_json(event_id, at_text, day, actor.store, actor.terminal, actor.user, event.KIND, postings)
         else:
@@ -78,7 +78,7 @@ def append_stamped(ledger: Ledger, stamped: Sequence[Stamped]) -> list[JournalEn
         digest = entry_hash(prev_hash, seq, header, payload_json)
         entry = JournalEntry(seq, event_id, at_text, day, actor.store, actor.terminal, actor.user, event.KIND,
                              payload_json, postings, prev_hash, digest)
-        entry.__dict__["payload"] = payload  # what json.loads(payload_json) would give: skip the parse
+        entry.__dict__["payload"] = payload  # what parsing payload_json would give: skip the parse
         entries.append(entry)
         prev_hash = digest
     insert_recorded_many(conn, entries)
@@ -86,8 +86,6 @@ def append_stamped(ledger: Ledger, stamped: Sequence[Stamped]) -> list[JournalEn
     return entries
 
 
-# canonical_json with one encoder made once (json.dumps builds a new one per call); same text.
-_canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
 _MARK = "00000000-0000-4000-8000-000000000000"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from pos_tui.domain.cart import count_items
@@ -103,14 +104,12 @@ _IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's parameter limit
 
 def _move_stock(conn: sqlite3.Connection, seq: int, moves: Iterable[tuple[int, int, int, str]]) -> None:
     """Stock movements ``(product_id, quantity, unit_cost, reason)`` and the on-hand they add up to."""
-    rows = [(seq, n, pid, qty, cost, reason) for n, (pid, qty, cost, reason) in enumerate(moves)]
+    rows = [(seq, n, *move) for n, move in enumerate(moves)]
     conn.executemany(
         "INSERT INTO stock_movements (seq, n, product_id, quantity, unit_cost, reason) VALUES (?, ?, ?, ?, ?, ?)",
         rows,
     )
-    conn.executemany(
-        "UPDATE stock SET on_hand = on_hand + ? WHERE product_id = ?", [(r[3], r[2]) for r in rows]
-    )
+    conn.executemany("UPDATE stock SET on_hand = on_hand + ? WHERE product_id = ?", [(r[3], r[2]) for r in rows])
 
 
 def _stock_received(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
@@ -125,21 +124,22 @@ def _stock_received(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]
             f" WHERE product_id IN ({', '.join('?' * len(chunk))})",
             chunk,
         ):
-            state[product_id] = [on_hand, cost]
-    new_costs = []
+            state[product_id] = [on_hand, cost, cost]  # on hand, cost so far, cost before
     for line in lines:
-        held_cost = state.get(line["product_id"])
+        product_id, quantity = line["product_id"], line["quantity"]
+        held_cost = state.get(product_id)
         if held_cost is None:
-            raise ValueError(f"journal entry {e.seq} receives stock of product {line['product_id']}, which is unknown")
+            raise ValueError(f"journal entry {e.seq} receives stock of product {product_id}, which is unknown")
         # Moving average cost: what the goods on hand cost, after this delivery. On hand is read as it was
         # before the delivery (the movements below add to it); the cost as left by earlier lines.
         held = max(held_cost[0], 0)
-        new_cost = round_div(held * held_cost[1] + line["quantity"] * line["unit_cost"], held + line["quantity"],
-                             Rounding.HALF_UP)
-        held_cost[1] = new_cost
-        new_costs.append((new_cost, line["product_id"]))
-    conn.executemany("UPDATE products SET cost = ? WHERE product_id = ?", new_costs)
-    _move_stock(conn, e.seq, ((ln["product_id"], ln["quantity"], ln["unit_cost"], "receipt") for ln in lines))
+        held_cost[1] = round_div(held * held_cost[1] + quantity * line["unit_cost"], held + quantity, Rounding.HALF_UP)
+    # Only costs that moved are written (a delivery at the cost already held, e.g. opening stock, changes none).
+    conn.executemany(
+        "UPDATE products SET cost = ? WHERE product_id = ?",
+        [(cost, product_id) for product_id, (_, cost, before) in state.items() if cost != before],
+    )
+    _move_stock(conn, e.seq, [(ln["product_id"], ln["quantity"], ln["unit_cost"], "receipt") for ln in lines])
 
 
 def _stock_adjusted(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
@@ -152,6 +152,7 @@ _LINE_FIELDS = ("line_no", "product_id", "sku", "name", "unit", "quantity", "uni
 _INSERT_SALE_LINE = (
     f"INSERT INTO sale_lines (sale_seq, {', '.join(_LINE_FIELDS)}) VALUES (?{', ?' * len(_LINE_FIELDS)})"
 )
+_line_values = itemgetter(*_LINE_FIELDS)
 
 
 def _sale_completed(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
@@ -163,7 +164,7 @@ def _sale_completed(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]
          count_items((ln["unit"], ln["quantity"]) for ln in lines), p["subtotal"], p["discount_total"],
          p["tax_total"], p["total"], p["rounding"], p["change"], p["cost_total"]),
     )
-    conn.executemany(_INSERT_SALE_LINE, [(e.seq, *(ln[f] for f in _LINE_FIELDS)) for ln in lines])
+    conn.executemany(_INSERT_SALE_LINE, [(e.seq, *_line_values(ln)) for ln in lines])
     conn.executemany(
         "INSERT INTO sale_tenders (sale_seq, n, method, amount) VALUES (?, ?, ?, ?)",
         [(e.seq, n, t["method"], t["amount"]) for n, t in enumerate(p["tenders"])],

@@ -1,0 +1,196 @@
+"""The journal's chain check: every entry's sequence, link, hash and balance, from the stored rows.
+
+Each entry's hash depends only on its own columns, its postings and its stored ``prev_hash``, so
+ranges of the journal can be checked side by side (``verify`` runs them in worker processes while
+it replays); what ties the ranges together is one link per boundary, checked when their results
+are put together in order. Whichever range holds it, the problem reported is the one at the first
+broken seq, with the same sentence a check in one pass would give.
+
+A worker is ``python -m pos_tui.ledger.chain_check PATH FIRST LAST``, printing its ``RangeCheck``
+as JSON: a plain process of its own, so it never depends on how the caller's program was started
+(multiprocessing's spawn re-imports the caller's main module; fork would copy open connections).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from pos_tui.domain.errors import LedgerError
+from pos_tui.ledger.database import GENESIS_HASH
+from pos_tui.ledger.journal import JournalEntry, entry_hash, header_json
+
+GAP = "expected seq {expected}: entries are missing or out of order."
+CUT = "its prev_hash is not the hash of the entry before it (chain cut)."
+EDITED = "its contents do not match its hash (the entry or its postings were edited)."
+UNBALANCED = "its postings do not sum to zero."
+
+
+class ChainBroken(LedgerError):
+    """An entry that does not follow the chain it is being added to, or whose hash is wrong."""
+
+    def __init__(self, seq: int, message: str) -> None:
+        super().__init__(f"Journal entry {seq}: {message}")
+        self.seq = seq
+
+
+def link_problem(seq: int, prev_hash: str, after_seq: int, after_hash: str) -> str | None:
+    """What is wrong with an entry (seq, prev_hash) following the entry (after_seq, after_hash)."""
+    if seq != after_seq + 1:
+        return GAP.format(expected=after_seq + 1)
+    if prev_hash != after_hash:
+        return CUT
+    return None
+
+
+def content_problem(digest: str, expected_digest: str, postings: Iterable[tuple[str, int]]) -> str | None:
+    """What is wrong with an entry on its own: a hash that does not match, postings that do not balance."""
+    if expected_digest != digest:
+        return EDITED
+    if sum(amount for _, amount in postings):
+        return UNBALANCED
+    return None
+
+
+def entry_problem(entry: JournalEntry, after_seq: int, after_hash: str) -> str | None:
+    """The first thing wrong with ``entry`` following (after_seq, after_hash), in the order checked."""
+    return link_problem(entry.seq, entry.prev_hash, after_seq, after_hash) or content_problem(
+        entry.hash, entry.expected_hash(), entry.postings
+    )
+
+
+@dataclass(frozen=True)
+class RangeCheck:
+    """What one range of seqs holds: its first and last entries (for the links between ranges), how
+    many entries, and the first problem inside it (a range cannot see the link before its first entry)."""
+
+    first: tuple[int, str] | None  # (seq, prev_hash)
+    last: tuple[int, str] | None  # (seq, hash)
+    count: int
+    problem: tuple[int, str] | None
+
+
+_ROWS = (
+    "SELECT seq, event_id, at, day, store, terminal, user, kind, CAST(payload AS BLOB), prev_hash, hash"
+    " FROM journal WHERE seq BETWEEN ? AND ? ORDER BY seq"
+)
+_LEGS = "SELECT seq, account, amount FROM postings WHERE seq BETWEEN ? AND ? ORDER BY seq, leg"
+
+
+def _with_postings(conn: sqlite3.Connection, first: int, last: int) -> Iterator[tuple[Any, list[tuple[str, int]]]]:
+    """Each journal row in the range with its postings: two ordered scans merged (no query per entry)."""
+    legs = conn.execute(_LEGS, (first, last))
+    pending = legs.fetchone()
+    for row in conn.execute(_ROWS, (first, last)):
+        seq = row[0]
+        postings = []
+        while pending is not None and pending[0] <= seq:
+            if pending[0] == seq:
+                postings.append((pending[1], pending[2]))
+            pending = legs.fetchone()
+        yield row, postings
+
+
+def check_range(path: Path, first: int, last: int) -> RangeCheck:
+    """Check the entries with seq in [first, last] of the store at ``path`` (a connection of its own,
+    read-only, so it can run in another process)."""
+    conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+    try:
+        conn.execute("BEGIN")  # one snapshot for both scans
+        opened: tuple[int, str] | None = None
+        prev: tuple[int, str] | None = None
+        count = 0
+        problem: tuple[int, str] | None = None
+        for (seq, event_id, at, day, store, terminal, user, kind, payload, prev_hash, digest), postings in (
+            _with_postings(conn, first, last)
+        ):
+            count += 1
+            trouble = None if prev is None else link_problem(seq, prev_hash, *prev)
+            if trouble is None:
+                header = header_json(event_id, at, day, store, terminal, user, kind, tuple(postings))
+                expected = entry_hash(prev_hash, seq, header, payload)
+                trouble = content_problem(digest, expected, postings)
+            if opened is None:
+                opened = (seq, prev_hash)
+            if trouble is not None:
+                problem = (seq, trouble)
+                break
+            prev = (seq, digest)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return RangeCheck(opened, prev, count, problem)
+
+
+def first_problem(
+    checks: Iterable[RangeCheck], *, after_seq: int = 0, after_hash: str = GENESIS_HASH
+) -> tuple[int, str] | None:
+    """The first broken seq over consecutive ranges checked apart, with what is wrong there."""
+    for check in checks:
+        if check.first is None:
+            continue  # nothing in this range: a gap shows at the next entry there is
+        link = link_problem(*check.first, after_seq, after_hash)
+        if link is not None:
+            return check.first[0], link
+        if check.problem is not None:
+            return check.problem
+        assert check.last is not None
+        after_seq, after_hash = check.last
+    return None
+
+
+def split(first: int, last: int, parts: int) -> list[tuple[int, int]]:
+    """[first, last] cut into ``parts`` consecutive ranges of about equal size (fewer if it is short)."""
+    size = max(1, -(-(last - first + 1) // max(1, parts)))
+    return [(start, min(last, start + size - 1)) for start in range(first, last + 1, size)]
+
+
+class RangeCheckProcess:
+    """``check_range`` running in a process of its own; ``result()`` waits for it."""
+
+    def __init__(self, path: Path, first: int, last: int) -> None:
+        env = dict(os.environ)
+        # The same pos_tui as this process, however it was found (a checkout, an installed wheel).
+        package_root = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, (package_root, env.get("PYTHONPATH"))))
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", __name__, str(path), str(first), str(last)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        )
+
+    def result(self) -> RangeCheck:
+        out, err = self._process.communicate()
+        if self._process.returncode != 0:
+            raise LedgerError(
+                f"The chain check process failed: {err.decode(errors='replace').strip()[-500:]}",
+                "Run `pos db verify` again; if it fails the same way, report it with this message.",
+            )
+        data = json.loads(out)
+        return RangeCheck(_pair(data["first"]), _pair(data["last"]), int(data["count"]), _pair(data["problem"]))
+
+    def stop(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.communicate()
+
+
+def _pair(value: Any) -> tuple[int, str] | None:
+    return None if value is None else (int(value[0]), str(value[1]))
+
+
+def _main(argv: list[str]) -> None:
+    path, first, last = Path(argv[0]), int(argv[1]), int(argv[2])
+    check = check_range(path, first, last)
+    json.dump({"first": check.first, "last": check.last, "count": check.count, "problem": check.problem}, sys.stdout)
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])

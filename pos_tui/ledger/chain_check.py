@@ -149,8 +149,16 @@ def first_problem(
 
 def split(first: int, last: int, parts: int) -> list[tuple[int, int]]:
     """[first, last] cut into ``parts`` consecutive ranges of about equal size (fewer if it is short)."""
-    size = max(1, -(-(last - first + 1) // max(1, parts)))
+    if parts <= 0:
+        return []
+    size = max(1, -(-(last - first + 1) // parts))
     return [(start, min(last, start + size - 1)) for start in range(first, last + 1, size)]
+
+
+def check_chain(path: Path, head_seq: int, *, parts: int = 1) -> tuple[int, str] | None:
+    """The first broken seq of entries 1..head_seq, checked here in ``parts`` ranges one after another
+    (``RangeCheckProcess`` checks a range in another process)."""
+    return first_problem(check_range(path, first, last) for first, last in split(1, head_seq, parts))
 
 
 class RangeCheckProcess:
@@ -162,7 +170,7 @@ class RangeCheckProcess:
         package_root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, (package_root, env.get("PYTHONPATH"))))
         self._process = subprocess.Popen(
-            [sys.executable, "-m", __name__, str(path), str(first), str(last)],
+            [sys.executable, "-m", __name__, str(path.resolve()), str(first), str(last)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
         )
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from pos_tui.ledger.chain_check import RangeCheckProcess, check_range, first_problem, split
+from pos_tui.ledger.chain_check import RangeCheckProcess, check_chain, first_problem, split
 from pos_tui.ledger.database import GENESIS_HASH, JournalHead, Ledger
 from pos_tui.ledger.journal import entries_after
 from pos_tui.ledger.projections import PROJECTION_TABLES
@@ -87,13 +87,12 @@ def _verify_snapshot(ledger: Ledger, scratch: Ledger, processes: int | None) -> 
     report = VerifyReport(head=ledger.head())
     if processes is None:
         processes = 1 if report.head.seq >= PARALLEL_FROM else 0
-    ranges = split(1, report.head.seq, max(1, processes))
     if processes <= 0:
-        broken = first_problem(check_range(ledger.path, first, last) for first, last in ranges)
+        broken = check_chain(ledger.path, report.head.seq)
         if broken is not None:
             report.problems.append(Problem(*broken))
             return report
-    workers = [RangeCheckProcess(ledger.path, first, last) for first, last in ranges] if processes > 0 else []
+    workers = [RangeCheckProcess(ledger.path, *part) for part in split(1, report.head.seq, max(processes, 0))]
     try:
         # The live tables' checks are single SQL statements: SQLite runs them without the GIL, beside the replay.
         with ThreadPoolExecutor(max_workers=1) as thread:

@@ -27,7 +27,7 @@ class ScreenCommands(Provider):
             ]
         commands += [
             ("Toggle light/dark", "Switch between the midnight and daylight themes", "app.toggle_theme"),
-            ("Keys", "Every key the till knows (F9)", "app.help"),
+            ("Keys", "Every key the till knows (F11)", "app.help"),
         ]
         return [command for command in commands if self._offered(command[2])]
 

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from pos_tui.domain.cart import Cart, CartLine
-from pos_tui.services.catalog import Product, SearchHit
-from pos_tui.services.sales import CompletedReturn, CompletedSale
-from pos_tui.services.users import User
+if TYPE_CHECKING:  # for the annotations only: the login screen needs these messages before any service loads
+    from pos_tui.domain.cart import Cart, CartLine
+    from pos_tui.services.catalog import Product, SearchHit
+    from pos_tui.services.sales import CompletedReturn, CompletedSale
+    from pos_tui.services.users import User
 
 
 @dataclass

@@ -10,6 +10,8 @@ from pos_tui.services import catalog
 from pos_tui.services.session import Session
 from pos_tui.tui.dialogs.receipt import ReceiptDialog
 from pos_tui.tui.dialogs.tender import TenderDialog
+from pos_tui.tui.widgets.cart_table import CartTable
+from pos_tui.tui.widgets.results_table import ResultsTable
 from tests.conftest import RICE, TEA, TEA_BARCODE, ean13
 from tests.tui.conftest import log_in, make_app, names, scan, wait_for
 
@@ -33,7 +35,7 @@ async def test_cash_sale_by_barcode_search_and_weight_with_qty_change_void_and_c
         await scan(pilot, TEA_BARCODE)
         await scan(pilot, RICE_750G)
         await pilot.press("s", "h", "i")  # search as you type: T-Shirt has two variants
-        await wait_for(pilot, lambda: app.screen.query_one("#results", DataTable).row_count == 2)
+        await wait_for(pilot, lambda: app.screen.query_one(ResultsTable).row_count == 2)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ChooseDialog")
         await pilot.press("down", "enter")  # variants in order M, S: the second is S
@@ -42,8 +44,8 @@ async def test_cash_sale_by_barcode_search_and_weight_with_qty_change_void_and_c
         assert names(messages).count("LineAdded") == 3
         assert names(messages).count("BarcodeScanned") == 2
 
-        # 2 F4: quantity of the highlighted line (the tea, after moving up twice)
-        await pilot.press("up", "up", "2", "f4")
+        # 2 Ctrl+N: quantity of the highlighted line (the tea, after moving up twice)
+        await pilot.press("up", "up", "2", "ctrl+n")
         assert cart_of(app)[0] == ("TEA-200", 2000)
         await pilot.press("down", "down", "ctrl+d")  # void the T-shirt
         assert cart_of(app) == [("TEA-200", 2000), ("RICE-KG", 750)]
@@ -140,7 +142,7 @@ async def test_discounts_and_a_marked_price_override_change_the_total(shop: Sess
         field.value = "400"
         await pilot.press("enter")
         assert app.screen.cart.lines[0].price_source == "override"
-        assert "*" in str(app.screen.query_one("#cart", DataTable).get_row_at(0)[3])
+        assert "*" in app.screen.query_one(CartTable).get_row_at(0)[3]
         await pilot.press(*"50", "f6")  # typed first, then F6: a cart discount of 50.00
         assert app.screen.priced.total == 80_000 - 8_000 - 5_000
 

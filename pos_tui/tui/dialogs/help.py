@@ -30,7 +30,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen > VerticalScroll { width: 72; max-width: 98%; height: 90%; padding: 1 2; background: $panel;
         border: round $primary; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f9,q", "close", "Close", id="help.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f11,q", "close", "Close", id="help.close")]
 
     def __init__(self, groups: list[tuple[str, list[tuple[str, str]]]]) -> None:
         super().__init__()

@@ -15,7 +15,7 @@ class StatusLine(Static):
 
     def say(self, text: str, level: str = "info") -> None:
         self.set_classes(f"-{level}")
-        self.update(text)
+        self.update(text, layout=False)  # one line, sized by the stylesheet: no need to re-lay the screen
 
 
 class ModeScreen(Screen[None]):

@@ -9,7 +9,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from pos_tui.domain.cart import Cart, CartLine, Discount, PricedCart, price_cart
 from pos_tui.domain.errors import PosError
@@ -40,6 +40,7 @@ from pos_tui.tui.screens.base import ModeScreen
 from pos_tui.tui.screens.bucket_shelf import ParkAndReturn
 from pos_tui.tui.screens.cash import open_shift_then
 from pos_tui.tui.widgets.cart_table import CartTable
+from pos_tui.tui.widgets.line_table import LineTable
 from pos_tui.tui.widgets.results_table import ResultsTable
 from pos_tui.tui.widgets.scan_input import ScanInput
 from pos_tui.tui.widgets.totals import Totals
@@ -67,7 +68,7 @@ class BucketScreen(ParkAndReturn, ModeScreen):
     AUTO_FOCUS = "#scan"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f12", "pay", "Pay", priority=True, id="bucket.pay"),
-        Binding("f4", "quantity", "Qty", priority=True, id="bucket.quantity"),
+        Binding("ctrl+n", "quantity", "Qty", priority=True, id="bucket.quantity"),  # F4 opens the reports
         Binding("ctrl+d", "void_line", "Void line", priority=True, id="bucket.void"),
         Binding("f5", "line_discount", "Line disc", priority=True, id="bucket.line_discount"),
         Binding("f6", "cart_discount", "Cart disc", priority=True, id="bucket.cart_discount"),
@@ -85,6 +86,7 @@ class BucketScreen(ParkAndReturn, ModeScreen):
         super().__init__()
         self.cart = Cart()
         self.searching = False
+        self.bindings_for_empty_cart: bool | None = None
 
     @property
     def session(self) -> Session:
@@ -116,11 +118,13 @@ class BucketScreen(ParkAndReturn, ModeScreen):
     def refresh_cart(self, select: int | None = None, *, only: int | None = None) -> None:
         """Show the cart; ``only``: just that line changed or was appended (a scan)."""
         priced = self.priced
-        name_width = 40 if self.app.size.width >= 100 else 22
-        self.query_one(CartTable).show(priced, self.session.currency, name_width, select=select,
+        self.query_one(CartTable).show(priced, self.session.currency, select=select,
                                        only=None if self.cart.discount else only)
         self.query_one(Totals).show(priced, self.session.currency)
-        self.refresh_bindings()
+        if self.bindings_for_empty_cart != (not self.cart.lines):
+            # What the footer offers depends only on whether the cart is empty; redrawing it costs a frame.
+            self.bindings_for_empty_cart = not self.cart.lines
+            self.refresh_bindings()
 
     def selected_line(self) -> int:
         return self.query_one(CartTable).cursor_row
@@ -254,7 +258,7 @@ class BucketScreen(ParkAndReturn, ModeScreen):
     # --- moving and clearing -------------------------------------------------------------------
 
     def action_move(self, step: int) -> None:
-        table: DataTable[str] = self.query_one(ResultsTable) if self.searching else self.query_one(CartTable)
+        table: LineTable = self.query_one(ResultsTable) if self.searching else self.query_one(CartTable)
         if table.row_count:
             table.move_cursor(row=max(0, min(table.cursor_row + step, table.row_count - 1)))
 

@@ -1,34 +1,35 @@
-"""The cart on screen: one row per line. A scan touches one row, never the whole table."""
+"""The cart on screen: one row per line. A scan repaints one row, never the whole table."""
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
+from typing import ClassVar
 
 from pos_tui.domain.cart import PricedCart, PricedLine
 from pos_tui.domain.money import Currency, format_quantity
+from pos_tui.tui.widgets.line_table import Column, LineTable
 
-COLUMNS = (("#", "n"), ("Item", "item"), ("Qty", "qty"), ("Price", "price"), ("Disc", "disc"), ("Total", "total"))
 
-
-def line_cells(n: int, p: PricedLine, currency: Currency, name_width: int) -> tuple[str, ...]:
+def line_cells(n: int, p: PricedLine, currency: Currency) -> tuple[str, ...]:
     """The cells of cart line ``n`` (1-based): a pure function of the priced line."""
     line = p.line
     qty = format_quantity(line.quantity) + ("" if line.unit == "each" else f" {line.unit}")
     mark = " *" if line.price_source == "override" else ""  # a price override is always marked
     return (
-        str(n), line.name[:name_width], qty, currency.format(line.unit_price, symbol=False) + mark,
+        str(n), line.name, qty, currency.format(line.unit_price, symbol=False) + mark,
         currency.format(-p.discount, symbol=False) if p.discount else "", currency.format(p.amount, symbol=False),
     )
 
 
-class CartTable(DataTable[str]):
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self.can_focus = False  # the scan field keeps the focus; arrows move this cursor from there
-        for label, key in COLUMNS:
-            self.add_column(label, key=key)
+class CartTable(LineTable):
+    COLUMNS: ClassVar[tuple[Column, ...]] = (
+        Column("#", 3, "right"), Column("Item", 0), Column("Qty", 8, "right"), Column("Price", 10, "right"),
+        Column("Disc", 9, "right"), Column("Total", 11, "right"),
+    )
 
-    def show(self, priced: PricedCart, currency: Currency, name_width: int, *, select: int | None = None,
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, zebra=True)
+
+    def show(self, priced: PricedCart, currency: Currency, *, select: int | None = None,
              only: int | None = None) -> None:
         """Show ``priced``; ``only``: just that line changed or was appended (a scan), so touch one row.
 
@@ -36,16 +37,8 @@ class CartTable(DataTable[str]):
         """
         count = len(priced.lines)
         if only is not None and self.row_count in (count, count - 1):
-            cells = line_cells(only + 1, priced.lines[only], currency, name_width)
-            if self.row_count == count:
-                for column, value in zip(self.columns, cells, strict=True):
-                    self.update_cell(str(only + 1), column, value)
-            else:
-                self.add_row(*cells, key=str(count))
+            self.set_row(only, line_cells(only + 1, priced.lines[only], currency))
         else:
-            self.clear()
-            for n, p in enumerate(priced.lines, start=1):
-                self.add_row(*line_cells(n, p, currency, name_width), key=str(n))
+            self.set_rows([line_cells(n, p, currency) for n, p in enumerate(priced.lines, start=1)])
         if count:
-            row = count - 1 if select is None else max(0, min(select, count - 1))
-            self.move_cursor(row=row)
+            self.move_cursor(row=count - 1 if select is None else select)

@@ -2,30 +2,33 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
+from typing import ClassVar
 
 from pos_tui.domain.money import Currency, format_quantity
 from pos_tui.services.catalog import SearchHit
+from pos_tui.tui.widgets.line_table import Column, LineTable
 
 
-class ResultsTable(DataTable[str]):
+class ResultsTable(LineTable):
+    COLUMNS: ClassVar[tuple[Column, ...]] = (
+        Column("Item", 0), Column("SKU", 14), Column("Price", 10, "right"), Column("On hand", 8, "right"),
+    )
+
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row")
-        self.can_focus = False
+        super().__init__(id=id)
         self.display = False
         self.hits: list[SearchHit] = []
         self.query_shown = ""  # the query whose hits are on screen
-        for label in ("Item", "SKU", "Price", "On hand"):
-            self.add_column(label, key=label)
 
     def show_hits(self, query: str, hits: list[SearchHit], currency: Currency) -> None:
         self.hits = hits
         self.query_shown = query
-        self.clear()
-        for hit in hits:
-            name = f"{hit.name} ({hit.variant})" if hit.variant else hit.name
-            self.add_row(name[:40], hit.sku, currency.format(hit.price, symbol=False), format_quantity(hit.on_hand),
-                         key=str(hit.product_id))
+        self.set_rows([
+            (f"{hit.name} ({hit.variant})" if hit.variant else hit.name, hit.sku,
+             currency.format(hit.price, symbol=False), format_quantity(hit.on_hand))
+            for hit in hits
+        ])
+        self.move_cursor(row=0)
 
     def highlighted(self) -> SearchHit | None:
         if not self.hits or not 0 <= self.cursor_row < len(self.hits):

@@ -9,10 +9,16 @@ field's own queue, keeps every code apart.
 from __future__ import annotations
 
 from textual import events
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 
 class ScanInput(Input):
+    # Input re-lays out the whole screen on every key (its scroll width follows the text). The field's
+    # own size is fixed by the stylesheet, so a key repaints the field alone.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":
             event.stop()

@@ -153,3 +153,18 @@ def test_of_two_edits_the_earlier_is_reported_even_when_its_worker_is_not_the_fi
     )
 
     assert _verify(busy_store, processes=2).problems == [Problem(early, EDITED)]
+
+
+def test_stock_changed_without_a_movement_is_reported_by_the_live_checks_beside_the_replay(busy_store: Path) -> None:
+    with closing(sqlite3.connect(busy_store)) as conn:
+        on_hand, moved = conn.execute(
+            "SELECT on_hand, (SELECT SUM(quantity) FROM stock_movements WHERE product_id = 2) FROM stock"
+            " WHERE product_id = 2"
+        ).fetchone()
+        conn.execute("UPDATE stock SET on_hand = on_hand + 1000 WHERE product_id = 2")
+        conn.commit()
+
+    problems = _verify(busy_store, processes=2).problems
+
+    assert Problem(None, f"product 2: stock on hand {on_hand + 1000} but its movements sum to {moved}.") in problems
+    assert any(p.message.startswith("stock row (2, ") for p in problems), problems

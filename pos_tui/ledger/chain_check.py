@@ -78,6 +78,12 @@ class RangeCheck:
     problem: tuple[int, str] | None
 
 
+def read_only_uri(path: Path) -> str:
+    """``path`` as a SQLite URI that opens it read-only. Percent-encoded: a "#" or "?" in a folder name
+    would otherwise end the URI's path part."""
+    return f"file:{quote(str(path.resolve()))}?mode=ro"
+
+
 _ROWS = (
     "SELECT seq, event_id, at, day, store, terminal, user, kind, CAST(payload AS BLOB), prev_hash, hash"
     " FROM journal WHERE seq BETWEEN ? AND ? ORDER BY seq"
@@ -102,7 +108,7 @@ def _with_postings(conn: sqlite3.Connection, first: int, last: int) -> Iterator[
 def check_range(path: Path, first: int, last: int) -> RangeCheck:
     """Check the entries with seq in [first, last] of the store at ``path`` (a connection of its own,
     read-only, so it can run in another process)."""
-    conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+    conn = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         conn.execute("BEGIN")  # one snapshot for both scans
         opened: tuple[int, str] | None = None

@@ -240,16 +240,18 @@ def insert_recorded_many(conn: sqlite3.Connection, entries: Sequence[JournalEntr
 
 _SELECT_ENTRIES = (
     "SELECT seq, event_id, at, day, store, terminal, user, kind, payload, prev_hash, hash"
-    " FROM journal WHERE seq > ? ORDER BY seq LIMIT ?"
+    " FROM journal WHERE seq > ? AND kind IS NOT ? ORDER BY seq LIMIT ?"
 )
 
 
-def entries_after(ledger: Ledger, seq: int, *, batch: int = 2000) -> Iterator[JournalEntry]:
-    """Every entry after ``seq`` in order, with its postings, read in batches."""
+def entries_after(
+    ledger: Ledger, seq: int, *, batch: int = 2000, except_kind: str | None = None
+) -> Iterator[JournalEntry]:
+    """Every entry after ``seq`` in order (but those of ``except_kind``), with its postings, read in batches."""
     conn = ledger.conn
     last = seq
     while True:
-        rows = conn.execute(_SELECT_ENTRIES, (last, batch)).fetchall()
+        rows = conn.execute(_SELECT_ENTRIES, (last, except_kind, batch)).fetchall()
         if not rows:
             return
         legs: dict[int, list[tuple[str, int]]] = {}

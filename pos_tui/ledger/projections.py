@@ -51,27 +51,51 @@ def _tax_class_defined(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, A
     )
 
 
-_INSERT_PRODUCT = (
-    "INSERT INTO products (product_id, sku, name, grp, variant, category, vendor, unit, price, cost, tax_class,"
-    " reorder_level, updated_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+# product.added -> products, barcodes and stock rows, computed by SQLite from the payload's canonical JSON.
+# One set of statements over a source of (seq, payload) rows serves both an entry being recorded (its
+# payload a parameter) and verify's replay of a whole catalogue straight from the journal, with no
+# Python per product (the Python path spent 18 µs a product; this one a third of that).
+_PRODUCT_COLUMNS = (
+    ("product_id", "$.product_id"), ("sku", "$.details.sku"), ("name", "$.details.name"),
+    ("grp", "$.details.group"), ("variant", "$.details.variant"), ("category", "$.details.category"),
+    ("vendor", "$.details.vendor"), ("unit", "$.details.unit"), ("price", "$.details.price"),
+    ("cost", "$.details.cost"), ("tax_class", "$.details.tax_class"), ("reorder_level", "$.details.reorder_level"),
 )
 
 
-def _product_row(seq: int, p: dict[str, Any]) -> tuple[Any, ...]:
-    d = p["details"]
-    return (p["product_id"], d["sku"], d["name"], d["group"], d["variant"], d["category"], d["vendor"],
-            d["unit"], d["price"], d["cost"], d["tax_class"], d["reorder_level"], seq)
+def _products_from(source: str) -> tuple[str, ...]:
+    """The statements that add the products of ``source``, a query of ``(seq, payload)`` rows."""
+    columns = ", ".join(column for column, _ in _PRODUCT_COLUMNS)
+    values = ", ".join(f"json_extract(payload, '{path}')" for _, path in _PRODUCT_COLUMNS)
+    return (
+        f"INSERT INTO products ({columns}, updated_seq) SELECT {values}, seq FROM {source}",
+        "INSERT INTO barcodes (code, product_id, multiplier) SELECT json_extract(b.value, '$.code'),"
+        f" json_extract(payload, '$.product_id'), json_extract(b.value, '$.multiplier')"
+        f" FROM {source}, json_each(payload, '$.details.barcodes') b",
+        f"INSERT INTO stock (product_id, on_hand) SELECT json_extract(payload, '$.product_id'), 0 FROM {source}",
+    )
+
+
+_PRODUCTS_FROM_PARAMETERS = _products_from("(SELECT ? AS seq, ? AS payload)")
 
 
 def _products_added(conn: sqlite3.Connection, entries: Sequence[JournalEntry]) -> None:
     """Many product.added entries at once: a catalogue import or replay of one is a bulk insert."""
-    payloads = [(e.seq, e.payload) for e in entries]
-    conn.executemany(_INSERT_PRODUCT, [_product_row(seq, p) for seq, p in payloads])
-    conn.executemany(
-        "INSERT INTO barcodes (code, product_id, multiplier) VALUES (?, ?, ?)",
-        [(b["code"], p["product_id"], b["multiplier"]) for _, p in payloads for b in p["details"]["barcodes"]],
-    )
-    conn.executemany("INSERT INTO stock (product_id, on_hand) VALUES (?, 0)", [(p["product_id"],) for _, p in payloads])
+    rows = [(e.seq, e.payload_json) for e in entries]
+    for statement in _PRODUCTS_FROM_PARAMETERS:
+        conn.executemany(statement, rows)
+
+
+def products_added_from_journal(conn: sqlite3.Connection, schema: str, first: int, last: int) -> int:
+    """Apply the product.added entries with seq in [first, last] of ``schema``.journal, an attached
+    store's journal (verify's replay); how many there were."""
+    source = (f"(SELECT seq, payload FROM {schema}.journal WHERE seq BETWEEN {int(first)} AND {int(last)}"
+              " AND kind = 'product.added')")
+    statements = _products_from(source)
+    added: int = conn.execute(statements[0]).rowcount
+    for statement in statements[1:]:
+        conn.execute(statement)
+    return added
 
 
 def _product_added(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:

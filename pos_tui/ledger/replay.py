@@ -11,12 +11,15 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
-from pos_tui.ledger.chain_check import ChainBroken, entry_problem
+from pos_tui.ledger.chain_check import ChainBroken, entry_problem, read_only_uri
 from pos_tui.ledger.database import GENESIS_HASH, Ledger, create_ledger
-from pos_tui.ledger.journal import JournalEntry, insert_recorded_many
-from pos_tui.ledger.projections import apply_many
+from pos_tui.ledger.journal import JournalEntry, entries_after, insert_recorded_many
+from pos_tui.ledger.projections import apply_many, products_added_from_journal
 
-__all__ = ["ChainBroken", "apply_recorded", "checked", "import_entries", "open_scratch", "rebuild", "replay_all"]
+__all__ = [
+    "ChainBroken", "apply_recorded", "checked", "import_entries", "open_scratch", "rebuild", "replay_all",
+    "replay_projections",
+]
 
 
 def checked(entries: Iterable[JournalEntry], after_seq: int, after_hash: str) -> Iterator[JournalEntry]:
@@ -116,10 +119,37 @@ def replay_all(
     return total
 
 
+def replay_projections(source: Ledger, target: Ledger, *, batch: int = 50_000) -> int:
+    """Verify's replay: every entry of ``source``'s journal into ``target``'s projections only, in order.
+
+    The chain is checked apart (``chain_check``). Runs of product.added entries (a catalogue is most
+    of a journal) go in straight from ``source``'s journal file, attached to ``target`` for the time;
+    every other entry goes through its handlers, ``batch`` at a time.
+    """
+    conn = target.conn
+    conn.execute("ATTACH DATABASE ? AS source", (read_only_uri(source.path),))
+    try:
+        total = done = 0
+        pending: list[JournalEntry] = []
+        for entry in entries_after(source, 0, except_kind="product.added"):
+            if entry.seq > done + 1 or len(pending) >= batch:
+                with target.write():
+                    total += apply_many(conn, pending)
+                    total += products_added_from_journal(conn, "source", done + 1, entry.seq - 1)
+                pending = []
+            pending.append(entry)
+            done = entry.seq
+        with target.write():
+            total += apply_many(conn, pending)
+            total += products_added_from_journal(conn, "source", done + 1, source.head().seq)
+        target.forget_store_info()
+    finally:
+        conn.execute("DETACH DATABASE source")
+    return total
+
+
 def rebuild(source: Ledger, target_path: Path) -> Ledger:
     """A fresh store database at ``target_path`` built only from ``source``'s journal."""
-    from pos_tui.ledger.journal import entries_after
-
     target = create_ledger(target_path)
     replay_all(entries_after(source, 0), target)
     return target

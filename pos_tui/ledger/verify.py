@@ -19,13 +19,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
-from pos_tui.ledger.chain_check import RangeCheckProcess, check_chain, first_problem, split
+from pos_tui.ledger.chain_check import RangeCheckProcess, check_chain, first_problem, read_only_uri, split
 from pos_tui.ledger.database import GENESIS_HASH, JournalHead, Ledger
-from pos_tui.ledger.journal import entries_after
 from pos_tui.ledger.projections import PROJECTION_TABLES
-from pos_tui.ledger.replay import open_scratch, replay_all
+from pos_tui.ledger.replay import open_scratch, replay_projections
 
 # From this many entries on, the chain is checked in a worker process beside the replay: below it,
 # starting a process (~0.3 s) costs more than it saves.
@@ -71,7 +69,7 @@ def verify_ledger(ledger: Ledger, *, scratch_dir: Path | None = None, processes:
     with tempfile.TemporaryDirectory(prefix=".pos-verify-", dir=directory) as tmp, _collector_paused():
         scratch_path = Path(tmp) / "replay.db"
         scratch = open_scratch(scratch_path)
-        conn.execute("ATTACH DATABASE ? AS replay", (_read_only_uri(scratch_path),))
+        conn.execute("ATTACH DATABASE ? AS replay", (read_only_uri(scratch_path),))
         try:
             conn.execute("BEGIN")
             try:
@@ -98,7 +96,7 @@ def _verify_snapshot(ledger: Ledger, scratch: Ledger, processes: int | None) -> 
         with ThreadPoolExecutor(max_workers=1) as thread:
             live: Future[list[Problem]] = thread.submit(live_problems_at, ledger.path)
             try:
-                report.entries = replay_all(entries_after(ledger, 0), scratch, journal=False, check=False)
+                report.entries = replay_projections(ledger, scratch)
                 replay_failure = None
             except Exception as error:  # a broken chain explains it; else it is reported below
                 replay_failure = error
@@ -134,15 +132,10 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _read_only_uri(path: Path) -> str:
-    # Percent-encode the path: a "#" or "?" in a folder name would otherwise end the URI's path part.
-    return f"file:{quote(str(path.resolve()))}?mode=ro"
-
-
 def compare_projections(scratch: Ledger, live_path: Path) -> list[Problem]:
     """Rows that differ between ``scratch``'s projection tables and those of the file at ``live_path``."""
     conn = scratch.conn
-    conn.execute("ATTACH DATABASE ? AS live", (_read_only_uri(live_path),))
+    conn.execute("ATTACH DATABASE ? AS live", (read_only_uri(live_path),))
     try:
         return projection_differences(conn, live="live", replay="main")
     finally:
@@ -194,7 +187,7 @@ def _first_difference(conn: sqlite3.Connection, table: str, key: str, live: str,
 
 def live_problems_at(path: Path) -> list[Problem]:
     """``live_problems`` over a read-only connection of its own (for a worker process)."""
-    conn = sqlite3.connect(_read_only_uri(path), uri=True)
+    conn = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         return live_problems(conn)
     finally:
@@ -208,14 +201,19 @@ def live_problems(conn: sqlite3.Connection) -> list[Problem]:
 
 
 def _stock_matches_movements(conn: sqlite3.Connection) -> list[Problem]:
+    # Per product through the movements' product index: a third cheaper than summing every product's
+    # movements first and joining the sums.
     row = conn.execute(
-        "SELECT s.product_id, s.on_hand, COALESCE(m.total, 0) FROM main.stock s"
-        " LEFT JOIN (SELECT product_id, SUM(quantity) AS total FROM main.stock_movements GROUP BY product_id) m"
-        " USING (product_id) WHERE s.on_hand != COALESCE(m.total, 0) LIMIT 1"
+        "SELECT s.product_id, s.on_hand FROM main.stock s WHERE s.on_hand !="
+        " (SELECT COALESCE(SUM(m.quantity), 0) FROM main.stock_movements m WHERE m.product_id = s.product_id)"
+        " ORDER BY s.product_id LIMIT 1"
     ).fetchone()
     if row is None:
         return []
-    return [Problem(None, f"product {row[0]}: stock on hand {row[1]} but its movements sum to {row[2]}.")]
+    total = conn.execute(
+        "SELECT COALESCE(SUM(quantity), 0) FROM main.stock_movements WHERE product_id = ?", (row[0],)
+    ).fetchone()[0]
+    return [Problem(None, f"product {row[0]}: stock on hand {row[1]} but its movements sum to {total}.")]
 
 
 def _sales_add_up(conn: sqlite3.Connection) -> list[Problem]:

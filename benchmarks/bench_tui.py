@@ -95,6 +95,37 @@ def cold_starts(db: Path | None, runs: int = 7) -> dict[str, float]:
             "modules": statistics.median(modules)}
 
 
+def pos_command_starts(db: Path, runs: int = 5) -> dict[str, float]:
+    """`pos --db STORE` in a real pseudo-terminal: from spawning to the login box on the terminal."""
+    import fcntl
+    import pty
+    import select
+    import signal
+    import struct
+    import termios
+
+    pos = Path(sys.executable).with_name("pos")
+    walls = []
+    for _ in range(runs):
+        controller, terminal = pty.openpty()
+        fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        began = time.time()
+        child = subprocess.Popen([str(pos), "--db", str(db)], stdin=terminal, stdout=terminal, stderr=terminal,
+                                 start_new_session=True, env={**os.environ, "TERM": "xterm-256color"})
+        os.close(terminal)
+        seen = b""
+        while b"PIN" not in seen:
+            readable, _, _ = select.select([controller], [], [], 10)
+            if not readable:
+                raise RuntimeError(f"no login screen: {seen[-400:]!r}")
+            seen += os.read(controller, 65536)
+        walls.append(time.time() - began)
+        os.killpg(child.pid, signal.SIGTERM)
+        child.wait(10)
+        os.close(controller)
+    return {"median_s": statistics.median(walls), "min_s": min(walls)}
+
+
 # --- at the counter (in this process) --------------------------------------------------------------
 
 
@@ -239,6 +270,7 @@ def main() -> None:
         "cold_start_median_s": cockpit["median_s"], "cold_start_min_s": cockpit["min_s"],
         "cold_start_cpu_s": cockpit["cpu_s"], "cold_start_modules": cockpit["modules"],
         "cold_start_ratio_to_baseline": cockpit["median_s"] / base["median_s"],
+        "pos_command_start_median_s": pos_command_starts(db)["median_s"],
     }
     figures.update(asyncio.run(counter(db)))
     figures["scan_p99_ratio_to_echo"] = figures["scan_p99_ms"] / figures["echo_p99_ms"]

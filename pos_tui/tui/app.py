@@ -22,12 +22,12 @@ from textual.signal import Signal
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from pos_tui.services.users import User
+
 from pos_tui.config import Settings
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.errors import PosError
 from pos_tui.services.session import Session, open_session
-from pos_tui.services.users import User
-from pos_tui.tui import access
 from pos_tui.tui.messages import DataChanged, LoggedIn, LowStockFound, ReturnCompleted, SaleCompleted
 from pos_tui.tui.screens.login import LoginScreen
 from pos_tui.tui.theme import DEFAULT_THEME, THEMES, ThemeMemory
@@ -38,6 +38,19 @@ MODE_KEYS = (
     ("reports", "mode.reports"), ("audit", "mode.audit"),
     ("cash", "mode.cash"),
 )
+
+
+class ImportedOnUse:
+    """A module loaded on first use: the login screen shows before the staff rules and PIN checks load."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __getattr__(self, attr: str) -> object:
+        return getattr(import_module(self.name), attr)
+
+
+access = ImportedOnUse("pos_tui.tui.access")
 
 
 def later(module: str, screen: str) -> Callable[[], Screen[None]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -11,8 +12,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from pos_tui.domain.errors import PosError
-from pos_tui.services.users import User, authenticate, list_users
 from pos_tui.tui.messages import LoggedIn, LoginFailed
+
+if TYPE_CHECKING:
+    from pos_tui.services.users import User
 
 FREE_TRIES = 3
 MAX_DELAY_S = 30.0
@@ -56,6 +59,8 @@ class LoginScreen(Screen[None]):
             yield Input(id="pin", placeholder="PIN", password=True, compact=True, restrict=r"[0-9]*")
             yield Static("", id="login-message", markup=False)
             if app.demo:  # type: ignore[attr-defined]
+                from pos_tui.services.users import list_users
+
                 yield Static(demo_users_text(list_users(app.session)), id="demo-users", markup=False)  # type: ignore[attr-defined]
         yield Footer()
 
@@ -84,6 +89,9 @@ class LoginScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="login")
     def check_pin(self, user: str, pin: str) -> None:
+        # Loaded here, off the path to the first frame: the PIN module derives a decoy hash when imported.
+        from pos_tui.services.users import authenticate
+
         try:
             found = authenticate(self.app.session, user, pin)  # type: ignore[attr-defined]
         except PosError as error:

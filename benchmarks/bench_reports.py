@@ -93,6 +93,60 @@ def bench_ledger(session: Session, first: str, last: str) -> tuple[float, float,
     return seconds, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), entries
 
 
+def bench_sale_cost(samples: int) -> None:
+    """Sale commit p50 with and without the report summaries' handlers, alternating in one run on a copy
+    of a small demo store (5-line sales, card + cash with change, as bench_foundation rings them)."""
+    import random
+
+    from pos_tui.domain.cart import Cart, price_cart
+    from pos_tui.domain.tender import Tender
+    from pos_tui.ledger import projections, report_projections
+    from pos_tui.services import catalog, sales
+
+    store, _ = ensure_store(20_000, 30, 275, 0, 1)
+    scratch = DATA / "sale-cost.db"
+    for stale in DATA.glob("sale-cost.db*"):
+        stale.unlink()
+    shutil.copyfile(store, scratch)
+    session = open_session(Settings(), scratch, username="cashier")
+    till = Session(session.ledger, session.settings, "cashier", "B1")
+    with_reports = dict(projections.HANDLERS)
+    ours = set(report_projections.HANDLERS.values())
+    without = {kind: tuple(h for h in handlers if h not in ours) for kind, handlers in with_reports.items()}
+    conn = till.ledger.conn
+    codes = [code for (code,) in conn.execute(
+        "SELECT b.code FROM barcodes b JOIN products p USING (product_id) WHERE p.unit = 'each'"
+        " AND b.multiplier = 1000 ORDER BY b.code LIMIT 5000")]
+    rng = random.Random(5)
+    timings: dict[bool, tuple[list[float], list[float]]] = {True: ([], []), False: ([], [])}
+    try:
+        for n in range(2 * samples):
+            summaries = n % 2 == 0
+            projections.HANDLERS.clear()
+            projections.HANDLERS.update(with_reports if summaries else without)
+            cart = Cart()
+            for code in rng.sample(codes, 5):
+                cart = cart.add(catalog.resolve_scan(till, code))
+            total = price_cart(cart, till.tax_policy).total
+            tenders = [Tender("card", total // 2), Tender("cash", total - total // 2 + 5_000)]
+            start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
+            sales.complete_sale(till, cart, tenders)
+            timings[summaries][0].append((time.perf_counter_ns() - start) / 1e6)
+            timings[summaries][1].append((time.thread_time_ns() - start_cpu) / 1e6)
+    finally:
+        projections.HANDLERS.clear()
+        projections.HANDLERS.update(with_reports)
+        session.close()
+        for stale in DATA.glob("sale-cost.db*"):
+            stale.unlink()
+    (wall_on, cpu_on), (wall_off, cpu_off) = timings[True], timings[False]
+    on, off = statistics.median(wall_on), statistics.median(wall_off)
+    print(f"sale commit p50 (complete_sale, 5 lines), {samples} each, alternating in one run:")
+    print(f"  without report summaries {off:6.2f} ms (CPU {statistics.median(cpu_off):.2f} ms)")
+    print(f"  with report summaries    {on:6.2f} ms (CPU {statistics.median(cpu_on):.2f} ms)")
+    print(f"  ratio {on / off:.2f}x wall, {statistics.median(cpu_on) / statistics.median(cpu_off):.2f}x CPU")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skus", type=int, default=50_000)
@@ -103,7 +157,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--no-ledger", action="store_true", help="Skip the `ledger balance` comparison.")
+    parser.add_argument("--sale-cost", type=int, default=0, metavar="N",
+                        help="Only measure sale commits with and without the summaries, N of each.")
     args = parser.parse_args()
+    if args.sale_cost:
+        bench_sale_cost(args.sale_cost)
+        return
     path, built = ensure_store(args.skus, args.days, args.sales_per_day, args.lines_per_sale, args.seed)
     print(f"store: {path.name}, {path.stat().st_size / 2**20:,.0f} MiB; built in {built['demo_seconds']:.0f} s"
           f" (CPU {built['demo_cpu_seconds']:.0f} s); {int(built['sales']):,} sales")

@@ -19,6 +19,7 @@ from pos_tui.ledger.database import _split_sql, migrations_dir, open_ledger
 from pos_tui.ledger.report_projections import TABLES
 from pos_tui.services import daybook, export, report_items, reports
 from pos_tui.services.demo import build_demo
+from pos_tui.services.report_model import Term, plan_range
 from pos_tui.services.session import Session, open_session
 
 from .conftest import assert_verifies
@@ -133,8 +134,9 @@ def test_a_range_of_whole_months_and_ragged_days_adds_up_like_its_days(month: Se
 @pytest.mark.parametrize(("first", "last"), [
     ("2025-06-01", "2025-06-20"), ("2025-06-03", "2025-06-30"), ("2025-06-10", "2025-06-12"),
     ("2025-05-25", "2025-06-25"), ("2025-06-15", "2025-07-15"), ("2025-04-01", "2025-08-31"),
+    ("2025-01-01", "2025-12-31"), ("2024-07-01", "2025-06-15"), ("2025-06-02", "2026-01-31"),
 ])
-def test_any_range_read_from_months_days_or_months_less_days_equals_the_days_alone(
+def test_any_range_read_from_years_months_and_days_equals_the_days_alone(
     month: Session, first: str, last: str
 ) -> None:
     query = reports.ReportQuery(first, last)
@@ -146,6 +148,15 @@ def test_any_range_read_from_months_days_or_months_less_days_equals_the_days_alo
         (first, last),
     ).fetchall()
     assert planned == by_days and planned
+
+
+def test_a_year_of_history_is_read_as_two_calendar_years_less_nothing() -> None:
+    """The days before the first sale and after the last cost nothing to take away."""
+    held = (date(2025, 11, 21), date(2026, 11, 20))
+    assert plan_range(date(2025, 11, 21), date(2026, 11, 20), held) == (
+        Term(1, "year", "2025", "2025"), Term(1, "year", "2026", "2026"))
+    assert plan_range(date(2026, 10, 22), date(2026, 11, 20), held) == (
+        Term(1, "day", "2026-10-22", "2026-10-31"), Term(1, "month", "2026-11", "2026-11"))
 
 
 def test_filters_narrow_the_rows_and_a_filter_a_report_cannot_take_is_refused(month: Session) -> None:
@@ -169,7 +180,7 @@ def test_the_summaries_replay_exactly(month_path: Path) -> None:
 
 def test_migrating_an_old_store_fills_the_summaries_with_the_rows_replay_writes(month_path: Path,
                                                                                tmp_path: Path) -> None:
-    """Schema 4's own SQL, run over the sales already in a store, gives exactly the handlers' rows."""
+    """Schemas 4 and 6's own SQL, run over the sales already in a store, gives exactly the handlers' rows."""
     copy = tmp_path / "old.db"
     copy.write_bytes(month_path.read_bytes())
     ledger = open_ledger(copy)
@@ -177,13 +188,13 @@ def test_migrating_an_old_store_fills_the_summaries_with_the_rows_replay_writes(
         conn = ledger.conn
         written = {t: conn.execute(f"SELECT * FROM {t} ORDER BY {k}").fetchall() for t, k in TABLES.items()}
         assert all(written.values())
-        script = (migrations_dir() / "0004_reports.sql").read_text(encoding="utf-8")
-        fill = script[script.index("-- Filling the tables"):]
         with ledger.write():
             for table in TABLES:
                 conn.execute(f"DELETE FROM {table}")
-            for statement in _split_sql(fill):
-                conn.execute(statement)
+            for name in ("0004_reports.sql", "0006_report_years.sql"):
+                script = (migrations_dir() / name).read_text(encoding="utf-8")
+                for statement in _split_sql(script[script.index("-- Filling the table"):]):
+                    conn.execute(statement)
         assert {t: conn.execute(f"SELECT * FROM {t} ORDER BY {k}").fetchall() for t, k in TABLES.items()} == written
     finally:
         ledger.close()

@@ -1,8 +1,8 @@
-"""Report summaries: sales and returns rolled up by day (and month), kept in step with every sale.
+"""Report summaries: sales and returns rolled up by day (and month, year), kept in step with every sale.
 
-Tables (db/0004_reports.sql): ``report_product_days`` and ``report_product_months`` (product x day
-or month), ``report_group_days`` (category x vendor x day), ``report_sale_slices`` (day x UTC quarter
-hour x terminal x cashier), ``report_tender_days`` (day x tender account x terminal x cashier) and
+Tables (db/0004_reports.sql, 0006): ``report_product_days``, ``_months`` and ``_years`` (product x
+day, month or calendar year), ``report_group_days`` (category x vendor x day), ``report_sale_slices``
+(day x UTC quarter hour x terminal x cashier), ``report_tender_days`` (day x tender account x terminal x cashier) and
 ``report_return_days`` (day x reason x void x terminal x cashier). Sales add and returns subtract on
 the return's own business day, so each day's net, tax and cost equal that day's income:sales,
 tax and expenses:cogs postings; the migration fills existing stores with the same rows in SQL.
@@ -47,6 +47,10 @@ _UPSERT_PRODUCT_DAY = (
 _UPSERT_PRODUCT_MONTH = (
     f"INSERT INTO report_product_months (month, product_id, {_MEASURES}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
     f" ON CONFLICT (month, product_id) DO UPDATE SET {_ADD_MEASURES}"
+)
+_UPSERT_PRODUCT_YEAR = (
+    f"INSERT INTO report_product_years (year, product_id, {_MEASURES}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f" ON CONFLICT (year, product_id) DO UPDATE SET {_ADD_MEASURES}"
 )
 _GROUP_MEASURES = "lines, returned_lines, net, tax, gross, cost"
 _UPSERT_GROUP_DAY = (
@@ -101,6 +105,8 @@ def _add_lines(conn: sqlite3.Connection, day: str, lines: list[tuple[int, Measur
     conn.executemany(_UPSERT_PRODUCT_DAY, [(day, pid, *m) for pid, m in by_product.items()])
     month = day[:7]
     conn.executemany(_UPSERT_PRODUCT_MONTH, [(month, pid, *m) for pid, m in by_product.items()])
+    year = day[:4]
+    conn.executemany(_UPSERT_PRODUCT_YEAR, [(year, pid, *m) for pid, m in by_product.items()])
     filing = _filing(conn, set(by_product))
     by_group: dict[tuple[str, str], list[int]] = {}
     for product_id, (_, returned, lines_sold, net, tax, gross, cost) in lines:
@@ -162,6 +168,7 @@ HANDLERS: dict[str, Handler] = {
 TABLES: dict[str, str] = {
     "report_product_days": "day, product_id",
     "report_product_months": "month, product_id",
+    "report_product_years": "year, product_id",
     "report_group_days": "day, category, vendor",
     "report_sale_slices": "day, quarter, terminal, cashier",
     "report_tender_days": "day, account, terminal, cashier",

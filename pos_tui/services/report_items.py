@@ -1,7 +1,7 @@
 """Item and group reports: sales by item, category and vendor, top and slow movers, margins.
 
-Item reports read ``report_product_months`` for the whole months of the range and
-``report_product_days`` for the days at its ends (``month_plan``), aggregate in SQL, and return the
+Item reports read the product summaries by year, month and day in the cheapest mix that adds up to
+the range (``report_model.plan_range``), aggregate in SQL, and return the
 first ``limit`` rows in the report's order with totals over every row (window sums in the same
 query). Category and vendor reports read ``report_group_days`` (a product counts under the category
 and vendor it had when it was sold); item reports filter by the catalogue's current category/vendor.
@@ -18,7 +18,7 @@ from pos_tui.services.report_model import (
     Highlight,
     ReportQuery,
     ReportResult,
-    month_plan,
+    plan_range,
     ratio_bp,
     split_window,
 )
@@ -41,34 +41,35 @@ def _product_filter(query: ReportQuery) -> tuple[str, list[object]]:
     return f" AND product_id IN (SELECT product_id FROM products WHERE {' AND '.join(conditions)})", params
 
 
+_TABLES = {"day": ("report_product_days", "day"), "month": ("report_product_months", "month"),
+           "year": ("report_product_years", "year")}
+
+
+def held_days(session: Session) -> tuple[date, date] | None:
+    """The first and last day with product summaries (two index seeks: one MIN and one MAX each)."""
+    conn = session.ledger.conn
+    (low,) = conn.execute("SELECT MIN(day) FROM report_product_days").fetchone()
+    (high,) = conn.execute("SELECT MAX(day) FROM report_product_days").fetchone()
+    return (date.fromisoformat(low), date.fromisoformat(high)) if low else None
+
+
 def product_sums(session: Session, query: ReportQuery) -> tuple[str, list[object]]:
     """SQL of ``(product_id, quantity, returned, lines, net, tax, gross, cost)`` per product sold or
-    returned in the range: whole months from the month table, the ends from the day table (or as their
-    month less the days outside the range, when that reads fewer rows)."""
-    conn = session.ledger.conn
-    low, high = conn.execute("SELECT MIN(day), MAX(day) FROM report_product_days").fetchone()
-    held = (date.fromisoformat(low), date.fromisoformat(high)) if low else None
-    span = month_plan(query.first_day, query.last_day, held)
+    returned in the range, from the cheapest mix of year, month and day summaries (``plan_range``)."""
     where, filter_params = _product_filter(query)
-    columns = "product_id, " + ", ".join(_MEASURES)
-    negated = "product_id, " + ", ".join(f"-{m}" for m in _MEASURES)
     parts: list[str] = []
     params: list[object] = []
-    if span.months:
-        parts.append(f"SELECT {columns} FROM report_product_months WHERE month BETWEEN ? AND ?{where}")
-        params += [*span.months, *filter_params]
-    for first, last in span.days:
-        parts.append(f"SELECT {columns} FROM report_product_days WHERE day BETWEEN ? AND ?{where}")
-        params += [first, last, *filter_params]
-    for month, outside in span.month_less:
-        parts.append(f"SELECT {columns} FROM report_product_months WHERE month = ?{where}")
-        params += [month, *filter_params]
-        for first, last in outside:
-            parts.append(f"SELECT {negated} FROM report_product_days WHERE day BETWEEN ? AND ?{where}")
-            params += [first, last, *filter_params]
+    for term in plan_range(query.first_day, query.last_day, held_days(session)):
+        table, key = _TABLES[term.level]
+        sign = "" if term.sign > 0 else "-"
+        columns = ", ".join(f"{sign}{m}" for m in _MEASURES)
+        parts.append(f"SELECT product_id, {columns} FROM {table} WHERE {key} BETWEEN ? AND ?{where}")
+        params += [term.first, term.last, *filter_params]
+    if not parts:  # nothing sold yet: an empty set of the same shape
+        parts.append(f"SELECT product_id, {', '.join(_MEASURES)} FROM report_product_days WHERE 0")
     sums = ", ".join(f"SUM({m}) AS {m}" for m in _MEASURES)
     # A product is in the range when it had a sold line or a return on one of its days (both counts are
-    # never negative); a month less its outside days can leave products whose sales were all outside.
+    # never negative); a period less its outside days can leave products whose sales were all outside.
     return (f"SELECT product_id, {sums} FROM ({' UNION ALL '.join(parts)}) GROUP BY product_id"
             " HAVING SUM(lines) + SUM(returned) > 0", params)
 

@@ -155,53 +155,93 @@ def per(amount: int, count: int) -> int | None:
     return None if count == 0 else round_div(amount, count)
 
 
-MONTH_ROWS_IN_DAYS = 5
-"""A product-month row set costs about as much to read as this many days of product-day rows (a month
-sells most products; a day a fifth of them): what ``month_plan`` weighs a partial month by."""
-
-DaySpan = tuple[str, str]
+# What reading one period's product rows costs, in days of product-day rows: a day sells a fifth of
+# the catalogue, a month or a year nearly all of it. ``plan_range`` picks the cheapest mix.
+MONTH_COST, YEAR_COST = 5, 6
 
 
 @dataclass(frozen=True)
-class Span:
-    """How to read a range from the month and day tables: whole months (``YYYY-MM``, inclusive), days
-    read as they are, and partial months read as the month less the days outside the range."""
+class Term:
+    """Rows of one summary table to add (``sign`` 1) or take away (-1): ``level`` "day", "month" or
+    "year", keys ``first``..``last`` inclusive ("2025-06-01", "2025-06" or "2025")."""
 
-    months: tuple[str, str] | None = None
-    days: tuple[DaySpan, ...] = ()
-    month_less: tuple[tuple[str, tuple[DaySpan, ...]], ...] = ()
+    sign: int
+    level: Literal["day", "month", "year"]
+    first: str
+    last: str
 
 
-def month_plan(first: date, last: date, held: tuple[date, date] | None = None) -> Span:
-    """Split a range into whole calendar months and the days at either end; an end that covers most of
-    its month is read as that month less the days outside. ``held``: the first and last day with data
-    (days outside it cost nothing to subtract)."""
+def plan_range(first: date, last: date, held: tuple[date, date] | None) -> tuple[Term, ...]:
+    """The product summaries to read for the days ``first``..``last``. Each calendar year is read as
+    its whole months and ragged days, or as the year less what lies outside the range, whichever reads
+    fewer rows; a partial month likewise as its days or as the month less the other days. ``held``:
+    the first and last day with any rows (nothing outside it needs reading or subtracting)."""
+    if held is None:
+        return ()
+    terms: list[Term] = []
+    for year in range(first.year, last.year + 1):
+        start, end = max(first, date(year, 1, 1)), min(last, date(year, 12, 31))
+        direct = _months_and_days(start, end, held)
+        outside = [*_months_and_days(date(year, 1, 1), start - timedelta(days=1), held),
+                   *_months_and_days(end + timedelta(days=1), date(year, 12, 31), held)]
+        via_year = [Term(1, "year", str(year), str(year)), *(Term(-t.sign, t.level, t.first, t.last) for t in outside)]
+        if _overlaps(date(year, 1, 1), date(year, 12, 31), held):
+            terms += via_year if _cost(via_year, held) < _cost(direct, held) else direct
+    return tuple(terms)
+
+
+def _overlaps(first: date, last: date, held: tuple[date, date]) -> bool:
+    return first <= held[1] and last >= held[0]
+
+
+def _cost(terms: Sequence[Term], held: tuple[date, date]) -> int:
+    cost = 0
+    for t in terms:
+        if t.level == "year":
+            cost += YEAR_COST
+        elif t.level == "month":
+            cost += MONTH_COST * (_months_between(t.first, t.last) + 1)
+        else:
+            a, b = max(date.fromisoformat(t.first), held[0]), min(date.fromisoformat(t.last), held[1])
+            cost += max(0, (b - a).days + 1)
+    return cost
+
+
+def _months_between(first: str, last: str) -> int:
+    return (int(last[:4]) - int(first[:4])) * 12 + int(last[5:7]) - int(first[5:7])
+
+
+def _months_and_days(first: date, last: date, held: tuple[date, date]) -> list[Term]:
+    """Terms for ``first``..``last`` (within one year) from months and days only, clipped to ``held``."""
+    first, last = max(first, held[0]), min(last, held[1])
+    if first > last:
+        return []
+    terms: list[Term] = []
     start = first if first.day == 1 else _next_month(first)
     end_next = _next_month(last) if (last + timedelta(days=1)).day == 1 else last.replace(day=1)
-    if start >= end_next and first.replace(day=1) == last.replace(day=1):
-        return _partial(first, last, held, Span())
-    span = Span((start.isoformat()[:7], (end_next - timedelta(days=1)).isoformat()[:7])) if start < end_next \
-        else Span()
-    if first < start:
-        span = _partial(first, start - timedelta(days=1), held, span)
-    if end_next <= last and end_next >= start:
-        span = _partial(end_next, last, held, span)
-    return span
+    if start < end_next:
+        terms.append(Term(1, "month", start.isoformat()[:7], (end_next - timedelta(days=1)).isoformat()[:7]))
+        if first < start:
+            terms += _partial_month(first, start - timedelta(days=1), held)
+        if end_next <= last:
+            terms += _partial_month(end_next, last, held)
+    elif first.month == last.month:
+        terms += _partial_month(first, last, held)
+    else:
+        terms += _partial_month(first, _next_month(first) - timedelta(days=1), held)
+        terms += _partial_month(last.replace(day=1), last, held)
+    return terms
 
 
-def _partial(first: date, last: date, held: tuple[date, date] | None, span: Span) -> Span:
-    """Add the days ``first``..``last`` of one month to ``span``, directly or as the month less the rest."""
-    month_first = first.replace(day=1)
-    month_last = _next_month(first) - timedelta(days=1)
-    outside = [(month_first, first - timedelta(days=1)), (last + timedelta(days=1), month_last)]
-    if held is not None:
-        outside = [(max(a, held[0]), min(b, held[1])) for a, b in outside]
-    outside = [(a, b) for a, b in outside if a <= b]
-    outside_days = sum((b - a).days + 1 for a, b in outside)
-    if outside_days + MONTH_ROWS_IN_DAYS < (last - first).days + 1:
-        less = tuple((a.isoformat(), b.isoformat()) for a, b in outside)
-        return Span(span.months, span.days, (*span.month_less, (month_first.isoformat()[:7], less)))
-    return Span(span.months, (*span.days, (first.isoformat(), last.isoformat())), span.month_less)
+def _partial_month(first: date, last: date, held: tuple[date, date]) -> list[Term]:
+    """Days ``first``..``last`` of one month: as they are, or as the month less the days outside."""
+    direct = [Term(1, "day", first.isoformat(), last.isoformat())]
+    month_first, month_last = first.replace(day=1), _next_month(first) - timedelta(days=1)
+    outside = [(max(a, held[0]), min(b, held[1])) for a, b in ((month_first, first - timedelta(days=1)),
+                                                               (last + timedelta(days=1), month_last))]
+    via_month = [Term(1, "month", first.isoformat()[:7], first.isoformat()[:7]),
+                 *(Term(-1, "day", a.isoformat(), b.isoformat()) for a, b in outside if a <= b)]
+    return via_month if _cost(via_month, held) < _cost(direct, held) else direct
 
 
 def _next_month(day: date) -> date:

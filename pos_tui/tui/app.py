@@ -9,6 +9,7 @@ import gc
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import partial
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -28,7 +29,18 @@ from pos_tui.config import Settings
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.errors import PosError
 from pos_tui.services.session import Session, open_session
-from pos_tui.tui.messages import DataChanged, LoggedIn, LowStockFound, ReturnCompleted, SaleCompleted
+from pos_tui.tui.counter_devices import CounterDevices
+from pos_tui.tui.messages import (
+    BarcodeScanned,
+    DataChanged,
+    DevicesChanged,
+    LoggedIn,
+    LowStockFound,
+    ReturnCompleted,
+    SaleCompleted,
+    ScannerRead,
+    ScannerStatusChanged,
+)
 from pos_tui.tui.screens.login import LoginScreen
 from pos_tui.tui.theme import DEFAULT_THEME, THEMES, ThemeMemory
 
@@ -111,8 +123,11 @@ class PosApp(App[None]):
         demo: bool = False,
         keymap: Mapping[str, str] | None = None,
         theme_memory: ThemeMemory | None = None,
+        devices: CounterDevices | None = None,
     ) -> None:
         super().__init__()
+        self.devices = devices or CounterDevices(session.settings, session.currency)
+        self.devices_signal: Signal[None] = Signal(self, "devices-changed")
         self.base_session = session
         self.session = session
         self.demo = demo
@@ -142,6 +157,37 @@ class PosApp(App[None]):
         # collection mid-scan walks only what came after (it took 75-140 ms at a busy counter).
         gc.freeze()
         self.run_worker(preload_modes, thread=True, exit_on_error=False, group="preload")
+        self.run_worker(partial(self.devices.start, self.post_message), thread=True, exit_on_error=False,
+                        group="devices")
+
+    def on_unmount(self) -> None:
+        self.devices.close()
+
+    # --- the counter's hardware ----------------------------------------------------------------
+
+    def on_scanner_read(self, message: ScannerRead) -> None:
+        """A configured scanner's code goes into the bucket like a typed one, if the bucket is in front."""
+        scan = message.scan
+        if self.user is not None and getattr(self.screen, "MODE", "") == "bucket":
+            self.screen.post_message(BarcodeScanned(scan.code, scan.source))
+            return
+        self.bell()
+        where = "log in first" if self.user is None else "finish this and go to the bucket (F1)"
+        self.notify(f"Scan {scan.code} not added: {where}.", severity="warning", markup=False)
+
+    def on_scanner_status_changed(self, message: ScannerStatusChanged) -> None:
+        status = message.status
+        if status.state.value == "rejected_scan":
+            self.notify(status.detail, severity="warning", markup=False)
+            return
+        before = self.devices.scanner_status.get(status.source)
+        self.devices.scanner_status[status.source] = status
+        if before is not None and before.state != status.state and status.state.value == "disconnected":
+            self.notify(status.detail, title="Scanner", severity="error", markup=False)
+        self.devices_signal.publish(None)
+
+    def on_devices_changed(self, message: DevicesChanged) -> None:
+        self.devices_signal.publish(None)
 
     # --- who is here ---------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:  # for the annotations only: the login screen needs these messages before any service loads
+    from pos_tui.devices.scan_source import Scan, ScannerStatus
     from pos_tui.domain.cart import Cart, CartLine
     from pos_tui.services.catalog import Product, SearchHit
     from pos_tui.services.sales import CompletedReturn, CompletedSale
@@ -29,6 +30,7 @@ class LoginFailed(Message):
 @dataclass
 class BarcodeScanned(Message):
     code: str
+    source: str = "typed"  # "typed", "wedge" (a scanner typing into the field), or a scanner's name
 
 
 @dataclass
@@ -73,6 +75,7 @@ class ActionFailed(Message):
 class SaleCompleted(Message):
     sale: CompletedSale
     receipt: str  # the receipt as text, for the preview while no printer is configured
+    printed: str = ""  # what became of the printed receipt ("" when no printer is configured)
 
 
 @dataclass
@@ -101,3 +104,23 @@ class DataChanged(Message):
     """The books moved (a sale, a return, stock): lists elsewhere are stale."""
 
     version: int
+
+
+# --- the counter's hardware (posted from device threads; handlers run on the UI thread) ----------
+
+
+@dataclass
+class ScannerRead(Message):
+    """A configured evdev/serial scanner read a code."""
+
+    scan: Scan
+
+
+@dataclass
+class ScannerStatusChanged(Message):
+    status: ScannerStatus
+
+
+@dataclass
+class DevicesChanged(Message):
+    """A device's state changed (printer queue, scanner connection): status lines are stale."""

@@ -37,6 +37,7 @@ async def show_bucket(pilot: Pilot[None]) -> None:
     await log_in(pilot)
     await scan(pilot, f"2*{TEA_BARCODE}")
     await scan(pilot, MILK_BARCODE)
+    await wait_for(pilot, lambda: "No printer" in str(pilot.app.screen.query_one("#devices").content))
     steady(pilot)
 
 

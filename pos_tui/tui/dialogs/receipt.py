@@ -25,22 +25,28 @@ class ReceiptDialog(ModalScreen[None]):
         Binding("enter,escape", "close", "Next customer", priority=True, id="receipt.close"),
     ]
 
-    def __init__(self, receipt: str, change: str, warnings: tuple[str, ...] = ()) -> None:
+    def __init__(self, receipt: str, change: str, warnings: tuple[str, ...] = (), *, title: str = "Sale complete",
+                 printed: str = "") -> None:
+        """``change`` "" shows no change (a reprint); ``printed``: what the printer did ("" = no printer)."""
         super().__init__()
         self.receipt = receipt
         self.change = change
         self.warnings = warnings
+        self.title_text = title
+        self.printed = printed
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = "Sale complete"
-            yield Label("CHANGE DUE", id="change-label")
-            yield Digits(self.change, id="change")
+            box.border_title = self.title_text
+            if self.change:
+                yield Label("CHANGE DUE", id="change-label")
+                yield Digits(self.change, id="change")
             for warning in self.warnings:
                 yield Static(warning, classes="warning", markup=False)
             with VerticalScroll():
                 yield Static(self.receipt, id="receipt-text", markup=False)
-            yield Static("Receipt preview (no printer configured). Enter: next customer", id="receipt-note")
+            note = self.printed or "Receipt preview (no printer configured)."
+            yield Static(f"{note} Enter: next customer", id="receipt-note", markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -37,9 +37,11 @@ from pos_tui.tui.messages import (
     SearchResults,
 )
 from pos_tui.tui.screens.base import ModeScreen
+from pos_tui.tui.screens.bucket_hardware import CounterHardware
 from pos_tui.tui.screens.bucket_shelf import ParkAndReturn
 from pos_tui.tui.screens.cash import open_shift_then
 from pos_tui.tui.widgets.cart_table import CartTable
+from pos_tui.tui.widgets.device_line import DeviceLine
 from pos_tui.tui.widgets.line_table import LineTable
 from pos_tui.tui.widgets.results_table import ResultsTable
 from pos_tui.tui.widgets.scan_input import ScanInput
@@ -63,7 +65,7 @@ def is_search(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
-class BucketScreen(ParkAndReturn, ModeScreen):
+class BucketScreen(CounterHardware, ParkAndReturn, ModeScreen):
     MODE = "bucket"
     AUTO_FOCUS = "#scan"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -74,6 +76,7 @@ class BucketScreen(ParkAndReturn, ModeScreen):
         Binding("f6", "cart_discount", "Cart disc", priority=True, id="bucket.cart_discount"),
         Binding("f7", "price", "Price", priority=True, id="bucket.price"),
         Binding("f8", "park", "Park", priority=True, id="bucket.park"),
+        Binding("f9", "reprint", "Reprint", priority=True, id="bucket.reprint"),
         Binding("ctrl+o", "resume", "Resume", priority=True, id="bucket.resume"),
         Binding("ctrl+r", "start_return", "Return", priority=True, id="bucket.return"),
         Binding("ctrl+k", "void_sale", "Void sale", show=False, priority=True, id="bucket.void_sale"),
@@ -95,12 +98,14 @@ class BucketScreen(ParkAndReturn, ModeScreen):
     # --- layout -------------------------------------------------------------------------------
 
     def compose_body(self) -> ComposeResult:
-        yield ScanInput(id="scan", placeholder="Scan or type a code · letters search · 3* sets the quantity")
+        yield ScanInput(id="scan", placeholder="Scan or type a code · letters search · 3* sets the quantity",
+                        timing=self.session.settings.devices.wedge.to_timing())
         with Horizontal(id="bucket-main"):
             with Vertical(id="bucket-left"):
                 yield CartTable(id="cart")
                 yield ResultsTable(id="results")
             yield Totals(id="totals")
+        yield DeviceLine(id="devices")
 
     def on_mount(self) -> None:
         self.refresh_cart()
@@ -184,6 +189,7 @@ class BucketScreen(ParkAndReturn, ModeScreen):
 
     def on_line_added(self, message: LineAdded) -> None:
         self.refresh_cart(select=message.index, only=message.index)
+        self.show_on_pole(message)
         line = self.cart.lines[message.index]
         self.say(f"Added {line.name} × {format_quantity(line.quantity)}.", "success")
 
@@ -398,7 +404,8 @@ class BucketScreen(ParkAndReturn, ModeScreen):
         except PosError as error:
             self.post_message(ActionFailed("pay", str(error)))
             return
-        self.post_message(SaleCompleted(sale, receipt_text(self.session, sale.reference)))
+        printed = self.receipt_out(sale)  # committed: the printer and the pole can only add to it now
+        self.post_message(SaleCompleted(sale, receipt_text(self.session, sale.reference), printed))
 
     def on_sale_completed(self, message: SaleCompleted) -> None:
         sale = message.sale
@@ -406,7 +413,8 @@ class BucketScreen(ParkAndReturn, ModeScreen):
         self.refresh_cart()
         currency = self.session.currency
         self.say(f"Sale {sale.reference} saved. Change {currency.format(sale.change)}.", "success")
-        self.app.push_screen(ReceiptDialog(message.receipt, currency.format(sale.change, symbol=False), sale.warnings))
+        self.app.push_screen(ReceiptDialog(message.receipt, currency.format(sale.change, symbol=False), sale.warnings,
+                                           printed=message.printed))
         # not stopped: the message bubbles to the app, which refreshes the other modes
 
     def on_action_failed(self, message: ActionFailed) -> None:

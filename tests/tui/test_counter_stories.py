@@ -47,7 +47,11 @@ async def test_cash_sale_by_barcode_search_and_weight_with_qty_change_void_and_c
         # 2 Ctrl+N: quantity of the highlighted line (the tea, after moving up twice)
         await pilot.press("up", "up", "2", "ctrl+n")
         assert cart_of(app)[0] == ("TEA-200", 2000)
-        await pilot.press("down", "down", "ctrl+d")  # void the T-shirt
+        await pilot.press("down", "down", "ctrl+d")  # void the T-shirt: asked first, kept on Escape
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await pilot.press("escape")
+        assert len(cart_of(app)) == 3
+        await pilot.press("ctrl+d", "enter")
         assert cart_of(app) == [("TEA-200", 2000), ("RICE-KG", 750)]
         assert {"LineChanged", "LineVoided"} <= set(names(messages))
 
@@ -158,7 +162,7 @@ async def test_a_return_against_the_receipt_refunds_and_restocks(shop: Session, 
         await pilot.press("enter", "ctrl+r")
         await pilot.press(*"T1-1", "enter")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ReturnDialog")
-        await pilot.press("space")  # tick line 1 (focus starts on the list)
+        await pilot.press("space")  # all of line 1 (focus starts on its quantity)
         app.screen.query_one("#reason", Input).value = "damaged"
         await pilot.press("f12")
         await wait_for(pilot, lambda: "ReturnCompleted" in names(messages))
@@ -176,3 +180,25 @@ async def test_a_wedge_burst_of_two_scans_adds_two_items(shop: Session, tmp_path
         for key in [*TEA_BARCODE, "enter", *TEA_BARCODE, "enter"]:
             app.post_message(events.Key(key, "\r" if key == "enter" else key))
         await wait_for(pilot, lambda: cart_of(app) == [("TEA-200", 2000)])
+
+
+async def test_a_partial_return_takes_back_part_of_a_line_and_refuses_more_than_was_sold(
+    shop: Session, tmp_path: Path
+) -> None:
+    messages: list[object] = []
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+        await log_in(pilot)
+        await scan(pilot, f"3*{TEA_BARCODE}")
+        await pilot.press("f12", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReceiptDialog))
+        await pilot.press("enter", "ctrl+r", *"T1-1", "enter")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ReturnDialog")
+        await pilot.press("4")  # four of the three teas sold
+        app.screen.query_one("#reason", Input).value = "damaged"
+        await pilot.press("f12")
+        assert "only 3 can come back" in str(app.screen.query_one("#return-error").content)
+        await pilot.press("backspace", "1", "f12")  # one of them
+        await wait_for(pilot, lambda: "ReturnCompleted" in names(messages))
+        assert catalog.get_product(shop, TEA).on_hand == 100_000 - 3000 + 1000
+        assert "refund Rs 450.00" in str(app.screen.query_one("#status").content)

@@ -17,12 +17,13 @@ from pos_tui.domain.money import format_quantity, parse_amount
 from pos_tui.domain.permissions import Action, Approval
 from pos_tui.domain.scan import parse_quantity
 from pos_tui.domain.tender import Tender
-from pos_tui.services import catalog, sales
+from pos_tui.services import authz, catalog, sales
 from pos_tui.services.catalog import SearchHit
 from pos_tui.services.receipts import receipt_text
 from pos_tui.services.session import Session
 from pos_tui.tui.dialogs.approval import approve_then, discount_guard
 from pos_tui.tui.dialogs.choose import ChooseDialog
+from pos_tui.tui.dialogs.confirm import ConfirmDialog
 from pos_tui.tui.dialogs.form import Field, FormDialog
 from pos_tui.tui.dialogs.receipt import ReceiptDialog
 from pos_tui.tui.dialogs.tender import TenderDialog
@@ -329,7 +330,17 @@ class BucketScreen(CounterHardware, ParkAndReturn, ModeScreen):
             self.cart = cart if approval is None else cart.with_approval(approval)
             self.post_message(LineVoided(index, line))
 
-        approve_then(self.app, Action.VOID_LINE, void)
+        if not authz.can(self.session, Action.VOID_LINE):
+            approve_then(self.app, Action.VOID_LINE, void)  # the supervisor's PIN is the second look
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                void(None)
+
+        amount = self.session.currency.format(self.priced.lines[index].amount)
+        question = f"Take {line.name} × {format_quantity(line.quantity)} ({amount}) off the sale?"
+        self.app.push_screen(ConfirmDialog(f"Void line {index + 1}", question, "void it"), confirmed)
 
     def on_line_voided(self, message: LineVoided) -> None:
         self.refresh_cart(select=message.index)

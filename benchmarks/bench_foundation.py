@@ -14,9 +14,11 @@ import hashlib
 import json
 import os
 import random
+import resource
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -26,7 +28,7 @@ from pathlib import Path
 from pos_tui.config import Settings
 from pos_tui.domain.cart import Cart, price_cart
 from pos_tui.domain.tender import Tender
-from pos_tui.ledger.database import BUSY_TIMEOUT_MS
+from pos_tui.ledger.database import BUSY_TIMEOUT_MS, SCHEMA_VERSION, open_ledger, stored_schema_version
 from pos_tui.ledger.verify import verify_ledger
 from pos_tui.services import catalog, sales
 from pos_tui.services.demo import DEFAULT_SALES_PER_DAY, build_demo
@@ -79,7 +81,7 @@ def ensure_store(skus: int, days: int, per_day: int, seed: int) -> tuple[Path, d
     path = DATA / f"demo-{skus}-{days}-{per_day}-{seed}.db"
     meta = path.with_suffix(".json")
     if path.exists() and meta.exists():
-        return path, dict(json.loads(meta.read_text()))
+        return migrated(path), dict(json.loads(meta.read_text()))
     for stale in DATA.glob(path.name + "*"):
         stale.unlink()
     DATA.mkdir(parents=True, exist_ok=True)
@@ -100,6 +102,21 @@ def ensure_store(skus: int, days: int, per_day: int, seed: int) -> tuple[Path, d
     timings |= {"demo_seconds": time.perf_counter() - started, "demo_cpu_seconds": time.process_time() - cpu}
     meta.write_text(json.dumps(timings, indent=2))
     return path, timings
+
+
+def migrated(store: Path) -> Path:
+    """``store`` if its schema is this code's, else a copy brought up to date the way `pos db migrate` does
+    (building a million-SKU store again takes minutes; migrating a copy, under one)."""
+    if stored_schema_version(store) == SCHEMA_VERSION:
+        return store
+    copy = store.with_name(f"{store.stem}.schema{SCHEMA_VERSION}.db")
+    if not copy.exists():
+        print(f"migrating a copy of {store.name} to schema {SCHEMA_VERSION}...", file=sys.stderr)
+        partial = copy.with_suffix(".partial")
+        shutil.copyfile(store, partial)
+        open_ledger(partial, migrate=True).close()
+        partial.replace(copy)
+    return copy
 
 
 def bench_lookups(session: Session, rng: random.Random) -> list[Row]:
@@ -238,18 +255,60 @@ def bench_sales(store: Path, rng: random.Random, count: int) -> list[Row]:
     ]
 
 
-def bench_verify(store: Path) -> list[Row]:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def bench_verify(store: Path, baseline: Path | None) -> list[Row]:
+    """`verify_ledger` on the whole store: wall time, CPU of this process (every thread) and of the worker
+    processes it starts. With ``baseline`` (a checkout of pos_tui to compare against), the same store is
+    verified by that code first, in a process of its own, so both figures come from one run."""
+    rows = []
+    if baseline is not None:
+        start, children = time.perf_counter(), _children_cpu()
+        # Run from the baseline folder: `python -c` puts the working directory first on sys.path.
+        done = subprocess.run(
+            [sys.executable, "-c", _BASELINE_VERIFY, str(store.resolve())], cwd=baseline,
+            env=os.environ | {"PYTHONPATH": str(baseline.resolve())}, capture_output=True, text=True, check=False,
+        )
+        before, before_cpu = time.perf_counter() - start, _children_cpu() - children
+        verdict = done.stdout.strip() or done.stderr.strip()[-300:]
+        rows += [Row(f"baseline: pos db verify from {baseline.name} ({verdict})", before, "s", None),
+                 Row("  same, CPU time of its processes", before_cpu, "s", None)]
     session = open_session(Settings(), store, read_only=True)
+    load = os.getloadavg()[0]
     try:
-        start, cpu = time.perf_counter(), time.process_time()
+        start, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
         report = verify_ledger(session.ledger)
-        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        seconds, cpu, children = time.perf_counter() - start, time.process_time() - cpu, _children_cpu() - children
     finally:
         session.close()
     if not report.ok:
         print("verify found problems: " + "; ".join(str(p) for p in report.problems), file=sys.stderr)
-    return [Row(f"pos db verify ({report.entries:,} entries, {'ok' if report.ok else 'FAILED'})", seconds, "s", 30.0),
-            Row("  same, CPU time", cpu, "s", None)]
+    rows += [Row(f"pos db verify ({report.entries:,} entries, {'ok' if report.ok else 'FAILED'})", seconds, "s", 30.0),
+             Row("  same, CPU time of this process (all threads)", cpu, "s", None),
+             Row("  same, CPU time of its chain-check process(es)", children, "s", None),
+             Row(f"  load average, 1 min, before verify ({os.cpu_count()} CPUs)", load, "", None),
+             Row("  load average, 1 min, after verify", os.getloadavg()[0], "", None)]
+    if baseline is not None:
+        rows.append(Row("  baseline / this wall time", before / seconds, "x", None))
+        rows.append(Row("  baseline / this CPU time (all processes)", before_cpu / (cpu + children), "x", None))
+    return rows
+
+
+_BASELINE_VERIFY = """
+import sys
+from pathlib import Path
+from pos_tui.ledger.database import open_ledger
+from pos_tui.ledger.verify import verify_ledger
+import pos_tui
+if not Path(pos_tui.__file__).resolve().is_relative_to(Path.cwd().resolve()):
+    sys.exit(f"the baseline run imported {pos_tui.__file__}, not the baseline's pos_tui")
+ledger = open_ledger(Path(sys.argv[1]), read_only=True)
+report = verify_ledger(ledger)
+print(f"{report.entries:,} entries, " + ("ok" if report.ok else "FAILED: " + str(report.problems[0])))
+"""
 
 
 def describe(store: Path) -> dict[str, int]:
@@ -270,18 +329,24 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sale-samples", type=int, default=400)
     parser.add_argument("--json", type=Path, help="Also write the results here.")
+    parser.add_argument("--verify-baseline", type=Path, metavar="DIR",
+                        help="A checkout of pos_tui (the folder holding pos_tui/ and db/) whose verify runs on the"
+                             " same store first, for a before/after in one run.")
+    parser.add_argument("--only-verify", action="store_true", help="Skip the lookup, search and sale figures.")
     args = parser.parse_args()
 
     store, demo = ensure_store(args.skus, args.days, args.sales_per_day, args.seed)
     rng = random.Random(2024)
     counts = describe(store)
-    session = open_session(Settings(), store, read_only=True)
-    try:
-        rows = bench_lookups(session, rng)
-    finally:
-        session.close()
-    rows += bench_sales(store, rng, args.sale_samples)
-    rows += bench_verify(store)
+    rows = []
+    if not args.only_verify:
+        session = open_session(Settings(), store, read_only=True)
+        try:
+            rows = bench_lookups(session, rng)
+        finally:
+            session.close()
+        rows += bench_sales(store, rng, args.sale_samples)
+    rows += bench_verify(store, args.verify_baseline)
     rows.append(Row(f"pos demo --skus {args.skus} --days {args.days}, wall", demo["demo_seconds"], "s", 300.0))
     rows.append(Row("pos demo, CPU time of the process", demo.get("demo_cpu_seconds", 0.0), "s", None))
     size = sum(p.stat().st_size for p in store.parent.glob(store.name + "*") if p.suffix != ".json")

@@ -13,7 +13,10 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+import typer
+from typer.testing import CliRunner
 
+from pos_tui.cli.db_cmd import db_app
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.tender import Tender
 from pos_tui.ledger.chain_check import CUT, EDITED, GAP, check_chain, split
@@ -168,3 +171,15 @@ def test_stock_changed_without_a_movement_is_reported_by_the_live_checks_beside_
 
     assert Problem(None, f"product 2: stock on hand {on_hand + 1000} but its movements sum to {moved}.") in problems
     assert any(p.message.startswith("stock row (2, ") for p in problems), problems
+
+
+def test_pos_db_verify_with_worker_processes_names_the_edited_seq_and_exits_non_zero(busy_store: Path) -> None:
+    target = _head(busy_store) - 2
+    _behind_the_triggers(busy_store, f"UPDATE journal SET at = '2020-01-01T00:00:00.000000Z' WHERE seq = {target}")
+    app = typer.Typer()
+    app.add_typer(db_app, name="db")
+
+    result = CliRunner().invoke(app, ["db", "verify", "--db", str(busy_store), "--processes", "2"])
+
+    assert result.exit_code == 1
+    assert f"FAIL seq {target}: {EDITED}" in result.output

@@ -45,13 +45,24 @@ def migrate(db: DbOption = None, config: ConfigOption = None) -> None:
 
 @db_app.command()
 @reports_errors
-def verify(db: DbOption = None, config: ConfigOption = None) -> None:
+def verify(
+    db: DbOption = None,
+    config: ConfigOption = None,
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            "--processes", min=0, max=64,
+            help="Processes that check the hash chain beside the replay (0: all in this one)."
+            " Default: one for a journal of 20,000 entries or more.",
+        ),
+    ] = None,
+) -> None:
     """Check the hash chain, balances, projections against a replay, stock and every sale's arithmetic."""
     path = _path(db, config)
     started = time.perf_counter()
     ledger = open_ledger(path, read_only=True)
     try:
-        report = verify_ledger(ledger)
+        report = verify_ledger(ledger, processes=processes)
     finally:
         ledger.close()
     elapsed = time.perf_counter() - started

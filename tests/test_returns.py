@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from pos_tui.config import PricingSettings, Settings
 from pos_tui.domain.cart import Cart, Discount
 from pos_tui.domain.errors import InvalidAmount, InvalidInput, NotFound, PosError, RuleViolation
+from pos_tui.domain.permissions import Action, PermissionRequired
 from pos_tui.domain.sale import SoldLineState, returned_share
 from pos_tui.domain.tender import Tender
-from pos_tui.services import catalog, sales
+from pos_tui.services import authz, catalog, sales, users
 from pos_tui.services.session import Session
 
 from .conftest import MILK, RICE, TEA, TEA_BARCODE, TSHIRT_S, assert_verifies, ean13, make_store
@@ -182,3 +183,28 @@ def test_a_void_in_a_cash_rounding_store_gives_back_exactly_what_stayed_in_the_d
         (sale.seq, void.seq),
     ).fetchone()[0]
     assert income == 0
+
+
+def test_a_return_without_a_receipt_needs_a_supervisor_and_refunds_todays_price(store: Session) -> None:
+    users.add_user(store, "cara", "1234", role="cashier")
+    users.add_user(store, "sam", "2345", role="supervisor")
+    cashier = store.as_user("cara")
+    head = store.ledger.head()
+    tea_before = _on_hand(store, TEA)
+    with pytest.raises(PermissionRequired):
+        sales.return_without_receipt(cashier, _scan(store, f"2*{TEA_BARCODE}"), reason="damaged")
+    assert store.ledger.head() == head  # refused before anything was written
+
+    approval = authz.approve(cashier, "sam", "2345", Action.RETURN_WITHOUT_RECEIPT, "regular customer")
+    done = sales.return_without_receipt(cashier, _scan(store, f"2*{TEA_BARCODE}"), reason="damaged",
+                                        approval=approval)
+
+    tea = catalog.get_product(store, TEA)
+    assert done.refund_total == 2 * tea.price
+    assert [(line.sale_line_no, line.quantity) for line in done.lines] == [(0, 2000)]
+    assert _on_hand(store, TEA) == tea_before + 2000
+    sale_seq, approvals = store.ledger.conn.execute(
+        "SELECT r.sale_seq, json_extract(j.payload, '$.approvals') FROM returns r JOIN journal j USING (seq)"
+        " WHERE r.seq = ?", (done.seq,)).fetchone()
+    assert sale_seq is None  # flagged: no sale behind it
+    assert '"approver":"sam"' in approvals and '"reason":"regular customer"' in approvals

@@ -68,26 +68,43 @@ def sale(
 
 
 def return_(
-    sale_number: Annotated[str, typer.Option("--sale", help="The sale number on the receipt, e.g. T1-000042.")],
-    line: Annotated[list[int], typer.Option("--line", help="Receipt line number coming back (repeatable).")],
-    qty: Annotated[list[str], typer.Option("--qty", help="Quantity for each --line, e.g. 1 or 0.5.")],
     reason: Annotated[str, typer.Option(help="Why: damaged, wrong-size, changed-mind...")],
+    sale_number: Annotated[
+        str, typer.Option("--sale", help="The sale number on the receipt, e.g. T1-000042.")] = "",
+    line: Annotated[list[int] | None, typer.Option("--line", help="Receipt line number coming back (repeatable).")
+                    ] = None,
+    qty: Annotated[list[str] | None, typer.Option("--qty", help="Quantity for each --line, e.g. 1 or 0.5.")] = None,
+    scan: Annotated[list[str] | None, typer.Option(
+        "--scan", help="Without a receipt: a barcode coming back (3*CODE for three), at today's price.")] = None,
     refund: Annotated[str, typer.Option(help="How the money goes back: a tender method.")] = "cash",
     write_off: Annotated[bool, typer.Option("--write-off", help="Do not put the goods back in stock.")] = False,
     db: DbOption = None,
     config: ConfigOption = None,
     user: UserOption = "cashier",
 ) -> None:
-    """Take goods back against a sale and refund them."""
-    if len(line) != len(qty):
+    """Take goods back against a sale (--sale, --line, --qty), or without a receipt (--scan), and refund them."""
+    lines, quantities, scans = line or [], qty or [], scan or []
+    if bool(sale_number) == bool(scans):
+        raise InvalidInput("Say which: a return against a sale, or one without a receipt.",
+                           "Give --sale with --line/--qty, or --scan for each item without a receipt.")
+    if len(lines) != len(quantities):
         raise InvalidInput("Give one --qty for each --line.", "E.g. --line 1 --qty 2 --line 3 --qty 1.")
     session = session_from(db, config, user=user)
     try:
-        items = [(n, parse_quantity(q)) for n, q in zip(line, qty, strict=True)]
-        done = sales.return_items(session, sale_number, items, reason=reason, refund_method=refund,
-                                  restock=not write_off)
+        if scans:
+            cart = Cart()
+            for code in scans:
+                cart = cart.add(catalog.resolve_scan(session, code))
+            done = sales.return_without_receipt(session, cart, reason=reason, refund_method=refund,
+                                                restock=not write_off)
+            against = "without a receipt"
+        else:
+            items = [(n, parse_quantity(q)) for n, q in zip(lines, quantities, strict=True)]
+            done = sales.return_items(session, sale_number, items, reason=reason, refund_method=refund,
+                                      restock=not write_off)
+            against = f"against {sale_number}"
         refunded = ", ".join(f"{r.method} {session.money(r.amount)}" for r in done.refunds)
-        typer.echo(f"Return {done.reference} against {sale_number}: refunded {refunded}.")
+        typer.echo(f"Return {done.reference} {against}: refunded {refunded}.")
     finally:
         session.close()
 

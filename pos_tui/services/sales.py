@@ -203,6 +203,33 @@ def return_items(
                               refunds=[refund], approvals=approvals)
 
 
+def return_without_receipt(
+    session: Session,
+    cart: Cart,
+    *,
+    reason: str,
+    refund_method: str = "cash",
+    restock: bool = True,
+    approval: Approval | None = None,
+) -> CompletedReturn:
+    """Take back goods nobody has a receipt for, at today's price and cost: flagged by sale number 0."""
+    if not reason.strip():
+        raise InvalidInput("A return needs a reason.", "Say why: damaged, wrong size, changed mind...")
+    if not cart.lines:
+        raise InvalidInput("Nothing to return.", "Scan the items coming back.")
+    approvals = authz.require(session, Action.RETURN_WITHOUT_RECEIPT, approval)
+    priced = price_cart(cart, session.tax_policy)
+    lines = [
+        ReturnedLine(sale_line_no=0, product_id=p.line.product_id, quantity=p.line.quantity, net=p.net, tax=p.tax,
+                     gross=p.gross, tax_class=p.line.tax_class, cost=p.cost, restock=restock)
+        for p in priced.lines
+    ]
+    with session.ledger.write():
+        refund = _refund(session, refund_method, sum(line.gross for line in lines))
+        return _record_return(session, sale=("", 0), reason=reason.strip(), is_void=False, lines=lines,
+                              refunds=[refund], approvals=approvals)
+
+
 def void_sale(session: Session, sale_ref: str, *, reason: str, approval: Approval | None = None) -> CompletedReturn:
     """Void a completed sale: a full return of what is left of it, refunded the way it was paid."""
     if not reason.strip():

@@ -6,6 +6,7 @@ These tests use raw sqlite3 connections, as someone with the file and a shell wo
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -173,24 +174,24 @@ def test_a_deleted_tail_entry_leaves_projections_the_journal_cannot_explain(
     assert report.head != recorded_head
 
 
-def test_a_tail_cut_cleanly_is_caught_only_by_the_head_kept_elsewhere(
-    raw: sqlite3.Connection, sold_store: Path
-) -> None:
-    """Cut the journal AND its projections: the chain is consistent with itself, the head is not."""
-    recorded_head = _verify(sold_store).head
-    last = _sale_seqs(raw)[-1]
-    _behind_the_triggers(
-        raw,
-        f"DELETE FROM postings WHERE seq = {last}",
-        f"DELETE FROM journal WHERE seq = {last}",
-        f"UPDATE stock SET on_hand = on_hand + (SELECT -quantity FROM stock_movements WHERE seq = {last})"
-        f" WHERE product_id = (SELECT product_id FROM stock_movements WHERE seq = {last})",
-        f"DELETE FROM stock_movements WHERE seq = {last}",
-        f"DELETE FROM sale_tenders WHERE sale_seq = {last}",
-        f"DELETE FROM sale_lines WHERE sale_seq = {last}",
-        f"DELETE FROM sales WHERE seq = {last}",
-    )
-    report = _verify(sold_store)
+def test_a_tail_cut_cleanly_is_caught_only_by_the_head_kept_elsewhere(store_path: Path) -> None:
+    """Cut the journal AND every row derived from it: the chain is consistent with itself, the head is not.
+
+    The cleanest cut there is: the whole file put back as it was before the last sale (every
+    projection of every area included), which is what a careful tamperer's edits would amount to.
+    """
+    session = make_store(store_path)
+    sales.complete_sale(session, Cart().add(catalog.resolve_scan(session, TEA_BARCODE)), [Tender("cash", 200_000)])
+    before_last_sale = store_path.with_name("before-last-sale.db")
+    session.ledger.conn.execute("VACUUM INTO ?", (str(before_last_sale),))
+    sales.complete_sale(session, Cart().add(catalog.resolve_scan(session, MILK_BARCODE)), [Tender("cash", 200_000)])
+    session.close()
+    recorded_head = _verify(store_path).head  # e.g. printed on last night's Z report
+
+    for leftover in (store_path.with_name(store_path.name + "-wal"), store_path.with_name(store_path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.copyfile(before_last_sale, store_path)
+    report = _verify(store_path)
     assert report.ok, report.problems
     assert report.head.seq == recorded_head.seq - 1  # why the head goes on every Z report and snapshot
 

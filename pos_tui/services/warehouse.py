@@ -110,3 +110,27 @@ def below_reorder(session: Session, product_ids: Collection[int]) -> list[Produc
         ids,
     )
     return [Product(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class StockMovement:
+    seq: int
+    at: str  # UTC journal time
+    user: str
+    kind: str  # the journal event that moved the stock (sale.completed, stock.received...)
+    reason: str
+    quantity: int  # thousandths, signed: in > 0, out < 0
+    unit_cost: int
+
+
+def product_movements(
+    session: Session, product_id: int, *, before_seq: int | None = None, limit: int = 50
+) -> list[StockMovement]:
+    """One product's stock movements, newest first, a page at a time (``before_seq`` pages back)."""
+    rows = session.ledger.conn.execute(
+        "SELECT m.seq, j.at, j.user, j.kind, m.reason, m.quantity, m.unit_cost"
+        " FROM stock_movements m JOIN journal j ON j.seq = m.seq"
+        " WHERE m.product_id = ? AND m.seq < ? ORDER BY m.seq DESC, m.n DESC LIMIT ?",
+        (product_id, before_seq if before_seq is not None else 2**62, min(limit, 500)),
+    )
+    return [StockMovement(*row) for row in rows]

@@ -5,11 +5,13 @@ from __future__ import annotations
 from textual.app import App
 from textual.binding import Binding
 
+from pos_tui.tui.dialogs.confirm import ConfirmDialog
 from pos_tui.tui.dialogs.returns import ReturnDialog
 from pos_tui.tui.dialogs.tender import METHOD_KEYS, TenderDialog
 from pos_tui.tui.screens.audit import AuditScreen
 from pos_tui.tui.screens.bucket import BucketScreen
 from pos_tui.tui.screens.daybook import DaybookScreen
+from pos_tui.tui.screens.product_detail import ProductDetailScreen
 from pos_tui.tui.screens.reports import ReportsScreen
 from pos_tui.tui.screens.warehouse import WarehouseScreen
 
@@ -24,7 +26,8 @@ def _rows(app: App[object], bindings: list[Binding]) -> list[tuple[str, str]]:
     return rows
 
 
-BUCKET_EXTRA = [("Enter", "add the code typed or the result chosen"), ("3*code", "quantity 3 of the next code")]
+BUCKET_EXTRA = [("Enter", "add the code typed or the result chosen"), ("3*code", "quantity 3 of the next code"),
+                ("scanner", "a burst of keys ending in Enter is a scan, even mid-search")]
 
 
 def key_groups(app: App[object]) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -34,8 +37,10 @@ def key_groups(app: App[object]) -> list[tuple[str, list[tuple[str, str]]]]:
         ("Everywhere", [*_rows(app, app.BINDINGS), ("ctrl+p", "command palette")]),  # type: ignore[arg-type]
         ("Bucket", [*_rows(app, BucketScreen.BINDINGS), *BUCKET_EXTRA]),  # type: ignore[arg-type]
         ("Payment", tender),
-        ("Return", [*_rows(app, ReturnDialog.BINDINGS), ("Space", "tick a line")]),  # type: ignore[arg-type]
-        ("Warehouse", _rows(app, WarehouseScreen.BINDINGS)),  # type: ignore[arg-type]
+        ("Return", [*_rows(app, ReturnDialog.BINDINGS), ("Enter", "next field")]),  # type: ignore[arg-type]
+        ("Warehouse", [*_rows(app, WarehouseScreen.BINDINGS), ("Enter", "the product's detail")]),  # type: ignore[arg-type]
+        ("Product", _rows(app, ProductDetailScreen.BINDINGS)),  # type: ignore[arg-type]
+        ("Questions", _rows(app, ConfirmDialog.BINDINGS)),  # type: ignore[arg-type]
         ("Daybook", _rows(app, DaybookScreen.BINDINGS)),  # type: ignore[arg-type]
         ("Reports", _rows(app, ReportsScreen.BINDINGS)),  # type: ignore[arg-type]
         ("Audit", _rows(app, AuditScreen.BINDINGS)),  # type: ignore[arg-type]

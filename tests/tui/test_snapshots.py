@@ -16,10 +16,12 @@ from pos_tui.domain.cart import Cart
 from pos_tui.domain.tender import Tender
 from pos_tui.services import catalog, sales
 from pos_tui.services.session import Session
-from tests.conftest import MILK_BARCODE, TEA_BARCODE, make_store
+from tests.conftest import MILK, MILK_BARCODE, RICE, TEA, TEA_BARCODE, TSHIRT_M, TSHIRT_S, make_store
 from tests.tui.conftest import log_in, make_app, scan, wait_for
 
 NOON = datetime(2025, 3, 1, 7, 0, tzinfo=UTC)  # 12:00 in Karachi
+OPENING_STOCK = [(TEA, 100_000, 37_000), (MILK, 50_000, 24_000), (RICE, 40_000, 25_000), (TSHIRT_S, 10_000, 90_000),
+                 (TSHIRT_M, 10_000, 90_000)]
 
 
 def steady(pilot: Pilot[None]) -> None:
@@ -57,12 +59,23 @@ async def show_daybook(pilot: Pilot[None]) -> None:
     steady(pilot)
 
 
-SCREENS = {"login": show_login, "bucket": show_bucket, "warehouse": show_warehouse, "daybook": show_daybook}
+async def show_product(pilot: Pilot[None]) -> None:
+    await show_warehouse(pilot)
+    pilot.app.screen.query_one("#products", DataTable).focus()
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: pilot.app.screen.query("#detail-movements"))
+    await wait_for(pilot, lambda: pilot.app.screen.query_one("#detail-movements", DataTable).row_count == 2)
+    steady(pilot)
+
+
+SCREENS = {"login": show_login, "bucket": show_bucket, "warehouse": show_warehouse, "daybook": show_daybook,
+           "product": show_product}
 
 
 def store_with_a_day_of_trade(path: Path) -> Session:
-    session = make_store(path)
-    session.clock = lambda: NOON
+    session = make_store(path, stock=False)
+    session.clock = lambda: NOON  # the opening stock too: the product screen lists its time
+    catalog.receive_stock(session, OPENING_STOCK, reference="PO-1", vendor="Opening stock")
     cart = Cart().add(catalog.resolve_scan(session, f"3*{TEA_BARCODE}"))
     sales.complete_sale(session, cart, [Tender("card", 35_000), Tender("cash", 100_000)])
     return session

@@ -80,6 +80,7 @@ class WarehouseScreen(ModeScreen):
         self.where = ProductFilter()
         self.pager = KeysetPager(0, PAGE)
         self.products: list[Product] = []
+        self.pinned: Product | None = None  # the product whose detail screen is open: actions act on it
         self.loaded_version = -1
 
     @property
@@ -226,6 +227,8 @@ class WarehouseScreen(ModeScreen):
     # --- one product ---------------------------------------------------------------------------
 
     def current(self) -> Product | None:
+        if self.pinned is not None:
+            return self.pinned
         table = self.query_one("#products", DataTable)
         if not self.products or table.cursor_row >= len(self.products):
             return None
@@ -240,18 +243,10 @@ class WarehouseScreen(ModeScreen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         product = self.current()
-        if product is None:
-            return
-        barcodes = ", ".join(code for code, _ in catalog.product_barcodes(self.session, product.product_id))
-        money = self.session.currency.format
-        self.app.notify(
-            f"{product.display_name}\nSKU {product.sku}  barcodes {barcodes or '—'}\n"
-            f"{product.category} / {product.vendor}, tax {product.tax_class}\n"
-            f"price {money(product.price)}, cost {money(product.cost)}\n"
-            f"on hand {format_quantity(product.on_hand)} {product.unit}, reorder at "
-            f"{format_quantity(product.reorder_level)}\nF5 receive · F6 adjust · F7 price · F8 edit",
-            title="Product", markup=False, timeout=8,
-        )
+        if product is not None:
+            from pos_tui.tui.screens.product_detail import ProductDetailScreen
+
+            self.app.push_screen(ProductDetailScreen(self, product))
 
     def _ask(self, title: str, fields: list[Field], then: object) -> None:
         def answered(answer: dict[str, str] | None) -> None:

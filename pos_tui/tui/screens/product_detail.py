@@ -1,0 +1,186 @@
+"""One product from the warehouse list: every field, its barcodes, stock and value, the latest stock
+movements; receive, adjust, price and edit from here (each a journal event, as from the list).
+
+Lives on the warehouse mode's stack: Escape goes back to the list where it was. The changes go through
+the warehouse screen's own actions (and their supervisor approvals), pinned to this product.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from pos_tui.domain.errors import PosError
+from pos_tui.domain.money import format_quantity
+from pos_tui.services import catalog, warehouse
+from pos_tui.services.catalog import Product
+from pos_tui.services.warehouse import StockMovement
+from pos_tui.tui.screens.base import StatusLine
+
+if TYPE_CHECKING:
+    from pos_tui.services.session import Session
+    from pos_tui.tui.screens.warehouse import WarehouseScreen
+
+MOVEMENTS = 50
+KIND_WORDS = {"sale.completed": "sale", "sale.returned": "return", "stock.received": "received",
+              "stock.adjusted": "adjusted"}
+
+
+@dataclass
+class ProductLoaded(Message):
+    product: Product
+    barcodes: list[tuple[str, int]]
+    movements: list[StockMovement]
+
+
+def percent(bp: int) -> str:
+    """Basis points as people write a rate: 1700 -> "17%", 1250 -> "12.5%"."""
+    whole, rest = divmod(bp, 100)
+    return f"{whole}.{rest:02d}".rstrip("0").rstrip(".") + "%"
+
+
+def fields_table(product: Product, barcodes: list[tuple[str, int]], money: object) -> Table:
+    """A pure render of the product's fields, two label/value pairs a row."""
+    fmt = money.format  # type: ignore[attr-defined]
+    margin = product.price - product.cost
+    low = product.on_hand < product.reorder_level
+    on_hand = Text(f"{format_quantity(product.on_hand)} {product.unit}", style="bold" if low else "")
+    if low:
+        on_hand.append("  below reorder level", style="bold")
+    codes = ", ".join(code if mult == 1000 else f"{code} (×{format_quantity(mult)})" for code, mult in barcodes)
+    rows = [
+        ("SKU", product.sku, "Barcodes", codes or "—"),
+        ("Category", product.category or "—", "Vendor", product.vendor or "—"),
+        ("Group", product.group or "—", "Variant", product.variant or "—"),
+        ("Price", fmt(product.price), "Cost", fmt(product.cost)),
+        ("Margin", fmt(margin), "Tax", f"{product.tax_class} ({percent(product.tax_rate_bp)})"),
+        ("On hand", on_hand, "Reorder at", format_quantity(product.reorder_level)),
+        ("Stock at cost", fmt(product.on_hand * product.cost // 1000), "At sale price",
+         fmt(product.on_hand * product.price // 1000)),
+    ]
+    table = Table.grid(padding=(0, 2), expand=True)
+    for _ in range(2):
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(ratio=1)
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+class ProductDetailScreen(Screen[None]):
+    DEFAULT_CSS = """
+    ProductDetailScreen #detail-body { padding: 0 1; }
+    ProductDetailScreen #detail-title { text-style: bold; color: $primary; margin: 1 0 0 0; }
+    ProductDetailScreen #detail-fields { height: auto; margin: 1 0; padding: 0 1; border: round $panel-lighten-2; }
+    ProductDetailScreen #movements-title { color: $text-muted; }
+    ProductDetailScreen #detail-movements { height: 1fr; }
+    ProductDetailScreen #status { height: 1; color: $text-muted; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back to the list", priority=True, id="product.back"),
+        Binding("f5", "receive", "Receive", priority=True, id="product.receive"),
+        Binding("f6", "adjust", "Adjust", priority=True, id="product.adjust"),
+        Binding("f7", "price", "Price", priority=True, id="product.price"),
+        Binding("f8", "edit", "Edit", priority=True, id="product.edit"),
+    ]
+
+    def __init__(self, warehouse_screen: WarehouseScreen, product: Product) -> None:
+        super().__init__()
+        self.warehouse_screen = warehouse_screen
+        self.product = product
+        self.loaded_version = -1
+
+    @property
+    def session(self) -> Session:
+        return self.app.session  # type: ignore[attr-defined, no-any-return]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="detail-body"):
+            yield Static("", id="detail-title", markup=False)
+            yield Static("", id="detail-fields")
+            yield Static(f"Latest stock movements (newest first, up to {MOVEMENTS})", id="movements-title")
+            yield DataTable(id="detail-movements", cursor_type="row", zebra_stripes=True)
+            yield StatusLine(id="status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label in ("When", "Who", "What", "Reason", "Qty", "Unit cost"):
+            table.add_column(label, key=label)
+        self.warehouse_screen.pinned = self.product
+        self.show(self.product, [], [])
+        self.set_interval(0.5, self.follow_the_books)
+        self.follow_the_books()
+
+    def on_unmount(self) -> None:
+        self.warehouse_screen.pinned = None
+
+    def follow_the_books(self) -> None:
+        """Load again when the books moved (a change made here, or a sale at the counter)."""
+        version = self.app.data_version  # type: ignore[attr-defined]
+        if version != self.loaded_version:
+            self.loaded_version = version
+            self.load(self.product.product_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="product-detail")
+    def load(self, product_id: int) -> None:
+        try:
+            product = catalog.get_product(self.session, product_id)
+            barcodes = catalog.product_barcodes(self.session, product_id)
+            movements = warehouse.product_movements(self.session, product_id, limit=MOVEMENTS)
+        except PosError as error:
+            self.app.call_from_thread(self.query_one(StatusLine).say, str(error), "error")
+            return
+        self.post_message(ProductLoaded(product, barcodes, movements))
+
+    def on_product_loaded(self, message: ProductLoaded) -> None:
+        self.product = message.product
+        self.warehouse_screen.pinned = message.product
+        self.show(message.product, message.barcodes, message.movements)
+
+    def show(self, product: Product, barcodes: list[tuple[str, int]], movements: list[StockMovement]) -> None:
+        money = self.session.currency
+        self.query_one("#detail-title", Static).update(f"{product.display_name}  ·  {product.sku}")
+        self.query_one("#detail-fields", Static).update(fields_table(product, barcodes, money))
+        zone = ZoneInfo(self.session.ledger.store_info().timezone)
+        table = self.query_one(DataTable)
+        table.clear()
+        for m in movements:
+            when = datetime.fromisoformat(m.at).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            style = "" if m.quantity >= 0 else "dim"
+            table.add_row(when, m.user, KIND_WORDS.get(m.kind, m.kind), m.reason[:30],
+                          Text(format_quantity(m.quantity), style=style, justify="right"),
+                          money.format(m.unit_cost, symbol=False))
+        self.query_one(StatusLine).say("F5 receive · F6 adjust · F7 price · F8 edit · Esc back to the list")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action in {"receive", "adjust", "price", "edit"} and self.session.ledger.read_only)
+
+    # --- changes go through the warehouse's actions, pinned to this product --------------------
+
+    def action_receive(self) -> None:
+        self.warehouse_screen.action_receive()
+
+    def action_adjust(self) -> None:
+        self.warehouse_screen.action_adjust()
+
+    def action_price(self) -> None:
+        self.warehouse_screen.action_price()
+
+    def action_edit(self) -> None:
+        self.warehouse_screen.action_edit()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

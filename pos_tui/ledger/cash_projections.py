@@ -12,15 +12,11 @@ rows. Whether selling without a shift is allowed at all is the sales service's p
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from typing import Any
 
 from pos_tui.domain.cash import shift_reference
 from pos_tui.domain.postings import drawer_account
-from pos_tui.ledger.journal import JournalEntry, canonical_json
-
-# ledger.projections.Handler, spelled out: projections imports this module.
-Handler = Callable[[sqlite3.Connection, JournalEntry, dict[str, Any]], None]
+from pos_tui.ledger.journal import Handler, JournalEntry, canonical_json
 
 
 def _open_shift_of(conn: sqlite3.Connection, terminal: str) -> str | None:

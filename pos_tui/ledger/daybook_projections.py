@@ -11,7 +11,7 @@ from typing import Any
 
 from pos_tui.domain.event_kinds import EVENT_KINDS
 from pos_tui.domain.events import Event
-from pos_tui.ledger.journal import JournalEntry
+from pos_tui.ledger.journal import Handler, JournalEntry
 
 STOCK_ACCOUNT = "assets:inventory"
 COST_OF_SALES_ACCOUNT = "expenses:cogs"
@@ -51,7 +51,7 @@ def _moves_money(cls: type[Event]) -> bool:
     return cls.postings is not Event.postings
 
 
-HANDLERS = {
+HANDLERS: dict[str, Handler] = {
     kind: _record_movements for kind, cls in EVENT_KINDS.items() if _moves_money(cls) or kind in ZERO_LINE_KINDS
 }
 TABLES = {"money_movements": "day, seq, leg"}

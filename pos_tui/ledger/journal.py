@@ -13,7 +13,7 @@ import json
 import re
 import sqlite3
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -113,6 +113,11 @@ class JournalEntry:
                         self.postings),
             self.payload_json,
         )
+
+
+# What each area's projection module maps an event kind to: applies one entry (with its parsed
+# payload) to that area's tables, on the connection of the transaction that appended it.
+Handler = Callable[[sqlite3.Connection, JournalEntry, dict[str, Any]], None]
 
 
 # What canonical JSON escapes in a string (ensure_ascii=False): control characters, quote, backslash.

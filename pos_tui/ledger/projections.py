@@ -8,19 +8,14 @@ on the entry and on earlier projections, so that replay reproduces every row exa
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
 from pos_tui.domain.cart import count_items
 from pos_tui.domain.money import Rounding, round_div
-from pos_tui.ledger import cash_projections
-from pos_tui.ledger import daybook_projections
-from pos_tui.ledger import staff_projections
-from pos_tui.ledger import report_projections
-from pos_tui.ledger.journal import JournalEntry, canonical_json
-
-Handler = Callable[[sqlite3.Connection, JournalEntry, dict[str, Any]], None]
+from pos_tui.ledger import cash_projections, daybook_projections, report_projections, staff_projections
+from pos_tui.ledger.journal import Handler, JournalEntry, canonical_json
 
 
 def _store_opened(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:

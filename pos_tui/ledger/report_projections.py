@@ -14,15 +14,11 @@ lookup of its products' category and vendor. Nothing here reads the journal.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from pos_tui.domain.cart import count_items
-from pos_tui.ledger.journal import JournalEntry
-
-# ledger.projections.Handler, spelled out: projections imports this module.
-Handler = Callable[[sqlite3.Connection, JournalEntry, dict[str, Any]], None]
+from pos_tui.ledger.journal import Handler, JournalEntry
 
 _EPOCH = date(1970, 1, 1).toordinal()
 STOCK_ACCOUNT = "assets:inventory"

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from typing import Any
 
-from pos_tui.ledger.journal import JournalEntry
-
-# projections.Handler; not imported from there because projections imports this module.
-Handler = Callable[[sqlite3.Connection, JournalEntry, dict[str, Any]], None]
+from pos_tui.ledger.journal import Handler, JournalEntry
 
 
 def _login_failed(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:

@@ -30,7 +30,7 @@ from tests.devices.sample_receipt import profile_code_pages
 from tests.tui.conftest import log_in, make_app, names, scan, wait_for
 
 SCANNER_GAP = 0.005  # a wedge scanner: a few ms a key
-PERSON_GAP = 0.15  # people: 100-200 ms a key
+PERSON_GAP = 0.11  # people: 100-200 ms a key (a quick typist here)
 
 
 def till_settings(tmp_path: Path, devices: str) -> Settings:

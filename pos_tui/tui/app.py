@@ -157,8 +157,9 @@ class PosApp(App[None]):
         # collection mid-scan walks only what came after (it took 75-140 ms at a busy counter).
         gc.freeze()
         self.run_worker(preload_modes, thread=True, exit_on_error=False, group="preload")
-        self.run_worker(partial(self.devices.start, self.post_message), thread=True, exit_on_error=False,
-                        group="devices")
+        selling = not self.session.ledger.read_only
+        self.run_worker(partial(self.devices.start, self.post_message, selling=selling), thread=True,
+                        exit_on_error=False, group="devices")
 
     def on_unmount(self) -> None:
         self.devices.close()

@@ -71,13 +71,16 @@ class CounterDevices:
 
     # --- life cycle (start runs in a worker thread) ----------------------------------------------
 
-    def start(self, post: Post) -> None:
+    def start(self, post: Post, *, selling: bool = True) -> None:
+        """``selling`` False (a read-only seat, e.g. a manager over SSH): the printer only, for reprints;
+        the scanners and the display belong to the till that sells (grabbing them would take them away)."""
         from pos_tui.tui.messages import DevicesChanged
 
         self._post = post
         self._start_printer()
-        self._start_display()
-        self._start_scanners()
+        if selling:
+            self._start_display()
+            self._start_scanners()
         post(DevicesChanged())
 
     def close(self) -> None:

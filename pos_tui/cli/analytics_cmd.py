@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from contextlib import closing
 from typing import Annotated
 
 import typer
@@ -66,15 +67,12 @@ def _command(spec: reports.ReportSpec) -> Callable[..., None]:
     ) -> None:
         if format_ not in FORMATS:
             raise typer.BadParameter(f"use one of: {', '.join(FORMATS[1:])}", param_hint="--format")
-        session = session_from(db, config, read_only=True)
-        try:
+        with closing(session_from(db, config, read_only=True)) as session:
             first, last = reports.default_range(session, to_day)
             query = reports.ReportQuery(from_day or first, last, terminal=terminal, cashier=cashier,
                                         category=category, vendor=vendor, limit=limit)
             result = reports.run_report(session, spec.name, query)
             currency = session.currency
-        finally:
-            session.close()
         chosen = format_ if format_ != "auto" else ("table" if sys.stdout.isatty() else "csv")
         if chosen == "table":
             render_table(result, currency)

@@ -3,13 +3,12 @@ adjustments, logins and wrong PINs, lockouts, backups and restores), as a table 
 
 from __future__ import annotations
 
-import csv
-import sys
+from contextlib import closing
 from typing import Annotated
 
 import typer
 
-from pos_tui.cli.common import ConfigOption, DbOption, reports_errors, session_from
+from pos_tui.cli.common import ConfigOption, DbOption, print_csv, reports_errors, session_from
 from pos_tui.cli.staff_cmd import FromOption, ToOption, day_range
 from pos_tui.domain.errors import InvalidInput
 from pos_tui.domain.permissions import Approval
@@ -33,16 +32,12 @@ def audit_command(
     """Sensitive events of a period: who did what, who approved it, and why. Reads only."""
     if fmt not in ("table", "csv"):
         raise InvalidInput(f"--format {fmt!r}?", "Use --format table or --format csv.")
-    session = session_from(db, config, read_only=True)
-    try:
+    with closing(session_from(db, config, read_only=True)) as session:
         events = audit_events(session, *day_range(session, first, last), user=user, kinds=kind)
-    finally:
-        session.close()
     if fmt == "csv":
-        out = csv.writer(sys.stdout, lineterminator="\n")
-        out.writerow(["seq", "time", "terminal", "user", "subject", "kind", "what", "approvals"])
-        out.writerows([e.seq or "", e.at, e.terminal, e.user, e.subject, e.kind, e.what, _approvals(e.approvals)]
-                      for e in events)
+        print_csv(["seq", "time", "terminal", "user", "subject", "kind", "what", "approvals"],
+                  ([e.seq or "", e.at, e.terminal, e.user, e.subject, e.kind, e.what, _approvals(e.approvals)]
+                   for e in events))
         return
     for e in events:
         who = f"{e.user}{' -> ' + e.subject if e.subject else ''}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -103,15 +104,12 @@ def shift_open(
     config: ConfigOption = None,
 ) -> None:
     """Open a shift on this terminal's drawer (the float comes out of the safe)."""
-    session = _open(db, config, user, terminal)
-    try:
+    with closing(_open(db, config, user, terminal)) as session:
         counts, amount = _counts(session, count), _amount(session, float_)
         shift = _approved(session, approver, approver_pin, reason, lambda approval: shifts.open_shift(
             session, float_amount=amount, counts=counts, cashiers=cashier or [], approval=approval))
         typer.echo(f"Shift {shift.shift_id} open on {shift.terminal} with a float of "
                    f"{session.money(shift.float_amount)}; cashiers: {', '.join(shift.cashiers) or '-'}.")
-    finally:
-        session.close()
 
 
 @shift_app.command("close")
@@ -130,16 +128,13 @@ def shift_close(
     config: ConfigOption = None,
 ) -> None:
     """Close the shift with a blind count: the expected cash is shown only after it."""
-    session = _open(db, config, user, terminal)
-    try:
+    with closing(_open(db, config, user, terminal)) as session:
         counts, amount = _counts(session, count), _amount(session, counted)
         closed = _approved(session, approver, approver_pin, reason, lambda approval: shifts.close_shift(
             session, counts=counts, counted=amount, shift_id=shift, approval=approval))
         _show_report(session, closed.report, print_)
         if closed.snapshot:
             typer.echo(closed.snapshot, err=True)
-    finally:
-        session.close()
 
 
 @shift_app.command("status")
@@ -150,8 +145,7 @@ def shift_status(
     config: ConfigOption = None,
 ) -> None:
     """The open shifts of every terminal, or one shift's report."""
-    session = session_from(db, config, read_only=True)
-    try:
+    with closing(session_from(db, config, read_only=True)) as session:
         if shift:
             _show_report(session, shifts.shift_report(session, shift), False)
             return
@@ -162,8 +156,6 @@ def shift_status(
             how = "started by a sale" if s.auto_opened else f"float {session.money(s.float_amount)}"
             typer.echo(f"{s.shift_id}  {s.terminal}  since {s.opened_day} by {s.opened_by}  {how}"
                        f"  cashiers: {', '.join(s.cashiers) or '-'}")
-    finally:
-        session.close()
 
 
 @shift_app.command("add-cashier")
@@ -176,12 +168,9 @@ def shift_add_cashier(
     config: ConfigOption = None,
 ) -> None:
     """Add a cashier to this terminal's open shift."""
-    session = _open(db, config, user, terminal)
-    try:
+    with closing(_open(db, config, user, terminal)) as session:
         info = shifts.add_cashier(session, username)
         typer.echo(f"Shift {info.shift_id}: cashiers {', '.join(info.cashiers)}.")
-    finally:
-        session.close()
 
 
 # --- cash -------------------------------------------------------------------------------------
@@ -206,6 +195,7 @@ def _money_args(session: Session, amount: str) -> int:
 
 AmountOption = Annotated[str, typer.Option("--amount", help="Amount of cash, e.g. 1500 or 1,500.50.")]
 NoteOption = Annotated[str, typer.Option("--note", help="Who was paid and for what.")]
+ExpenseCategoryOption = Annotated[str, typer.Option("--category", help="A [cash.expense_categories] name.")]
 
 
 @cash_app.command("paid-in")
@@ -216,30 +206,24 @@ def paid_in(user: UserOption, amount: AmountOption,
             approver_pin: ApproverPinOption = None, reason: ReasonOption = "", db: DbOption = None,
             config: ConfigOption = None) -> None:
     """Cash put into the drawer outside a sale."""
-    session = _open(db, config, user, terminal)
-    try:
+    with closing(_open(db, config, user, terminal)) as session:
         value = _money_args(session, amount)
         _cash_command(session, approver, approver_pin, reason,
                       lambda a: cash.paid_in(session, value, category, note, approval=a))
-    finally:
-        session.close()
 
 
 @cash_app.command("paid-out")
 @reports_errors
 def paid_out(user: UserOption, amount: AmountOption,
-             category: Annotated[str, typer.Option("--category", help="A [cash.expense_categories] name.")],
+             category: ExpenseCategoryOption,
              note: NoteOption, terminal: TerminalOption = None, approver: ApproverOption = None,
              approver_pin: ApproverPinOption = None, reason: ReasonOption = "", db: DbOption = None,
              config: ConfigOption = None) -> None:
     """Cash taken out of the drawer to pay for something."""
-    session = _open(db, config, user, terminal)
-    try:
+    with closing(_open(db, config, user, terminal)) as session:
         value = _money_args(session, amount)
         _cash_command(session, approver, approver_pin, reason,
                       lambda a: cash.paid_out(session, value, category, note, approval=a))
-    finally:
-        session.close()
 
 
 @cash_app.command("drop")
@@ -248,28 +232,22 @@ def drop(user: UserOption, amount: AmountOption, note: NoteOption = "", terminal
          approver: ApproverOption = None, approver_pin: ApproverPinOption = None, reason: ReasonOption = "",
          db: DbOption = None, config: ConfigOption = None) -> None:
     """Cash taken from the drawer to the safe."""
-    session = _open(db, config, user, terminal)
-    try:
+    with closing(_open(db, config, user, terminal)) as session:
         value = _money_args(session, amount)
         _cash_command(session, approver, approver_pin, reason, lambda a: cash.drop(session, value, note, approval=a))
-    finally:
-        session.close()
 
 
 @cash_app.command("expense")
 @reports_errors
 def expense(user: UserOption, amount: AmountOption,
-            category: Annotated[str, typer.Option("--category", help="A [cash.expense_categories] name.")],
+            category: ExpenseCategoryOption,
             note: NoteOption, approver: ApproverOption = None, approver_pin: ApproverPinOption = None,
             reason: ReasonOption = "", db: DbOption = None, config: ConfigOption = None) -> None:
     """An expense paid in cash from the safe."""
-    session = _open(db, config, user, None)
-    try:
+    with closing(_open(db, config, user, None)) as session:
         value = _money_args(session, amount)
         _cash_command(session, approver, approver_pin, reason,
                       lambda a: cash.expense(session, value, category, note, approval=a))
-    finally:
-        session.close()
 
 
 @cash_app.command("no-sale")
@@ -280,8 +258,5 @@ def no_sale(user: UserOption,
             approver_pin: ApproverPinOption = None, reason: ReasonOption = "", db: DbOption = None,
             config: ConfigOption = None) -> None:
     """Record a no-sale drawer opening (kick the drawer with `pos devices drawer`)."""
-    session = _open(db, config, user, terminal)
-    try:
+    with closing(_open(db, config, user, terminal)) as session:
         _cash_command(session, approver, approver_pin, reason, lambda a: cash.no_sale(session, why, approval=a))
-    finally:
-        session.close()

@@ -6,9 +6,10 @@ reaches the terminal of a till.
 
 from __future__ import annotations
 
+import csv
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
@@ -61,3 +62,10 @@ def session_from(
 ) -> Session:
     settings = settings_from(config)
     return open_session(settings, db, username=user, read_only=read_only)
+
+
+def print_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """Comma-separated values with a header on stdout, one line ending the same on every system."""
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(header)
+    out.writerows(rows)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from typing import Annotated
 
 import typer
@@ -39,8 +40,7 @@ def daybook_command(
     """Every money movement of a range of days: time, kind, reference, cashier, method, in, out."""
     if output not in {"table", "csv"}:
         fail(f"--format {output!r} is not known; use table or csv.")
-    session = session_from(db, config, read_only=True)
-    try:
+    with closing(session_from(db, config, read_only=True)) as session:
         days = daybook.parse_range(session, first, last)
         where = MovementFilter(daybook.kind_of(kind) if kind else "", method.strip(), cashier.strip(), shift.strip(),
                                text.strip())
@@ -48,8 +48,6 @@ def daybook_command(
             _write_csv(session, days, where)
         else:
             _write_table(session, days, where)
-    finally:
-        session.close()
 
 
 def _pages(session: Session, days: daybook.DayRange, where: MovementFilter) -> Iterator[list[daybook.Movement]]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
@@ -13,14 +15,28 @@ from pos_tui.services.export import FORMATS, ExportFormat, export_journal, expor
 
 export_app = typer.Typer(help="Export the books (hledger, ledger, beancount, CSV).", no_args_is_help=True)
 
+FromDayOption = Annotated[str | None, typer.Option("--from", help="First business day, YYYY-MM-DD.")]
+ToDayOption = Annotated[str | None, typer.Option("--to", help="Last business day, YYYY-MM-DD.")]
+OutOption = Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")]
+
+
+@contextmanager
+def _destination(out: Path | None, *, newline: str | None = None) -> Iterator[TextIO]:
+    """Standard output, or the --out file (the csv module wants newline="" to write its own line endings)."""
+    if out is None:
+        yield sys.stdout
+        return
+    with out.open("w", encoding="utf-8", newline=newline) as handle:
+        yield handle
+
 
 @export_app.command("journal")
 @reports_errors
 def journal(
     format_: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}.")] = "hledger",
-    from_day: Annotated[str | None, typer.Option("--from", help="First business day, YYYY-MM-DD.")] = None,
-    to_day: Annotated[str | None, typer.Option("--to", help="Last business day, YYYY-MM-DD.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+    from_day: FromDayOption = None,
+    to_day: ToDayOption = None,
+    out: OutOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -28,15 +44,8 @@ def journal(
     if format_ not in FORMATS:
         raise typer.BadParameter(f"use one of: {', '.join(FORMATS)}", param_hint="--format")
     fmt: ExportFormat = format_  # type: ignore[assignment]
-    session = session_from(db, config, read_only=True)
-    try:
-        if out is None:
-            count = export_journal(session, fmt, sys.stdout, from_day=from_day, to_day=to_day)
-        else:
-            with out.open("w", encoding="utf-8") as handle:
-                count = export_journal(session, fmt, handle, from_day=from_day, to_day=to_day)
-    finally:
-        session.close()
+    with closing(session_from(db, config, read_only=True)) as session, _destination(out) as handle:
+        count = export_journal(session, fmt, handle, from_day=from_day, to_day=to_day)
     typer.echo(f"{count} journal entries exported.", err=True)
 
 
@@ -44,22 +53,15 @@ def journal(
 @reports_errors
 def sales(
     format_: Annotated[str, typer.Option("--format", help="csv (one row per sold line).")] = "csv",
-    from_day: Annotated[str | None, typer.Option("--from", help="First business day, YYYY-MM-DD.")] = None,
-    to_day: Annotated[str | None, typer.Option("--to", help="Last business day, YYYY-MM-DD.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+    from_day: FromDayOption = None,
+    to_day: ToDayOption = None,
+    out: OutOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Every sold line of the range as CSV: amounts in minor units, quantities in thousandths."""
     if format_ != "csv":
         raise typer.BadParameter("sales export only as csv", param_hint="--format")
-    session = session_from(db, config, read_only=True)
-    try:
-        if out is None:
-            count = export_sales(session, sys.stdout, from_day=from_day, to_day=to_day)
-        else:
-            with out.open("w", encoding="utf-8", newline="") as handle:
-                count = export_sales(session, handle, from_day=from_day, to_day=to_day)
-    finally:
-        session.close()
+    with closing(session_from(db, config, read_only=True)) as session, _destination(out, newline="") as handle:
+        count = export_sales(session, handle, from_day=from_day, to_day=to_day)
     typer.echo(f"{count} sales exported.", err=True)

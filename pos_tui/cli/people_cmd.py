@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from contextlib import closing
 from typing import Annotated
 
 import typer
@@ -36,11 +37,8 @@ def add(
     user: UserOption = "admin",
 ) -> None:
     """Add a user with a role and a PIN."""
-    session = session_from(db, config, user=user)
-    try:
+    with closing(session_from(db, config, user=user)) as session:
         added = users.add_user(session, username, _pin(pin, username), role=role, display_name=name)
-    finally:
-        session.close()
     typer.echo(f"Added {added.username} ({added.display_name}), role {added.role}.")
 
 
@@ -48,12 +46,9 @@ def add(
 @reports_errors
 def list_(db: DbOption = None, config: ConfigOption = None) -> None:
     """List users and their roles."""
-    session = session_from(db, config, read_only=True)
-    try:
+    with closing(session_from(db, config, read_only=True)) as session:
         for found in users.list_users(session):
             typer.echo(f"{found.username:<16} {found.role:<11} {found.display_name}")
-    finally:
-        session.close()
 
 
 @user_app.command("set-pin")
@@ -66,11 +61,8 @@ def set_pin(
     user: UserOption = "admin",
 ) -> None:
     """Give a user a new PIN (an admin's reset)."""
-    session = session_from(db, config, user=user)
-    try:
+    with closing(session_from(db, config, user=user)) as session:
         users.set_pin(session, username, _pin(pin, username))
-    finally:
-        session.close()
     typer.echo(f"New PIN set for {username}.")
 
 
@@ -83,11 +75,8 @@ def unlock(
     user: UserOption = "admin",
 ) -> None:
     """Lift a PIN lockout before it runs out."""
-    session = session_from(db, config, user=user)
-    try:
+    with closing(session_from(db, config, user=user)) as session:
         users.unlock_user(session, username)
-    finally:
-        session.close()
     typer.echo(f"{username} is unlocked.")
 
 
@@ -101,11 +90,8 @@ def role(
     user: UserOption = "admin",
 ) -> None:
     """Give a user another role."""
-    session = session_from(db, config, user=user)
-    try:
+    with closing(session_from(db, config, user=user)) as session:
         users.change_role(session, username, new_role)
-    finally:
-        session.close()
     typer.echo(f"{username} is now a {new_role}.")
 
 

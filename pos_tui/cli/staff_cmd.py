@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import getpass
-import sys
 from collections.abc import Sequence
+from contextlib import closing
 from datetime import date
 from typing import Annotated
 
 import typer
 
-from pos_tui.cli.common import ConfigOption, DbOption, reports_errors, session_from
+from pos_tui.cli.common import ConfigOption, DbOption, print_csv, reports_errors, session_from
 from pos_tui.domain.errors import InvalidInput
 from pos_tui.domain.money import format_amount, format_quantity
 from pos_tui.domain.staff_events import LOGIN
@@ -51,23 +50,17 @@ def _employee(session: Session, username: str, pin: str | None) -> Session:
 @reports_errors
 def clock_in(username: str, pin: PinOption = None, db: DbOption = None, config: ConfigOption = None) -> None:
     """Start a shift of work (hours, not the cash drawer)."""
-    session = session_from(db, config)
-    try:
+    with closing(session_from(db, config)) as session:
         at = staff.clock_in(_employee(session, username, pin))
         typer.echo(f"{username} clocked in at {daybook.local_time(session, at)}.")
-    finally:
-        session.close()
 
 
 @staff_app.command("clock-out")
 @reports_errors
 def clock_out(username: str, pin: PinOption = None, db: DbOption = None, config: ConfigOption = None) -> None:
     """End a shift of work; prints the minutes worked."""
-    session = session_from(db, config)
-    try:
+    with closing(session_from(db, config)) as session:
         minutes = staff.clock_out(_employee(session, username, pin))
-    finally:
-        session.close()
     typer.echo(f"{username} clocked out after {minutes // 60} h {minutes % 60:02d} min.")
 
 
@@ -82,15 +75,11 @@ def hours(
     config: ConfigOption = None,
 ) -> None:
     """Hours worked per shift and per employee, in whole minutes (CSV for payroll)."""
-    session = session_from(db, config, read_only=True)
-    try:
+    with closing(session_from(db, config, read_only=True)) as session:
         shifts = staff.worked_shifts(session, *day_range(session, first, last), username=user)
-    finally:
-        session.close()
     if as_csv:
-        out = csv.writer(sys.stdout, lineterminator="\n")
-        out.writerow(["username", "date", "clocked_in", "clocked_out", "minutes"])
-        out.writerows([s.username, s.day, s.clocked_in, s.clocked_out, s.minutes] for s in shifts)
+        print_csv(["username", "date", "clocked_in", "clocked_out", "minutes"],
+                  [(s.username, s.day, s.clocked_in, s.clocked_out, s.minutes) for s in shifts])
         return
     totals: dict[str, int] = {}
     for s in shifts:
@@ -114,16 +103,13 @@ def sales_(
     """Sales, items and takings per cashier or per hour of the day."""
     if by not in ("cashier", "hour"):
         raise InvalidInput(f"--by {by!r}?", "Use --by cashier or --by hour.")
-    session = session_from(db, config, read_only=True)
-    try:
+    with closing(session_from(db, config, read_only=True)) as session:
         days = day_range(session, first, last)
         figures = (staff.sales_per_cashier(session, *days) if by == "cashier"
                    else staff.sales_per_hour(session, *days, username=user))
         exponent = session.currency.exponent
         rows = [(f.key, f.sales, format_quantity(f.items), format_amount(f.total, exponent, grouping=False))
                 for f in figures]
-    finally:
-        session.close()
     _table([by, "sales", "items", "total"], rows, as_csv)
 
 
@@ -137,22 +123,17 @@ def commission(
     config: ConfigOption = None,
 ) -> None:
     """Commission per employee under the [[staff.commission]] rules of the config."""
-    session = session_from(db, config, read_only=True)
-    try:
+    with closing(session_from(db, config, read_only=True)) as session:
         exponent = session.currency.exponent
         rows = [(c.username, format_amount(c.net_sales, exponent, grouping=False), format_quantity(c.items),
                  format_amount(c.commission, exponent, grouping=False))
                 for c in staff.commissions(session, *day_range(session, first, last))]
-    finally:
-        session.close()
     _table(["username", "net_sales", "items", "commission"], rows, as_csv)
 
 
 def _table(header: list[str], rows: Sequence[tuple[object, ...]], as_csv: bool) -> None:
     if as_csv:
-        out = csv.writer(sys.stdout, lineterminator="\n")
-        out.writerow(header)
-        out.writerows(rows)
+        print_csv(header, rows)
         return
     widths = [max(len(str(v)) for v in column) for column in zip(header, *rows, strict=False)]
     for row in (header, *rows):

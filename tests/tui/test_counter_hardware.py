@@ -229,3 +229,24 @@ async def test_the_pole_display_shows_the_last_item_and_the_total(store_path: Pa
     finally:
         line.unplug()
         session.close()
+
+
+async def test_a_serial_scanner_on_a_pty_adds_to_the_cart_and_a_partial_read_adds_nothing(
+    store_path: Path, tmp_path: Path
+) -> None:
+    line = FakeSerialLine(tmp_path / "pos-scanner")
+    session = open_till(store_path, tmp_path, f'[[devices.scanners]]\nkind = "serial"\nport = "{line.port}"\n'
+                        'name = "back"\npartial_timeout = 0.2\nreconnect_max_seconds = 0.2\n')
+    app = make_app(session, tmp_path)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await log_in(pilot)
+            await wait_for(pilot, lambda: "Scanner back ready" in device_line(app))
+            line.send(TEA_BARCODE[:6].encode())  # a read cut short: no terminator, then quiet
+            await asyncio.sleep(0.4)
+            line.send(f"{TEA_BARCODE}\r".encode())
+            await wait_for(pilot, lambda: [li.sku for li in app.screen.cart.lines] == ["TEA-200"])
+            assert app.screen.cart.lines[0].quantity == 1000
+    finally:
+        line.unplug()
+        session.close()

@@ -35,7 +35,7 @@ def test_a_shift_from_the_command_line_with_a_paid_out_that_needs_a_manager(stor
 
     refused = pos(store_path, "cash", "paid-out", "--user", "sana", "--amount", "3000", "--category", "supplies",
                   "--note", "shelves")
-    assert refused.returncode == 1 and "sana may not paid out above drawer" in refused.stderr
+    assert refused.returncode == 1 and "sana may not pay out more than the drawer holds" in refused.stderr
     approved = pos(store_path, "cash", "paid-out", "--user", "sana", "--amount", "3000", "--category", "supplies",
                    "--note", "shelves", "--approver", "omar", "--approver-pin", "3456", "--reason", "supplier waiting")
     assert approved.returncode == 0, approved.stderr

@@ -85,7 +85,7 @@ def test_a_paid_out_above_what_the_drawer_holds_needs_a_managers_approval(store:
     add_user(store, "omar", "3456", role="manager")
     supervisor = store.as_user("sana")
     shifts.open_shift(supervisor, float_amount=20000)
-    _refused_unchanged(supervisor, PermissionRequired, "sana may not paid out above drawer",
+    _refused_unchanged(supervisor, PermissionRequired, "sana may not pay out more than the drawer holds",
                        lambda: cash.paid_out(supervisor, 30000, "supplies", "shelf brackets"))
     approval = authz.approve(supervisor, "omar", "3456", Action.PAID_OUT_ABOVE_DRAWER, "supplier waiting")
     move = cash.paid_out(supervisor, 30000, "supplies", "shelf brackets", approval=approval)
@@ -99,9 +99,10 @@ def test_a_cashier_may_drop_but_not_pay_out_or_open_the_drawer_alone(store: Sess
     cashier = store.as_user("ali")
     shifts.open_shift(cashier, float_amount=50000)
     cash.drop(cashier, 20000)
-    _refused_unchanged(cashier, PermissionRequired, "ali may not paid out",
+    _refused_unchanged(cashier, PermissionRequired, "ali may not pay cash out",
                        lambda: cash.paid_out(cashier, 100, "misc", "sweets"))
-    _refused_unchanged(cashier, PermissionRequired, "ali may not no sale", lambda: cash.no_sale(cashier, "change"))
+    _refused_unchanged(cashier, PermissionRequired, "ali may not open the drawer without a sale",
+                       lambda: cash.no_sale(cashier, "change"))
     _refused_unchanged(cashier, RuleViolation, "cannot be dropped", lambda: cash.drop(cashier, 40000))
 
 

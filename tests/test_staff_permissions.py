@@ -41,7 +41,7 @@ def sell_tea(till: Session) -> str:
 def test_cashier_is_blocked_from_a_void_until_a_supervisor_approves_and_the_void_names_both(shop: Session) -> None:
     till = shop.as_user("ayesha")
     sale = sell_tea(till)
-    with pytest.raises(PermissionRequired, match="ayesha may not void sale"):
+    with pytest.raises(PermissionRequired, match="ayesha may not void a sale"):
         sales.void_sale(till, sale, reason="customer walked out")
     assert last_entry(shop)[0] == "sale.completed", "nothing was written"
     approval = authz.approve(till, "bilal", "2222", Action.VOID_SALE, "customer walked out")
@@ -91,10 +91,10 @@ def test_stock_adjustment_needs_a_manager_a_supervisors_pin_is_not_enough(shop: 
 
 def test_price_changes_product_edits_and_deliveries_follow_the_matrix(shop: Session) -> None:
     cashier, supervisor, manager = (shop.as_user(name) for name in ("ayesha", "bilal", "sana"))
-    with pytest.raises(PermissionRequired, match="price change"):
+    with pytest.raises(PermissionRequired, match="change prices"):
         catalog.change_price(cashier, TEA, 46_000, "promo")
     catalog.change_price(manager, TEA, 46_000, "promo")
-    with pytest.raises(PermissionRequired, match="stock receive"):
+    with pytest.raises(PermissionRequired, match="receive stock"):
         catalog.receive_stock(cashier, [(TEA, 1000, 37_000)])
     catalog.receive_stock(supervisor, [(TEA, 1000, 37_000)], reference="PO-2")
     tea = catalog.get_product(shop, TEA)
@@ -103,7 +103,7 @@ def test_price_changes_product_edits_and_deliveries_follow_the_matrix(shop: Sess
     with pytest.raises(PermissionRequired, match="product edit"):
         catalog.change_product(supervisor, TEA, details)
     approval = authz.approve(supervisor, "sana", "3333", Action.PRODUCT_EDIT, "new pack name")
-    with pytest.raises(PermissionRequired, match="price change"):
+    with pytest.raises(PermissionRequired, match="change prices"):
         catalog.change_product(supervisor, TEA, details, approval=approval)  # the new price needs its own action
     catalog.change_product(supervisor, TEA, replace(details, price=tea.price), approval=approval)
     assert catalog.get_product(shop, TEA).name == "Tapal Tea 200g"
@@ -111,7 +111,7 @@ def test_price_changes_product_edits_and_deliveries_follow_the_matrix(shop: Sess
 
 def test_user_admin_is_the_admins_and_a_manager_is_refused(shop: Session) -> None:
     manager = shop.as_user("sana")
-    with pytest.raises(PermissionRequired, match="user admin"):
+    with pytest.raises(PermissionRequired, match="manage users"):
         users.add_user(manager, "omar", "4444")
     with pytest.raises(PermissionRequired):
         users.set_pin(manager, "ayesha", "5555")

@@ -39,6 +39,39 @@ class Action(StrEnum):
     AUDIT = "audit"
 
 
+# What each action is, as the rest of a sentence "NAME may not ...".
+_DOING: dict[Action, str] = {
+    Action.VOID_LINE: "void a line",
+    Action.VOID_SALE: "void a sale",
+    Action.PRICE_OVERRIDE: "override a price",
+    Action.DISCOUNT_ABOVE_LIMIT: "give a discount above their limit",
+    Action.RETURN_WITH_RECEIPT: "take a return against a receipt",
+    Action.RETURN_WITHOUT_RECEIPT: "take a return without a receipt",
+    Action.NO_SALE: "open the drawer without a sale",
+    Action.PAID_IN: "take cash in",
+    Action.PAID_OUT: "pay cash out",
+    Action.PAID_OUT_ABOVE_DRAWER: "pay out more than the drawer holds",
+    Action.CASH_DROP: "drop cash to the safe",
+    Action.SHIFT_OPEN: "open a shift",
+    Action.SHIFT_CLOSE: "close a shift",
+    Action.Z_REPORT: "close the day with a Z report",
+    Action.STOCK_RECEIVE: "receive stock",
+    Action.STOCK_ADJUST: "adjust stock",
+    Action.PRICE_CHANGE: "change prices",
+    Action.PRODUCT_EDIT: "edit products",
+    Action.USER_ADMIN: "manage users",
+    Action.BACKUP: "run backups",
+    Action.REPORTS: "read reports",
+    Action.DAYBOOK: "read the daybook",
+    Action.AUDIT: "read the audit",
+}
+
+
+def doing(action: Action) -> str:
+    """The action as words: "cara may not " + doing(Action.PAID_OUT) reads "cara may not pay cash out"."""
+    return _DOING[action]
+
+
 _CASHIER = frozenset(
     {
         Action.RETURN_WITH_RECEIPT,
@@ -92,7 +125,7 @@ class PermissionRequired(PosError):
 
     def __init__(self, action: Action, username: str) -> None:
         super().__init__(
-            f"{username} may not {action.value.replace('_', ' ')}.",
+            f"{username} may not {doing(action)}.",
             "Ask a supervisor to approve with their PIN.",
         )
         self.action = action

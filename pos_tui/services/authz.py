@@ -43,7 +43,7 @@ from datetime import datetime, timedelta
 
 from pos_tui.config import Settings
 from pos_tui.domain.errors import ConfigError, InvalidInput, PosError
-from pos_tui.domain.permissions import BUILT_IN_ROLES, Action, Approval, PermissionRequired
+from pos_tui.domain.permissions import BUILT_IN_ROLES, Action, Approval, PermissionRequired, doing
 from pos_tui.domain.staff_events import APPROVAL, ApprovalRefused
 from pos_tui.services.credentials import check_pin, record_if_writable
 from pos_tui.services.session import Session
@@ -124,10 +124,10 @@ def approve(session: Session, supervisor: str, pin: str, action: Action, reason:
         raise InvalidInput("An approval needs a reason.", "Say why, e.g. 'customer changed mind'.")
     supervisor = supervisor.strip()
     approver = check_pin(session, supervisor, pin, purpose=APPROVAL)
-    what = action.value.replace("_", " ")
+    what = doing(action)
     if approver.username == session.username:
         record_if_writable(session, ApprovalRefused(approver.username, action.value, reason, "self"))
-        raise ApprovalRefusedError(f"{approver.username} cannot approve their own {what}.",
+        raise ApprovalRefusedError(f"{approver.username} cannot approve what they asked for ({what}).",
                                    "Ask another supervisor.")
     if not _holds(session, approver.username, action):
         record_if_writable(session, ApprovalRefused(approver.username, action.value, reason, "not_permitted"))

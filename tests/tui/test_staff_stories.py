@@ -101,7 +101,7 @@ async def test_a_supervisor_without_the_permission_is_refused_and_nothing_change
         await approve(pilot, "cody", "4444")  # another cashier: right PIN, not theirs to give
         await wait_for(pilot, lambda: "may not" in approval_message(pilot))
         assert approval_message(pilot) == (
-            "cody may not void line either, so cannot approve it. Ask a supervisor or manager who may.")
+            "cody may not void a line either, so cannot approve it. Ask a supervisor or manager who may.")
         await pilot.press("escape")
         assert [line.sku for line in app.screen.cart.lines] == ["TEA-200"]  # type: ignore[attr-defined]
         assert app.screen.cart.approvals == ()  # type: ignore[attr-defined]

@@ -28,17 +28,10 @@ _MEASURES = ("quantity", "returned", "lines", "net", "tax", "gross", "cost")
 
 
 def _product_filter(query: ReportQuery) -> tuple[str, list[object]]:
-    conditions: list[str] = []
-    params: list[object] = []
-    if query.category:
-        conditions.append("category = ?")
-        params.append(query.category)
-    if query.vendor:
-        conditions.append("vendor = ?")
-        params.append(query.vendor)
+    conditions, params = query.product_conditions()
     if not conditions:
         return "", []
-    return f" AND product_id IN (SELECT product_id FROM products WHERE {' AND '.join(conditions)})", params
+    return f" AND product_id IN (SELECT product_id FROM products p WHERE {' AND '.join(conditions)})", params
 
 
 _TABLES = {"day": ("report_product_days", "day"), "month": ("report_product_months", "month"),
@@ -128,13 +121,8 @@ def slow_movers(session: Session, query: ReportQuery) -> ReportResult:
     """Products with stock on hand that sold least in the range (nothing at all first), the most money
     tied up in stock first among equals."""
     sums, params = product_sums(session, query)
-    conditions, filter_params = ["s.on_hand > 0"], []
-    if query.category:
-        conditions.append("p.category = ?")
-        filter_params.append(query.category)
-    if query.vendor:
-        conditions.append("p.vendor = ?")
-        filter_params.append(query.vendor)
+    catalogue, filter_params = query.product_conditions()
+    conditions = ["s.on_hand > 0", *catalogue]
     stock_value = "(s.on_hand * p.cost + 500) / 1000"
     found, (count, total_on_hand, total_value, total_quantity, total_net) = split_window(session.ledger.conn.execute(
         f"SELECT p.sku, p.name, p.category, COALESCE(g.quantity, 0), COALESCE(g.net, 0), s.on_hand, {stock_value},"

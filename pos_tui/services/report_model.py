@@ -60,6 +60,17 @@ class ReportQuery:
     def filters_set(self) -> list[str]:
         return [name for name in FILTERS if getattr(self, name)]
 
+    def product_conditions(self) -> tuple[list[str], list[object]]:
+        """SQL conditions on ``products p`` for the category and vendor filters set, with their parameters:
+        a product counts under the catalogue's current category and vendor."""
+        conditions: list[str] = []
+        params: list[object] = []
+        for name in ("category", "vendor"):
+            if getattr(self, name):
+                conditions.append(f"p.{name} = ?")
+                params.append(getattr(self, name))
+        return conditions, params
+
 
 @dataclass(frozen=True)
 class Highlight:

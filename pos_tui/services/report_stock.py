@@ -28,23 +28,13 @@ COVER_DAYS = 14
 """...and it orders enough to stay above the reorder level for this many more days at that rate."""
 
 
-def _product_conditions(query: ReportQuery, alias: str = "p") -> tuple[list[str], list[object]]:
-    conditions: list[str] = []
-    params: list[object] = []
-    for name in ("category", "vendor"):
-        if getattr(query, name):
-            conditions.append(f"{alias}.{name} = ?")
-            params.append(getattr(query, name))
-    return conditions, params
-
-
 def _value(column: str) -> str:
     """A product's stock on hand at ``column`` per unit, rounded half up (negative stock counts as none)."""
     return f"(MAX(s.on_hand, 0) * p.{column} + 500) / 1000"
 
 
 def valuation(session: Session, query: ReportQuery) -> ReportResult:
-    conditions, params = _product_conditions(query)
+    conditions, params = query.product_conditions()
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     found = session.ledger.conn.execute(
         f"SELECT p.category, COUNT(*), SUM(s.on_hand > 0), SUM(s.on_hand < 0), SUM({_value('cost')}),"
@@ -108,7 +98,7 @@ def sell_through(session: Session, query: ReportQuery) -> ReportResult:
 
 
 def reorder(session: Session, query: ReportQuery) -> ReportResult:
-    conditions, params = _product_conditions(query)
+    conditions, params = query.product_conditions()
     since = (query.last_day - timedelta(days=VELOCITY_DAYS - 1)).isoformat()
     under = " AND ".join(["p.reorder_level > 0", "s.on_hand < p.reorder_level", *conditions])
     conn = session.ledger.conn

@@ -20,18 +20,16 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Select
 
 from pos_tui.domain.errors import PosError
-from pos_tui.services import audit, daybook
+from pos_tui.services import audit
 from pos_tui.services.audit import AuditEvent
 from pos_tui.services.daybook import DayRange
-from pos_tui.services.session import Session
 from pos_tui.services.users import list_users
 from pos_tui.tui.messages import ActionFailed
 from pos_tui.tui.paging import KeysetPager
-from pos_tui.tui.screens.base import ModeScreen
+from pos_tui.tui.screens.day_range import DayRangeScreen
 
 PAGE = 100
 FIRST_KEY = ("", -1)  # (local time, journal seq) sorts before every event
-RANGES = [("Today", "today"), ("Yesterday", "yesterday"), ("This week", "week"), ("Custom dates", "custom")]
 # The kinds people ask about, in their words; anything else shows its journal kind.
 KIND_WORDS = {
     "user.logged_in": "login", "user.login_failed": "wrong PIN", "user.unlocked": "unlock",
@@ -58,8 +56,9 @@ class AuditLoaded(Message):
     events: list[AuditEvent]
 
 
-class AuditScreen(ModeScreen):
+class AuditScreen(DayRangeScreen):
     MODE = "audit"
+    RANGE_ID = "au"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("pagedown", "page(1)", "Next page", priority=True, id="audit.next"),
         Binding("pageup", "page(-1)", "Prev page", priority=True, id="audit.prev"),
@@ -68,22 +67,13 @@ class AuditScreen(ModeScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.range_name = "today"
-        self.days = DayRange("", "")
         self.user = ""
         self.events: list[AuditEvent] = []  # the whole range, oldest first
         self.pager: KeysetPager[tuple[str, int]] = KeysetPager(FIRST_KEY, PAGE)
-        self.loaded_version = -1
-
-    @property
-    def session(self) -> Session:
-        return self.app.session  # type: ignore[attr-defined, no-any-return]
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="filters"):
-            yield Select(RANGES, value="today", allow_blank=False, id="au-range", compact=True)
-            yield Input(placeholder="from YYYY-MM-DD", id="au-from", compact=True, classes="date")
-            yield Input(placeholder="to YYYY-MM-DD", id="au-to", compact=True, classes="date")
+            yield from self.range_fields("YYYY-MM-DD")
             yield Select([(f"{u.username} ({u.role})", u.username) for u in list_users(self.session)],
                          prompt="Everyone", id="au-user", compact=True)
         yield DataTable(id="audit-events", cursor_type="row", zebra_stripes=True)
@@ -92,33 +82,12 @@ class AuditScreen(ModeScreen):
         table = self.query_one("#audit-events", DataTable)
         for label in ("When", "User", "Event", "Approved by", "About", "What", "Till"):
             table.add_column(label, key=label)
-        for field in self.query(".date"):
-            field.display = False
+        self.show_date_fields(False)
         table.focus()
-
-    def on_screen_resume(self) -> None:
-        version = self.app.data_version  # type: ignore[attr-defined]
-        if version != self.loaded_version:
-            self.loaded_version = version
-            self.action_reload()
 
     # --- loading -------------------------------------------------------------------------------
 
-    def _chosen_days(self) -> DayRange | None:
-        if self.range_name != "custom":
-            return DayRange.named(self.range_name, daybook.today(self.session))
-        try:
-            return daybook.parse_range(self.session, self.query_one("#au-from", Input).value,
-                                       self.query_one("#au-to", Input).value)
-        except PosError as error:
-            self.say(str(error), "warning")
-            return None
-
-    def action_reload(self) -> None:
-        days = self._chosen_days()
-        if days is None:
-            return
-        self.days = days
+    def load_days(self, days: DayRange) -> None:
         self.load(days, self.user)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="audit")
@@ -172,22 +141,14 @@ class AuditScreen(ModeScreen):
     def on_select_changed(self, event: Select.Changed) -> None:
         value = "" if event.select.is_blank() else str(event.value)
         if event.select.id == "au-range":
-            self.range_name = value or "today"
-            custom = self.range_name == "custom"
-            for field in self.query(".date"):
-                field.display = custom
-            if custom:
-                self.query_one("#au-from", Input).focus()
+            if not self.range_chosen(value):
                 return
         elif event.select.id == "au-user":
             self.user = value
         self.action_reload()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "au-from":
-            self.query_one("#au-to", Input).focus()
-        elif event.input.id == "au-to":
-            self.action_reload()
+        self.date_submitted(event.input.id)
 
     def action_page(self, step: int) -> None:
         rows = self.page_rows()

@@ -21,16 +21,14 @@ from pos_tui.domain.errors import PosError
 from pos_tui.services import daybook
 from pos_tui.services.daybook import DaybookTotals, DayRange, Movement, MovementFilter, RangeSums
 from pos_tui.services.receipts import receipt_text
-from pos_tui.services.session import Session
 from pos_tui.tui.dialogs.cash_report import ReportDialog
 from pos_tui.tui.messages import ActionFailed
 from pos_tui.tui.paging import KeysetPager
-from pos_tui.tui.screens.base import ModeScreen
+from pos_tui.tui.screens.day_range import DayRangeScreen
 from pos_tui.tui.till_printer import till_printer
 from pos_tui.tui.widgets.tiles import Tile
 
 PAGE = 100
-RANGES = [("Today", "today"), ("Yesterday", "yesterday"), ("This week", "week"), ("Custom dates", "custom")]
 
 
 @dataclass
@@ -63,8 +61,9 @@ class DuplicatePrinted(Message):
     text: str
 
 
-class DaybookScreen(ModeScreen):
+class DaybookScreen(DayRangeScreen):
     MODE = "daybook"
+    RANGE_ID = "db"
     DEFAULT_CSS = """
     DaybookScreen .filters.second { margin: 0; }
     DaybookScreen #db-sums { height: 1; color: $text-muted; }
@@ -78,24 +77,15 @@ class DaybookScreen(ModeScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.range_name = "today"
-        self.days = DayRange("", "")
         self.where = MovementFilter()
         self.pager = KeysetPager(daybook.FIRST_KEY, PAGE)
         self.rows: list[Movement] = []
-        self.loaded_version = -1
-
-    @property
-    def session(self) -> Session:
-        return self.app.session  # type: ignore[attr-defined, no-any-return]
 
     def compose_body(self) -> ComposeResult:
         session = self.session
         methods = [(m.label, code) for code, m in session.tender_methods.items()] + [("Safe", "cash:safe")]
         with Horizontal(classes="filters"):
-            yield Select(RANGES, value="today", allow_blank=False, id="db-range", compact=True)
-            yield Input(placeholder="from YYYY-MM-DD [HH:MM]", id="db-from", compact=True, classes="date")
-            yield Input(placeholder="to YYYY-MM-DD [HH:MM]", id="db-to", compact=True, classes="date")
+            yield from self.range_fields("YYYY-MM-DD [HH:MM]")
             yield Select(daybook.kinds(), prompt="Kind", id="db-kind", compact=True)
             yield Select(methods, prompt="Method", id="db-method", compact=True)
             yield Select([(u, u) for u in daybook.cashiers(session)], prompt="Cashier", id="db-cashier",
@@ -117,31 +107,10 @@ class DaybookScreen(ModeScreen):
         table = self.query_one("#movements", DataTable)
         for label in ("Time", "Kind", "Reference", "Cashier", "Method", "In", "Out"):
             table.add_column(label, key=label)
-        for field in self.query(".date"):
-            field.display = False
+        self.show_date_fields(False)
         table.focus()  # arrows walk the rows at once; Tab reaches the filters
 
-    def on_screen_resume(self) -> None:
-        version = self.app.data_version  # type: ignore[attr-defined]
-        if version != self.loaded_version:
-            self.loaded_version = version
-            self.action_reload()
-
-    def _chosen_days(self) -> DayRange | None:
-        if self.range_name != "custom":
-            return DayRange.named(self.range_name, daybook.today(self.session))
-        try:
-            return daybook.parse_range(self.session, self.query_one("#db-from", Input).value,
-                                       self.query_one("#db-to", Input).value)
-        except PosError as error:
-            self.say(str(error), "warning")
-            return None
-
-    def action_reload(self) -> None:
-        days = self._chosen_days()
-        if days is None:
-            return
-        self.days = days
+    def load_days(self, days: DayRange) -> None:
         self._filtered()
         self.load_totals(days)
 
@@ -250,14 +219,8 @@ class DaybookScreen(ModeScreen):
     def on_select_changed(self, event: Select.Changed) -> None:
         value = "" if event.select.is_blank() else str(event.value)
         if event.select.id == "db-range":
-            self.range_name = value or "today"
-            custom = self.range_name == "custom"
-            for field in self.query(".date"):
-                field.display = custom
-            if custom:
-                self.query_one("#db-from", Input).focus()
-                return
-            self.action_reload()
+            if self.range_chosen(value):
+                self.action_reload()
             return
         key = {"db-kind": "kind", "db-method": "method", "db-cashier": "cashier"}.get(event.select.id or "")
         if key:
@@ -265,11 +228,9 @@ class DaybookScreen(ModeScreen):
             self._filtered()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "db-from":
-            self.query_one("#db-to", Input).focus()
-        elif event.input.id == "db-to":
-            self.action_reload()
-        elif event.input.id in {"db-shift", "db-text"}:
+        if self.date_submitted(event.input.id):
+            return
+        if event.input.id in {"db-shift", "db-text"}:
             key = "shift" if event.input.id == "db-shift" else "text"
             self.where = replace(self.where, **{key: event.value.strip()})
             self._filtered()

@@ -100,7 +100,7 @@ def test_price_changes_product_edits_and_deliveries_follow_the_matrix(shop: Sess
     tea = catalog.get_product(shop, TEA)
     details = catalog.ProductDetails(tea.sku, "Tapal Tea 200g", tea.category, tea.vendor, tea.unit, 47_000, tea.cost,
                                      tea.tax_class, 0)
-    with pytest.raises(PermissionRequired, match="product edit"):
+    with pytest.raises(PermissionRequired, match="edit products"):
         catalog.change_product(supervisor, TEA, details)
     approval = authz.approve(supervisor, "sana", "3333", Action.PRODUCT_EDIT, "new pack name")
     with pytest.raises(PermissionRequired, match="change prices"):

@@ -18,11 +18,9 @@ from pos_tui.domain.permissions import Action, Approval
 from pos_tui.domain.scan import parse_quantity
 from pos_tui.domain.tender import Tender
 from pos_tui.services import authz, catalog, sales
-from pos_tui.services.catalog import SearchHit
 from pos_tui.services.receipts import receipt_text
 from pos_tui.services.session import Session
 from pos_tui.tui.dialogs.approval import approve_then, discount_guard
-from pos_tui.tui.dialogs.choose import ChooseDialog
 from pos_tui.tui.dialogs.confirm import ConfirmDialog
 from pos_tui.tui.dialogs.form import Field, FormDialog
 from pos_tui.tui.dialogs.receipt import ReceiptDialog
@@ -35,10 +33,10 @@ from pos_tui.tui.messages import (
     LineVoided,
     SaleCompleted,
     ScanRejected,
-    SearchResults,
 )
 from pos_tui.tui.screens.base import ModeScreen
 from pos_tui.tui.screens.bucket_hardware import CounterHardware
+from pos_tui.tui.screens.bucket_search import SearchAsYouType
 from pos_tui.tui.screens.bucket_shelf import ParkAndReturn
 from pos_tui.tui.screens.cash import open_shift_then
 from pos_tui.tui.widgets.cart_table import CartTable
@@ -48,7 +46,6 @@ from pos_tui.tui.widgets.results_table import ResultsTable
 from pos_tui.tui.widgets.scan_input import ScanInput
 from pos_tui.tui.widgets.totals import Totals
 
-SEARCH_LIMIT = 50
 NEEDS_LINE = {"quantity", "void_line", "line_discount", "price"}
 
 
@@ -66,7 +63,7 @@ def is_search(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
-class BucketScreen(CounterHardware, ParkAndReturn, ModeScreen):
+class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
     MODE = "bucket"
     AUTO_FOCUS = "#scan"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -201,66 +198,6 @@ class BucketScreen(CounterHardware, ParkAndReturn, ModeScreen):
         self.set_timer(0.8, lambda: scan.remove_class("-flash"))
         self.say(f"Nothing added — {reason}", "error")
         self.post_message(ScanRejected(code, reason))
-
-    # --- search as you type --------------------------------------------------------------------
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
-    def run_search(self, text: str) -> None:
-        try:
-            hits = catalog.search_products(self.session, text, limit=SEARCH_LIMIT)
-        except PosError as error:
-            self.post_message(ActionFailed("search", str(error)))
-            return
-        self.post_message(SearchResults(text, hits))
-
-    def on_search_results(self, message: SearchResults) -> None:
-        if message.query != self.query_one("#scan", Input).value.strip():
-            return  # an older query: the latest one wins
-        self.query_one(ResultsTable).show_hits(message.query, message.hits, self.session.currency)
-        self.show_results(True)
-        if not message.hits:
-            self.say(f"Nothing matches {message.query!r}.", "warning")
-        else:
-            more = "+" if len(message.hits) == SEARCH_LIMIT else ""
-            self.say(f"{len(message.hits)}{more} found. ↑↓ choose, Enter adds, Esc clears.")
-
-    def show_results(self, shown: bool) -> None:
-        self.searching = shown
-        results = self.query_one(ResultsTable)
-        results.display = shown
-        self.query_one(CartTable).display = not shown
-        if not shown:
-            results.forget()
-
-    def take_hit(self, hit: SearchHit) -> None:
-        if hit.group:
-            variants = catalog.variants_of(self.session, hit.group)
-            if len(variants) > 1:
-                money = self.session.currency
-                options = [(str(p.product_id), f"{p.display_name}  {money.format(p.price)}") for p in variants]
-                self.app.push_screen(ChooseDialog(f"Which {hit.group}?", options), self._variant_chosen)
-                return
-        self.take_product(hit.product_id)
-
-    def _variant_chosen(self, product_id: str | None) -> None:
-        if product_id is not None:
-            self.take_product(int(product_id))
-
-    def take_product(self, product_id: int) -> None:
-        product = catalog.get_product(self.session, product_id)
-        if product.unit == "each":
-            self.add_line(catalog.line_for(product, 1000))
-            return
-
-        def weighed(answer: dict[str, str] | None) -> None:
-            if answer:
-                try:
-                    self.add_line(catalog.line_for(product, parse_quantity(answer["qty"])))
-                except PosError as error:
-                    self.reject(product.sku, str(error))
-
-        self.app.push_screen(FormDialog(f"{product.display_name}", [Field("qty", f"Quantity ({product.unit})")]),
-                             weighed)
 
     # --- moving and clearing -------------------------------------------------------------------
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +20,7 @@ from pos_tui.cli.demo_cmd import demo_command
 from pos_tui.cli.devices_cmd import PrinterOption, WaitOption, devices_app, printer_from, report_job
 from pos_tui.cli.doctor_cmd import doctor_command
 from pos_tui.cli.export_cmd import export_app
+from pos_tui.cli.launch import open_till
 from pos_tui.cli.people_cmd import user_app
 from pos_tui.cli.product_cmd import product_app
 from pos_tui.cli.report_cmd import report_app
@@ -65,11 +65,7 @@ def main_callback(
 ) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    from pos_tui.tui.app import run_app  # imported only here: the other commands never load Textual
-
-    settings = settings_from(config)
-    run_app(settings, db_path=db, read_only=read_only, demo=os.environ.get("POS_DEMO") == "1",
-            keymap=settings.keymap)
+    open_till(db, config, read_only=read_only)  # `pos` alone usually gets there without typer: cli.launch
 
 
 def show_status(db: Path | None, config: Path | None, *, read_only: bool) -> None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import socket
 import sqlite3
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from pos_tui.ledger.database import APPLICATION_ID, _split_sql, migrations_dir
 from pos_tui.services import users
 from pos_tui.services.doctor import Check, Limits, run_checks
 from tests.backup.till_setup import Till, set_up_till
+from tests.support.tools import tmpfs
 
 ROOMY = Limits(min_free_mb=1, printer_timeout_ms=500)
 
@@ -39,19 +38,6 @@ def failed(checks: list[Check]) -> dict[str, str]:
 
 def add_to_config(till: Till, text: str) -> None:
     till.config.write_text(till.config.read_text() + text, encoding="utf-8")
-
-
-@contextlib.contextmanager
-def read_only_mount(where: Path, size: str = "4m") -> Iterator[Path]:
-    """A real tmpfs, remounted read-only once ``where`` holds what the test put there (needs root)."""
-    where.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
-                      capture_output=True).returncode != 0:
-        pytest.skip("cannot mount a tmpfs here (needs root)")
-    try:
-        yield where
-    finally:
-        subprocess.run(["umount", "-l", str(where)], check=False)
 
 
 def test_a_till_set_up_right_passes_every_check_and_exits_zero(till: Till) -> None:
@@ -83,9 +69,7 @@ def test_a_database_from_before_the_last_migration_fails(till: Till, tmp_path: P
 
 
 def test_a_database_on_a_read_only_disk_fails(till: Till, tmp_path: Path) -> None:
-    if os.geteuid() != 0:
-        pytest.skip("as a normal user, chmod makes the file read-only; this story needs a read-only mount")
-    with read_only_mount(tmp_path / "ro") as mount:
+    with tmpfs(tmp_path / "ro", size="4m") as mount:
         shutil.copy(till.db, mount / "pos.db")
         subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
         assert "cannot be written" in failed(run_checks(till.config, mount / "pos.db", ROOMY))["database"]
@@ -132,7 +116,7 @@ def test_a_nearly_full_disk_fails(till: Till, tmp_path: Path) -> None:
     if os.geteuid() != 0:
         problems = failed(run_checks(till.config, limits=Limits(min_free_mb=2**40)))
     else:
-        with read_only_mount(tmp_path / "small", size="2m") as small:
+        with tmpfs(tmp_path / "small", size="2m") as small:
             shutil.copy(till.db, small / "pos.db")
             problems = failed(run_checks(till.config, small / "pos.db", Limits(min_free_mb=5)))
     assert "less than" in problems["free disk"]

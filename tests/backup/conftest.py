@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from pos_tui.backup.keys import GeneratedKeys, generate_keys
 from tests.backup.till_setup import Till, set_up_till
+from tests.support.tools import require_tool
 
 
 @pytest.fixture
@@ -21,12 +20,7 @@ def keys(tmp_path: Path) -> GeneratedKeys:
 @pytest.fixture
 def age_cli() -> str:
     """The Debian age binary. Missing it fails the test under CI (env CI set) and skips locally."""
-    path = shutil.which("age")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("The age CLI is required in CI: apt-get install -y age")
-        pytest.skip("age CLI not installed (apt-get install age)")
-    return path
+    return require_tool("age")
 
 
 @pytest.fixture

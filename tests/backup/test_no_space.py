@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import resource
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.backup.test_crashes_and_concurrency import REPO, pad_database
 from tests.backup.till_setup import Till
-
-
-@contextlib.contextmanager
-def tiny_filesystem(where: Path, size: str = "2m") -> Iterator[Path]:
-    """A real 2 MB tmpfs (needs root; elsewhere the test falls back to a file-size limit)."""
-    where.mkdir()
-    mounted = (
-        subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True
-        ).returncode
-        == 0
-    )
-    if not mounted:
-        pytest.skip("cannot mount a tmpfs here; see the RLIMIT_FSIZE story below")
-    try:
-        yield where
-    finally:
-        subprocess.run(["umount", "-l", str(where)], check=False)
+from tests.support.tools import tmpfs
 
 
 def our_files(directory: Path) -> list[str]:
@@ -39,7 +18,7 @@ def our_files(directory: Path) -> list[str]:
 
 def test_a_full_usb_stick_gets_nothing_and_the_local_copy_is_still_made(till: Till, tmp_path: Path) -> None:
     pad_database(till.db, 8)
-    with tiny_filesystem(tmp_path / "stick") as stick:
+    with tmpfs(tmp_path / "stick", size="2m") as stick:
         result = till.run("create", "--to", str(till.local), "--to", str(stick))
 
         assert result.exit_code == 1
@@ -51,7 +30,7 @@ def test_a_full_usb_stick_gets_nothing_and_the_local_copy_is_still_made(till: Ti
 
 def test_the_only_destination_full_means_a_clear_error_and_nothing_anywhere(till: Till, tmp_path: Path) -> None:
     pad_database(till.db, 8)
-    with tiny_filesystem(tmp_path / "stick") as stick:
+    with tmpfs(tmp_path / "stick", size="2m") as stick:
         result = till.run("create", "--to", str(stick))
         assert result.exit_code == 1 and "ran out of space" in result.output
         assert our_files(stick) == []

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import configparser
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from tests.support.tools import require_tool
 
 UNITS = Path(__file__).resolve().parents[2] / "systemd"
 NAMES = ["pos-backup.service", "pos-backup.timer", "pos-backup-snapshot.service", "pos-backup-snapshot.timer"]
@@ -22,11 +20,7 @@ def unit(name: str) -> configparser.ConfigParser:
 
 
 def test_systemd_analyze_verify_passes_on_the_backup_units() -> None:
-    analyze = shutil.which("systemd-analyze")
-    if analyze is None:
-        if os.environ.get("CI"):
-            pytest.fail("systemd-analyze is required in CI: apt-get install -y systemd")
-        pytest.skip("systemd-analyze not installed")
+    analyze = require_tool("systemd-analyze")
     result = subprocess.run([analyze, "verify", "--man=no", *NAMES], cwd=UNITS, capture_output=True, text=True)
     assert result.returncode == 0 and not result.stderr.strip(), result.stderr
 

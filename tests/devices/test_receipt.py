@@ -21,6 +21,7 @@ from pos_tui.devices.receipt import (
 from pos_tui.devices.rtl_text import render_line_image
 from tests.devices.escpos_decoder import PrintedBarcode, PrintedQr, decode
 from tests.devices.sample_receipt import cash_sale, profile_code_pages, rupees
+from tests.support.tools import require_file
 
 
 def printed(elements: list, settings: PrinterSettings):  # type: ignore[no-untyped-def]
@@ -123,8 +124,8 @@ def test_a_printer_with_qr_hardware_gets_the_qr_data_itself() -> None:
 NASKH = Path("/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf")
 
 
-@pytest.mark.skipif(not NASKH.is_file(), reason="Debian fonts-noto-core is not installed")
 def test_urdu_lines_print_as_shaped_images_the_width_of_the_paper() -> None:
+    require_file(NASKH, "fonts-noto-core")
     sale = cash_sale(
         store_name="ریاض جنرل اسٹور",
         lines=(ReceiptLine("چائے کی پتی", 1000, "each", 45000, 0, 45000),),

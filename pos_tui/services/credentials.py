@@ -11,6 +11,7 @@ and the SSH login in front of it is the guard against guessing.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -22,8 +23,14 @@ from pos_tui.domain.staff_events import LoginFailed
 from pos_tui.ledger.journal import format_time, parse_time
 from pos_tui.services.session import Session
 
-# Compared against when the user name is unknown, so a wrong name takes as long as a wrong PIN.
-_DECOY_HASH = hash_pin("0000", salt=b"pos_tui-decoy-salt")
+
+@functools.cache
+def _decoy_hash() -> str:
+    """Compared against when the user name is unknown, so a wrong name takes as long as a wrong PIN.
+
+    Made on first use, not on import: scrypt costs every command that merely imports this ~50 ms.
+    """
+    return hash_pin("0000", salt=b"pos_tui-decoy-salt")
 
 
 class AccessDenied(PosError):
@@ -97,7 +104,7 @@ def check_pin(session: Session, username: str, pin: str, *, purpose: str) -> Use
     row = session.ledger.conn.execute(
         "SELECT username, display_name, role, pin_hash FROM users WHERE username = ?", (username,)
     ).fetchone()
-    matches = pin_matches(pin, row[3] if row else _DECOY_HASH)
+    matches = pin_matches(pin, row[3] if row else _decoy_hash())
     if row is not None and matches:
         return User(row[0], row[1], row[2])
     locked_until = _record_failure(session, username, purpose)

@@ -211,3 +211,13 @@ def test_a_shift_of_cash_control_shows_every_drawer_and_safe_movement(store: Ses
     assert in_shift == rows  # every entry of its terminal while it was open
     no_sales = daybook.movements(store, day, MovementFilter(kind=daybook.kind_of("no-sale")))
     assert [(m.kind, m.reference) for m in no_sales] == [("no sale", f"{opened.shift_id} change for a 5000 note")]
+
+
+@pytest.mark.parametrize(
+    ("name", "first", "last"),
+    [("today", "2025-03-12", "2025-03-12"), ("yesterday", "2025-03-11", "2025-03-11"),
+     ("week", "2025-03-10", "2025-03-12"), ("month", "2025-03-01", "2025-03-12"),
+     ("last-month", "2025-02-01", "2025-02-28"), ("year", "2025-01-01", "2025-03-12")],
+)
+def test_a_named_range_is_the_days_a_manager_means(name: str, first: str, last: str) -> None:
+    assert DayRange.named(name, "2025-03-12") == DayRange(first, last)

@@ -52,13 +52,21 @@ class DayRange:
 
     @classmethod
     def named(cls, name: str, today: str) -> DayRange:
-        """"today", "yesterday", "week" (Monday to today) around the business day ``today``."""
+        """"today", "yesterday", "week" (Monday to today), "month", "last-month" or "year" (to today)
+        around the business day ``today``; anything else is today."""
         day = date.fromisoformat(today)
         if name == "yesterday":
             before = (day - timedelta(days=1)).isoformat()
             return cls(before, before)
         if name == "week":
             return cls((day - timedelta(days=day.weekday())).isoformat(), today)
+        if name == "month":
+            return cls(day.replace(day=1).isoformat(), today)
+        if name == "last-month":
+            last = day.replace(day=1) - timedelta(days=1)
+            return cls(last.replace(day=1).isoformat(), last.isoformat())
+        if name == "year":
+            return cls(day.replace(month=1, day=1).isoformat(), today)
         return cls(today, today)
 
     def describe(self) -> str:

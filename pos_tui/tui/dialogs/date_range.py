@@ -1,8 +1,8 @@
-"""Ranges of business days a manager asks for by name, and the small dialog for custom dates."""
+"""The ranges of business days a manager picks by name (their days: `DayRange.named`), and custom dates."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from pos_tui.domain.errors import InvalidInput
 from pos_tui.tui.dialogs.form import Field, FormDialog
@@ -16,26 +16,6 @@ NAMED_RANGES = (
     ("This year", "year"),
     ("Custom dates…", "custom"),
 )
-
-
-def named_range(name: str, today: str) -> tuple[str, str]:
-    """(first, last) ISO business days of a named range around ``today``; weeks start on Monday.
-
-    "Custom" has no days of its own: ask with `custom_range_dialog`."""
-    day = date.fromisoformat(today)
-    if name == "yesterday":
-        before = (day - timedelta(days=1)).isoformat()
-        return before, before
-    if name == "week":
-        return (day - timedelta(days=day.weekday())).isoformat(), today
-    if name == "month":
-        return day.replace(day=1).isoformat(), today
-    if name == "last-month":
-        last = day.replace(day=1) - timedelta(days=1)
-        return last.replace(day=1).isoformat(), last.isoformat()
-    if name == "year":
-        return day.replace(month=1, day=1).isoformat(), today
-    return today, today
 
 
 def custom_range_dialog(first: str, last: str) -> FormDialog:

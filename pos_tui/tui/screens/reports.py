@@ -24,12 +24,12 @@ from textual.worker import Worker, WorkerState
 from pos_tui.domain.errors import PosError
 from pos_tui.domain.permissions import Action
 from pos_tui.services import authz, reports, warehouse
-from pos_tui.services.daybook import cashiers, today
+from pos_tui.services.daybook import DayRange, cashiers, today
 from pos_tui.services.report_model import per, ratio_bp
 from pos_tui.services.report_sales import Figures, figures_by
 from pos_tui.services.reports import ReportQuery, ReportResult
 from pos_tui.services.session import Session
-from pos_tui.tui.dialogs.date_range import NAMED_RANGES, custom_range_dialog, named_range, parse_custom_range
+from pos_tui.tui.dialogs.date_range import NAMED_RANGES, custom_range_dialog, parse_custom_range
 from pos_tui.tui.dialogs.form import Field, FormDialog
 from pos_tui.tui.messages import ActionFailed
 from pos_tui.tui.screens.base import ModeScreen
@@ -172,7 +172,8 @@ class ReportsScreen(ModeScreen):
     def range_days(self) -> tuple[str, str]:
         if self.range_name == "custom" and self.days is not None:
             return self.days
-        return named_range(self.range_name, today(self.session))
+        days = DayRange.named(self.range_name, today(self.session))
+        return days.first, days.last
 
     def query_for(self, first: str, last: str) -> ReportQuery:
         accepted = reports.REPORTS[self.report_name].filters

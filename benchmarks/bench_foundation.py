@@ -288,7 +288,7 @@ def bench_verify(store: Path, baseline: Path | None) -> list[Row]:
         print("verify found problems: " + "; ".join(str(p) for p in report.problems), file=sys.stderr)
     rows += [Row(f"pos db verify ({report.entries:,} entries, {'ok' if report.ok else 'FAILED'})", seconds, "s", 30.0),
              Row("  same, CPU time of this process (all threads)", cpu, "s", None),
-             Row("  same, CPU time of its chain-check process(es)", children, "s", None),
+             Row("  same, CPU time of its worker processes", children, "s", None),
              Row(f"  load average, 1 min, before verify ({os.cpu_count()} CPUs)", load, "", None),
              Row("  load average, 1 min, after verify", os.getloadavg()[0], "", None)]
     if baseline is not None:

@@ -18,7 +18,7 @@ from pos_tui.domain.errors import RuleViolation
 from pos_tui.domain.tender import Tender
 from pos_tui.ledger.database import APPLICATION_ID, migrations_dir, open_ledger
 from pos_tui.ledger.journal import entries_after, insert_recorded_many
-from pos_tui.ledger.projections import CORE_HANDLERS
+from pos_tui.ledger.projections import CATALOGUE_HANDLERS, CORE_HANDLERS
 from pos_tui.services import catalog, day_reports, sales, shifts
 from pos_tui.services.printing import ReceiptPrinter
 from pos_tui.services.report_print import day_report_document, print_report, report_text
@@ -112,7 +112,8 @@ def test_a_z_prints_on_the_receipt_printer(store: Session, tmp_path: Path) -> No
 
 
 def _downgrade_to_schema_1(live: Path, old: Path) -> None:
-    """A store as pos_tui wrote it before cash control: schema 1, the same journal, core projections only."""
+    """A store as pos_tui wrote it before cash control: schema 1, the same journal, its catalogue and core
+    projections only."""
     conn = sqlite3.connect(old)
     conn.executescript((migrations_dir() / "0001_initial.sql").read_text())
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -122,7 +123,9 @@ def _downgrade_to_schema_1(live: Path, old: Path) -> None:
     source.close()
     insert_recorded_many(conn, entries)
     for entry in entries:
-        CORE_HANDLERS[entry.kind](conn, entry, entry.payload)
+        for handlers in (CATALOGUE_HANDLERS, CORE_HANDLERS):
+            if entry.kind in handlers:
+                handlers[entry.kind](conn, entry, entry.payload)
     conn.commit()
     conn.close()
 

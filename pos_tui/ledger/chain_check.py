@@ -6,18 +6,12 @@ it replays); what ties the ranges together is one link per boundary, checked whe
 are put together in order. Whichever range holds it, the problem reported is the one at the first
 broken seq, with the same sentence a check in one pass would give.
 
-A worker is ``python -m pos_tui.ledger.chain_check PATH FIRST LAST``, printing its ``RangeCheck``
-as JSON: a plain process of its own, so it never depends on how the caller's program was started
-(multiprocessing's spawn re-imports the caller's main module; fork would copy open connections).
+A worker process (``worker_process``) checks one range and hands back its ``RangeCheck``.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +21,7 @@ from urllib.parse import quote
 from pos_tui.domain.errors import LedgerError
 from pos_tui.ledger.database import GENESIS_HASH
 from pos_tui.ledger.journal import JournalEntry, entry_hash, header_json
+from pos_tui.ledger.worker_process import WorkerProcess
 
 GAP = "expected seq {expected}: entries are missing or out of order."
 CUT = "its prev_hash is not the hash of the entry before it (chain cut)."
@@ -171,40 +166,21 @@ class RangeCheckProcess:
     """``check_range`` running in a process of its own; ``result()`` waits for it."""
 
     def __init__(self, path: Path, first: int, last: int) -> None:
-        env = dict(os.environ)
-        # The same pos_tui as this process, however it was found (a checkout, an installed wheel).
-        package_root = str(Path(__file__).resolve().parents[2])
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, (package_root, env.get("PYTHONPATH"))))
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", __name__, str(path.resolve()), str(first), str(last)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-        )
+        self._worker = WorkerProcess(__name__, str(path.resolve()), str(first), str(last), what="chain check")
 
     def result(self) -> RangeCheck:
-        out, err = self._process.communicate()
-        if self._process.returncode != 0:
-            raise LedgerError(
-                f"The chain check process failed: {err.decode(errors='replace').strip()[-500:]}",
-                "Run `pos db verify` again; if it fails the same way, report it with this message.",
-            )
-        data = json.loads(out)
+        data = self._worker.result()
         return RangeCheck(_pair(data["first"]), _pair(data["last"]), int(data["count"]), _pair(data["problem"]))
 
     def stop(self) -> None:
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.communicate()
+        self._worker.stop()
 
 
 def _pair(value: Any) -> tuple[int, str] | None:
     return None if value is None else (int(value[0]), str(value[1]))
 
 
-def _main(argv: list[str]) -> None:
-    path, first, last = Path(argv[0]), int(argv[1]), int(argv[2])
-    check = check_range(path, first, last)
-    json.dump({"first": check.first, "last": check.last, "count": check.count, "problem": check.problem}, sys.stdout)
-
-
-if __name__ == "__main__":
-    _main(sys.argv[1:])
+def worker_main(argv: list[str]) -> dict[str, Any]:
+    """``check_range`` of ``PATH FIRST LAST`` for ``RangeCheckProcess``."""
+    check = check_range(Path(argv[0]), int(argv[1]), int(argv[2]))
+    return {"first": check.first, "last": check.last, "count": check.count, "problem": check.problem}

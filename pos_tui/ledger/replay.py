@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
-from itertools import islice
+from itertools import islice, takewhile
 from pathlib import Path
 
 from pos_tui.ledger.chain_check import ChainBroken, entry_problem, read_only_uri
-from pos_tui.ledger.database import GENESIS_HASH, Ledger, create_ledger
+from pos_tui.ledger.database import GENESIS_HASH, Ledger, create_ledger, open_ledger
 from pos_tui.ledger.journal import JournalEntry, entries_after, insert_recorded_many
-from pos_tui.ledger.projections import apply_many, products_added_from_journal
+from pos_tui.ledger.projections import DERIVATIONS, Handlers, apply_many, products_added_from_journal
 
 __all__ = [
-    "ChainBroken", "apply_recorded", "checked", "import_entries", "open_scratch", "rebuild", "replay_all",
-    "replay_projections",
+    "ChainBroken", "apply_recorded", "checked", "derive_projections", "import_entries", "open_scratch", "rebuild",
+    "reopen_scratch", "replay_all", "replay_projections",
 ]
 
 
@@ -77,18 +77,29 @@ def open_scratch(path: Path) -> Ledger:
     catalogue keeps its indexes in memory), no search index and no report indexes to keep up to date."""
     scratch = create_ledger(path)
     conn = scratch.conn
-    conn.execute("PRAGMA synchronous = OFF")
-    conn.execute("PRAGMA journal_mode = MEMORY")
-    conn.execute(f"PRAGMA cache_size = -{SCRATCH_CACHE_KIB}")
     conn.execute("DROP TRIGGER products_search_insert")
     conn.execute("DROP TRIGGER products_search_update")
     for index in SCRATCH_UNUSED_INDEXES:
         conn.execute(f"DROP INDEX IF EXISTS {index}")
+    _scratch_settings(conn)
+    return scratch
+
+
+def reopen_scratch(path: Path) -> Ledger:
+    """A scratch store ``open_scratch`` made and closed, opened again (by a worker process)."""
+    scratch = open_ledger(path)
+    _scratch_settings(scratch.conn)
+    return scratch
+
+
+def _scratch_settings(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA journal_mode = MEMORY")
+    conn.execute(f"PRAGMA cache_size = -{SCRATCH_CACHE_KIB}")
     if not _foreign_keys_act(conn):
         # Here foreign keys only refuse rows, and the live store refused any such row when it was
         # recorded (by the same handlers): checking every replayed row again is a tenth of the inserts.
         conn.execute("PRAGMA foreign_keys = OFF")
-    return scratch
 
 
 def _foreign_keys_act(conn: sqlite3.Connection) -> bool:
@@ -119,33 +130,64 @@ def replay_all(
     return total
 
 
-def replay_projections(source: Ledger, target: Ledger, *, batch: int = 50_000) -> int:
-    """Verify's replay: every entry of ``source``'s journal into ``target``'s projections only, in order.
+def replay_projections(source: Ledger, target: Ledger, handlers: Handlers, *, through_seq: int | None = None,
+                       batch: int = 50_000) -> int:
+    """Verify's replay: the entries of ``source``'s journal (up to ``through_seq``, by default its
+    head) into ``target``'s projections only, in order, through ``handlers`` (some areas' handlers).
 
     The chain is checked apart (``chain_check``). Runs of product.added entries (a catalogue is most
     of a journal) go in straight from ``source``'s journal file, attached to ``target`` for the time;
     every other entry goes through its handlers, ``batch`` at a time.
     """
+    head = source.head().seq if through_seq is None else through_seq
     conn = target.conn
     conn.execute("ATTACH DATABASE ? AS source", (read_only_uri(source.path),))
+
+    def products_between(first: int, last: int) -> int:
+        if handlers["product.added"]:
+            return products_added_from_journal(conn, "source", first, last)
+        counted: int = conn.execute(
+            "SELECT COUNT(*) FROM source.journal WHERE kind = 'product.added' AND seq BETWEEN ? AND ?", (first, last)
+        ).fetchone()[0]
+        return counted
+
     try:
         total = done = 0
         pending: list[JournalEntry] = []
-        for entry in entries_after(source, 0, except_kind="product.added"):
+        for entry in takewhile(lambda e: e.seq <= head, entries_after(source, 0, except_kind="product.added")):
             if entry.seq > done + 1 or len(pending) >= batch:
                 with target.write():
-                    total += apply_many(conn, pending)
-                    total += products_added_from_journal(conn, "source", done + 1, entry.seq - 1)
+                    total += apply_many(conn, pending, handlers)
+                    total += products_between(done + 1, entry.seq - 1)
                 pending = []
             pending.append(entry)
             done = entry.seq
         with target.write():
-            total += apply_many(conn, pending)
-            total += products_added_from_journal(conn, "source", done + 1, source.head().seq)
+            total += apply_many(conn, pending, handlers)
+            total += products_between(done + 1, head)
         target.forget_store_info()
     finally:
         conn.execute("DETACH DATABASE source")
     return total
+
+
+def derive_projections(source_path: Path, target_path: Path, through_seq: int) -> None:
+    """Fill the derived areas' tables of the scratch store at ``target_path`` (``open_scratch``'s,
+    closed) in SQL, from the journal and checked tables of the store at ``source_path`` up to
+    ``through_seq``. Runs on a connection of its own, so in a thread beside the replay: SQLite works
+    without holding the GIL."""
+    conn = sqlite3.connect(target_path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA journal_mode = MEMORY")
+        conn.execute(f"PRAGMA cache_size = -{SCRATCH_CACHE_KIB}")
+        conn.execute("ATTACH DATABASE ? AS source", (read_only_uri(source_path),))
+        conn.execute("BEGIN")
+        for derive in DERIVATIONS:
+            derive(conn, "source", through_seq)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
 
 
 def rebuild(source: Ledger, target_path: Path) -> Ledger:

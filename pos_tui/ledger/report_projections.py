@@ -9,6 +9,10 @@ tax and expenses:cogs postings; the migration fills existing stores with the sam
 
 Each sale costs a handful of upserts (one per table, a row per line for the product tables) and one
 lookup of its products' category and vendor. Nothing here reads the journal.
+
+``derive`` fills the same tables from a store's sales, returns and journal in SQL alone, row for row
+what these handlers write: ``pos db verify`` checks the live summaries against it (beside its replay,
+on another core) rather than running the handlers a second time.
 """
 
 from __future__ import annotations
@@ -172,3 +176,103 @@ TABLES: dict[str, str] = {
     "report_tender_days": "day, account, terminal, cashier",
     "report_return_days": "day, reason, is_void, terminal, cashier",
 }
+
+
+# The filing (category, vendor) each line counts under: the one in force when it was recorded. Only
+# products whose filing ever changed need the journal's history; the others are filed as they are now.
+_DERIVE_FILING = """
+CREATE TEMP TABLE derive_filing AS
+SELECT json_extract(payload, '$.product_id') AS product_id, seq,
+       json_extract(payload, '$.details.category') AS category, json_extract(payload, '$.details.vendor') AS vendor
+FROM {s}.journal
+WHERE EXISTS (SELECT 1 FROM {s}.journal WHERE kind = 'product.changed')
+  AND kind IN ('product.added', 'product.changed')
+  AND json_extract(payload, '$.product_id') IN (
+      SELECT json_extract(payload, '$.product_id') FROM {s}.journal WHERE kind = 'product.changed')
+"""
+_DERIVE_LINES = """
+CREATE TEMP TABLE derive_lines AS
+SELECT s.day, l.product_id, l.sale_seq AS seq, l.quantity, 0 AS returned, 1 AS lines, 0 AS returned_lines,
+       l.net, l.tax, l.gross, l.cost
+FROM {s}.sale_lines l JOIN {s}.sales s ON s.seq = l.sale_seq
+WHERE l.sale_seq <= :through
+UNION ALL
+SELECT r.day, l.product_id, l.return_seq, -l.quantity, l.quantity, 0, 1, -l.net, -l.tax, -l.gross,
+       CASE WHEN l.restock THEN -l.cost ELSE 0 END
+FROM {s}.return_lines l JOIN {s}.returns r ON r.seq = l.return_seq
+WHERE l.return_seq <= :through
+"""
+_DERIVE_STATEMENTS = (
+    _DERIVE_FILING,
+    "CREATE INDEX temp.derive_filing_product ON derive_filing(product_id, seq)",
+    _DERIVE_LINES,
+    f"""INSERT INTO main.report_product_days (day, product_id, {_MEASURES})
+    SELECT day, product_id, SUM(quantity), SUM(returned), SUM(lines), SUM(net), SUM(tax), SUM(gross), SUM(cost)
+    FROM derive_lines GROUP BY day, product_id""",
+    f"""INSERT INTO main.report_product_months (month, product_id, {_MEASURES})
+    SELECT substr(day, 1, 7), product_id, SUM(quantity), SUM(returned), SUM(lines), SUM(net), SUM(tax), SUM(gross),
+           SUM(cost)
+    FROM main.report_product_days GROUP BY substr(day, 1, 7), product_id""",
+    f"""INSERT INTO main.report_product_years (year, product_id, {_MEASURES})
+    SELECT substr(month, 1, 4), product_id, SUM(quantity), SUM(returned), SUM(lines), SUM(net), SUM(tax),
+           SUM(gross), SUM(cost)
+    FROM main.report_product_months GROUP BY substr(month, 1, 4), product_id""",
+    f"""INSERT INTO main.report_group_days (day, category, vendor, {_GROUP_MEASURES})
+    SELECT day, category, vendor, SUM(lines), SUM(returned_lines), SUM(net), SUM(tax), SUM(gross), SUM(cost)
+    FROM (
+        SELECT x.day, x.lines, x.returned_lines, x.net, x.tax, x.gross, x.cost,
+               COALESCE((SELECT f.category FROM derive_filing f WHERE f.product_id = x.product_id AND f.seq < x.seq
+                         ORDER BY f.seq DESC LIMIT 1), p.category) AS category,
+               COALESCE((SELECT f.vendor FROM derive_filing f WHERE f.product_id = x.product_id AND f.seq < x.seq
+                         ORDER BY f.seq DESC LIMIT 1), p.vendor) AS vendor
+        FROM derive_lines x JOIN {{s}}.products p ON p.product_id = x.product_id
+    )
+    GROUP BY day, category, vendor""",
+    f"""INSERT INTO main.report_sale_slices (day, quarter, terminal, cashier, {_SLICE_MEASURES})
+    SELECT s.day, CAST(strftime('%s', substr(s.at, 1, 19)) AS INTEGER) / 900, s.terminal, s.username,
+           COUNT(*), SUM(s.item_count), SUM(s.total - s.tax_total), SUM(s.tax_total), SUM(s.total),
+           SUM(s.cost_total), SUM(s.discount_total), SUM(s.discount_total != 0),
+           SUM((SELECT COUNT(*) FROM {{s}}.sale_lines l WHERE l.sale_seq = s.seq AND l.price_source = 'override')),
+           SUM(COALESCE(json_array_length(j.payload, '$.approvals'), 0)), SUM(s.rounding)
+    FROM {{s}}.sales s JOIN {{s}}.journal j ON j.seq = s.seq
+    WHERE s.seq <= :through
+    GROUP BY 1, 2, 3, 4""",
+    # A sale or return counts once per tender account it moved, however many legs it has there.
+    """INSERT INTO main.report_tender_days (day, account, terminal, cashier, payments, refunds, amount)
+    SELECT day, account, terminal, user, SUM(kind = 'sale.completed'), SUM(kind = 'sale.returned'), SUM(amount)
+    FROM (
+        SELECT j.day, p.account, j.terminal, j.user, j.kind, SUM(p.amount) AS amount
+        FROM {s}.journal j JOIN {s}.postings p ON p.seq = j.seq
+        WHERE j.kind IN ('sale.completed', 'sale.returned') AND j.seq <= :through
+          AND p.account GLOB 'assets:*' AND p.account != :stock
+        GROUP BY j.seq, p.account
+    )
+    GROUP BY day, account, terminal, user""",
+    f"""INSERT INTO main.report_return_days (day, reason, is_void, terminal, cashier, {_RETURN_MEASURES})
+    SELECT r.day, r.reason, r.is_void, r.terminal, r.username, COUNT(*), SUM(COALESCE(l.lines, 0)),
+           SUM(COALESCE(l.net, 0)), SUM(COALESCE(l.tax, 0)), SUM(r.refund_total), SUM(COALESCE(l.restocked, 0)),
+           SUM(COALESCE(l.lost, 0)), SUM(r.refund_total + r.rounding)
+    FROM {{s}}.returns r LEFT JOIN (
+        SELECT return_seq, COUNT(*) AS lines, SUM(net) AS net, SUM(tax) AS tax,
+               SUM(CASE WHEN restock THEN cost ELSE 0 END) AS restocked,
+               SUM(CASE WHEN restock THEN 0 ELSE cost END) AS lost
+        FROM {{s}}.return_lines WHERE return_seq <= :through GROUP BY return_seq
+    ) l ON l.return_seq = r.seq
+    WHERE r.seq <= :through
+    GROUP BY r.day, r.reason, r.is_void, r.terminal, r.username""",
+    "DROP TABLE temp.derive_lines",
+    "DROP TABLE temp.derive_filing",
+)
+
+
+def derive(conn: sqlite3.Connection, source: str, through_seq: int) -> None:
+    """Fill ``conn``'s (empty) summary tables with the rows these handlers write for the entries up to
+    ``through_seq`` of the store attached as ``source``, from its sales, returns, products and journal.
+
+    Safe to run while tills keep selling: rows after ``through_seq`` are left out, and what a product
+    is filed under is read from the journal for every product whose filing ever changed.
+    """
+    parameters = {"through": through_seq, "stock": STOCK_ACCOUNT}
+    for statement in _DERIVE_STATEMENTS:
+        used = {name: value for name, value in parameters.items() if f":{name}" in statement}
+        conn.execute(statement.format(s=source), used)

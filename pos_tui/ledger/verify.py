@@ -4,9 +4,18 @@ Checks, stopping at the first broken journal entry: the hash chain, that every e
 that the projections equal a replay of the journal, that stock equals the sum of its movements,
 and that each sale's lines, tax, tenders and change agree.
 
-Every entry is checked, every time. On a big journal the chain check and the checks of the live
-tables run in a worker process while this one replays (each entry's hash can be checked on its own,
-see ``chain_check``), so on two cores the wall time is about the replay's alone.
+The catalogue, stock, core, cash and staff tables are compared with a replay of every entry
+through their handlers. The daybook's and the reports' tables only add up what the journal's
+postings and the sales and returns hold: they are compared with the same rows derived in SQL
+(``Area.derive``) from the store's journal and its sales and returns, themselves compared with the
+replay. That is a second implementation rather than the same handlers run twice, so a slip in
+either shows.
+
+Every entry is checked, every time. This process replays the catalogue and stock (most of a big
+journal's work); on a big journal the chain check (each entry's hash can be checked on its own, see
+``chain_check``), the replay of the other areas with the checks of the live tables, and the
+derivation run at the same time in worker processes (``side_checks``), so on two cores the wall
+time is about this replay's alone.
 """
 
 from __future__ import annotations
@@ -15,18 +24,19 @@ import gc
 import sqlite3
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pos_tui.ledger.chain_check import RangeCheckProcess, check_chain, first_problem, read_only_uri, split
-from pos_tui.ledger.database import GENESIS_HASH, JournalHead, Ledger
-from pos_tui.ledger.projections import PROJECTION_TABLES
-from pos_tui.ledger.replay import open_scratch, replay_projections
+from pos_tui.ledger.database import GENESIS_HASH, JournalHead, Ledger, open_ledger
+from pos_tui.ledger.projections import CHECK_OF_TABLE, PROJECTION_TABLES, Check, checked_by, handlers_of
+from pos_tui.ledger.replay import derive_projections, open_scratch, reopen_scratch, replay_projections
+from pos_tui.ledger.worker_process import WorkerProcess
 
-# From this many entries on, the chain is checked in a worker process beside the replay: below it,
-# starting a process (~0.3 s) costs more than it saves.
+# From this many entries on, the chain and the side checks run in worker processes beside the replay:
+# below it, starting a process (~0.3 s) costs more than it saves.
 PARALLEL_FROM = 20_000
 # Page cache for reading the replayed copy while comparing: its primary keys are probed once per live row.
 COMPARE_CACHE_KIB = 256 * 1024
@@ -55,9 +65,9 @@ class VerifyReport:
 def verify_ledger(ledger: Ledger, *, scratch_dir: Path | None = None, processes: int | None = None) -> VerifyReport:
     """Check the store behind ``ledger`` (call it outside a transaction).
 
-    ``processes``: worker processes for the chain check (the journal is cut into that many ranges)
-    and the live tables' checks; 0 checks everything here, one step after another. By default one
-    worker from ``PARALLEL_FROM`` entries on, none below.
+    ``processes``: worker processes for the chain check (the journal is cut into that many ranges),
+    plus two for the side checks; 0 checks everything here, one step after another. By default one
+    (and two) from ``PARALLEL_FROM`` entries on, none below.
 
     The live store is read in one snapshot (a read transaction held to the end), so tills may keep
     selling while it runs: what is checked is the store as it was when verify started.
@@ -67,56 +77,138 @@ def verify_ledger(ledger: Ledger, *, scratch_dir: Path | None = None, processes:
         raise RuntimeError("verify_ledger reads the store in a snapshot of its own: call it outside a transaction")
     directory = scratch_dir or ledger.path.parent
     with tempfile.TemporaryDirectory(prefix=".pos-verify-", dir=directory) as tmp, _collector_paused():
-        scratch_path = Path(tmp) / "replay.db"
-        scratch = open_scratch(scratch_path)
-        conn.execute("ATTACH DATABASE ? AS replay", (read_only_uri(scratch_path),))
+        scratch = open_scratch(Path(tmp) / f"{SCRATCH_SCHEMAS[Check.REPLAY]}.db")
+        for check, schema in SCRATCH_SCHEMAS.items():
+            if check is not Check.REPLAY:
+                open_scratch(Path(tmp) / f"{schema}.db").close()
+            conn.execute("ATTACH DATABASE ? AS ?", (read_only_uri(Path(tmp) / f"{schema}.db"), schema))
         try:
             conn.execute("BEGIN")
             try:
-                return _verify_snapshot(ledger, scratch, processes)
+                return _verify_snapshot(ledger, scratch, Path(tmp), processes)
             finally:
                 scratch.close()
                 conn.execute("COMMIT")
         finally:
-            conn.execute("DETACH DATABASE replay")
+            for schema in SCRATCH_SCHEMAS.values():
+                conn.execute(f"DETACH DATABASE {schema}")
 
 
-def _verify_snapshot(ledger: Ledger, scratch: Ledger, processes: int | None) -> VerifyReport:
+# What each way of checking writes its rows into: a scratch file of that name, attached under it.
+SCRATCH_SCHEMAS = {Check.REPLAY: "replay", Check.REPLAY_BESIDE: "beside", Check.DERIVE: "derived"}
+# The ways done beside this process's replay (``side_checks``).
+SIDE_CHECKS = (Check.REPLAY_BESIDE, Check.DERIVE)
+
+
+def _verify_snapshot(ledger: Ledger, scratch: Ledger, directory: Path, processes: int | None) -> VerifyReport:
     report = VerifyReport(head=ledger.head())
+    head = report.head.seq
     if processes is None:
-        processes = 1 if report.head.seq >= PARALLEL_FROM else 0
+        processes = 1 if head >= PARALLEL_FROM else 0
     if processes <= 0:
-        broken = check_chain(ledger.path, report.head.seq)
+        broken = check_chain(ledger.path, head)
         if broken is not None:
             report.problems.append(Problem(*broken))
             return report
-    workers = [RangeCheckProcess(ledger.path, *part) for part in split(1, report.head.seq, max(processes, 0))]
+    # Beside the replay: the chain in ``processes`` ranges, and the side checks in two more processes.
+    # They read only entries up to the head read above, or tables that add up by themselves, so tills
+    # selling meanwhile change nothing they find.
+    workers = [RangeCheckProcess(ledger.path, *part) for part in split(1, head, processes)]
+    side_processes = [SideCheckProcess(ledger.path, directory, head, check) for check in SIDE_CHECKS] if workers else []
     try:
-        # The live tables' checks are single SQL statements: SQLite runs them without the GIL, beside the replay.
-        with ThreadPoolExecutor(max_workers=1) as thread:
-            live: Future[list[Problem]] = thread.submit(live_problems_at, ledger.path)
-            try:
-                report.entries = replay_projections(ledger, scratch)
-                replay_failure = None
-            except Exception as error:  # a broken chain explains it; else it is reported below
-                replay_failure = error
-            broken = first_problem(worker.result() for worker in workers)
-            if broken is not None:
-                report.problems.append(Problem(*broken))
-                return report
-            if replay_failure is not None:
-                report.problems.append(Problem(None, f"replaying the journal failed: {replay_failure}"))
-                return report
-            if report.entries != report.head.seq:
-                report.problems.append(Problem(report.head.seq, "the journal head is not the last entry replayed."))
-            scratch.close()  # committed; its page cache is no longer needed
-            ledger.conn.execute(f"PRAGMA replay.cache_size = -{COMPARE_CACHE_KIB}")
-            report.problems.extend(projection_differences(ledger.conn, live="main", replay="replay"))
-            report.problems.extend(live.result())
+        try:
+            report.entries = replay_projections(ledger, scratch, handlers_of(checked_by(Check.REPLAY)))
+            replay_failure = None
+        except Exception as error:  # a broken chain explains it; else it is reported below
+            replay_failure = str(error)
+        broken = first_problem(worker.result() for worker in workers)
+        if broken is not None:
+            report.problems.append(Problem(*broken))
+            return report
+        if replay_failure is not None:
+            report.problems.append(Problem(None, f"replaying the journal failed: {replay_failure}"))
+            return report
+        if report.entries != head:
+            report.problems.append(Problem(head, "the journal head is not the last entry replayed."))
+        scratch.close()  # committed; its page cache is no longer needed
+        # This process's own tables first, while the side checks may still be running.
+        report.problems.extend(_compare(ledger.conn, Check.REPLAY))
+        sides = [side.result() for side in side_processes] or [
+            side_checks(ledger.path, directory, head, check) for check in SIDE_CHECKS
+        ]
+        failure = next((side.failure for side in sides if side.failure), None)
+        if failure is not None:
+            report.problems.append(Problem(None, failure))
+            return report
+        report.problems.extend(_compare(ledger.conn, Check.REPLAY_BESIDE, Check.DERIVE))
+        if any(problem.message.startswith(("stock ", "stock_movements ")) for problem in report.problems):
+            report.problems.extend(stock_problems(ledger.conn))
+        report.problems.extend(problem for side in sides for problem in side.live_problems)
     finally:
         for worker in workers:
             worker.stop()
+        for side in side_processes:
+            side.stop()
     return report
+
+
+def _compare(conn: sqlite3.Connection, *checks: Check) -> list[Problem]:
+    """The live tables checked in these ways against the scratch stores they were rebuilt in."""
+    tables = {table: key for table, key in PROJECTION_TABLES.items() if CHECK_OF_TABLE[table] in checks}
+    for check in checks:
+        conn.execute(f"PRAGMA {SCRATCH_SCHEMAS[check]}.cache_size = -{COMPARE_CACHE_KIB}")
+    expected = {table: SCRATCH_SCHEMAS[CHECK_OF_TABLE[table]] for table in tables}
+    return projection_differences(conn, live="main", expected=expected, tables=tables)
+
+
+@dataclass(frozen=True)
+class SideChecks:
+    failure: str  # why the replay beside or the derivation failed, or ""
+    live_problems: list[Problem]
+
+
+def side_checks(live_path: Path, directory: Path, through_seq: int, check: Check) -> SideChecks:
+    """What verify does beside its own replay, up to ``through_seq``, for the areas checked by
+    ``check``: replay them into ``directory``'s beside scratch store and check the live tables
+    (REPLAY_BESIDE), or derive them into its derived store (DERIVE)."""
+    failure = ""
+    if check is Check.DERIVE:
+        try:
+            derive_projections(live_path, directory / f"{SCRATCH_SCHEMAS[check]}.db", through_seq)
+        except sqlite3.Error as error:
+            failure = f"deriving the daybook and report tables failed: {error}"
+        return SideChecks(failure, [])
+    source = open_ledger(live_path, read_only=True)
+    beside = reopen_scratch(directory / f"{SCRATCH_SCHEMAS[check]}.db")
+    try:
+        replay_projections(source, beside, handlers_of(checked_by(check)), through_seq=through_seq)
+    except Exception as error:  # reported, as the main replay's failure is
+        failure = f"replaying the journal failed: {error}"
+    finally:
+        beside.close()
+        source.close()
+    conn = sqlite3.connect(read_only_uri(live_path), uri=True)
+    try:
+        return SideChecks(failure, live_problems(conn))
+    finally:
+        conn.close()
+
+
+class SideCheckProcess:
+    """``side_checks`` in a process of its own."""
+
+    def __init__(self, live_path: Path, directory: Path, through_seq: int, check: Check) -> None:
+        self._worker = WorkerProcess(
+            __name__, str(live_path.resolve()), str(directory.resolve()), str(through_seq), check.name,
+            what="verify side check",
+        )
+
+    def result(self) -> SideChecks:
+        data = self._worker.result()
+        return SideChecks(data["failure"], [Problem(seq, message) for seq, message in data["live"]])
+
+    def stop(self) -> None:
+        self._worker.stop()
 
 
 @contextmanager
@@ -137,17 +229,21 @@ def compare_projections(scratch: Ledger, live_path: Path) -> list[Problem]:
     conn = scratch.conn
     conn.execute("ATTACH DATABASE ? AS live", (read_only_uri(live_path),))
     try:
-        return projection_differences(conn, live="live", replay="main")
+        return projection_differences(conn, live="live", expected="main")
     finally:
         conn.commit()
         conn.execute("DETACH DATABASE live")
 
 
-def projection_differences(conn: sqlite3.Connection, *, live: str, replay: str) -> list[Problem]:
-    """The first differing row of each projection table, between two schemas of one connection."""
+def projection_differences(
+    conn: sqlite3.Connection, *, live: str, expected: str | dict[str, str], tables: dict[str, str] = PROJECTION_TABLES
+) -> list[Problem]:
+    """The first differing row of each of ``tables`` (all projection tables by default), between
+    schemas of one connection: ``live`` against ``expected``, one schema for all or one per table."""
     problems = []
-    for table, key in PROJECTION_TABLES.items():
-        problem = _first_difference(conn, table, key, live, replay)
+    for table, key in tables.items():
+        other = expected if isinstance(expected, str) else expected[table]
+        problem = _first_difference(conn, table, key, live, other)
         if problem is not None:
             problems.append(problem)
     return problems
@@ -185,22 +281,18 @@ def _first_difference(conn: sqlite3.Connection, table: str, key: str, live: str,
     return Problem(seq, f"{table} row {tuple(row)} {what}: projections differ from a replay.")
 
 
-def live_problems_at(path: Path) -> list[Problem]:
-    """``live_problems`` over a read-only connection of its own (for a worker process)."""
-    conn = sqlite3.connect(read_only_uri(path), uri=True)
-    try:
-        return live_problems(conn)
-    finally:
-        conn.close()
-
-
 def live_problems(conn: sqlite3.Connection) -> list[Problem]:
-    """What the live tables say that cannot be: stock that is not its movements, sales and returns
-    whose parts do not add up."""
-    return [*_stock_matches_movements(conn), *_sales_add_up(conn), *_returns_add_up(conn)]
+    """What the live tables say that cannot be: sales and returns whose parts do not add up."""
+    return [*_sales_add_up(conn), *_returns_add_up(conn)]
 
 
-def _stock_matches_movements(conn: sqlite3.Connection) -> list[Problem]:
+def stock_problems(conn: sqlite3.Connection) -> list[Problem]:
+    """A product whose stock on hand is not the sum of its movements.
+
+    Verify needs this only to say so plainly: a replay's stock is its movements' sum by construction
+    (on hand moves only with a movement), so once both tables equal the replay's the live stock is
+    its movements' sum too, and when either differs this names the product.
+    """
     # Per product through the movements' product index: a third cheaper than summing every product's
     # movements first and joining the sums.
     row = conn.execute(
@@ -249,3 +341,9 @@ def _returns_add_up(conn: sqlite3.Connection) -> list[Problem]:
         " WHERE l.g != r.refund_total OR f.paid != r.refund_total + r.rounding ORDER BY r.seq LIMIT 1"
     ).fetchone()
     return [] if row is None else [Problem(row[0], "return: its lines and refunds do not add up.")]
+
+
+def worker_main(argv: list[str]) -> dict[str, Any]:
+    """``side_checks`` of ``LIVE DIRECTORY THROUGH_SEQ CHECK`` for ``SideCheckProcess``."""
+    side = side_checks(Path(argv[0]), Path(argv[1]), int(argv[2]), Check[argv[3]])
+    return {"failure": side.failure, "live": [[p.seq, p.message] for p in side.live_problems]}

@@ -11,8 +11,10 @@ import typer
 from typer.testing import CliRunner
 
 from pos_tui.cli.catalog_cmd import catalog_app
+from pos_tui.config import load_settings
 from pos_tui.domain.barcode import gtin_check_digit
 from pos_tui.domain.errors import InvalidInput
+from pos_tui.domain.permissions import Action, PermissionRequired
 from pos_tui.services import catalog
 from pos_tui.services.catalog_csv import (
     RowsRejected,
@@ -21,8 +23,9 @@ from pos_tui.services.catalog_csv import (
     import_catalog,
 )
 from pos_tui.services.session import Session
+from pos_tui.services.users import add_user
 
-from .conftest import MILK, MILK_BARCODE, TEA, TEA_BARCODE, ean13
+from .conftest import MILK, MILK_BARCODE, TEA, TEA_BARCODE, assert_verifies, ean13, make_store
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config" / "catalog.example.csv"
 HEADER = "sku,name,barcodes,category,price,cost,tax_class,unit,reorder_level,vendor,group,variant"
@@ -294,6 +297,37 @@ def test_a_barcode_stays_put_when_its_old_owners_row_is_skipped(store: Session, 
 
 
 # --- bad files ----------------------------------------------------------------------------------
+
+
+def test_a_cashier_may_not_import_and_nothing_changes(store: Session, tmp_path: Path) -> None:
+    add_user(store, "ayesha", "1111", role="cashier")
+    before = head(store)
+    with pytest.raises(PermissionRequired, match="ayesha"):
+        import_catalog(store.as_user("ayesha"), EXAMPLE)
+    assert head(store) == before
+
+
+def test_a_buyer_without_price_change_adds_products_but_a_repricing_file_imports_nothing(tmp_path: Path) -> None:
+    config = tmp_path / "pos.toml"
+    config.write_text('[staff.roles.buyer]\nextends = "supervisor"\nactions = ["product_edit"]\n', encoding="utf-8")
+    store = make_store(tmp_path / "store.db", load_settings(config))
+    add_user(store, "bilal", "2222", role="buyer")
+    buyer = store.as_user("bilal")
+    new_row = f"CHAI-1,Karak Chai,{NEW_CODE},Tea,250.00,150.00,std,each,5,Tapal,,"
+    before = head(store)
+    summary = import_catalog(buyer, write_csv(tmp_path / "new.csv", new_row))
+    assert summary.added == 1
+    [(kind, payload)] = journal(store, before)
+    assert kind == "product.added" and "approvals" not in payload  # the buyer may add products alone
+    before = head(store)
+    repriced = write_csv(tmp_path / "repriced.csv", new_row.replace("250.00", "260.00"),
+                         "CHAI-2,Doodh Patti,,Tea,200.00,120.00,std,each,5,Tapal,,")
+    with pytest.raises(PermissionRequired) as refused:
+        import_catalog(buyer, repriced)
+    assert refused.value.action == Action.PRICE_CHANGE
+    assert head(store) == before
+    store.close()
+    assert_verifies(tmp_path / "store.db")
 
 
 def test_latin1_file_is_refused_with_save_as_csv_utf8(store: Session, tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ def import_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count the changes, save nothing.")] = False,
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = "system",
+    user: UserOption = "admin",
 ) -> None:
     """Add new SKUs and change known ones from a CSV, in one transaction; each change is a journal event."""
     session = session_from(db, config, user=user)

@@ -17,8 +17,9 @@ from typing import Any, TextIO
 from pos_tui.domain.errors import InvalidInput
 from pos_tui.domain.events import BarcodeSpec, PriceChanged, ProductAdded, ProductChanged, ProductDetails
 from pos_tui.domain.money import format_amount, format_quantity
+from pos_tui.domain.permissions import Action, Approval
 from pos_tui.ledger.bulk import append_many
-from pos_tui.services import catalog
+from pos_tui.services import authz, catalog
 from pos_tui.services.catalog_csv_rows import COLUMNS, NEEDED_FOR_NEW, CsvRows, RowParser, RowProblem
 from pos_tui.services.session import Session
 
@@ -184,7 +185,11 @@ def import_catalog(session: Session, path: Path, *, skip_bad: bool = False, dry_
     (a blank barcodes cell removes the product's barcodes). A file with bad rows imports
     nothing and raises `RowsRejected` listing them all, unless ``skip_bad``: then the good rows go in and the
     summary lists the skipped ones. ``dry_run`` does everything, then rolls it back.
+
+    The user needs ``product_edit``, and ``price_change`` too if a known product's price changes
+    (``PermissionRequired`` otherwise, with nothing imported); both are named in the events.
     """
+    approvals = authz.require(session, Action.PRODUCT_EDIT)
     checked = _check_file(session, path)
     _refuse_bad_rows(checked, path, skip_bad)
     reason = f"import {path.name}"
@@ -200,7 +205,7 @@ def import_catalog(session: Session, path: Path, *, skip_bad: bool = False, dry_
             for line, cells in csv_rows:
                 product_id = None if line in checked.bad_lines else _product_id(conn, csv_rows.sku(cells))
                 if product_id is not None:
-                    outcome = _change(session, product_id, parser.parse(cells)[0], reason)
+                    outcome = _change(session, product_id, parser.parse(cells)[0], reason, approvals)
                     for key in outcome:
                         counts[key] += 1
             csv_rows = CsvRows(path)
@@ -212,9 +217,9 @@ def import_catalog(session: Session, path: Path, *, skip_bad: bool = False, dry_
                 batch.append(ProductDetails(**{"category": "", "vendor": "", "unit": "each", "cost": 0,
                                                "reorder_level": 0, **values}))
                 if len(batch) >= _ADD_CHUNK:
-                    counts["added"] += _add(session, batch)
+                    counts["added"] += _add(session, batch, approvals)
                     batch = []
-            counts["added"] += _add(session, batch)
+            counts["added"] += _add(session, batch, approvals)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -223,13 +228,13 @@ def import_catalog(session: Session, path: Path, *, skip_bad: bool = False, dry_
                          len(checked.bad_lines), checked.problems, dry_run)
 
 
-def _add(session: Session, batch: list[ProductDetails]) -> int:
+def _add(session: Session, batch: list[ProductDetails], approvals: tuple[Approval, ...]) -> int:
     """New products (already checked row by row), one ProductAdded each, appended in bulk."""
     if not batch:
         return 0
     conn = session.ledger.conn
     next_id = int(conn.execute("SELECT COALESCE(MAX(product_id), 0) + 1 FROM products").fetchone()[0])
-    events = [ProductAdded(next_id + offset, details) for offset, details in enumerate(batch)]
+    events = [ProductAdded(next_id + offset, details, approvals=approvals) for offset, details in enumerate(batch)]
     append_many(session.ledger, events, session.actor, at=session.clock())
     return len(events)
 
@@ -243,7 +248,9 @@ def _refuse_bad_rows(checked: _Checked, path: Path, skip_bad: bool) -> None:
         )
 
 
-def _change(session: Session, product_id: int, values: dict[str, Any], reason: str) -> list[str]:
+def _change(
+    session: Session, product_id: int, values: dict[str, Any], reason: str, approvals: tuple[Approval, ...]
+) -> list[str]:
     """The events one row makes for a known product; returns what happened ("changed", "repriced" or
     "unchanged")."""
     product = catalog.get_product(session, product_id)
@@ -252,10 +259,12 @@ def _change(session: Session, product_id: int, values: dict[str, Any], reason: s
     wanted = replace(current, **{name: value for name, value in values.items() if name in _DETAIL_FIELDS})
     outcome = []
     if _sorted_codes(replace(wanted, price=current.price)) != _sorted_codes(current):
-        session.record(ProductChanged(product_id, wanted))
+        session.record(ProductChanged(product_id, wanted, approvals=approvals))
         outcome.append("changed")
     if wanted.price != current.price:
-        session.record(PriceChanged(product_id, product.sku, current.price, wanted.price, reason))
+        price_approvals = authz.require(session, Action.PRICE_CHANGE)  # raised inside the write: nothing stays
+        session.record(PriceChanged(product_id, product.sku, current.price, wanted.price, reason,
+                                    approvals=price_approvals))
         outcome.append("repriced")
     return outcome or ["unchanged"]
 

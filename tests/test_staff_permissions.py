@@ -101,12 +101,22 @@ def test_price_changes_product_edits_and_deliveries_follow_the_matrix(shop: Sess
     details = catalog.ProductDetails(tea.sku, "Tapal Tea 200g", tea.category, tea.vendor, tea.unit, 47_000, tea.cost,
                                      tea.tax_class, 0)
     with pytest.raises(PermissionRequired, match="edit products"):
+        catalog.change_product(supervisor, TEA, replace(details, price=tea.price))
+    with pytest.raises(PermissionRequired, match="change prices"):  # an edit that reprices asks for that
         catalog.change_product(supervisor, TEA, details)
     approval = authz.approve(supervisor, "sana", "3333", Action.PRODUCT_EDIT, "new pack name")
     with pytest.raises(PermissionRequired, match="change prices"):
-        catalog.change_product(supervisor, TEA, details, approval=approval)  # the new price needs its own action
+        catalog.change_product(supervisor, TEA, details, approval=approval)  # an edit's approval keeps the price
     catalog.change_product(supervisor, TEA, replace(details, price=tea.price), approval=approval)
     assert catalog.get_product(shop, TEA).name == "Tapal Tea 200g"
+    # One approval for the price covers the edit that carries it, recorded against both events.
+    before = shop.ledger.head().seq
+    approval = authz.approve(supervisor, "sana", "3333", Action.PRICE_CHANGE, "new pack price")
+    catalog.change_product(supervisor, TEA, replace(details, name="Tapal Tea 250g"), approval=approval)
+    rows = shop.ledger.conn.execute("SELECT kind, payload FROM journal WHERE seq > ? ORDER BY seq", (before,))
+    recorded = [(kind, [a["action"] for a in json.loads(payload)["approvals"]]) for kind, payload in rows]
+    assert recorded == [("product.changed", ["product_edit"]), ("price.changed", ["price_change"])]
+    assert catalog.get_product(shop, TEA).price == 47_000
 
 
 def test_user_admin_is_the_admins_and_a_manager_is_refused(shop: Session) -> None:

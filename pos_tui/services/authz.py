@@ -21,6 +21,8 @@ The API (stable; the TUI, the cash and counter services call it):
     when the user may not and there is no valid approval; the UI then asks a supervisor and calls
     ``approve``. An approval is valid when ``approve`` issued it in this process for this action,
     less than ``APPROVAL_VALID_FOR`` ago, the approver is not the user and still holds the action.
+``require_all(session, actions, approval=None) -> dict[Action, tuple[Approval, ...]]``
+    The same for one change that takes several actions; one supervisor's approval covers them all.
 ``approve(session, supervisor, pin, action, reason) -> Approval``
     A supervisor's PIN-checked consent for the session's user. Checks the supervisor's PIN with
     lockout counting (``credentials.AccessDenied`` on a wrong PIN or locked supervisor, the failure
@@ -39,6 +41,8 @@ the action; the guards against people are Unix accounts, file modes and the read
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from pos_tui.config import Settings
@@ -105,6 +109,23 @@ def require(session: Session, action: Action, approval: Approval | None = None) 
     if approval is None or not _valid(session, action, approval):
         raise PermissionRequired(action, session.username)
     return (approval,)
+
+
+def require_all(
+    session: Session, actions: Sequence[Action], approval: Approval | None = None
+) -> dict[Action, tuple[Approval, ...]]:
+    """``require`` for one change that takes several actions (a product edit that also moves its
+    price): each action's approvals, ``()`` for those the user holds. One supervisor approves them
+    all: ``PermissionRequired`` names the last action the user lacks, the approval must be for it,
+    and its approver must hold every action the user lacks; each is then recorded as theirs."""
+    missing = [action for action in actions if not can(session, action)]
+    if not missing:
+        return {action: () for action in actions}
+    asked = missing[-1]
+    if (approval is None or not _valid(session, asked, approval)
+            or not all(_holds(session, approval.approver, action) for action in missing)):
+        raise PermissionRequired(asked, session.username)
+    return {action: (replace(approval, action=action.value),) if action in missing else () for action in actions}
 
 
 def _valid(session: Session, action: Action, approval: Approval) -> bool:

@@ -241,18 +241,21 @@ def add_products(
 def change_product(
     session: Session, product_id: int, details: ProductDetails, *, approval: Approval | None = None
 ) -> None:
-    """A product's details; a new price in them is a price change too (and needs that permission)."""
-    approvals = authz.require(session, Action.PRODUCT_EDIT, approval)
+    """A product's details; a new price in them is a price change too (and needs that permission: one
+    supervisor's approval then covers both, see ``authz.require_all``)."""
     with session.ledger.write() as conn:
         current = get_product(session, product_id)
+        repriced = details.price != current.price
+        approvals = authz.require_all(
+            session, (Action.PRODUCT_EDIT, Action.PRICE_CHANGE) if repriced else (Action.PRODUCT_EDIT,), approval
+        )
         problems = check_details(conn, details)
         if problems:
             raise InvalidInput(f"Product {details.sku!r}: " + "; ".join(problems) + ".", "Nothing was changed.")
-        session.record(ProductChanged(product_id, details, approvals=approvals))
-        if details.price != current.price:
-            price_approvals = authz.require(session, Action.PRICE_CHANGE, approval)
+        session.record(ProductChanged(product_id, details, approvals=approvals[Action.PRODUCT_EDIT]))
+        if repriced:
             session.record(PriceChanged(product_id, details.sku, current.price, details.price, "edit",
-                                        approvals=price_approvals))
+                                        approvals=approvals[Action.PRICE_CHANGE]))
 
 
 def change_price(

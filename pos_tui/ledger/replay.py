@@ -174,13 +174,10 @@ def replay_projections(source: Ledger, target: Ledger, handlers: Handlers, *, th
 def derive_projections(source_path: Path, target_path: Path, through_seq: int) -> None:
     """Fill the derived areas' tables of the scratch store at ``target_path`` (``open_scratch``'s,
     closed) in SQL, from the journal and checked tables of the store at ``source_path`` up to
-    ``through_seq``. Runs on a connection of its own, so in a thread beside the replay: SQLite works
-    without holding the GIL."""
+    ``through_seq`` (verify runs it in a worker process beside its replay)."""
     conn = sqlite3.connect(target_path, isolation_level=None)
     try:
-        conn.execute("PRAGMA synchronous = OFF")
-        conn.execute("PRAGMA journal_mode = MEMORY")
-        conn.execute(f"PRAGMA cache_size = -{SCRATCH_CACHE_KIB}")
+        _scratch_settings(conn)
         conn.execute("ATTACH DATABASE ? AS source", (read_only_uri(source_path),))
         conn.execute("BEGIN")
         for derive in DERIVATIONS:

@@ -1,6 +1,7 @@
 """A till process that sells teas until killed: ``python -m tests.backup.selling_till CONFIG [PACE]``.
 
-Prints "selling" once its session is open, then one line per sale with the commit time in ms.
+Prints "selling" once its session is open, then one line per sale: when it was committed (Unix time,
+seconds) and how long the commit took (ms).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def main() -> None:
     while True:
         started = time.perf_counter()
         sales.complete_sale(session, Cart().add(item), [Tender("cash", 50_000)])
-        print(f"{(time.perf_counter() - started) * 1000:.2f}", flush=True)
+        print(f"{time.time():.6f} {(time.perf_counter() - started) * 1000:.2f}", flush=True)  # float-ok: times
         time.sleep(pace)
 
 

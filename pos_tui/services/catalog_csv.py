@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from pos_tui.domain.errors import InvalidInput
 from pos_tui.domain.events import BarcodeSpec, PriceChanged, ProductAdded, ProductChanged, ProductDetails
 from pos_tui.domain.money import format_amount, format_quantity
-from pos_tui.domain.permissions import Action, Approval
+from pos_tui.domain.permissions import Action, PermissionRequired
 from pos_tui.ledger.bulk import append_many
 from pos_tui.services import authz, catalog
 from pos_tui.services.catalog_csv_rows import COLUMNS, NEEDED_FOR_NEW, CsvRows, RowParser, RowProblem
@@ -187,9 +187,11 @@ def import_catalog(session: Session, path: Path, *, skip_bad: bool = False, dry_
     summary lists the skipped ones. ``dry_run`` does everything, then rolls it back.
 
     The user needs ``product_edit``, and ``price_change`` too if a known product's price changes
-    (``PermissionRequired`` otherwise, with nothing imported); both are named in the events.
+    (``PermissionRequired`` otherwise, with nothing imported). There is no approval here: the
+    command line has no supervisor at hand, so the role must hold them.
     """
-    approvals = authz.require(session, Action.PRODUCT_EDIT)
+    authz.require(session, Action.PRODUCT_EDIT)
+    may_reprice = authz.can(session, Action.PRICE_CHANGE)
     checked = _check_file(session, path)
     _refuse_bad_rows(checked, path, skip_bad)
     reason = f"import {path.name}"
@@ -205,7 +207,7 @@ def import_catalog(session: Session, path: Path, *, skip_bad: bool = False, dry_
             for line, cells in csv_rows:
                 product_id = None if line in checked.bad_lines else _product_id(conn, csv_rows.sku(cells))
                 if product_id is not None:
-                    outcome = _change(session, product_id, parser.parse(cells)[0], reason, approvals)
+                    outcome = _change(session, product_id, parser.parse(cells)[0], reason, may_reprice)
                     for key in outcome:
                         counts[key] += 1
             csv_rows = CsvRows(path)
@@ -217,9 +219,9 @@ def import_catalog(session: Session, path: Path, *, skip_bad: bool = False, dry_
                 batch.append(ProductDetails(**{"category": "", "vendor": "", "unit": "each", "cost": 0,
                                                "reorder_level": 0, **values}))
                 if len(batch) >= _ADD_CHUNK:
-                    counts["added"] += _add(session, batch, approvals)
+                    counts["added"] += _add(session, batch)
                     batch = []
-            counts["added"] += _add(session, batch, approvals)
+            counts["added"] += _add(session, batch)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -228,13 +230,13 @@ def import_catalog(session: Session, path: Path, *, skip_bad: bool = False, dry_
                          len(checked.bad_lines), checked.problems, dry_run)
 
 
-def _add(session: Session, batch: list[ProductDetails], approvals: tuple[Approval, ...]) -> int:
+def _add(session: Session, batch: list[ProductDetails]) -> int:
     """New products (already checked row by row), one ProductAdded each, appended in bulk."""
     if not batch:
         return 0
     conn = session.ledger.conn
     next_id = int(conn.execute("SELECT COALESCE(MAX(product_id), 0) + 1 FROM products").fetchone()[0])
-    events = [ProductAdded(next_id + offset, details, approvals=approvals) for offset, details in enumerate(batch)]
+    events = [ProductAdded(next_id + offset, details) for offset, details in enumerate(batch)]
     append_many(session.ledger, events, session.actor, at=session.clock())
     return len(events)
 
@@ -249,7 +251,7 @@ def _refuse_bad_rows(checked: _Checked, path: Path, skip_bad: bool) -> None:
 
 
 def _change(
-    session: Session, product_id: int, values: dict[str, Any], reason: str, approvals: tuple[Approval, ...]
+    session: Session, product_id: int, values: dict[str, Any], reason: str, may_reprice: bool
 ) -> list[str]:
     """The events one row makes for a known product; returns what happened ("changed", "repriced" or
     "unchanged")."""
@@ -259,12 +261,12 @@ def _change(
     wanted = replace(current, **{name: value for name, value in values.items() if name in _DETAIL_FIELDS})
     outcome = []
     if _sorted_codes(replace(wanted, price=current.price)) != _sorted_codes(current):
-        session.record(ProductChanged(product_id, wanted, approvals=approvals))
+        session.record(ProductChanged(product_id, wanted))
         outcome.append("changed")
     if wanted.price != current.price:
-        price_approvals = authz.require(session, Action.PRICE_CHANGE)  # raised inside the write: nothing stays
-        session.record(PriceChanged(product_id, product.sku, current.price, wanted.price, reason,
-                                    approvals=price_approvals))
+        if not may_reprice:  # raised inside the import's one write: nothing of it stays
+            raise PermissionRequired(Action.PRICE_CHANGE, session.username)
+        session.record(PriceChanged(product_id, product.sku, current.price, wanted.price, reason))
         outcome.append("repriced")
     return outcome or ["unchanged"]
 

@@ -43,7 +43,8 @@ from pathlib import Path
 from pos_tui.config import Settings
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.tender import Tender
-from pos_tui.services import catalog, sales
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import sales
 from pos_tui.services.session import open_session
 session = open_session(Settings(), Path(sys.argv[1]), username="cashier")
 code = session.ledger.conn.execute("SELECT code FROM barcodes LIMIT 1").fetchone()[0]
@@ -60,7 +61,7 @@ while True:
 def ensure_demo(db: Path, skus: int, days: int) -> None:
     if db.exists():
         return
-    from pos_tui.services.demo import build_demo
+    from pos_tui.services.demo.store import build_demo
 
     db.parent.mkdir(parents=True, exist_ok=True)
     print(f"building demo store {db.name} ({skus} SKUs, {days} days)...", flush=True)

@@ -29,8 +29,10 @@ from pos_tui.domain.cart import Cart, price_cart
 from pos_tui.domain.errors import PosError
 from pos_tui.domain.tender import Tender
 from pos_tui.ledger.database import open_ledger
-from pos_tui.services import cash, catalog, day_reports, daybook, sales, shifts
-from pos_tui.services.daybook import DayRange, MovementFilter
+from pos_tui.services.cash import day_reports, daybook, moves, shifts
+from pos_tui.services.cash.daybook import DayRange, MovementFilter
+from pos_tui.services.catalog import products as catalog
+from pos_tui.services.selling import sales
 from pos_tui.services.session import Session, open_session
 
 DATA = Path(__file__).parent / "data"
@@ -79,11 +81,11 @@ def busy_day(tills: list[Session], rng: random.Random, products: int) -> list[fl
         sale_ms.append((time.perf_counter_ns() - started) / 1e6)
         references.append(done.reference)
         if n % 100 == 99:
-            cash.drop(till, min(500_000, shifts.drawer_expected(till)), "busy day drop")
+            moves.drop(till, min(500_000, shifts.drawer_expected(till)), "busy day drop")
         if n % 97 == 0:
-            cash.paid_out(till, rng.randint(1, 20) * 1000, "supplies", "busy day")
+            moves.paid_out(till, rng.randint(1, 20) * 1000, "supplies", "busy day")
         if n % 200 == 0:
-            cash.no_sale(till, "change for a note")
+            moves.no_sale(till, "change for a note")
         if n % 67 == 0 and len(references) > 5:
             with contextlib.suppress(PosError):  # the line was already returned, or weighed less: skip it
                 sales.return_items(till, references[-5], [(1, 500)], reason="busy day return")

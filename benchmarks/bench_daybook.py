@@ -23,8 +23,8 @@ from pathlib import Path
 
 from pos_tui.config import Settings
 from pos_tui.ledger.database import SCHEMA_VERSION, open_ledger, stored_schema_version
-from pos_tui.services import daybook
-from pos_tui.services.daybook import DayRange, MovementFilter
+from pos_tui.services.cash import daybook
+from pos_tui.services.cash.daybook import DayRange, MovementFilter
 from pos_tui.services.session import Session, open_session
 
 DATA = Path(__file__).parent / "data"

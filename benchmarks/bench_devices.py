@@ -41,8 +41,9 @@ from pos_tui.devices.receipt import ReceiptLayout, layout_receipt  # noqa: E402
 from pos_tui.devices.scan_source import Scan, ScannerState  # noqa: E402
 from pos_tui.domain.cart import Cart, price_cart  # noqa: E402
 from pos_tui.domain.tender import Tender  # noqa: E402
-from pos_tui.services import catalog, sales  # noqa: E402
-from pos_tui.services.receipts import receipt_data  # noqa: E402
+from pos_tui.services.catalog import products  # noqa: E402
+from pos_tui.services.selling import sales  # noqa: E402
+from pos_tui.services.selling.receipts import receipt_data  # noqa: E402
 from pos_tui.services.session import Session, open_session  # noqa: E402
 from tests.devices.input_events import pipe_input_device, typed  # noqa: E402
 
@@ -71,7 +72,7 @@ def find_store() -> Path:
     if stores and stores[0][0] >= 1_000_000:
         return stores[0][1]
     if product_count(GENERATED) < GENERATED_SKUS:
-        from pos_tui.services.demo import build_demo
+        from pos_tui.services.demo.store import build_demo
 
         print(f"Generating a {GENERATED_SKUS:,}-SKU store (once) ...", flush=True)
         GENERATED.parent.mkdir(parents=True, exist_ok=True)
@@ -119,7 +120,7 @@ def bench_scans(session: Session, scans: int) -> list[float]:
             started = time.perf_counter()
             os.write(write_end, records)
             scan = arrived.get(timeout=5)
-            cart = cart.add(catalog.resolve_scan(session, scan.code))
+            cart = cart.add(products.resolve_scan(session, scan.code))
             elapsed = time.perf_counter() - started
             if scan.code != code or not cart.lines:
                 raise SystemExit(f"scanned {code} but got {scan.code}")
@@ -136,7 +137,7 @@ def bench_scans(session: Session, scans: int) -> list[float]:
 def thirty_line_sale(session: Session) -> str:
     cart = Cart()
     for code in scan_codes(session, CART_SIZE):
-        cart = cart.add(catalog.resolve_scan(session, code))
+        cart = cart.add(products.resolve_scan(session, code))
     total = price_cart(cart, session.tax_policy).total
     return sales.complete_sale(session, cart, [Tender("cash", total + 10_000)]).reference
 

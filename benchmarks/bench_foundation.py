@@ -30,8 +30,9 @@ from pos_tui.domain.cart import Cart, price_cart
 from pos_tui.domain.tender import Tender
 from pos_tui.ledger.database import BUSY_TIMEOUT_MS, SCHEMA_VERSION, open_ledger, stored_schema_version
 from pos_tui.ledger.verify import verify_ledger
-from pos_tui.services import catalog, sales
-from pos_tui.services.demo import DEFAULT_SALES_PER_DAY, build_demo
+from pos_tui.services.catalog import products
+from pos_tui.services.demo.store import DEFAULT_SALES_PER_DAY, build_demo
+from pos_tui.services.selling import sales
 from pos_tui.services.session import Session, open_session
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -127,20 +128,20 @@ def bench_lookups(session: Session, rng: random.Random) -> list[Row]:
         row = conn.execute("SELECT code FROM barcodes WHERE product_id = ? LIMIT 1", (rng.randrange(1, top + 1),))
         codes.extend(code for (code,) in row)
     for code in codes[:200]:  # warm the page cache the way a till in use is warm
-        catalog.find_by_code(session, code)
+        products.find_by_code(session, code)
     cpu: list[float] = []
-    samples = [timed_ms(lambda c=code: catalog.find_by_code(session, c), 1, cpu)[0] for code in codes]
-    assert all(catalog.find_by_code(session, c) is not None for c in codes[:50])
+    samples = [timed_ms(lambda c=code: products.find_by_code(session, c), 1, cpu)[0] for code in codes]
+    assert all(products.find_by_code(session, c) is not None for c in codes[:50])
     rows = [Row("barcode lookup p50 (find_by_code)", percentile(samples, 50), "ms", None),
             Row("barcode lookup p99 (find_by_code)", percentile(samples, 99), "ms", 1.0),
             Row("  same, CPU time p99", percentile(cpu, 99), "ms", None)]
     for label, queries in SEARCHES.items():
         for query in queries:
-            catalog.search_products(session, query)
-        found = [len(catalog.search_products(session, q)) for q in queries]
+            products.search_products(session, query)
+        found = [len(products.search_products(session, q)) for q in queries]
         cpu = []
         samples = [t for q in queries
-                   for t in timed_ms(lambda q=q: catalog.search_products(session, q, limit=50), 30, cpu)]
+                   for t in timed_ms(lambda q=q: products.search_products(session, q, limit=50), 30, cpu)]
         rows.append(Row(f"name search p99, {label} (top 50; {min(found)}-{max(found)} hits)",
                         percentile(samples, 99), "ms", 10.0))
         rows.append(Row("  same, p50", percentile(samples, 50), "ms", None))
@@ -216,7 +217,7 @@ def bench_sales(store: Path, rng: random.Random, count: int) -> list[Row]:
                     (rng.randrange(1, top + 1),),
                 ).fetchone()
                 if row:
-                    cart = cart.add(catalog.resolve_scan(till, row[0]))
+                    cart = cart.add(products.resolve_scan(till, row[0]))
             total = price_cart(cart, till.tax_policy).total
             tenders = [Tender("card", total // 2), Tender("cash", total - total // 2 + 5_000)]
             start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()

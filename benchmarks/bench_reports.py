@@ -24,9 +24,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from pos_tui.config import Settings
-from pos_tui.services import reports
-from pos_tui.services.demo import build_demo
-from pos_tui.services.export import export_journal
+from pos_tui.services.demo.store import build_demo
+from pos_tui.services.reports import registry
+from pos_tui.services.reports.export import export_journal
 from pos_tui.services.session import Session, open_session
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -61,13 +61,13 @@ def ensure_store(skus: int, days: int, per_day: int, lines: int, seed: int) -> t
     return path, timings
 
 
-def time_report(session: Session, name: str, query: reports.ReportQuery, runs: int) -> tuple[float, float, float]:
+def time_report(session: Session, name: str, query: registry.ReportQuery, runs: int) -> tuple[float, float, float]:
     """(p50 ms, max ms, CPU ms of a median run) of ``runs`` runs after one warm-up."""
-    reports.run_report(session, name, query)
+    registry.run_report(session, name, query)
     wall, cpu = [], []
     for _ in range(runs):
         start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
-        reports.run_report(session, name, query)
+        registry.run_report(session, name, query)
         wall.append((time.perf_counter_ns() - start) / 1e6)
         cpu.append((time.thread_time_ns() - start_cpu) / 1e6)
     return statistics.median(wall), max(wall), statistics.median(cpu)
@@ -100,8 +100,10 @@ def bench_sale_cost(samples: int) -> None:
 
     from pos_tui.domain.cart import Cart, price_cart
     from pos_tui.domain.tender import Tender
-    from pos_tui.ledger import projections, report_projections
-    from pos_tui.services import catalog, sales
+    from pos_tui.ledger import projections
+    from pos_tui.ledger.projections import reports as report_projections
+    from pos_tui.services.catalog import products
+    from pos_tui.services.selling import sales
 
     store, _ = ensure_store(20_000, 30, 275, 0, 1)
     scratch = DATA / "sale-cost.db"
@@ -126,7 +128,7 @@ def bench_sale_cost(samples: int) -> None:
             projections.HANDLERS.update(with_reports if summaries else without)
             cart = Cart()
             for code in rng.sample(codes, 5):
-                cart = cart.add(catalog.resolve_scan(till, code))
+                cart = cart.add(products.resolve_scan(till, code))
             total = price_cart(cart, till.tax_policy).total
             tenders = [Tender("card", total // 2), Tender("cash", total - total // 2 + 5_000)]
             start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
@@ -179,11 +181,11 @@ def main() -> None:
         print(f"{'report':<24}{'range':>9}{'p50 ms':>9}{'max ms':>9}{'cpu ms':>9}  rows  verdict")
         worst = 0.0
         results: dict[str, dict[str, float]] = {}
-        for name in reports.report_names():
+        for name in registry.report_names():
             for label, (a, b) in ranges.items():
-                query = reports.ReportQuery(a, b)
+                query = registry.ReportQuery(a, b)
                 p50, peak, cpu = time_report(session, name, query, args.runs)
-                rows = len(reports.run_report(session, name, query).rows)
+                rows = len(registry.run_report(session, name, query).rows)
                 worst = max(worst, p50)
                 results[f"{name} {label}"] = {"p50_ms": p50, "max_ms": peak, "cpu_ms": cpu}
                 verdict = "ok" if p50 <= TARGET_MS else "MISSES"

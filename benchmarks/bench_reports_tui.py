@@ -29,19 +29,19 @@ from zoneinfo import ZoneInfo
 from bench_reports import DATA, ensure_store  # the same store the reports benchmark measures
 
 from pos_tui.config import Settings
-from pos_tui.services import reports
+from pos_tui.services.reports import registry
 from pos_tui.services.session import Session, open_session
 from pos_tui.tui.app import PosApp
 from pos_tui.tui.screens.reports import ROW_LIMIT, ReportShown, ReportsScreen
 from pos_tui.tui.theme import ThemeMemory
 
 
-def service_ms(session: Session, name: str, query: reports.ReportQuery, runs: int) -> float:
-    reports.run_report(session, name, query)
+def service_ms(session: Session, name: str, query: registry.ReportQuery, runs: int) -> float:
+    registry.run_report(session, name, query)
     times = []
     for _ in range(runs):
         start = time.perf_counter_ns()
-        reports.run_report(session, name, query)
+        registry.run_report(session, name, query)
         times.append((time.perf_counter_ns() - start) / 1e6)
     return statistics.median(times)
 
@@ -113,7 +113,7 @@ def main() -> None:
     parser.add_argument("--reports", default="", help="Comma-separated names (default: every report).")
     parser.add_argument("--size", default="120x40", help="Terminal size, e.g. 80x24.")
     args = parser.parse_args()
-    names = [n for n in args.reports.split(",") if n] or reports.report_names()
+    names = [n for n in args.reports.split(",") if n] or registry.report_names()
     width, height = (int(v) for v in args.size.split("x"))
     sizes = (args.skus, args.days, args.sales_per_day, args.lines_per_sale, args.seed)
     if not (DATA / ("reports-" + "-".join(map(str, sizes)) + ".json")).exists():
@@ -137,7 +137,7 @@ def main() -> None:
         worst = 0.0
         for (name, range_name), samples in measured.items():
             first = today.replace(day=1) if range_name == "month" else today.replace(month=1, day=1)
-            base = service_ms(session, name, reports.ReportQuery(first.isoformat(), last, limit=ROW_LIMIT), args.runs)
+            base = service_ms(session, name, registry.ReportQuery(first.isoformat(), last, limit=ROW_LIMIT), args.runs)
             shown = statistics.median(s[0] for s in samples)
             painted = statistics.median(s[1] for s in samples)
             cpu = statistics.median(s[2] for s in samples)

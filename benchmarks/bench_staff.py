@@ -22,8 +22,8 @@ from pathlib import Path
 from pos_tui.config import CommissionRuleSettings, Settings, StaffSettings
 from pos_tui.domain.permissions import Action
 from pos_tui.ledger.database import open_ledger
-from pos_tui.services import audit, authz, staff, users
 from pos_tui.services.session import Session
+from pos_tui.services.staff import audit, authz, employees, users
 
 DATA = Path(__file__).parent / "data"
 DEFAULT_STORE = DATA / "demo-20000-30-275-1.db"
@@ -66,9 +66,9 @@ def main() -> None:
             ("audit_events, whole history", *repeat(lambda: audit.audit_events(session, first, last), 5)),
             ("baseline: COUNT, SUM sales of the range", *repeat(lambda: conn.execute(
                 "SELECT COUNT(*), SUM(total) FROM sales WHERE day BETWEEN ? AND ?", (first, last)).fetchone(), 5)),
-            ("sales_per_cashier", *repeat(lambda: staff.sales_per_cashier(session, first, last), 5)),
-            ("sales_per_hour", *repeat(lambda: staff.sales_per_hour(session, first, last), 5)),
-            ("commissions", *repeat(lambda: staff.commissions(session, first, last), 5)),
+            ("sales_per_cashier", *repeat(lambda: employees.sales_per_cashier(session, first, last), 5)),
+            ("sales_per_hour", *repeat(lambda: employees.sales_per_hour(session, first, last), 5)),
+            ("commissions", *repeat(lambda: employees.commissions(session, first, last), 5)),
         ]
         found = len(audit.audit_events(session, first, last))
         session.close()

@@ -39,7 +39,7 @@ async def till(db: Path) -> list[tuple[str, float, float]]:
 
     from pos_tui.config import Settings
     from pos_tui.services.session import open_session
-    from pos_tui.services.users import User
+    from pos_tui.services.staff.users import User
     from pos_tui.tui.app import PosApp
     from pos_tui.tui.dialogs.approval import ApprovalDialog
     from pos_tui.tui.messages import LoggedIn

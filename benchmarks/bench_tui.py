@@ -165,9 +165,9 @@ async def counter(db: Path) -> dict[str, float]:
     from textual.widgets import Input
 
     from pos_tui.config import Settings
-    from pos_tui.services import catalog
+    from pos_tui.services.catalog import products
     from pos_tui.services.session import open_session
-    from pos_tui.services.users import User
+    from pos_tui.services.staff.users import User
     from pos_tui.tui.app import PosApp
     from pos_tui.tui.messages import LoggedIn
     from pos_tui.tui.theme import ThemeMemory
@@ -221,7 +221,7 @@ async def counter(db: Path) -> dict[str, float]:
                 key(char)
                 await asyncio.sleep(0.003)
             before = screen.cart  # type: ignore[attr-defined]
-            after = before.add(catalog.resolve_scan(session, code))
+            after = before.add(products.resolve_scan(session, code))
             changed = next((i for i, line in enumerate(before.lines) if after.lines[i] != line), len(before.lines))
 
             def line_shown(after: object = after, changed: int = changed) -> bool:

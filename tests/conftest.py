@@ -12,7 +12,7 @@ from pos_tui.domain.barcode import gtin_check_digit
 from pos_tui.domain.events import BarcodeSpec, ProductDetails
 from pos_tui.ledger.database import open_ledger
 from pos_tui.ledger.verify import verify_ledger
-from pos_tui.services import catalog
+from pos_tui.services.catalog import products
 from pos_tui.services.session import Session
 from pos_tui.services.store import init_store
 
@@ -42,9 +42,9 @@ MILK_BARCODE = ean13("501234567890")
 
 def make_store(path: Path, settings: Settings | None = None, *, stock: bool = True) -> Session:
     session = init_store(settings or Settings(), path, admin="admin", admin_pin="4567")
-    catalog.add_products(session, SAMPLE_PRODUCTS)
+    products.add_products(session, SAMPLE_PRODUCTS)
     if stock:
-        catalog.receive_stock(
+        products.receive_stock(
             session,
             [(TEA, 100_000, 37_000), (MILK, 50_000, 24_000), (RICE, 40_000, 25_000), (TSHIRT_S, 10_000, 90_000),
              (TSHIRT_M, 10_000, 90_000)],

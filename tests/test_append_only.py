@@ -17,7 +17,8 @@ from pos_tui.domain.cart import Cart
 from pos_tui.domain.tender import Tender
 from pos_tui.ledger.database import open_ledger
 from pos_tui.ledger.verify import VerifyReport, verify_ledger
-from pos_tui.services import catalog, sales
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import sales
 
 from .conftest import MILK_BARCODE, TEA_BARCODE, make_store
 
@@ -27,7 +28,7 @@ def sold_store(store_path: Path) -> Path:
     """A sample store with three sales on top of its set-up entries."""
     session = make_store(store_path)
     for scan in (f"2*{TEA_BARCODE}", MILK_BARCODE, f"3*{MILK_BARCODE}"):
-        cart = Cart().add(catalog.resolve_scan(session, scan))
+        cart = Cart().add(products.resolve_scan(session, scan))
         sales.complete_sale(session, cart, [Tender("cash", 200_000)])
     session.close()
     return store_path
@@ -181,10 +182,10 @@ def test_a_tail_cut_cleanly_is_caught_only_by_the_head_kept_elsewhere(store_path
     projection of every area included), which is what a careful tamperer's edits would amount to.
     """
     session = make_store(store_path)
-    sales.complete_sale(session, Cart().add(catalog.resolve_scan(session, TEA_BARCODE)), [Tender("cash", 200_000)])
+    sales.complete_sale(session, Cart().add(products.resolve_scan(session, TEA_BARCODE)), [Tender("cash", 200_000)])
     before_last_sale = store_path.with_name("before-last-sale.db")
     session.ledger.conn.execute("VACUUM INTO ?", (str(before_last_sale),))
-    sales.complete_sale(session, Cart().add(catalog.resolve_scan(session, MILK_BARCODE)), [Tender("cash", 200_000)])
+    sales.complete_sale(session, Cart().add(products.resolve_scan(session, MILK_BARCODE)), [Tender("cash", 200_000)])
     session.close()
     recorded_head = _verify(store_path).head  # e.g. printed on last night's Z report
 

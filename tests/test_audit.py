@@ -14,10 +14,13 @@ from pos_tui.config import load_settings
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.permissions import Action
 from pos_tui.domain.tender import Tender
-from pos_tui.services import authz, catalog, daybook, sales, users
-from pos_tui.services.audit import audit_events
-from pos_tui.services.credentials import AccessDenied
+from pos_tui.services.cash import daybook
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import sales
 from pos_tui.services.session import Session, open_session
+from pos_tui.services.staff import authz, users
+from pos_tui.services.staff.audit import audit_events
+from pos_tui.services.staff.credentials import AccessDenied
 from tests.backup.till_setup import set_up_till
 
 from .conftest import RICE, TEA, TEA_BARCODE, assert_verifies
@@ -30,12 +33,12 @@ def a_day_at_the_till(session: Session) -> None:
     users.login(till, "ayesha", "1111")
     with pytest.raises(AccessDenied):
         users.login(till, "bilal", "0000")
-    sale = sales.complete_sale(till, Cart().add(catalog.resolve_scan(till, TEA_BARCODE)), [Tender("cash", 50_000)])
+    sale = sales.complete_sale(till, Cart().add(products.resolve_scan(till, TEA_BARCODE)), [Tender("cash", 50_000)])
     # A plain sale is not sensitive; a void is, and it names the supervisor who approved it.
     approval = authz.approve(till, "bilal", "2222", Action.VOID_SALE, "customer walked out")
     sales.void_sale(till, sale.reference, reason="walked out", approval=approval)
-    catalog.change_price(session, TEA, 46_000, "supplier price up")
-    catalog.adjust_stock(session, RICE, -500, "spilled")
+    products.change_price(session, TEA, 46_000, "supplier price up")
+    products.adjust_stock(session, RICE, -500, "spilled")
 
 
 def test_the_audit_lists_logins_failures_voids_with_approver_price_changes_and_adjustments(tmp_path: Path) -> None:

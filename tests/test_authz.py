@@ -10,9 +10,9 @@ import pytest
 from pos_tui.config import Settings, load_settings
 from pos_tui.domain.errors import ConfigError, InvalidInput
 from pos_tui.domain.permissions import Action, Approval, PermissionRequired
-from pos_tui.services import authz, users
-from pos_tui.services.credentials import AccessDenied
 from pos_tui.services.session import Session
+from pos_tui.services.staff import authz, users
+from pos_tui.services.staff.credentials import AccessDenied
 
 from .conftest import assert_verifies, make_store
 

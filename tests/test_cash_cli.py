@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pos_tui.ledger.database import open_ledger
 from pos_tui.services.session import Session
-from pos_tui.services.users import add_user
+from pos_tui.services.staff.users import add_user
 
 from .conftest import assert_verifies
 

@@ -18,10 +18,13 @@ from pos_tui.domain.errors import RuleViolation
 from pos_tui.domain.tender import Tender
 from pos_tui.ledger.database import APPLICATION_ID, migrations_dir, open_ledger
 from pos_tui.ledger.journal import entries_after, insert_recorded_many
-from pos_tui.ledger.projections import CATALOGUE_HANDLERS, CORE_HANDLERS
-from pos_tui.services import catalog, day_reports, sales, shifts
-from pos_tui.services.printing import ReceiptPrinter
-from pos_tui.services.report_print import day_report_document, print_report, report_text
+from pos_tui.ledger.projections.catalogue import HANDLERS as CATALOGUE_HANDLERS
+from pos_tui.ledger.projections.core import HANDLERS as CORE_HANDLERS
+from pos_tui.services.cash import day_reports, shifts
+from pos_tui.services.catalog import products
+from pos_tui.services.reports.printed import day_report_document, print_report, report_text
+from pos_tui.services.selling import sales
+from pos_tui.services.selling.printing import ReceiptPrinter
 from pos_tui.services.session import Session, open_session
 
 from .conftest import MILK_BARCODE, TEA_BARCODE, assert_verifies, make_store
@@ -30,7 +33,7 @@ MORNING = datetime(2025, 3, 3, 5, 0, tzinfo=UTC)  # 10:00 in Karachi
 
 
 def _sell(session: Session, barcode: str, tender: Tender) -> None:
-    sales.complete_sale(session, Cart().add(catalog.resolve_scan(session, barcode)), [tender])
+    sales.complete_sale(session, Cart().add(products.resolve_scan(session, barcode)), [tender])
 
 
 def _trade_a_day(session: Session) -> None:

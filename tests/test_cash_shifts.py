@@ -14,9 +14,12 @@ from pos_tui.domain.errors import InvalidAmount, InvalidInput, PosError, RuleVio
 from pos_tui.domain.money import Currency
 from pos_tui.domain.permissions import Action, PermissionRequired
 from pos_tui.domain.tender import Tender
-from pos_tui.services import authz, cash, catalog, sales, shifts
+from pos_tui.services.cash import moves, shifts
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import sales
 from pos_tui.services.session import Session
-from pos_tui.services.users import add_user
+from pos_tui.services.staff import authz
+from pos_tui.services.staff.users import add_user
 
 from .conftest import MILK_BARCODE, TEA_BARCODE, assert_verifies, make_store
 
@@ -32,7 +35,7 @@ def _balance(session: Session, account: str) -> int:
 
 
 def _sell(session: Session, barcode: str, tender: Tender) -> str:
-    return sales.complete_sale(session, Cart().add(catalog.resolve_scan(session, barcode)), [tender]).reference
+    return sales.complete_sale(session, Cart().add(products.resolve_scan(session, barcode)), [tender]).reference
 
 
 def _refused_unchanged(session: Session, error: type[PosError], sentence: str, action: object) -> None:
@@ -48,8 +51,8 @@ def test_open_sell_pay_out_drop_and_a_short_blind_count_posts_the_variance(store
     tea = _sell(store, TEA_BARCODE, Tender("cash", 50000))  # Rs 450 tea, Rs 50 change
     _sell(store, MILK_BARCODE, Tender("card", 28000))
     sales.return_items(store, tea, [(1, 1000)], reason="damaged")  # Rs 450 back in cash
-    cash.paid_out(store, 5000, "cleaning", "mop and bucket")
-    cash.drop(store, 100000, "mid-shift drop")
+    moves.paid_out(store, 5000, "cleaning", "mop and bucket")
+    moves.drop(store, 100000, "mid-shift drop")
     assert shifts.drawer_expected(store) == 250000 + 45000 - 45000 - 5000 - 100000
 
     closed = shifts.close_shift(store, counts=[DenominationCount(100000, 1), DenominationCount(10000, 4),
@@ -86,9 +89,9 @@ def test_a_paid_out_above_what_the_drawer_holds_needs_a_managers_approval(store:
     supervisor = store.as_user("sana")
     shifts.open_shift(supervisor, float_amount=20000)
     _refused_unchanged(supervisor, PermissionRequired, "sana may not pay out more than the drawer holds",
-                       lambda: cash.paid_out(supervisor, 30000, "supplies", "shelf brackets"))
+                       lambda: moves.paid_out(supervisor, 30000, "supplies", "shelf brackets"))
     approval = authz.approve(supervisor, "omar", "3456", Action.PAID_OUT_ABOVE_DRAWER, "supplier waiting")
-    move = cash.paid_out(supervisor, 30000, "supplies", "shelf brackets", approval=approval)
+    move = moves.paid_out(supervisor, 30000, "supplies", "shelf brackets", approval=approval)
     assert move.drawer_after == -10000
     payload = store.ledger.conn.execute("SELECT payload FROM journal WHERE seq = ?", (move.seq,)).fetchone()[0]
     assert '"approver":"omar"' in payload and '"action":"paid_out_above_drawer"' in payload
@@ -98,22 +101,22 @@ def test_a_cashier_may_drop_but_not_pay_out_or_open_the_drawer_alone(store: Sess
     add_user(store, "ali", "1234", role="cashier")
     cashier = store.as_user("ali")
     shifts.open_shift(cashier, float_amount=50000)
-    cash.drop(cashier, 20000)
+    moves.drop(cashier, 20000)
     _refused_unchanged(cashier, PermissionRequired, "ali may not pay cash out",
-                       lambda: cash.paid_out(cashier, 100, "misc", "sweets"))
+                       lambda: moves.paid_out(cashier, 100, "misc", "sweets"))
     _refused_unchanged(cashier, PermissionRequired, "ali may not open the drawer without a sale",
-                       lambda: cash.no_sale(cashier, "change"))
-    _refused_unchanged(cashier, RuleViolation, "cannot be dropped", lambda: cash.drop(cashier, 40000))
+                       lambda: moves.no_sale(cashier, "change"))
+    _refused_unchanged(cashier, RuleViolation, "cannot be dropped", lambda: moves.drop(cashier, 40000))
 
 
 def test_drawer_moves_need_an_open_shift_a_category_and_a_note(store: Session) -> None:
-    _refused_unchanged(store, RuleViolation, "No shift is open", lambda: cash.paid_in(store, 100, "owner"))
+    _refused_unchanged(store, RuleViolation, "No shift is open", lambda: moves.paid_in(store, 100, "owner"))
     shifts.open_shift(store)
     _refused_unchanged(store, InvalidInput, "'snacks' is not an expense category",
-                       lambda: cash.paid_out(store, 100, "snacks", "crisps"))
-    _refused_unchanged(store, InvalidInput, "A paid-out needs a note", lambda: cash.paid_out(store, 100, "misc", " "))
-    _refused_unchanged(store, InvalidAmount, "more than zero", lambda: cash.paid_in(store, -5, "owner"))
-    _refused_unchanged(store, InvalidInput, "A no-sale needs a reason", lambda: cash.no_sale(store, ""))
+                       lambda: moves.paid_out(store, 100, "snacks", "crisps"))
+    _refused_unchanged(store, InvalidInput, "A paid-out needs a note", lambda: moves.paid_out(store, 100, "misc", " "))
+    _refused_unchanged(store, InvalidAmount, "more than zero", lambda: moves.paid_in(store, -5, "owner"))
+    _refused_unchanged(store, InvalidInput, "A no-sale needs a reason", lambda: moves.no_sale(store, ""))
 
 
 def test_bad_counts_are_refused_with_a_sentence_and_change_nothing(store: Session) -> None:

@@ -15,15 +15,15 @@ from pos_tui.config import load_settings
 from pos_tui.domain.barcode import gtin_check_digit
 from pos_tui.domain.errors import InvalidInput
 from pos_tui.domain.permissions import Action, PermissionRequired
-from pos_tui.services import catalog
-from pos_tui.services.catalog_csv import (
+from pos_tui.services.catalog import products
+from pos_tui.services.catalog.csv_file import (
     RowsRejected,
     check_catalog_file,
     export_catalog,
     import_catalog,
 )
 from pos_tui.services.session import Session
-from pos_tui.services.users import add_user
+from pos_tui.services.staff.users import add_user
 
 from .conftest import MILK, MILK_BARCODE, TEA, TEA_BARCODE, assert_verifies, ean13, make_store
 
@@ -65,11 +65,11 @@ def test_example_file_adds_every_product_with_its_barcodes_and_pack_sizes(store:
     summary = import_catalog(store, EXAMPLE)
 
     assert (summary.added, summary.changed, summary.repriced, summary.skipped) == (6, 0, 0, 0)
-    sugar, per_scan = catalog.find_by_code(store, "18961001000019")  # type: ignore[misc]
+    sugar, per_scan = products.find_by_code(store, "18961001000019")  # type: ignore[misc]
     assert (sugar.sku, sugar.price, sugar.cost, per_scan) == ("SUGAR-1KG", 125_000, 110_000, 10_000)
-    daal, _ = catalog.find_by_code(store, "2112346")  # type: ignore[misc]
+    daal, _ = products.find_by_code(store, "2112346")  # type: ignore[misc]
     assert (daal.unit, daal.reorder_level, daal.tax_class) == ("kg", 5_500, "exempt")
-    socks = catalog.variants_of(store, "Cotton Socks")
+    socks = products.variants_of(store, "Cotton Socks")
     assert [p.variant for p in socks] == ["Black L", "Black M"]
 
 
@@ -109,7 +109,7 @@ def test_price_change_by_import_is_a_price_changed_event(store: Session, tmp_pat
     assert kind == "price.changed"
     assert payload == {"product_id": MILK, "sku": "MILK-1L", "old_price": 28_000, "new_price": 129_000,
                        "reason": "import prices.csv"}
-    assert catalog.get_product(store, MILK).price == 129_000
+    assert products.get_product(store, MILK).price == 129_000
 
 
 def test_name_and_price_change_are_two_events_for_one_row(store: Session, tmp_path: Path) -> None:
@@ -121,7 +121,7 @@ def test_name_and_price_change_are_two_events_for_one_row(store: Session, tmp_pa
 
     assert (summary.changed, summary.repriced, summary.rows) == (1, 1, 1)
     assert [kind for kind, _ in journal(store, before)] == ["product.changed", "price.changed"]
-    assert catalog.get_product(store, MILK).display_name == "Olpers Full Cream 1L"
+    assert products.get_product(store, MILK).display_name == "Olpers Full Cream 1L"
 
 
 def test_a_price_only_file_leaves_the_other_columns_as_they_are(store: Session, tmp_path: Path) -> None:
@@ -130,9 +130,9 @@ def test_a_price_only_file_leaves_the_other_columns_as_they_are(store: Session, 
     summary = import_catalog(store, path)
 
     assert (summary.repriced, summary.unchanged, summary.changed) == (1, 1, 0)
-    tea = catalog.get_product(store, TEA)
+    tea = products.get_product(store, TEA)
     assert (tea.price, tea.name, tea.cost, tea.category) == (46_000, "Tapal Danedar Tea 200g", 37_000, "Tea")
-    assert len(catalog.product_barcodes(store, TEA)) == 2
+    assert len(products.product_barcodes(store, TEA)) == 2
 
 
 def test_new_product_needs_a_name_price_and_tax_class(store: Session, tmp_path: Path) -> None:
@@ -152,9 +152,9 @@ def test_upc_a_codes_are_stored_as_the_scanners_thirteen_digit_key(store: Sessio
 
     import_catalog(store, path)
 
-    product = catalog.show_product(store, "NEW-1")
-    assert [code for code, _ in catalog.product_barcodes(store, product.product_id)] == ["0" + upc_a, "2154321"]
-    assert catalog.show_product(store, upc_a).sku == "NEW-1"
+    product = products.show_product(store, "NEW-1")
+    assert [code for code, _ in products.product_barcodes(store, product.product_id)] == ["0" + upc_a, "2154321"]
+    assert products.show_product(store, upc_a).sku == "NEW-1"
 
 
 def test_a_barcode_moves_to_a_new_product_when_its_old_row_lets_it_go(store: Session, tmp_path: Path) -> None:
@@ -167,8 +167,8 @@ def test_a_barcode_moves_to_a_new_product_when_its_old_row_lets_it_go(store: Ses
     summary = import_catalog(store, path)
 
     assert (summary.added, summary.changed) == (1, 1)
-    assert catalog.show_product(store, MILK_BARCODE).sku == "MILK-2L"
-    assert catalog.show_product(store, NEW_CODE).sku == "MILK-1L"
+    assert products.show_product(store, MILK_BARCODE).sku == "MILK-2L"
+    assert products.show_product(store, NEW_CODE).sku == "MILK-1L"
 
 
 def test_semicolon_file_from_a_comma_decimal_spreadsheet_imports(store: Session, tmp_path: Path) -> None:
@@ -184,7 +184,7 @@ def test_dry_run_counts_the_changes_and_saves_nothing(store: Session, tmp_path: 
 
     assert (summary.added, summary.dry_run) == (6, True)
     assert head(store) == before
-    assert catalog.find_by_code(store, "SUGAR-1KG") is None
+    assert products.find_by_code(store, "SUGAR-1KG") is None
 
 
 # --- bad rows -----------------------------------------------------------------------------------
@@ -221,8 +221,8 @@ def test_skip_bad_imports_the_good_rows_and_lists_the_skipped(store: Session, tm
 
     assert (summary.added, summary.changed, summary.repriced, summary.skipped) == (1, 1, 1, 1)
     assert [p.line for p in summary.problems] == [3]
-    assert catalog.find_by_code(store, "NEW-2") is None
-    assert catalog.get_product(store, MILK).price == 99_900
+    assert products.find_by_code(store, "NEW-2") is None
+    assert products.get_product(store, MILK).price == 99_900
 
 
 def test_every_problem_of_a_row_is_reported(store: Session, tmp_path: Path) -> None:
@@ -293,7 +293,7 @@ def test_a_barcode_stays_put_when_its_old_owners_row_is_skipped(store: Session, 
 
     assert summary.skipped == 2 and summary.added == 0
     assert "stays with 'MILK-1L', whose row on line 3 cannot be imported" in str(summary.problems[0])
-    assert catalog.show_product(store, MILK_BARCODE).sku == "MILK-1L"
+    assert products.show_product(store, MILK_BARCODE).sku == "MILK-1L"
 
 
 # --- bad files ----------------------------------------------------------------------------------
@@ -356,7 +356,7 @@ def test_utf8_with_bom_and_urdu_names_imports(store: Session, tmp_path: Path) ->
 
     import_catalog(store, path)
 
-    assert catalog.show_product(store, "NEW-1").name == "چائے"
+    assert products.show_product(store, "NEW-1").name == "چائے"
 
 
 @pytest.mark.parametrize(

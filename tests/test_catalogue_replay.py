@@ -11,7 +11,7 @@ from pathlib import Path
 from pos_tui.domain.events import BarcodeSpec, ProductDetails
 from pos_tui.ledger.database import open_ledger
 from pos_tui.ledger.verify import verify_ledger
-from pos_tui.services import catalog
+from pos_tui.services.catalog import products
 
 from .conftest import ean13, make_store
 
@@ -25,7 +25,7 @@ AWKWARD = (
 
 def test_awkward_product_names_and_codes_are_recorded_and_replayed_exactly(store_path: Path) -> None:
     session = make_store(store_path, stock=False)
-    added = catalog.add_products(session, AWKWARD)
+    added = products.add_products(session, AWKWARD)
     session.close()
 
     with closing(sqlite3.connect(store_path)) as conn:

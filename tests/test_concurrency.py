@@ -9,7 +9,7 @@ import pytest
 
 from pos_tui.config import PricingSettings, Settings
 from pos_tui.ledger.database import open_ledger
-from pos_tui.services import catalog
+from pos_tui.services.catalog import products
 from pos_tui.services.session import Session
 
 from .conftest import MILK, MILK_BARCODE, TEA, TEA_BARCODE, assert_verifies, make_store
@@ -57,7 +57,7 @@ def test_eight_tills_selling_200_each_lose_nothing_and_number_gaplessly(store_pa
 @pytest.mark.xdist_group("processes")
 def test_eight_tills_racing_for_the_last_50_teas_sell_exactly_50(store_path: Path) -> None:
     session: Session = make_store(store_path, Settings(pricing=PricingSettings(negative_stock="block")))
-    catalog.adjust_stock(session, TEA, -50_000, "count")
+    products.adjust_stock(session, TEA, -50_000, "count")
     session.close()
     assert _on_hand(store_path, TEA) == 50_000
 

@@ -13,10 +13,12 @@ from pos_tui.domain.cart import Cart
 from pos_tui.domain.errors import InvalidInput, NotFound
 from pos_tui.domain.tender import Tender
 from pos_tui.ledger.database import open_ledger
-from pos_tui.services import catalog, daybook, sales
-from pos_tui.services.daybook import DayRange, MovementFilter
+from pos_tui.services.cash import daybook
+from pos_tui.services.cash.daybook import DayRange, MovementFilter
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import sales
 from pos_tui.services.session import Session
-from pos_tui.services.users import add_user
+from pos_tui.services.staff.users import add_user
 
 from .conftest import MILK_BARCODE, TEA_BARCODE, assert_verifies
 
@@ -24,7 +26,7 @@ MARCH_1_NOON = datetime(2025, 3, 1, 7, 0, tzinfo=UTC)  # 12:00 in Karachi
 
 
 def _sell(session: Session, scan: str, tenders: list[Tender]) -> str:
-    cart = Cart().add(catalog.resolve_scan(session, scan))
+    cart = Cart().add(products.resolve_scan(session, scan))
     return sales.complete_sale(session, cart, tenders).reference
 
 
@@ -180,15 +182,15 @@ def test_pos_daybook_prints_the_same_rows_and_totals_for_managers_without_the_ti
 
 
 def test_a_shift_of_cash_control_shows_every_drawer_and_safe_movement(store: Session) -> None:
-    from pos_tui.services import cash, shifts
+    from pos_tui.services.cash import moves, shifts
 
     store.clock = lambda: MARCH_1_NOON
     opened = shifts.open_shift(store, float_amount=500_000)
     _sell(store, MILK_BARCODE, [Tender("cash", 28_000)])
-    cash.paid_out(store, 20_000, "cleaning", "mop and bucket")
-    cash.drop(store, 300_000, "to the safe")
-    cash.no_sale(store, "change for a 5000 note")
-    cash.expense(store, 15_000, "transport", "taxi to the bank")
+    moves.paid_out(store, 20_000, "cleaning", "mop and bucket")
+    moves.drop(store, 300_000, "to the safe")
+    moves.no_sale(store, "change for a 5000 note")
+    moves.expense(store, 15_000, "transport", "taxi to the bank")
     shifts.close_shift(store, counted=500_000 + 28_000 - 20_000 - 300_000 - 1_000)  # Rs 10 short
     day = DayRange("2025-03-01", "2025-03-01")
     rows = daybook.movements(store, day)

@@ -21,11 +21,12 @@ from pos_tui.domain.tender import Tender
 from pos_tui.ledger.bulk import payload_of
 from pos_tui.ledger.database import open_ledger
 from pos_tui.ledger.verify import verify_ledger
-from pos_tui.services import catalog, sales
-from pos_tui.services.demo import DemoClock, DemoSummary, _Counter, _Shop, build_demo
-from pos_tui.services.demo_catalog import generate_catalog
+from pos_tui.services.catalog import products as catalog
+from pos_tui.services.demo.catalog import generate_catalog
+from pos_tui.services.demo.store import DemoClock, DemoSummary, _Counter, _Shop, build_demo
+from pos_tui.services.selling import sales
 from pos_tui.services.session import Session, open_session
-from pos_tui.services.users import authenticate
+from pos_tui.services.staff.users import authenticate
 
 from .conftest import MILK_BARCODE, TEA_BARCODE, assert_verifies, make_store
 

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from pos_tui.cli.main import app
 from pos_tui.ledger.database import APPLICATION_ID, _split_sql, migrations_dir
-from pos_tui.services import users
 from pos_tui.services.doctor import Check, Limits, run_checks
+from pos_tui.services.staff import users
 from tests.backup.till_setup import Till, set_up_till
 from tests.support.tools import tmpfs
 

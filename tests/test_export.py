@@ -17,7 +17,10 @@ from pos_tui.domain.cart import Cart, Discount
 from pos_tui.domain.cash_events import DenominationCount
 from pos_tui.domain.errors import InvalidInput, NotFound
 from pos_tui.domain.tender import Tender
-from pos_tui.services import cash, catalog, day_reports, export, sales, shifts
+from pos_tui.services.cash import day_reports, moves, shifts
+from pos_tui.services.catalog import products
+from pos_tui.services.reports import export
+from pos_tui.services.selling import sales
 from pos_tui.services.session import Session
 
 from .conftest import MILK_BARCODE, TEA_BARCODE, make_store
@@ -28,9 +31,9 @@ def trade(session: Session, days_of_sales: int = 40, seed: int = 7) -> None:
     rng = random.Random(seed)
     references = []
     for _ in range(days_of_sales):
-        cart = Cart().add(catalog.resolve_scan(session, f"{rng.randint(1, 4)}*{TEA_BARCODE}"))
+        cart = Cart().add(products.resolve_scan(session, f"{rng.randint(1, 4)}*{TEA_BARCODE}"))
         if rng.random() < 0.5:
-            cart = cart.add(catalog.resolve_scan(session, MILK_BARCODE))
+            cart = cart.add(products.resolve_scan(session, MILK_BARCODE))
         if rng.random() < 0.3:
             cart = cart.with_discount(Discount("percent", rng.choice([250, 500, 1000])))
         split = [Tender("card", 10_000), Tender("cash", 900_000)]
@@ -51,24 +54,24 @@ def trade_a_month(session: Session, seed: int = 11) -> None:
         shifts.open_shift(session, counts=[DenominationCount(100000, rng.randint(1, 3)), DenominationCount(10000, 5)])
         references = []
         for _ in range(rng.randint(3, 6)):
-            cart = Cart().add(catalog.resolve_scan(session, f"{rng.randint(1, 3)}*{TEA_BARCODE}"))
+            cart = Cart().add(products.resolve_scan(session, f"{rng.randint(1, 3)}*{TEA_BARCODE}"))
             if rng.random() < 0.4:
-                cart = cart.add(catalog.resolve_scan(session, MILK_BARCODE))
+                cart = cart.add(products.resolve_scan(session, MILK_BARCODE))
             total = sales.complete_sale(session, cart, [Tender("card", 10_000), Tender("cash", 900_000)]
                                         if rng.random() < 0.3 else [Tender("cash", 1_000_000)])
             references.append(total.reference)
         if rng.random() < 0.3:
             sales.return_items(session, references[0], [(1, 1000)], reason="damaged")
         if rng.random() < 0.5:
-            cash.paid_out(session, rng.randint(1, 50) * 100, rng.choice(["cleaning", "transport", "staff-meals"]),
+            moves.paid_out(session, rng.randint(1, 50) * 100, rng.choice(["cleaning", "transport", "staff-meals"]),
                           "generated")
         if rng.random() < 0.3:
-            cash.paid_in(session, rng.randint(1, 20) * 1000, rng.choice(["owner", "misc"]), "generated")
+            moves.paid_in(session, rng.randint(1, 20) * 1000, rng.choice(["owner", "misc"]), "generated")
         if rng.random() < 0.5:
-            cash.drop(session, min(100000, shifts.drawer_expected(session)), "to the safe")
+            moves.drop(session, min(100000, shifts.drawer_expected(session)), "to the safe")
         if rng.random() < 0.2:
-            cash.expense(session, rng.randint(1, 30) * 1000, "utilities", "electricity bill")
-        cash.no_sale(session, "change for a note")
+            moves.expense(session, rng.randint(1, 30) * 1000, "utilities", "electricity bill")
+        moves.no_sale(session, "change for a note")
         shifts.close_shift(session, counted=shifts.drawer_expected(session) + rng.choice([-500, -100, 0, 0, 200]))
         day_reports.z_report(session)
 

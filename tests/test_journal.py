@@ -19,8 +19,10 @@ from pos_tui.domain.errors import LedgerError, PosError
 from pos_tui.domain.money import MAX_AMOUNT
 from pos_tui.domain.tender import Tender
 from pos_tui.ledger.database import SCHEMA_VERSION, open_ledger
-from pos_tui.ledger.journal import canonical_json, entries_after
-from pos_tui.services import catalog, parking, sales
+from pos_tui.ledger.entry import canonical_json
+from pos_tui.ledger.journal import entries_after
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import parking, sales
 from pos_tui.services.session import Session
 
 from .conftest import MILK, MILK_BARCODE, RICE, TEA, TEA_BARCODE, ean13, make_store
@@ -39,7 +41,7 @@ def _refused_without_a_trace(store: Session, action: Callable[[], object], sente
 
 
 def _tea_cart(store: Session, quantity: int = 1) -> Cart:
-    return Cart().add(catalog.resolve_scan(store, f"{quantity}*{TEA_BARCODE}"))
+    return Cart().add(products.resolve_scan(store, f"{quantity}*{TEA_BARCODE}"))
 
 
 def test_each_sale_is_exactly_one_journal_entry_with_canonical_payload(store: Session) -> None:
@@ -71,7 +73,7 @@ def test_each_sale_is_exactly_one_journal_entry_with_canonical_payload(store: Se
     ],
 )
 def test_a_bad_scan_adds_nothing_and_says_why(store: Session, scan: str, sentence: str) -> None:
-    _refused_without_a_trace(store, lambda: catalog.resolve_scan(store, scan), sentence)
+    _refused_without_a_trace(store, lambda: products.resolve_scan(store, scan), sentence)
 
 
 @pytest.mark.parametrize(
@@ -101,16 +103,16 @@ def test_an_empty_cart_or_an_absurd_price_override_records_no_sale(store: Sessio
 @pytest.mark.parametrize(
     ("action", "sentence"),
     [
-        (lambda s: catalog.receive_stock(s, [(TEA, 0, 100)]), "must be positive"),
-        (lambda s: catalog.receive_stock(s, [(TEA, 1000, -1)]), "must be positive"),
-        (lambda s: catalog.receive_stock(s, [(TEA, 1000, MAX_AMOUNT + 1)]), "beyond the largest amount"),
-        (lambda s: catalog.receive_stock(s, [(TEA, 1000, 100), (99, 1000, 100)]), "no product 99"),
-        (lambda s: catalog.receive_stock(s, []), "at least one line"),
-        (lambda s: catalog.adjust_stock(s, RICE, 0, "count"), "adjustment of zero"),
-        (lambda s: catalog.adjust_stock(s, RICE, -500, "  "), "needs a reason"),
-        (lambda s: catalog.change_price(s, MILK, -1), "cannot be negative"),
-        (lambda s: catalog.change_price(s, MILK, MAX_AMOUNT + 1), "beyond the largest amount"),
-        (lambda s: catalog.change_price(s, 42, 100), "no product 42"),
+        (lambda s: products.receive_stock(s, [(TEA, 0, 100)]), "must be positive"),
+        (lambda s: products.receive_stock(s, [(TEA, 1000, -1)]), "must be positive"),
+        (lambda s: products.receive_stock(s, [(TEA, 1000, MAX_AMOUNT + 1)]), "beyond the largest amount"),
+        (lambda s: products.receive_stock(s, [(TEA, 1000, 100), (99, 1000, 100)]), "no product 99"),
+        (lambda s: products.receive_stock(s, []), "at least one line"),
+        (lambda s: products.adjust_stock(s, RICE, 0, "count"), "adjustment of zero"),
+        (lambda s: products.adjust_stock(s, RICE, -500, "  "), "needs a reason"),
+        (lambda s: products.change_price(s, MILK, -1), "cannot be negative"),
+        (lambda s: products.change_price(s, MILK, MAX_AMOUNT + 1), "beyond the largest amount"),
+        (lambda s: products.change_price(s, 42, 100), "no product 42"),
         (lambda s: parking.park_cart(s, Cart(), "empty"), "nothing in the cart"),
         (lambda s: parking.resume_cart(s, "no-such-cart"), "parked cart is gone"),
     ],
@@ -125,8 +127,8 @@ def test_a_block_on_negative_stock_refuses_the_whole_sale(store_path: Path) -> N
     settings = Settings(pricing=PricingSettings(negative_stock="block"))
     session = make_store(store_path, settings)
     try:
-        cart = Cart().add(catalog.resolve_scan(session, MILK_BARCODE)).add(
-            catalog.resolve_scan(session, f"51*{MILK_BARCODE}")
+        cart = Cart().add(products.resolve_scan(session, MILK_BARCODE)).add(
+            products.resolve_scan(session, f"51*{MILK_BARCODE}")
         )
         _refused_without_a_trace(
             session, lambda: sales.complete_sale(session, cart, [Tender("cash", 10**8)]), "selling 52 with 50 in stock"
@@ -187,7 +189,7 @@ def test_a_read_only_seat_cannot_sell(store_path: Path) -> None:
     ledger = open_ledger(store_path, read_only=True)
     try:
         session = Session(ledger, Settings())
-        cart = Cart().add(catalog.resolve_scan(session, TEA_BARCODE))
+        cart = Cart().add(products.resolve_scan(session, TEA_BARCODE))
         _refused_without_a_trace(
             session, lambda: sales.complete_sale(session, cart, [Tender("cash", 45_000)]), "read-only"
         )

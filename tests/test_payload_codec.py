@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos_tui.ledger.journal import canonical_json, header_json, parse_payload
+from pos_tui.ledger.entry import canonical_json, header_json, parse_payload
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(),

@@ -14,8 +14,9 @@ from pos_tui.config import Settings, parse_settings
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.errors import ConfigError
 from pos_tui.domain.tender import Tender
-from pos_tui.services import catalog, sales
-from pos_tui.services.printing import ReceiptPrinter
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import sales
+from pos_tui.services.selling.printing import ReceiptPrinter
 from pos_tui.services.session import Session
 from tests.conftest import MILK_BARCODE, TEA_BARCODE, assert_verifies, make_store
 from tests.devices.escpos_decoder import Printout, decode
@@ -67,7 +68,7 @@ def line_ending(page: Printout, start: str) -> str:
 def sell(session: Session, *scans: str, pay: tuple[Tender, ...]) -> sales.CompletedSale:
     cart = Cart()
     for code in scans:
-        cart = cart.add(catalog.resolve_scan(session, code))
+        cart = cart.add(products.resolve_scan(session, code))
     return sales.complete_sale(session, cart, list(pay))
 
 

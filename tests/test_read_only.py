@@ -14,31 +14,33 @@ from pos_tui.domain.errors import LedgerError
 from pos_tui.domain.events import ProductDetails
 from pos_tui.domain.tender import Tender
 from pos_tui.ledger.database import open_ledger
-from pos_tui.services import catalog, parking, sales, staff, users
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import parking, sales
 from pos_tui.services.session import Session
+from pos_tui.services.staff import employees, users
 
 from .conftest import RICE, TEA, TEA_BARCODE, assert_verifies, make_store
 
 NEW_PRODUCT = ProductDetails("SALT-1", "Salt 1kg", "Grocery", "Shan", "each", 9000, 7000, "std", 0)
 
 WRITES: dict[str, Callable[[Session], object]] = {
-    "sale": lambda s: sales.complete_sale(s, Cart().add(catalog.resolve_scan(s, TEA_BARCODE)),
+    "sale": lambda s: sales.complete_sale(s, Cart().add(products.resolve_scan(s, TEA_BARCODE)),
                                           [Tender("cash", 50_000)]),
     "return": lambda s: sales.return_items(s, "T1-000001", [(1, 1000)], reason="dented"),
     "void": lambda s: sales.void_sale(s, "T1-000001", reason="twice"),
-    "park": lambda s: parking.park_cart(s, Cart().add(catalog.resolve_scan(s, TEA_BARCODE)), "blue bag"),
+    "park": lambda s: parking.park_cart(s, Cart().add(products.resolve_scan(s, TEA_BARCODE)), "blue bag"),
     "resume": lambda s: parking.resume_cart(s, parking.list_parked(s)[0].cart_id),
-    "add product": lambda s: catalog.add_products(s, [NEW_PRODUCT]),
-    "edit product": lambda s: catalog.change_product(s, RICE, NEW_PRODUCT),
-    "price": lambda s: catalog.change_price(s, TEA, 1),
-    "receive": lambda s: catalog.receive_stock(s, [(TEA, 1000, 100)]),
-    "adjust": lambda s: catalog.adjust_stock(s, TEA, -1000, "count"),
+    "add product": lambda s: products.add_products(s, [NEW_PRODUCT]),
+    "edit product": lambda s: products.change_product(s, RICE, NEW_PRODUCT),
+    "price": lambda s: products.change_price(s, TEA, 1),
+    "receive": lambda s: products.receive_stock(s, [(TEA, 1000, 100)]),
+    "adjust": lambda s: products.adjust_stock(s, TEA, -1000, "count"),
     "add user": lambda s: users.add_user(s, "omar", "1234"),
     "set pin": lambda s: users.set_pin(s, "admin", "9999"),
     "role": lambda s: users.change_role(s, "ayesha", "manager"),
     "unlock": lambda s: users.unlock_user(s, "ayesha"),
-    "clock in": lambda s: staff.clock_in(s),
-    "clock out": lambda s: staff.clock_out(s),
+    "clock in": lambda s: employees.clock_in(s),
+    "clock out": lambda s: employees.clock_out(s),
 }
 
 
@@ -52,7 +54,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     users.add_user(admin, "ayesha", "1111")
     with pytest.raises(Exception, match="Wrong"):
         users.login(admin, "ayesha", "0000")
-    staff.clock_in(admin)
+    employees.clock_in(admin)
     admin.close()
     return path
 

@@ -22,7 +22,8 @@ from pos_tui.ledger.database import Ledger, open_ledger
 from pos_tui.ledger.projections import PROJECTION_TABLES
 from pos_tui.ledger.replay import rebuild
 from pos_tui.ledger.verify import verify_ledger
-from pos_tui.services import catalog, parking, sales
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import parking, sales
 from pos_tui.services.session import Session
 
 from .conftest import RICE, TEA, TSHIRT_M, TSHIRT_S, make_store
@@ -50,9 +51,9 @@ class Day:
     def cart(self) -> Cart:
         rng, cart = self.rng, Cart()
         for _ in range(rng.randint(1, 4)):
-            product = catalog.get_product(self.session, rng.choice(PRODUCTS))
+            product = products.get_product(self.session, rng.choice(PRODUCTS))
             quantity = rng.randint(1, 5) * 1000 if product.unit == "each" else rng.randint(50, 3000)
-            cart = cart.add(catalog.line_for(product, quantity))
+            cart = cart.add(products.line_for(product, quantity))
             if rng.random() < 0.2:
                 cart = cart.with_price(len(cart.lines) - 1, rng.randint(0, 200_000))
             if rng.random() < 0.2:
@@ -112,16 +113,16 @@ class Day:
     def receive(self) -> None:
         lines = [(pid, self.rng.randint(1, 20) * 1000, self.rng.randint(1_000, 100_000))
                  for pid in self.rng.sample(PRODUCTS, self.rng.randint(1, 3))]
-        catalog.receive_stock(self.session, lines, reference=f"PO-{self.rng.randint(1, 999)}", vendor="Random")
+        products.receive_stock(self.session, lines, reference=f"PO-{self.rng.randint(1, 999)}", vendor="Random")
         self.done["receive"] = self.done.get("receive", 0) + 1
 
     def adjust(self) -> None:
         quantity = self.rng.choice([-1, 1]) * self.rng.randint(1, 3000)
-        catalog.adjust_stock(self.session, RICE if quantity % 1000 else self.rng.choice(PRODUCTS), quantity, "count")
+        products.adjust_stock(self.session, RICE if quantity % 1000 else self.rng.choice(PRODUCTS), quantity, "count")
         self.done["adjust"] = self.done.get("adjust", 0) + 1
 
     def reprice(self) -> None:
-        catalog.change_price(self.session, self.rng.choice(PRODUCTS), self.rng.randint(1_000, 300_000), "promo")
+        products.change_price(self.session, self.rng.choice(PRODUCTS), self.rng.randint(1_000, 300_000), "promo")
         self.done["price"] = self.done.get("price", 0) + 1
 
     def park_and_resume(self) -> None:
@@ -194,7 +195,7 @@ def test_rebuilt_store_is_a_working_store_that_keeps_selling(tmp_path: Path) -> 
     try:
         Day(again, random.Random(8)).sell()
         assert again.ledger.conn.execute("SELECT MAX(number) FROM sales").fetchone()[0] == 16
-        assert catalog.search_products(again, "tapal")[0].product_id == TEA  # the search index came back too
+        assert products.search_products(again, "tapal")[0].product_id == TEA  # the search index came back too
         assert verify_ledger(again.ledger).ok
     finally:
         again.close()

@@ -16,10 +16,12 @@ import pytest
 from pos_tui.config import Settings
 from pos_tui.domain.errors import InvalidInput
 from pos_tui.ledger.database import _split_sql, migrations_dir, open_ledger
-from pos_tui.ledger.report_projections import TABLES
-from pos_tui.services import daybook, export, report_items, reports
-from pos_tui.services.demo import build_demo
-from pos_tui.services.report_model import Term, plan_range
+from pos_tui.ledger.projections.reports import TABLES
+from pos_tui.services.cash import daybook
+from pos_tui.services.demo.store import build_demo
+from pos_tui.services.reports import export, registry
+from pos_tui.services.reports import items as report_items
+from pos_tui.services.reports.model import Term, plan_range
 from pos_tui.services.session import Session, open_session
 
 from .conftest import assert_verifies
@@ -43,8 +45,8 @@ def month(month_path: Path) -> Iterator[Session]:
     session.close()
 
 
-def run(session: Session, name: str, **filters: str) -> reports.ReportResult:
-    return reports.run_report(session, name, reports.ReportQuery(FIRST, LAST, limit=0, **filters))
+def run(session: Session, name: str, **filters: str) -> registry.ReportResult:
+    return registry.run_report(session, name, registry.ReportQuery(FIRST, LAST, limit=0, **filters))
 
 
 def hledger_balances(session: Session, tmp_path: Path) -> dict[str, int]:
@@ -115,7 +117,7 @@ def test_every_reports_grand_total_ties_back_to_the_daybook(month: Session) -> N
 
 def test_item_reports_show_the_first_rows_but_total_them_all(month: Session) -> None:
     everything = run(month, "sales-by-item")
-    top = reports.run_report(month, "sales-by-item", reports.ReportQuery(FIRST, LAST, limit=10))
+    top = registry.run_report(month, "sales-by-item", registry.ReportQuery(FIRST, LAST, limit=10))
     assert len(top.rows) == 10 and top.omitted == len(everything.rows) - 10
     assert top.rows == everything.rows[:10] and top.totals == everything.totals
     nets = top.column_values("net")
@@ -124,9 +126,9 @@ def test_item_reports_show_the_first_rows_but_total_them_all(month: Session) -> 
 
 def test_a_range_of_whole_months_and_ragged_days_adds_up_like_its_days(month: Session) -> None:
     """May 20 to June 30 reads June from the month table and May's end from the day table."""
-    wide = reports.run_report(month, "sales-by-item", reports.ReportQuery("2025-05-20", LAST, limit=0))
-    mid = reports.run_report(month, "sales-by-item", reports.ReportQuery("2025-06-10", "2025-06-20", limit=0))
-    days = reports.run_report(month, "sales-by-day", reports.ReportQuery("2025-06-10", "2025-06-20"))
+    wide = registry.run_report(month, "sales-by-item", registry.ReportQuery("2025-05-20", LAST, limit=0))
+    mid = registry.run_report(month, "sales-by-item", registry.ReportQuery("2025-06-10", "2025-06-20", limit=0))
+    days = registry.run_report(month, "sales-by-day", registry.ReportQuery("2025-06-10", "2025-06-20"))
     assert wide.totals == run(month, "sales-by-item").totals  # nothing sold in May
     assert mid.total("net") == days.total("net") and mid.total("cost") == days.total("cost")
 
@@ -139,7 +141,7 @@ def test_a_range_of_whole_months_and_ragged_days_adds_up_like_its_days(month: Se
 def test_any_range_read_from_years_months_and_days_equals_the_days_alone(
     month: Session, first: str, last: str
 ) -> None:
-    query = reports.ReportQuery(first, last)
+    query = registry.ReportQuery(first, last)
     sql, params = report_items.product_sums(month, query)
     planned = month.ledger.conn.execute(f"{sql} ORDER BY product_id", params).fetchall()
     by_days = month.ledger.conn.execute(
@@ -169,9 +171,9 @@ def test_filters_narrow_the_rows_and_a_filter_a_report_cannot_take_is_refused(mo
     with pytest.raises(InvalidInput, match="cannot be filtered by category"):
         run(month, "sales-by-hour", category=category)
     with pytest.raises(InvalidInput, match="no report"):
-        reports.run_report(month, "sales-by-moon", reports.ReportQuery(FIRST, LAST))
+        registry.run_report(month, "sales-by-moon", registry.ReportQuery(FIRST, LAST))
     with pytest.raises(InvalidInput, match="ends before it starts"):
-        reports.run_report(month, "sales-by-day", reports.ReportQuery(LAST, FIRST))
+        registry.run_report(month, "sales-by-day", registry.ReportQuery(LAST, FIRST))
 
 
 def test_the_summaries_replay_exactly(month_path: Path) -> None:
@@ -213,9 +215,9 @@ def test_the_cli_prints_csv_and_json_in_minor_units_and_formatted_without_colour
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert rows[0]["row"] == "row" and rows[-1]["row"] == "total"
     total = rows[-1]
-    assert total["amount_text"] == reports.format_cell(int(total["amount"]), "money", Settings().currency())
+    assert total["amount_text"] == registry.format_cell(int(total["amount"]), "money", Settings().currency())
     listed = runner.invoke(app, ["report", "list"])
-    assert all(name in listed.output for name in reports.report_names())
+    assert all(name in listed.output for name in registry.report_names())
     as_json = runner.invoke(app, ["report", "reorder", "--to", LAST, "--db", str(month_path), "--format", "json"])
     assert as_json.exit_code == 0, as_json.output
     assert '"report": "reorder"' in as_json.output

@@ -17,8 +17,10 @@ from pos_tui.domain.errors import InvalidAmount, InvalidInput, NotFound, PosErro
 from pos_tui.domain.permissions import Action, PermissionRequired
 from pos_tui.domain.sale import SoldLineState, returned_share
 from pos_tui.domain.tender import Tender
-from pos_tui.services import authz, catalog, sales, users
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import sales
 from pos_tui.services.session import Session
+from pos_tui.services.staff import authz, users
 
 from .conftest import MILK, RICE, TEA, TEA_BARCODE, TSHIRT_S, assert_verifies, ean13, make_store
 
@@ -26,12 +28,12 @@ from .conftest import MILK, RICE, TEA, TEA_BARCODE, TSHIRT_S, assert_verifies, e
 def _scan(session: Session, *scans: str) -> Cart:
     cart = Cart()
     for scan in scans:
-        cart = cart.add(catalog.resolve_scan(session, scan))
+        cart = cart.add(products.resolve_scan(session, scan))
     return cart
 
 
 def _on_hand(session: Session, product_id: int) -> int:
-    return catalog.get_product(session, product_id).on_hand
+    return products.get_product(session, product_id).on_hand
 
 
 def _line(session: Session, sale_seq: int, line_no: int) -> tuple[int, int, int, int, int]:
@@ -72,7 +74,7 @@ def test_returning_a_line_in_any_number_of_goes_refunds_exactly_the_line(
 
 
 def test_seven_shirts_with_an_uneven_discount_come_back_in_four_goes_to_the_paisa(store: Session) -> None:
-    shirt = catalog.line_for(catalog.get_product(store, TSHIRT_S), 7000)
+    shirt = products.line_for(products.get_product(store, TSHIRT_S), 7000)
     cart = Cart().add(shirt).with_discount(Discount("amount", 1_001))
     sale = sales.complete_sale(store, cart, [Tender("card", 1_048_999)])
     quantity, _, gross, tax, cost = _line(store, sale.seq, 1)
@@ -138,7 +140,7 @@ def test_a_void_refunds_card_and_cash_as_paid_less_the_change(store: Session) ->
 
 
 def catalog_code(session: Session, product_id: int) -> str:
-    return catalog.product_barcodes(session, product_id)[0][0]
+    return products.product_barcodes(session, product_id)[0][0]
 
 
 @pytest.fixture
@@ -199,7 +201,7 @@ def test_a_return_without_a_receipt_needs_a_supervisor_and_refunds_todays_price(
     done = sales.return_without_receipt(cashier, _scan(store, f"2*{TEA_BARCODE}"), reason="damaged",
                                         approval=approval)
 
-    tea = catalog.get_product(store, TEA)
+    tea = products.get_product(store, TEA)
     assert done.refund_total == 2 * tea.price
     assert [(line.sale_line_no, line.quantity) for line in done.lines] == [(0, 2000)]
     assert _on_hand(store, TEA) == tea_before + 2000

@@ -15,8 +15,10 @@ from pos_tui.config import load_settings
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.errors import RuleViolation
 from pos_tui.domain.tender import Tender
-from pos_tui.services import catalog, sales, staff, users
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import sales
 from pos_tui.services.session import Session
+from pos_tui.services.staff import employees, users
 
 from .conftest import MILK_BARCODE, TEA_BARCODE, TSHIRT_S, assert_verifies, make_store
 
@@ -56,25 +58,25 @@ def at(session: Session, username: str, clock: Clock) -> Session:
 def sell(till: Session, *codes: str) -> None:
     cart = Cart()
     for code in codes:
-        cart = cart.add(catalog.resolve_scan(till, code))
+        cart = cart.add(products.resolve_scan(till, code))
     sales.complete_sale(till, cart, [Tender("cash", 1_000_000)])
 
 
 def test_clocking_in_and_out_gives_whole_minutes_for_payroll(shop: Session) -> None:
     clock = Clock()
     ayesha = at(shop, "ayesha", clock)
-    staff.clock_in(ayesha)
+    employees.clock_in(ayesha)
     with pytest.raises(RuleViolation, match="already clocked in"):
-        staff.clock_in(ayesha)
+        employees.clock_in(ayesha)
     clock.now += timedelta(hours=8, minutes=29, seconds=59)
-    assert staff.clock_out(ayesha) == 509
+    assert employees.clock_out(ayesha) == 509
     with pytest.raises(RuleViolation, match="not clocked in"):
-        staff.clock_out(ayesha)
-    staff.clock_in(at(shop, "bilal", clock))  # still in: listed, no minutes yet
-    shifts = staff.worked_shifts(shop, "2025-03-03", "2025-03-03")
+        employees.clock_out(ayesha)
+    employees.clock_in(at(shop, "bilal", clock))  # still in: listed, no minutes yet
+    shifts = employees.worked_shifts(shop, "2025-03-03", "2025-03-03")
     assert [(s.username, s.clocked_in, s.clocked_out, s.minutes) for s in shifts] == [
         ("ayesha", "2025-03-03 09:10", "2025-03-03 17:39", 509), ("bilal", "2025-03-03 17:39", "", 0)]
-    assert staff.worked_shifts(shop, "2025-03-04", "2025-03-04") == []
+    assert employees.worked_shifts(shop, "2025-03-04", "2025-03-04") == []
     shop.close()
     assert_verifies(shop.ledger.path)
 
@@ -85,11 +87,12 @@ def test_sales_per_cashier_and_per_local_hour(shop: Session) -> None:
     clock.now += timedelta(minutes=55)  # 10:05 local
     sell(at(shop, "ayesha", clock), TEA_BARCODE)
     sell(at(shop, "bilal", clock), MILK_BARCODE)
-    by_cashier = {f.key: (f.sales, f.items, f.total) for f in staff.sales_per_cashier(shop, "2025-03-03", "2025-03-03")}
+    by_cashier = {f.key: (f.sales, f.items, f.total)
+                  for f in employees.sales_per_cashier(shop, "2025-03-03", "2025-03-03")}
     assert by_cashier == {"ayesha": (2, 3, 45_000 + 28_000 + 45_000), "bilal": (1, 1, 28_000)}
-    by_hour = {f.key: f.sales for f in staff.sales_per_hour(shop, "2025-03-03", "2025-03-03")}
+    by_hour = {f.key: f.sales for f in employees.sales_per_hour(shop, "2025-03-03", "2025-03-03")}
     assert by_hour == {"09": 1, "10": 2}
-    assert {f.key: f.sales for f in staff.sales_per_hour(shop, "2025-03-03", "2025-03-03", "bilal")} == {"10": 1}
+    assert {f.key: f.sales for f in employees.sales_per_hour(shop, "2025-03-03", "2025-03-03", "bilal")} == {"10": 1}
     shop.close()
     assert_verifies(shop.ledger.path)
 
@@ -97,12 +100,12 @@ def test_sales_per_cashier_and_per_local_hour(shop: Session) -> None:
 def test_commission_is_percent_by_category_or_flat_per_item_less_returns(shop: Session) -> None:
     clock = Clock()
     ayesha = at(shop, "ayesha", clock)
-    shirt = catalog.get_product(shop, TSHIRT_S)
+    shirt = products.get_product(shop, TSHIRT_S)
     sell(ayesha, TEA_BARCODE, TEA_BARCODE, MILK_BARCODE)
-    cart = Cart().add(catalog.line_for(shirt, 2000))
+    cart = Cart().add(products.line_for(shirt, 2000))
     done = sales.complete_sale(ayesha, cart, [Tender("cash", 1_000_000)])
     sales.return_items(ayesha, done.reference, [(1, 1000)], reason="too small")
-    [paid] = staff.commissions(shop, "2025-03-03", "2025-03-03")
+    [paid] = employees.commissions(shop, "2025-03-03", "2025-03-03")
     shirt_net = done.priced.lines[0].net // 2
     assert paid.username == "ayesha"
     assert paid.commission == 2 * 1000 + round(shirt_net * 0.05)  # float-ok: a test's arithmetic check

@@ -11,9 +11,9 @@ from pos_tui.config import Settings, StaffSettings
 from pos_tui.domain.errors import InvalidInput
 from pos_tui.domain.permissions import PermissionRequired
 from pos_tui.ledger.database import open_ledger
-from pos_tui.services import users
-from pos_tui.services.credentials import AccessDenied, lock_state
 from pos_tui.services.session import Session
+from pos_tui.services.staff import users
+from pos_tui.services.staff.credentials import AccessDenied, lock_state
 
 from .conftest import assert_verifies, make_store
 

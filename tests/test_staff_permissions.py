@@ -12,8 +12,10 @@ from pos_tui.config import Settings, load_settings
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.permissions import Action, PermissionRequired
 from pos_tui.domain.tender import Tender
-from pos_tui.services import authz, catalog, sales, users
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import sales
 from pos_tui.services.session import Session
+from pos_tui.services.staff import authz, users
 
 from .conftest import MILK_BARCODE, RICE, TEA, TEA_BARCODE, assert_verifies, make_store
 
@@ -34,7 +36,7 @@ def last_entry(session: Session) -> tuple[str, str, dict[str, object]]:
 
 
 def sell_tea(till: Session) -> str:
-    cart = Cart().add(catalog.resolve_scan(till, TEA_BARCODE)).add(catalog.resolve_scan(till, MILK_BARCODE))
+    cart = Cart().add(products.resolve_scan(till, TEA_BARCODE)).add(products.resolve_scan(till, MILK_BARCODE))
     return sales.complete_sale(till, cart, [Tender("cash", 100_000)]).reference
 
 
@@ -80,11 +82,11 @@ def test_returns_with_a_receipt_are_a_cashiers_job_unless_the_config_says_otherw
 def test_stock_adjustment_needs_a_manager_a_supervisors_pin_is_not_enough(shop: Session) -> None:
     till = shop.as_user("bilal")
     with pytest.raises(PermissionRequired):
-        catalog.adjust_stock(till, RICE, -500, "spilled")
+        products.adjust_stock(till, RICE, -500, "spilled")
     with pytest.raises(authz.ApprovalRefusedError):
         authz.approve(shop.as_user("ayesha"), "bilal", "2222", Action.STOCK_ADJUST, "spilled")
     approval = authz.approve(till, "sana", "3333", Action.STOCK_ADJUST, "spilled sack")
-    catalog.adjust_stock(till, RICE, -500, "spilled", approval=approval)
+    products.adjust_stock(till, RICE, -500, "spilled", approval=approval)
     kind, user, payload = last_entry(shop)
     assert (kind, user, payload["approvals"][0]["approver"]) == ("stock.adjusted", "bilal", "sana")
 
@@ -92,31 +94,31 @@ def test_stock_adjustment_needs_a_manager_a_supervisors_pin_is_not_enough(shop: 
 def test_price_changes_product_edits_and_deliveries_follow_the_matrix(shop: Session) -> None:
     cashier, supervisor, manager = (shop.as_user(name) for name in ("ayesha", "bilal", "sana"))
     with pytest.raises(PermissionRequired, match="change prices"):
-        catalog.change_price(cashier, TEA, 46_000, "promo")
-    catalog.change_price(manager, TEA, 46_000, "promo")
+        products.change_price(cashier, TEA, 46_000, "promo")
+    products.change_price(manager, TEA, 46_000, "promo")
     with pytest.raises(PermissionRequired, match="receive stock"):
-        catalog.receive_stock(cashier, [(TEA, 1000, 37_000)])
-    catalog.receive_stock(supervisor, [(TEA, 1000, 37_000)], reference="PO-2")
-    tea = catalog.get_product(shop, TEA)
-    details = catalog.ProductDetails(tea.sku, "Tapal Tea 200g", tea.category, tea.vendor, tea.unit, 47_000, tea.cost,
+        products.receive_stock(cashier, [(TEA, 1000, 37_000)])
+    products.receive_stock(supervisor, [(TEA, 1000, 37_000)], reference="PO-2")
+    tea = products.get_product(shop, TEA)
+    details = products.ProductDetails(tea.sku, "Tapal Tea 200g", tea.category, tea.vendor, tea.unit, 47_000, tea.cost,
                                      tea.tax_class, 0)
     with pytest.raises(PermissionRequired, match="edit products"):
-        catalog.change_product(supervisor, TEA, replace(details, price=tea.price))
+        products.change_product(supervisor, TEA, replace(details, price=tea.price))
     with pytest.raises(PermissionRequired, match="change prices"):  # an edit that reprices asks for that
-        catalog.change_product(supervisor, TEA, details)
+        products.change_product(supervisor, TEA, details)
     approval = authz.approve(supervisor, "sana", "3333", Action.PRODUCT_EDIT, "new pack name")
     with pytest.raises(PermissionRequired, match="change prices"):
-        catalog.change_product(supervisor, TEA, details, approval=approval)  # an edit's approval keeps the price
-    catalog.change_product(supervisor, TEA, replace(details, price=tea.price), approval=approval)
-    assert catalog.get_product(shop, TEA).name == "Tapal Tea 200g"
+        products.change_product(supervisor, TEA, details, approval=approval)  # an edit's approval keeps the price
+    products.change_product(supervisor, TEA, replace(details, price=tea.price), approval=approval)
+    assert products.get_product(shop, TEA).name == "Tapal Tea 200g"
     # One approval for the price covers the edit that carries it, recorded against both events.
     before = shop.ledger.head().seq
     approval = authz.approve(supervisor, "sana", "3333", Action.PRICE_CHANGE, "new pack price")
-    catalog.change_product(supervisor, TEA, replace(details, name="Tapal Tea 250g"), approval=approval)
+    products.change_product(supervisor, TEA, replace(details, name="Tapal Tea 250g"), approval=approval)
     rows = shop.ledger.conn.execute("SELECT kind, payload FROM journal WHERE seq > ? ORDER BY seq", (before,))
     recorded = [(kind, [a["action"] for a in json.loads(payload)["approvals"]]) for kind, payload in rows]
     assert recorded == [("product.changed", ["product_edit"]), ("price.changed", ["price_change"])]
-    assert catalog.get_product(shop, TEA).price == 47_000
+    assert products.get_product(shop, TEA).price == 47_000
 
 
 def test_user_admin_is_the_admins_and_a_manager_is_refused(shop: Session) -> None:

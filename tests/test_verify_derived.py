@@ -19,7 +19,9 @@ from pos_tui.ledger.database import open_ledger
 from pos_tui.ledger.projections import CHECK_OF_TABLE, PROJECTION_TABLES, Check
 from pos_tui.ledger.replay import derive_projections, open_scratch
 from pos_tui.ledger.verify import verify_ledger
-from pos_tui.services import cash, catalog, sales
+from pos_tui.services.cash import moves
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import sales
 from pos_tui.services.session import Session
 
 from .conftest import MILK_BARCODE, SAMPLE_PRODUCTS, TEA, TEA_BARCODE
@@ -28,11 +30,11 @@ DERIVED_TABLES = frozenset(table for table, check in CHECK_OF_TABLE.items() if c
 
 
 def _sell(session: Session, scan: str, *tenders: Tender) -> str:
-    return sales.complete_sale(session, Cart().add(catalog.resolve_scan(session, scan)), tenders).reference
+    return sales.complete_sale(session, Cart().add(products.resolve_scan(session, scan)), tenders).reference
 
 
 def _refile_tea(session: Session, category: str, vendor: str) -> None:
-    catalog.change_product(session, TEA, dataclasses.replace(SAMPLE_PRODUCTS[0], category=category, vendor=vendor))
+    products.change_product(session, TEA, dataclasses.replace(SAMPLE_PRODUCTS[0], category=category, vendor=vendor))
 
 
 def _rows(path: Path, tables: frozenset[str]) -> dict[str, list[tuple[object, ...]]]:
@@ -50,9 +52,9 @@ def trading(store: Session) -> Session:
     milk = _sell(store, MILK_BARCODE, Tender("wallet", 28_000))
     sales.return_items(store, first, [(1, 1000)], reason="dented tin")
     sales.void_sale(store, milk, reason="wrong item")
-    sales.return_without_receipt(store, Cart().add(catalog.resolve_scan(store, TEA_BARCODE)), reason="gift")
-    cash.paid_out(store, 5_000, "supplies", "milk for the staff tea")
-    cash.no_sale(store, "change for a note")
+    sales.return_without_receipt(store, Cart().add(products.resolve_scan(store, TEA_BARCODE)), reason="gift")
+    moves.paid_out(store, 5_000, "supplies", "milk for the staff tea")
+    moves.no_sale(store, "change for a note")
     return store
 
 
@@ -84,7 +86,7 @@ def test_entries_after_the_head_verify_read_change_nothing_it_derives(store: Ses
     shutil.copyfile(store.ledger.path, then)
     _refile_tea(store, "Hot drinks", "Lipton")
     _sell(store, f"2*{TEA_BARCODE}", Tender("cash", 200_000))
-    cash.paid_out(store, 5_000, "supplies", "milk for the staff tea")
+    moves.paid_out(store, 5_000, "supplies", "milk for the staff tea")
     derived = tmp_path / "derived.db"
     open_scratch(derived).close()
     derive_projections(store.ledger.path, derived, head)

@@ -22,7 +22,8 @@ from pos_tui.domain.tender import Tender
 from pos_tui.ledger.chain_check import CUT, EDITED, GAP, check_chain, split
 from pos_tui.ledger.database import open_ledger
 from pos_tui.ledger.verify import Problem, VerifyReport, verify_ledger
-from pos_tui.services import catalog, sales
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import sales
 
 from .conftest import MILK_BARCODE, TEA_BARCODE, make_store
 
@@ -32,7 +33,7 @@ def busy_store(store_path: Path) -> Path:
     """The sample store after a day of small sales: set-up entries, then twenty sales."""
     session = make_store(store_path)
     for n in range(20):
-        cart = Cart().add(catalog.resolve_scan(session, f"{n % 3 + 1}*{(TEA_BARCODE, MILK_BARCODE)[n % 2]}"))
+        cart = Cart().add(products.resolve_scan(session, f"{n % 3 + 1}*{(TEA_BARCODE, MILK_BARCODE)[n % 2]}"))
         sales.complete_sale(session, cart, [Tender("cash", 500_000)])
     session.close()
     return store_path

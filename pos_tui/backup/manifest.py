@@ -15,14 +15,16 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from pos_tui.backup.errors import BadSignature, DamagedBackup
 from pos_tui.backup.keys import key_id
-from pos_tui.backup.naming import Kind
+
+if TYPE_CHECKING:
+    from pos_tui.backup.naming import Kind
 
 FORMAT = "pos_tui-backup/1"
 

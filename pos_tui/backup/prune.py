@@ -11,13 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from pos_tui.backup.atomic import destination_lock, fsync_dir, remove_stale_temps
 from pos_tui.backup.catalog import CatalogEntry, scan
 from pos_tui.backup.prune_policy import plan_prune
-from pos_tui.backup.settings import RetentionPolicy
+
+if TYPE_CHECKING:
+    from pos_tui.backup.settings import RetentionPolicy
 
 
 @dataclass

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
-from pos_tui.backup.settings import RetentionPolicy
+if TYPE_CHECKING:
+    from pos_tui.backup.settings import RetentionPolicy
 
 BucketKey = Callable[[datetime], Hashable]
 

@@ -14,18 +14,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pos_tui.backup.atomic import destination_lock, remove_stale_temps
 from pos_tui.backup.catalog import CatalogEntry, scan_all, usable_by_digest
 from pos_tui.backup.errors import BackupError, NothingToRestore, OtherStore
 from pos_tui.backup.ledger_facts import require_verified
-from pos_tui.backup.manifest import Manifest
 from pos_tui.backup.moments import journal_time
 from pos_tui.backup.snapshot import BackupJob, create_snapshot
 from pos_tui.backup.swap import in_use_error, other_process_has_open, replace_database
 from pos_tui.backup.verify import Trust, read_segment, trusted_manifest, verified_snapshot
-from pos_tui.ledger.journal import JournalEntry
 from pos_tui.ledger.replay import ChainBroken, import_entries
+
+if TYPE_CHECKING:
+    from pos_tui.backup.manifest import Manifest
+    from pos_tui.ledger.entry import JournalEntry
 
 
 @dataclass

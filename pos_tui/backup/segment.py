@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from pos_tui.backup.atomic import destination_lock, remove_stale_temps
 from pos_tui.backup.catalog import CatalogEntry, scan_all
@@ -18,8 +19,10 @@ from pos_tui.backup.manifest import FileDigest, Manifest
 from pos_tui.backup.naming import make_name
 from pos_tui.backup.snapshot import BackupJob, create_snapshot
 from pos_tui.backup.writer import WriteResult, publish_backup
-from pos_tui.ledger.database import Ledger
 from pos_tui.ledger.journal import entries_after, entry_to_json
+
+if TYPE_CHECKING:
+    from pos_tui.ledger.database import Ledger
 
 
 def latest_matching(entries: list[CatalogEntry], ledger: Ledger, facts: LedgerFacts) -> CatalogEntry | None:

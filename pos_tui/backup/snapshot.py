@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pos_tui.backup.atomic import destination_lock, remove_stale_temps, space_error, temp_path_in
 from pos_tui.backup.errors import BackupError, NoSpace
@@ -23,10 +24,12 @@ from pos_tui.backup.keys import key_id, load_signing_key, parse_recipients
 from pos_tui.backup.ledger_facts import LedgerFacts, facts_of, opened
 from pos_tui.backup.manifest import FileDigest, Manifest
 from pos_tui.backup.naming import make_name
-from pos_tui.backup.settings import BackupSettings
 from pos_tui.backup.sqlite_files import copy_database, require_healthy
 from pos_tui.backup.writer import WriteResult, publish_backup
 from pos_tui.domain.errors import LedgerError
+
+if TYPE_CHECKING:
+    from pos_tui.backup.settings import BackupSettings
 
 
 @dataclass(frozen=True)

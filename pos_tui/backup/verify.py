@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pyrage import x25519
@@ -27,9 +28,12 @@ from pos_tui.backup.ledger_facts import check_schema, open_checked, require_veri
 from pos_tui.backup.manifest import Manifest, read_manifest, verify_signature
 from pos_tui.backup.naming import manifest_path_for, parse_name
 from pos_tui.backup.sqlite_files import require_healthy
-from pos_tui.ledger.database import Ledger
-from pos_tui.ledger.journal import JournalEntry, entry_from_json
+from pos_tui.ledger.journal import entry_from_json
 from pos_tui.ledger.replay import ChainBroken, checked
+
+if TYPE_CHECKING:
+    from pos_tui.ledger.database import Ledger
+    from pos_tui.ledger.entry import JournalEntry
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pyrage import x25519
@@ -20,7 +20,9 @@ from pos_tui.backup.age_stream import encrypt_stream
 from pos_tui.backup.atomic import atomic_output, destination_lock, remove_stale_temps, write_atomically
 from pos_tui.backup.errors import BackupError
 from pos_tui.backup.manifest import FileDigest, Manifest, sign
-from pos_tui.backup.naming import BackupName
+
+if TYPE_CHECKING:
+    from pos_tui.backup.naming import BackupName
 
 ManifestFor = Callable[[FileDigest, FileDigest], Manifest]
 

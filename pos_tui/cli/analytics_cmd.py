@@ -16,8 +16,8 @@ import typer
 
 from pos_tui.cli.common import ConfigOption, DbOption, reports_errors, session_from
 from pos_tui.domain.money import Currency
-from pos_tui.services import reports
-from pos_tui.services.report_model import ReportResult
+from pos_tui.services.reports import registry
+from pos_tui.services.reports.model import ReportResult
 
 FORMATS = ("auto", "table", "csv", "json")
 
@@ -26,8 +26,8 @@ def render_table(result: ReportResult, currency: Currency) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    def cell(value: reports.Cell, column: reports.Column) -> str:
-        return reports.format_cell(value, column.kind, currency)
+    def cell(value: registry.Cell, column: registry.Column) -> str:
+        return registry.format_cell(value, column.kind, currency)
 
     console = Console() if sys.stdout.isatty() else Console(width=200)  # a pipe: no wrapping, no colour
     query = result.query
@@ -40,7 +40,7 @@ def render_table(result: ReportResult, currency: Currency) -> None:
     for row in result.rows:
         table.add_row(*(cell(value, column) for value, column in zip(row, result.columns, strict=True)))
     if result.highlights:
-        console.print("  ".join(f"[bold]{h.label}[/] {reports.format_cell(h.value, h.kind, currency)}"
+        console.print("  ".join(f"[bold]{h.label}[/] {registry.format_cell(h.value, h.kind, currency)}"
                                 for h in result.highlights))
     console.print(table)
     if result.omitted:
@@ -49,7 +49,7 @@ def render_table(result: ReportResult, currency: Currency) -> None:
         console.print(f"[dim]{note}[/]")
 
 
-def _command(spec: reports.ReportSpec) -> Callable[..., None]:
+def _command(spec: registry.ReportSpec) -> Callable[..., None]:
     @reports_errors
     def command(
         from_day: Annotated[str | None, typer.Option("--from", help="First business day, YYYY-MM-DD "
@@ -59,7 +59,7 @@ def _command(spec: reports.ReportSpec) -> Callable[..., None]:
         cashier: Annotated[str, typer.Option("--cashier", help="Only this cashier.")] = "",
         category: Annotated[str, typer.Option("--category", help="Only this category.")] = "",
         vendor: Annotated[str, typer.Option("--vendor", help="Only this vendor.")] = "",
-        limit: Annotated[int, typer.Option("--limit", help="Rows of item reports (0: all).")] = reports.DEFAULT_LIMIT,
+        limit: Annotated[int, typer.Option("--limit", help="Rows of item reports (0: all).")] = registry.DEFAULT_LIMIT,
         format_: Annotated[str, typer.Option("--format", help="table, csv or json (default: a table on a "
                                                               "terminal, CSV in a pipe).")] = "auto",
         db: DbOption = None,
@@ -68,29 +68,29 @@ def _command(spec: reports.ReportSpec) -> Callable[..., None]:
         if format_ not in FORMATS:
             raise typer.BadParameter(f"use one of: {', '.join(FORMATS[1:])}", param_hint="--format")
         with closing(session_from(db, config, read_only=True)) as session:
-            first, last = reports.default_range(session, to_day)
-            query = reports.ReportQuery(from_day or first, last, terminal=terminal, cashier=cashier,
+            first, last = registry.default_range(session, to_day)
+            query = registry.ReportQuery(from_day or first, last, terminal=terminal, cashier=cashier,
                                         category=category, vendor=vendor, limit=limit)
-            result = reports.run_report(session, spec.name, query)
+            result = registry.run_report(session, spec.name, query)
             currency = session.currency
         chosen = format_ if format_ != "auto" else ("table" if sys.stdout.isatty() else "csv")
         if chosen == "table":
             render_table(result, currency)
         elif chosen == "csv":
-            reports.write_csv(result, currency, sys.stdout)
+            registry.write_csv(result, currency, sys.stdout)
         else:
-            reports.write_json(result, currency, sys.stdout)
+            registry.write_json(result, currency, sys.stdout)
 
-    filters = ", ".join(f"--{f}" for f in reports.FILTERS if f in spec.filters)
+    filters = ", ".join(f"--{f}" for f in registry.FILTERS if f in spec.filters)
     command.__doc__ = f"{spec.description} Filters: {filters}."
     return command
 
 
-def list_reports() -> None:
+def list_reports(db: DbOption = None, config: ConfigOption = None) -> None:
     """The reports there are, by group."""
     for group in ("Sales", "Items", "Stock", "People"):
         typer.echo(f"{group}:")
-        for spec in reports.REPORTS.values():
+        for spec in registry.REPORTS.values():
             if spec.group == group:
                 typer.echo(f"  {spec.name:<24} {spec.description}")
 
@@ -98,6 +98,6 @@ def list_reports() -> None:
 def register_analytics(app: typer.Typer) -> None:
     """`pos report list` and one `pos report NAME` per report of the registry."""
     app.command("list")(list_reports)
-    for spec in reports.REPORTS.values():
+    for spec in registry.REPORTS.values():
         command = _command(spec)
         app.command(spec.name, help=command.__doc__)(command)

@@ -12,7 +12,7 @@ from pos_tui.cli.common import ConfigOption, DbOption, print_csv, reports_errors
 from pos_tui.cli.staff_cmd import FromOption, ToOption, day_range
 from pos_tui.domain.errors import InvalidInput
 from pos_tui.domain.permissions import Approval
-from pos_tui.services.audit import audit_events
+from pos_tui.services.staff.audit import audit_events
 
 
 def _approvals(approvals: tuple[Approval, ...]) -> str:

@@ -23,10 +23,17 @@ from pos_tui.backup.settings import RetentionPolicy
 from pos_tui.backup.snapshot import BackupJob, create_snapshot
 from pos_tui.backup.verify import Trust, payload_of, read_segment, verified_snapshot
 from pos_tui.backup.writer import WriteResult
-from pos_tui.cli.common import ConfigOption, DbOption, reports_errors, settings_from
+from pos_tui.cli.common import (
+    ConfigOption,
+    DbOption,
+    command_group,
+    refuse_when_read_only,
+    reports_errors,
+    settings_from,
+)
 from pos_tui.config import Settings
 
-backup_app = typer.Typer(
+backup_app = command_group(
     name="backup",
     help="Encrypted, signed snapshots and journal segments; verify and restore them.",
     no_args_is_help=True,
@@ -91,8 +98,10 @@ def _report_written(what: str, result: WriteResult) -> None:
 def keygen(
     out: Annotated[Path, typer.Option("--out", help="Directory for the new key files (must not hold keys).")],
     passphrase: Annotated[bool, typer.Option("--passphrase", help="Protect the identity with a passphrase.")] = False,
+    db: DbOption = None, config: ConfigOption = None,
 ) -> None:
     """Make the admin's age identity, its recipient, and the till's Ed25519 signing key."""
+    refuse_when_read_only("`pos backup keygen`")
     secret = None
     if passphrase:
         secret = os.environ.get(PASSPHRASE_ENV) or typer.prompt(
@@ -113,6 +122,7 @@ def create(
     db: DbOption = None,
 ) -> None:
     """Snapshot the store: one-step copy, quick check, encrypt, sign, publish atomically."""
+    refuse_when_read_only("`pos backup create`")
     _report_written("Snapshot", create_snapshot(_job(config, db, to)))
 
 
@@ -124,6 +134,7 @@ def segment(
     db: DbOption = None,
 ) -> None:
     """Write the journal entries since the last snapshot or segment."""
+    refuse_when_read_only("`pos backup segment`")
     outcome, result = create_segment(_job(config, db, to))
     if result is None:
         typer.echo("No new journal entries since the last backup; nothing written.")
@@ -137,6 +148,7 @@ def list_backups(
     to: Annotated[list[Path] | None, typer.Option("--to", help="Directory to list (default: destinations).")] = None,
     signer: SignerOption = None,
     config: ConfigOption = None,
+    db: DbOption = None,
 ) -> None:
     """Show each snapshot and segment: time, size, journal head, signature."""
     settings = _settings(config).backup
@@ -161,6 +173,7 @@ def verify(
     signer: SignerOption = None,
     workdir: Annotated[Path | None, typer.Option(help="Where to decrypt (default: the system temp dir).")] = None,
     config: ConfigOption = None,
+    db: DbOption = None,
 ) -> None:
     """Decrypt to a temp file and check everything: hashes, signature, SQLite, chain, balances."""
     import tempfile
@@ -195,6 +208,7 @@ def restore_cmd(
     db: DbOption = None,
 ) -> None:
     """Verify, then replace the live database (the old one is kept as *.replaced-<time>)."""
+    refuse_when_read_only("`pos backup restore`")
     if (file is None) == (at is None):
         raise BackupError("Pass either a snapshot FILE or --at, not both and not neither.", "")
     trust = _trust(identity, signer, config)
@@ -232,8 +246,10 @@ def prune(
     to: Annotated[list[Path] | None, typer.Option("--to", help="Directory to prune (default: destinations).")] = None,
     signer: SignerOption = None,
     config: ConfigOption = None,
+    db: DbOption = None,
 ) -> None:
     """Remove snapshots the retention policy does not keep (and segments that grow from them)."""
+    refuse_when_read_only("`pos backup prune`")
     settings = _settings(config).backup
     given = {"keep_last": keep_last, "keep_daily": keep_daily, "keep_weekly": keep_weekly, "keep_monthly": keep_monthly}
     policy = RetentionPolicy(**{**settings.retention.model_dump(), **{k: v for k, v in given.items() if v is not None}})

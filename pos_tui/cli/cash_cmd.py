@@ -11,23 +11,26 @@ import getpass
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from pos_tui.cli.common import ConfigOption, DbOption, UserOption, fail, reports_errors, session_from
+from pos_tui.cli.common import ConfigOption, DbOption, UserOption, command_group, fail, reports_errors, session_from
 from pos_tui.cli.devices_cmd import printer_from, report_job
 from pos_tui.devices.report_layout import PrintedReport
 from pos_tui.domain.cash import parse_count
 from pos_tui.domain.cash_events import DenominationCount
 from pos_tui.domain.permissions import Approval, PermissionRequired
-from pos_tui.services import authz, cash, shifts
-from pos_tui.services.report_print import print_report, report_text, shift_report_document
-from pos_tui.services.session import Session
+from pos_tui.services.cash import moves, shifts
+from pos_tui.services.reports.printed import print_report, report_text, shift_report_document
+from pos_tui.services.staff import authz
 
-shift_app = typer.Typer(help="Shifts: open with a float, close with a blind count, see what is open.",
+if TYPE_CHECKING:
+    from pos_tui.services.session import Session
+
+shift_app = command_group(help="Shifts: open with a float, close with a blind count, see what is open.",
                         no_args_is_help=True)
-cash_app = typer.Typer(help="Cash outside sales: paid in, paid out, drops to the safe, expenses, no-sale.",
+cash_app = command_group(help="Cash outside sales: paid in, paid out, drops to the safe, expenses, no-sale.",
                        no_args_is_help=True)
 
 T = TypeVar("T")
@@ -177,7 +180,7 @@ def shift_add_cashier(
 
 
 def _cash_command(session: Session, approver: str | None, pin: str | None, reason: str,
-                  call: Callable[[Approval | None], cash.CashMove]) -> None:
+                  call: Callable[[Approval | None], moves.CashMove]) -> None:
     move = _approved(session, approver, pin, reason, call)
     what = {"cash.paid_in": "Paid in", "cash.paid_out": "Paid out", "cash.dropped": "Dropped to the safe",
             "cash.expense": "Expense paid from the safe", "drawer.opened": "No-sale recorded"}[move.kind]
@@ -209,7 +212,7 @@ def paid_in(user: UserOption, amount: AmountOption,
     with closing(_open(db, config, user, terminal)) as session:
         value = _money_args(session, amount)
         _cash_command(session, approver, approver_pin, reason,
-                      lambda a: cash.paid_in(session, value, category, note, approval=a))
+                      lambda a: moves.paid_in(session, value, category, note, approval=a))
 
 
 @cash_app.command("paid-out")
@@ -223,7 +226,7 @@ def paid_out(user: UserOption, amount: AmountOption,
     with closing(_open(db, config, user, terminal)) as session:
         value = _money_args(session, amount)
         _cash_command(session, approver, approver_pin, reason,
-                      lambda a: cash.paid_out(session, value, category, note, approval=a))
+                      lambda a: moves.paid_out(session, value, category, note, approval=a))
 
 
 @cash_app.command("drop")
@@ -234,7 +237,7 @@ def drop(user: UserOption, amount: AmountOption, note: NoteOption = "", terminal
     """Cash taken from the drawer to the safe."""
     with closing(_open(db, config, user, terminal)) as session:
         value = _money_args(session, amount)
-        _cash_command(session, approver, approver_pin, reason, lambda a: cash.drop(session, value, note, approval=a))
+        _cash_command(session, approver, approver_pin, reason, lambda a: moves.drop(session, value, note, approval=a))
 
 
 @cash_app.command("expense")
@@ -247,7 +250,7 @@ def expense(user: UserOption, amount: AmountOption,
     with closing(_open(db, config, user, None)) as session:
         value = _money_args(session, amount)
         _cash_command(session, approver, approver_pin, reason,
-                      lambda a: cash.expense(session, value, category, note, approval=a))
+                      lambda a: moves.expense(session, value, category, note, approval=a))
 
 
 @cash_app.command("no-sale")
@@ -259,4 +262,4 @@ def no_sale(user: UserOption,
             config: ConfigOption = None) -> None:
     """Record a no-sale drawer opening (kick the drawer with `pos devices drawer`)."""
     with closing(_open(db, config, user, terminal)) as session:
-        _cash_command(session, approver, approver_pin, reason, lambda a: cash.no_sale(session, why, approval=a))
+        _cash_command(session, approver, approver_pin, reason, lambda a: moves.no_sale(session, why, approval=a))

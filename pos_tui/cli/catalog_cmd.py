@@ -8,11 +8,11 @@ from typing import Annotated
 
 import typer
 
-from pos_tui.cli.common import ConfigOption, DbOption, UserOption, reports_errors, session_from
+from pos_tui.cli.common import ConfigOption, DbOption, UserOption, command_group, reports_errors, session_from
 from pos_tui.domain.errors import InvalidInput
-from pos_tui.services.catalog_csv import COLUMNS, ImportSummary, RowsRejected, export_catalog, import_catalog
+from pos_tui.services.catalog.csv_file import COLUMNS, ImportSummary, RowsRejected, export_catalog, import_catalog
 
-catalog_app = typer.Typer(
+catalog_app = command_group(
     help="Import and export the catalogue as CSV (UTF-8) a spreadsheet can open.", no_args_is_help=True
 )
 

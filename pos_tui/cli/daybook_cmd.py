@@ -10,15 +10,17 @@ import csv
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pos_tui.cli.common import ConfigOption, DbOption, fail, reports_errors, session_from
 from pos_tui.domain.money import format_amount
-from pos_tui.services import daybook
-from pos_tui.services.daybook import MovementFilter
-from pos_tui.services.session import Session
+from pos_tui.services.cash import daybook
+from pos_tui.services.cash.daybook import MovementFilter
+
+if TYPE_CHECKING:
+    from pos_tui.services.session import Session
 
 COLUMNS = ("Day", "Time", "Kind", "Reference", "Cashier", "Method", "In", "Out")
 WIDTHS = (10, 8, 11, 22, 10, 11, 14, 14)

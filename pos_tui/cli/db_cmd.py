@@ -9,12 +9,20 @@ from typing import Annotated
 import typer
 
 from pos_tui.backup.snapshot import BackupJob, create_snapshot
-from pos_tui.cli.common import ConfigOption, DbOption, fail, reports_errors, settings_from
+from pos_tui.cli.common import (
+    ConfigOption,
+    DbOption,
+    command_group,
+    fail,
+    refuse_when_read_only,
+    reports_errors,
+    settings_from,
+)
 from pos_tui.ledger.database import SCHEMA_VERSION, open_ledger, stored_schema_version
 from pos_tui.ledger.replay import rebuild as rebuild_ledger
 from pos_tui.ledger.verify import compare_projections, verify_ledger
 
-db_app = typer.Typer(help="The store database: migrate, verify, rebuild.", no_args_is_help=True)
+db_app = command_group(help="The store database: migrate, verify, rebuild.", no_args_is_help=True)
 
 
 def _path(db: Path | None, config: Path | None) -> Path:
@@ -25,6 +33,7 @@ def _path(db: Path | None, config: Path | None) -> Path:
 @reports_errors
 def migrate(db: DbOption = None, config: ConfigOption = None) -> None:
     """Bring the database's schema up to this version of pos_tui."""
+    refuse_when_read_only("`pos db migrate`")
     settings = settings_from(config)
     path = db or settings.database.path
     version = stored_schema_version(path)
@@ -84,6 +93,7 @@ def rebuild(
     config: ConfigOption = None,
 ) -> None:
     """Replay the journal into a fresh database file and compare it with the live one."""
+    refuse_when_read_only("`pos db rebuild`")
     path = _path(db, config)
     source = open_ledger(path, read_only=True)
     try:

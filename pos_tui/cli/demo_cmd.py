@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from pos_tui.cli.common import ConfigOption, reports_errors, settings_from
-from pos_tui.services.demo import DEFAULT_SALES_PER_DAY, build_demo
+from pos_tui.cli.common import ConfigOption, refuse_when_read_only, reports_errors, settings_from
+from pos_tui.services.demo.store import DEFAULT_SALES_PER_DAY, build_demo
 
 
 class _StderrProgress:
@@ -44,6 +44,7 @@ def demo_command(
     config: ConfigOption = None,
 ) -> None:
     """Create a new store with a generated catalogue and DAYS of back-dated sales, returns and deliveries."""
+    refuse_when_read_only("`pos demo`")
     settings = settings_from(config)
     started = time.monotonic()
     summary = build_demo(settings, db, skus=skus, days=days, seed=seed, sales_per_day=sales_per_day,

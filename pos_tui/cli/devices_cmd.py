@@ -8,16 +8,26 @@ from __future__ import annotations
 import os
 import threading
 import time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pos_tui.cli.common import ConfigOption, fail, reports_errors, settings_from
-from pos_tui.config import Settings
+from pos_tui.cli.common import (
+    ConfigOption,
+    DbOption,
+    command_group,
+    fail,
+    refuse_when_read_only,
+    reports_errors,
+    settings_from,
+)
 from pos_tui.devices.errors import DeviceConfigError
-from pos_tui.services.printing import QueuedJob, ReceiptPrinter, spool_dirs, waiting_jobs
 
-devices_app = typer.Typer(
+if TYPE_CHECKING:  # the config models and the printing service load when a command runs, not for its help
+    from pos_tui.config import Settings
+    from pos_tui.services.selling.printing import QueuedJob, ReceiptPrinter
+
+devices_app = command_group(
     help="Scanners, receipt printer, cash drawer and customer display of this till.", no_args_is_help=True
 )
 
@@ -37,6 +47,8 @@ WaitOption = Annotated[
 
 def printer_from(settings: Settings, uri: str | None, *, before_sale: bool = False) -> ReceiptPrinter:
     """The till's printer, started. Refuses a wrong printer setting before anything is sold."""
+    from pos_tui.services.selling.printing import ReceiptPrinter
+
     try:
         printer = ReceiptPrinter(settings, uri=uri)
     except DeviceConfigError as error:
@@ -72,8 +84,11 @@ def report_job(printer: ReceiptPrinter, job: QueuedJob | None, wait: float | Non
 
 @devices_app.command("test-print")
 @reports_errors
-def test_print(printer: PrinterOption = None, wait: WaitOption = None, config: ConfigOption = None) -> None:
+def test_print(
+    printer: PrinterOption = None, wait: WaitOption = None, config: ConfigOption = None, db: DbOption = None
+) -> None:
     """Print a test page: profile, columns, code page samples, a barcode and a QR code."""
+    refuse_when_read_only("`pos devices test-print`")
     receipt_printer = printer_from(settings_from(config), printer)
     try:
         if not report_job(receipt_printer, receipt_printer.test_page(), wait, "The test page"):
@@ -84,8 +99,11 @@ def test_print(printer: PrinterOption = None, wait: WaitOption = None, config: C
 
 @devices_app.command("drawer")
 @reports_errors
-def drawer(printer: PrinterOption = None, wait: WaitOption = None, config: ConfigOption = None) -> None:
+def drawer(
+    printer: PrinterOption = None, wait: WaitOption = None, config: ConfigOption = None, db: DbOption = None
+) -> None:
     """Kick the cash drawer plugged into the printer."""
+    refuse_when_read_only("`pos devices drawer`")
     receipt_printer = printer_from(settings_from(config), printer)
     try:
         if not report_job(receipt_printer, receipt_printer.kick_drawer(), wait, "The drawer kick"):
@@ -96,8 +114,13 @@ def drawer(printer: PrinterOption = None, wait: WaitOption = None, config: Confi
 
 @devices_app.command("queue")
 @reports_errors
-def queue(printer: PrinterOption = None, wait: WaitOption = None, config: ConfigOption = None) -> None:
+def queue(
+    printer: PrinterOption = None, wait: WaitOption = None, config: ConfigOption = None, db: DbOption = None
+) -> None:
     """Show the print jobs waiting for the printer and try to print them now."""
+    refuse_when_read_only("`pos devices queue`")
+    from pos_tui.services.selling.printing import ReceiptPrinter, waiting_jobs
+
     receipt_printer = ReceiptPrinter(settings_from(config), uri=printer)
     try:
         if not receipt_printer.enabled:
@@ -120,8 +143,10 @@ def queue(printer: PrinterOption = None, wait: WaitOption = None, config: Config
 
 @devices_app.command("list")
 @reports_errors
-def list_devices(config: ConfigOption = None) -> None:
+def list_devices(config: ConfigOption = None, db: DbOption = None) -> None:
     """Input devices that look like scanners, serial ports, and the configured printer and its status."""
+    from pos_tui.services.selling.printing import ReceiptPrinter, spool_dirs, waiting_jobs
+
     settings = settings_from(config)
     devices = settings.devices
     typer.echo("Printer")
@@ -216,6 +241,7 @@ def _serial_ports() -> list[str]:
 def listen(
     seconds: Annotated[float, typer.Option("--seconds", help="Stop after this many seconds (0: at Ctrl-C).")] = 0,
     config: ConfigOption = None,
+    db: DbOption = None,
 ) -> None:
     """Print every scan from the configured scanners, to check a till's scanner setup."""
     from pos_tui.devices.evdev_scanner import EvdevScanner

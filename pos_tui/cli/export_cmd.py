@@ -10,10 +10,10 @@ from typing import Annotated, TextIO
 
 import typer
 
-from pos_tui.cli.common import ConfigOption, DbOption, reports_errors, session_from
-from pos_tui.services.export import FORMATS, ExportFormat, export_journal, export_sales
+from pos_tui.cli.common import ConfigOption, DbOption, command_group, reports_errors, session_from
+from pos_tui.services.reports.export import FORMATS, ExportFormat, export_journal, export_sales
 
-export_app = typer.Typer(help="Export the books (hledger, ledger, beancount, CSV).", no_args_is_help=True)
+export_app = command_group(help="Export the books (hledger, ledger, beancount, CSV).", no_args_is_help=True)
 
 FromDayOption = Annotated[str | None, typer.Option("--from", help="First business day, YYYY-MM-DD.")]
 ToDayOption = Annotated[str | None, typer.Option("--to", help="Last business day, YYYY-MM-DD.")]

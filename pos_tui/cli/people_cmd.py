@@ -8,12 +8,21 @@ from typing import Annotated
 
 import typer
 
-from pos_tui.cli.common import ConfigOption, DbOption, UserOption, fail, reports_errors, session_from, settings_from
+from pos_tui.cli.common import (
+    ConfigOption,
+    DbOption,
+    UserOption,
+    command_group,
+    fail,
+    reports_errors,
+    session_from,
+    settings_from,
+)
 from pos_tui.domain.permissions import Action
-from pos_tui.services import authz, users
+from pos_tui.services.staff import authz, users
 
 ROLE_HELP = "cashier, supervisor, manager, admin, or a role from the config (see `pos user roles`)."
-user_app = typer.Typer(help="Users and PINs.", no_args_is_help=True)
+user_app = command_group(help="Users and PINs.", no_args_is_help=True)
 
 
 def _pin(pin: str | None, username: str) -> str:
@@ -97,7 +106,7 @@ def role(
 
 @user_app.command("roles")
 @reports_errors
-def roles(config: ConfigOption = None) -> None:
+def roles(config: ConfigOption = None, db: DbOption = None) -> None:
     """The permission matrix: which role may take which action alone."""
     settings = settings_from(config)
     names = authz.known_roles(settings)

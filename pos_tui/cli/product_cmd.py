@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 
-from pos_tui.cli.common import ConfigOption, DbOption, reports_errors, session_from
+from pos_tui.cli.common import ConfigOption, DbOption, command_group, reports_errors, session_from
 from pos_tui.devices.receipt import format_rate
 from pos_tui.domain.money import format_quantity
-from pos_tui.services import catalog
+from pos_tui.services.catalog import products
 
-product_app = typer.Typer(help="Look products up by name, SKU or barcode.", no_args_is_help=True)
+product_app = command_group(help="Look products up by name, SKU or barcode.", no_args_is_help=True)
 
 
 @product_app.command()
@@ -25,7 +25,7 @@ def search(
     """Products whose name or SKU words start with TEXT."""
     session = session_from(db, config, read_only=True)
     try:
-        hits = catalog.search_products(session, text, limit=limit)
+        hits = products.search_products(session, text, limit=limit)
         for hit in hits:
             name = f"{hit.name} ({hit.variant})" if hit.variant else hit.name
             typer.echo(f"{hit.sku:<14} {name[:40]:<40} {session.money(hit.price):>14}  {format_quantity(hit.on_hand)}"
@@ -46,8 +46,8 @@ def show(
     """Everything about one product."""
     session = session_from(db, config, read_only=True)
     try:
-        product = catalog.show_product(session, code)
-        barcodes = catalog.product_barcodes(session, product.product_id)
+        product = products.show_product(session, code)
+        barcodes = products.product_barcodes(session, product.product_id)
         rows = [
             ("SKU", product.sku),
             ("Name", product.display_name),

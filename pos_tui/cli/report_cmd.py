@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from pos_tui.cli.common import ConfigOption, DbOption, UserOption, reports_errors, session_from
+from pos_tui.cli.analytics_cmd import register_analytics
+from pos_tui.cli.common import ConfigOption, DbOption, UserOption, command_group, reports_errors, session_from
 
-report_app = typer.Typer(help="Reports: X and Z for the day, sales and stock analytics.", no_args_is_help=True)
+report_app = command_group(help="Reports: X and Z for the day, sales and stock analytics.", no_args_is_help=True)
 
 
 # --- X and Z (cash control) -------------------------------------------------------------------
@@ -23,8 +24,8 @@ def x_report(
 ) -> None:
     """Everything since the last Z, up to now. Changes nothing."""
     from pos_tui.cli.cash_cmd import print_on_till
-    from pos_tui.services.day_reports import x_report as make_x
-    from pos_tui.services.report_print import day_report_document, report_text
+    from pos_tui.services.cash.day_reports import x_report as make_x
+    from pos_tui.services.reports.printed import day_report_document, report_text
 
     session = session_from(db, config, read_only=not print_)
     try:
@@ -48,8 +49,8 @@ def z_report(
 ) -> None:
     """Close the business day: the Z report, numbered without gaps, with the journal head it certifies."""
     from pos_tui.cli.cash_cmd import print_on_till
-    from pos_tui.services import day_reports
-    from pos_tui.services.report_print import day_report_document, report_text
+    from pos_tui.services.cash import day_reports
+    from pos_tui.services.reports.printed import day_report_document, report_text
 
     session = session_from(db, config, user=user)
     try:
@@ -69,3 +70,6 @@ def z_report(
 
 
 # --- analytics --------------------------------------------------------------------------------
+
+
+register_analytics(report_app)

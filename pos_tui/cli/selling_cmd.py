@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,10 +12,9 @@ from pos_tui.domain.cart import Cart, price_cart
 from pos_tui.domain.errors import InvalidInput
 from pos_tui.domain.scan import parse_quantity
 from pos_tui.domain.tender import Tender
-from pos_tui.services import catalog, sales
-from pos_tui.services.customer_display import CustomerDisplay
-from pos_tui.services.receipts import receipt_text
-from pos_tui.services.session import Session
+
+if TYPE_CHECKING:
+    from pos_tui.services.session import Session
 
 
 def parse_payment(session: Session, text: str) -> Tender:
@@ -26,6 +25,7 @@ def parse_payment(session: Session, text: str) -> Tender:
     return Tender(method.strip(), session.currency.parse(amount))
 
 
+@reports_errors
 def sale(
     scan: Annotated[list[str], typer.Option("--scan", help="A barcode as scanned; 3*CODE for three.")],
     pay: Annotated[list[str], typer.Option("--pay", help="METHOD:AMOUNT, e.g. cash:5000; repeat to split.")],
@@ -36,6 +36,11 @@ def sale(
     wait: WaitOption = None,
 ) -> None:
     """Sell the scanned items, take the payments, and print the receipt."""
+    from pos_tui.services.catalog import products
+    from pos_tui.services.selling import sales
+    from pos_tui.services.selling.customer_display import CustomerDisplay
+    from pos_tui.services.selling.receipts import receipt_text
+
     session = session_from(db, config, user=user)
     try:
         receipt_printer = printer_from(session.settings, printer, before_sale=True)
@@ -44,7 +49,7 @@ def sale(
             display.new_sale()
             cart = Cart()
             for code in scan:
-                line = catalog.resolve_scan(session, code)
+                line = products.resolve_scan(session, code)
                 cart = cart.add(line)
                 if display.enabled:
                     priced = price_cart(cart, session.tax_policy)
@@ -67,6 +72,7 @@ def sale(
         session.close()
 
 
+@reports_errors
 def return_(
     reason: Annotated[str, typer.Option(help="Why: damaged, wrong-size, changed-mind...")],
     sale_number: Annotated[
@@ -83,6 +89,9 @@ def return_(
     user: UserOption = "cashier",
 ) -> None:
     """Take goods back against a sale (--sale, --line, --qty), or without a receipt (--scan), and refund them."""
+    from pos_tui.services.catalog import products
+    from pos_tui.services.selling import sales
+
     lines, quantities, scans = line or [], qty or [], scan or []
     if bool(sale_number) == bool(scans):
         raise InvalidInput("Say which: a return against a sale, or one without a receipt.",
@@ -94,7 +103,7 @@ def return_(
         if scans:
             cart = Cart()
             for code in scans:
-                cart = cart.add(catalog.resolve_scan(session, code))
+                cart = cart.add(products.resolve_scan(session, code))
             done = sales.return_without_receipt(session, cart, reason=reason, refund_method=refund,
                                                 restock=not write_off)
             against = "without a receipt"
@@ -109,6 +118,7 @@ def return_(
         session.close()
 
 
+@reports_errors
 def void(
     sale_number: Annotated[str, typer.Option("--sale", help="The sale number on the receipt.")],
     reason: Annotated[str, typer.Option(help="Why the sale is voided.")],
@@ -117,6 +127,8 @@ def void(
     user: UserOption = "supervisor",
 ) -> None:
     """Void a completed sale: a full return, refunded the way it was paid."""
+    from pos_tui.services.selling import sales
+
     session = session_from(db, config, user=user)
     try:
         done = sales.void_sale(session, sale_number, reason=reason)
@@ -124,9 +136,3 @@ def void(
         typer.echo(f"Voided {sale_number} as {done.reference}: refunded {refunded}.")
     finally:
         session.close()
-
-
-def register_selling(app: typer.Typer) -> None:
-    app.command("sale")(reports_errors(sale))
-    app.command("return")(reports_errors(return_))
-    app.command("void")(reports_errors(void))

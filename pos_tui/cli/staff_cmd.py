@@ -6,19 +6,22 @@ import getpass
 from collections.abc import Sequence
 from contextlib import closing
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pos_tui.cli.common import ConfigOption, DbOption, print_csv, reports_errors, session_from
+from pos_tui.cli.common import ConfigOption, DbOption, command_group, print_csv, reports_errors, session_from
 from pos_tui.domain.errors import InvalidInput
 from pos_tui.domain.money import format_amount, format_quantity
 from pos_tui.domain.staff_events import LOGIN
-from pos_tui.services import daybook, staff
-from pos_tui.services.credentials import check_pin
-from pos_tui.services.session import Session
+from pos_tui.services.cash import daybook
+from pos_tui.services.staff import employees
+from pos_tui.services.staff.credentials import check_pin
 
-staff_app = typer.Typer(help="Employees: clock in/out, hours for payroll, sales per cashier, commissions.",
+if TYPE_CHECKING:
+    from pos_tui.services.session import Session
+
+staff_app = command_group(help="Employees: clock in/out, hours for payroll, sales per cashier, commissions.",
                         no_args_is_help=True)
 
 FromOption = Annotated[str | None, typer.Option("--from", help="First business day, YYYY-MM-DD (default: today).")]
@@ -51,7 +54,7 @@ def _employee(session: Session, username: str, pin: str | None) -> Session:
 def clock_in(username: str, pin: PinOption = None, db: DbOption = None, config: ConfigOption = None) -> None:
     """Start a shift of work (hours, not the cash drawer)."""
     with closing(session_from(db, config)) as session:
-        at = staff.clock_in(_employee(session, username, pin))
+        at = employees.clock_in(_employee(session, username, pin))
         typer.echo(f"{username} clocked in at {daybook.local_time(session, at)}.")
 
 
@@ -60,7 +63,7 @@ def clock_in(username: str, pin: PinOption = None, db: DbOption = None, config: 
 def clock_out(username: str, pin: PinOption = None, db: DbOption = None, config: ConfigOption = None) -> None:
     """End a shift of work; prints the minutes worked."""
     with closing(session_from(db, config)) as session:
-        minutes = staff.clock_out(_employee(session, username, pin))
+        minutes = employees.clock_out(_employee(session, username, pin))
     typer.echo(f"{username} clocked out after {minutes // 60} h {minutes % 60:02d} min.")
 
 
@@ -76,7 +79,7 @@ def hours(
 ) -> None:
     """Hours worked per shift and per employee, in whole minutes (CSV for payroll)."""
     with closing(session_from(db, config, read_only=True)) as session:
-        shifts = staff.worked_shifts(session, *day_range(session, first, last), username=user)
+        shifts = employees.worked_shifts(session, *day_range(session, first, last), username=user)
     if as_csv:
         print_csv(["username", "date", "clocked_in", "clocked_out", "minutes"],
                   [(s.username, s.day, s.clocked_in, s.clocked_out, s.minutes) for s in shifts])
@@ -105,8 +108,8 @@ def sales_(
         raise InvalidInput(f"--by {by!r}?", "Use --by cashier or --by hour.")
     with closing(session_from(db, config, read_only=True)) as session:
         days = day_range(session, first, last)
-        figures = (staff.sales_per_cashier(session, *days) if by == "cashier"
-                   else staff.sales_per_hour(session, *days, username=user))
+        figures = (employees.sales_per_cashier(session, *days) if by == "cashier"
+                   else employees.sales_per_hour(session, *days, username=user))
         exponent = session.currency.exponent
         rows = [(f.key, f.sales, format_quantity(f.items), format_amount(f.total, exponent, grouping=False))
                 for f in figures]
@@ -127,7 +130,7 @@ def commission(
         exponent = session.currency.exponent
         rows = [(c.username, format_amount(c.net_sales, exponent, grouping=False), format_quantity(c.items),
                  format_amount(c.commission, exponent, grouping=False))
-                for c in staff.commissions(session, *day_range(session, first, last))]
+                for c in employees.commissions(session, *day_range(session, first, last))]
     _table(["username", "net_sales", "items", "commission"], rows, as_csv)
 
 

@@ -10,10 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 from dataclasses import dataclass
-
-from escpos.exceptions import Error as EscposError
-from escpos.exceptions import ImageWidthError
-from escpos.printer import Dummy
+from typing import TYPE_CHECKING
 
 from pos_tui.devices.errors import DeviceConfigError
 from pos_tui.devices.print_elements import (
@@ -32,6 +29,9 @@ from pos_tui.devices.print_elements import (
 )
 from pos_tui.devices.rtl_text import DEFAULT_RTL_FONT, needs_image, render_line_image
 from pos_tui.devices.text_fit import fit_two_columns
+
+if TYPE_CHECKING:  # python-escpos parses every printer profile on import (about a second): only when rendering
+    from escpos.printer import Dummy
 
 # The printer code page for a store language's Latin/Cyrillic text. Urdu and Arabic lines are images,
 # so those stores only need the code page for the Latin parts (amounts, codes).
@@ -64,6 +64,9 @@ class PrinterSettings:
 
 
 def _quiet_dummy(profile: str) -> Dummy:
+    from escpos.exceptions import Error as EscposError
+    from escpos.printer import Dummy
+
     with contextlib.redirect_stdout(io.StringIO()):
         try:
             return Dummy(profile=profile)
@@ -93,7 +96,7 @@ class EscPosRenderer:
 
     def render(self, elements: list[PrintElement]) -> bytes:
         with contextlib.redirect_stdout(io.StringIO()):
-            printer = Dummy(profile=self.settings.profile)
+            printer = _quiet_dummy(self.settings.profile)
             printer.hw("INIT")
             printer.charcode(self.code_page)
             for element in elements:
@@ -164,6 +167,8 @@ class EscPosRenderer:
     def _software_barcode(self, printer: Dummy, barcode: Barcode) -> None:
         # A software image would encode a literal "{B", so the plain payload goes to it. Modules of
         # 3 dots: narrower ones are scaled to uneven bar widths that scanners misread.
+        from escpos.exceptions import ImageWidthError
+
         try:
             printer.barcode(
                 barcode.payload, "CODE128", height=barcode.height, width=3, force_software="bitImageRaster"

@@ -23,10 +23,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pos_tui.devices.backoff import Backoff
 from pos_tui.devices.errors import PrinterUnavailable
-from pos_tui.devices.printer_transport import PrinterTransport
+
+if TYPE_CHECKING:
+    from pos_tui.devices.printer_transport import PrinterTransport
 
 JOB_SUFFIX = ".job"
 

@@ -40,3 +40,12 @@ def combine(postings: Iterable[Posting]) -> tuple[Posting, ...]:
     if sum(p.amount for p in combined):
         raise ValueError(f"unbalanced postings: {combined}")
     return combined
+
+
+def method_of(account: str, globs: dict[str, str]) -> str:
+    """The tender method an account belongs to; other money accounts by name ("cash:safe")."""
+    for code, pattern in globs.items():
+        prefix, star, suffix = pattern.partition("*")
+        if account == pattern or (star and account.startswith(prefix) and account.endswith(suffix)):
+            return code
+    return account.removeprefix("assets:")

@@ -16,16 +16,8 @@ from datetime import datetime
 
 from pos_tui.domain.events import Event, JsonValue, ProductAdded, SaleCompleted, SoldLine
 from pos_tui.ledger.database import GENESIS_HASH, Ledger
-from pos_tui.ledger.journal import (
-    Actor,
-    JournalEntry,
-    business_day,
-    canonical_json,
-    entry_hash,
-    format_time,
-    header_json,
-    insert_recorded_many,
-)
+from pos_tui.ledger.entry import JournalEntry, canonical_json, entry_hash, header_json
+from pos_tui.ledger.journal import Actor, business_day, format_time, insert_recorded_many
 from pos_tui.ledger.projections import apply_many
 
 # The triggers that keep product_search in step with products (db/0001_initial.sql).

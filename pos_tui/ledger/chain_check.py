@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from pos_tui.domain.errors import LedgerError
 from pos_tui.ledger.database import GENESIS_HASH
-from pos_tui.ledger.journal import JournalEntry, entry_hash, header_json
+from pos_tui.ledger.entry import JournalEntry, entry_hash, header_json
 from pos_tui.ledger.worker_process import WorkerProcess
 
 GAP = "expected seq {expected}: entries are missing or out of order."

@@ -13,8 +13,10 @@ from pathlib import Path
 
 from pos_tui.ledger.chain_check import ChainBroken, entry_problem, read_only_uri
 from pos_tui.ledger.database import GENESIS_HASH, Ledger, create_ledger, open_ledger
-from pos_tui.ledger.journal import JournalEntry, entries_after, insert_recorded_many
-from pos_tui.ledger.projections import DERIVATIONS, Handlers, apply_many, products_added_from_journal
+from pos_tui.ledger.entry import JournalEntry
+from pos_tui.ledger.journal import entries_after, insert_recorded_many
+from pos_tui.ledger.projections import DERIVATIONS, Handlers, apply_many
+from pos_tui.ledger.projections.catalogue import products_added_from_journal
 
 __all__ = [
     "ChainBroken", "apply_recorded", "checked", "derive_projections", "import_entries", "open_scratch", "rebuild",

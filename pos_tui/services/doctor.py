@@ -24,8 +24,8 @@ from pos_tui.devices.printer_address import parse_printer_uri
 from pos_tui.devices.settings import EvdevScannerSettings
 from pos_tui.domain.errors import PosError
 from pos_tui.ledger.database import SCHEMA_VERSION, stored_schema_version
-from pos_tui.services import authz
-from pos_tui.services.printing import probe_printer
+from pos_tui.services.selling.printing import probe_printer
+from pos_tui.services.staff import authz
 
 
 @dataclass(frozen=True)

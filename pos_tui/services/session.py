@@ -11,15 +11,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pos_tui.config import Settings
-from pos_tui.domain.barcode import InStoreLayout
-from pos_tui.domain.events import Event
 from pos_tui.domain.money import Currency
-from pos_tui.domain.tax import TaxPolicy
-from pos_tui.domain.tender import TenderMethod
 from pos_tui.ledger.database import Ledger, open_ledger
-from pos_tui.ledger.journal import Actor, JournalEntry, append
+from pos_tui.ledger.journal import Actor, append
+
+if TYPE_CHECKING:
+    from pos_tui.config import Settings
+    from pos_tui.domain.barcode import InStoreLayout
+    from pos_tui.domain.events import Event
+    from pos_tui.domain.tax import TaxPolicy
+    from pos_tui.domain.tender import TenderMethod
+    from pos_tui.ledger.entry import JournalEntry
 
 
 @dataclass

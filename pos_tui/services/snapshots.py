@@ -6,8 +6,12 @@ back as a sentence for the screen or the command line to show.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pos_tui.domain.errors import PosError
-from pos_tui.services.session import Session
+
+if TYPE_CHECKING:
+    from pos_tui.services.session import Session
 
 
 def snapshot_after_close(session: Session, what: str) -> str:

@@ -6,13 +6,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pos_tui.config import Settings
 from pos_tui.domain.events import StoreOpened, TaxClassDefined, UserAdded
 from pos_tui.domain.pin import hash_pin
 from pos_tui.ledger.database import JournalHead, create_ledger
 from pos_tui.ledger.journal import Actor, append, business_day
 from pos_tui.services.session import Session
+
+if TYPE_CHECKING:
+    from pos_tui.config import Settings
 
 
 def init_store(settings: Settings, path: Path, *, admin: str, admin_pin: str, admin_name: str = "") -> Session:

@@ -12,9 +12,10 @@ from typing import Protocol
 
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.permissions import Action
-from pos_tui.services import authz, parking
+from pos_tui.services.selling import parking
 from pos_tui.services.session import Session
-from pos_tui.services.users import User
+from pos_tui.services.staff import authz
+from pos_tui.services.staff.users import User
 
 # Modes that only show; a read-only session offers these and nothing else.
 VIEW_MODES = ("reports", "daybook", "warehouse", "audit")

@@ -23,7 +23,7 @@ from textual.signal import Signal
 if TYPE_CHECKING:
     from textual.command import Provider
 
-    from pos_tui.services.users import User
+    from pos_tui.services.staff.users import User
 
 from pos_tui.config import Settings
 from pos_tui.domain.cart import Cart
@@ -285,7 +285,7 @@ class PosApp(App[None]):
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="low-stock")
     def check_low_stock(self, product_ids: set[int]) -> None:
-        from pos_tui.services import warehouse
+        from pos_tui.services.catalog import warehouse
 
         try:
             low = warehouse.below_reorder(self.session, product_ids)

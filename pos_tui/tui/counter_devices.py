@@ -20,8 +20,8 @@ from pos_tui.domain.money import Currency
 
 if TYPE_CHECKING:
     from pos_tui.devices.scan_source import Scan, ScannerStatus, ScanSource
-    from pos_tui.services.customer_display import CustomerDisplay
-    from pos_tui.services.printing import PrinterStatus, QueuedJob, ReceiptPrinter
+    from pos_tui.services.selling.customer_display import CustomerDisplay
+    from pos_tui.services.selling.printing import PrinterStatus, QueuedJob, ReceiptPrinter
     from pos_tui.services.session import Session
 
 Post = Callable[[object], None]  # App.post_message: thread-safe
@@ -92,7 +92,7 @@ class CounterDevices:
             self.display.close()
 
     def _start_printer(self) -> None:
-        from pos_tui.services.printing import ReceiptPrinter
+        from pos_tui.services.selling.printing import ReceiptPrinter
         from pos_tui.tui.messages import DevicesChanged
 
         def changed(status: PrinterStatus) -> None:
@@ -107,7 +107,7 @@ class CounterDevices:
             self.printer_problem = str(error)
 
     def _start_display(self) -> None:
-        from pos_tui.services.customer_display import CustomerDisplay
+        from pos_tui.services.selling.customer_display import CustomerDisplay
 
         try:
             self.display = CustomerDisplay(self.settings, self.currency)

@@ -11,9 +11,9 @@ from textual.message import Message
 if TYPE_CHECKING:  # for the annotations only: the login screen needs these messages before any service loads
     from pos_tui.devices.scan_source import Scan, ScannerStatus
     from pos_tui.domain.cart import Cart, CartLine
-    from pos_tui.services.catalog import Product, SearchHit
-    from pos_tui.services.sales import CompletedReturn, CompletedSale
-    from pos_tui.services.users import User
+    from pos_tui.services.catalog.products import Product, SearchHit
+    from pos_tui.services.selling.sales import CompletedReturn, CompletedSale
+    from pos_tui.services.staff.users import User
 
 
 @dataclass

@@ -11,7 +11,7 @@ import threading
 
 from textual.app import App
 
-from pos_tui.services.printing import ReceiptPrinter
+from pos_tui.services.selling.printing import ReceiptPrinter
 from pos_tui.services.session import Session
 
 _made: dict[int, ReceiptPrinter] = {}

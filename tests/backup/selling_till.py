@@ -13,7 +13,8 @@ from pathlib import Path
 from pos_tui.config import load_settings
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.tender import Tender
-from pos_tui.services import catalog, sales
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import sales
 from pos_tui.services.session import open_session
 from tests.conftest import TEA_BARCODE
 
@@ -22,7 +23,7 @@ def main() -> None:
     settings = load_settings(Path(sys.argv[1]))
     pace = float(sys.argv[2]) if len(sys.argv) > 2 else 0.01
     session = open_session(settings, username="admin")
-    item = catalog.resolve_scan(session, TEA_BARCODE)
+    item = products.resolve_scan(session, TEA_BARCODE)
     print("selling", flush=True)
     while True:
         started = time.perf_counter()

@@ -14,7 +14,8 @@ from pos_tui.cli.backup_cmd import backup_app
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.tender import Tender
 from pos_tui.ledger.database import open_ledger
-from pos_tui.services import catalog, sales
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import sales
 from pos_tui.services.session import Session, open_session
 from tests.conftest import TEA_BARCODE, make_store
 
@@ -52,7 +53,7 @@ class Till:
         try:
             seqs = []
             for _ in range(count):
-                cart = Cart().add(catalog.resolve_scan(session, TEA_BARCODE))
+                cart = Cart().add(products.resolve_scan(session, TEA_BARCODE))
                 sales.complete_sale(session, cart, [Tender("cash", 50_000)])
                 seqs.append(session.ledger.head().seq)
             return seqs

@@ -19,7 +19,8 @@ from pos_tui.config import PricingSettings, Settings, TerminalSettings
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.errors import PosError, RuleViolation
 from pos_tui.domain.tender import Tender
-from pos_tui.services import catalog, sales
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import sales
 from pos_tui.services.session import open_session
 
 
@@ -41,7 +42,7 @@ def main() -> int:
     settings = Settings(terminal=TerminalSettings(id=args.terminal),
                         pricing=PricingSettings(negative_stock=args.policy))
     session = open_session(settings, args.db, username="admin")
-    lines = [catalog.resolve_scan(session, f"{args.quantity}*{code}") for code in args.barcode]
+    lines = [products.resolve_scan(session, f"{args.quantity}*{code}") for code in args.barcode]
     print("ready", flush=True)
     sold: list[int] = []
     refused: list[str] = []

@@ -14,7 +14,9 @@ from textual.widgets import Input
 
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.tender import Tender
-from pos_tui.services import cash, catalog, sales, shifts
+from pos_tui.services.cash import moves, shifts
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import sales
 from pos_tui.services.session import Session
 from pos_tui.tui.dialogs.cash_count import CountDialog
 from pos_tui.tui.screens.cash import CashScreen
@@ -56,8 +58,8 @@ def store_with_an_open_shift(path: Path) -> Session:
     session = make_store(path)
     session.clock = lambda: NOON
     shifts.open_shift(session, float_amount=500_000)
-    sales.complete_sale(session, Cart().add(catalog.resolve_scan(session, MILK_BARCODE)), [Tender("cash", 28_000)])
-    cash.paid_out(session, 20_000, "cleaning", "mop")
+    sales.complete_sale(session, Cart().add(products.resolve_scan(session, MILK_BARCODE)), [Tender("cash", 28_000)])
+    moves.paid_out(session, 20_000, "cleaning", "mop")
     return session
 
 

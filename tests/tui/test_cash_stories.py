@@ -11,9 +11,11 @@ from textual.widgets import Input, Select, Static
 
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.tender import Tender
-from pos_tui.services import catalog, sales, shifts
+from pos_tui.services.cash import shifts
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import sales
 from pos_tui.services.session import Session
-from pos_tui.services.users import add_user
+from pos_tui.services.staff.users import add_user
 from pos_tui.tui.dialogs.approval import ApprovalDialog
 from pos_tui.tui.dialogs.cash_count import CountDialog
 from pos_tui.tui.dialogs.cash_move import CashMoveDialog
@@ -77,7 +79,7 @@ async def test_a_shift_from_counted_float_to_a_blind_count_that_comes_up_short(s
         assert shift is not None and shift.float_amount == 500_000
         await wait_for(pilot, lambda: "Float Rs 5,000.00" in str(pilot.app.screen.query_one("#shift-status").content))
 
-        sales.complete_sale(shop, Cart().add(catalog.resolve_scan(shop, MILK_BARCODE)), [Tender("cash", 28_000)])
+        sales.complete_sale(shop, Cart().add(products.resolve_scan(shop, MILK_BARCODE)), [Tender("cash", 28_000)])
         await move(pilot, "u", "200", "mop and bucket", "cleaning")
         await wait_for(pilot, lambda: "Paid out Rs 200.00 (cleaning)." in status(pilot))
         await move(pilot, "d", "3000", "")

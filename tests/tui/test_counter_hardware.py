@@ -16,7 +16,7 @@ from textual.app import App
 from textual.widgets import Input
 
 from pos_tui.config import Settings, parse_settings
-from pos_tui.services import catalog
+from pos_tui.services.catalog import products
 from pos_tui.services.session import Session
 from pos_tui.tui.counter_devices import CounterDevices
 from pos_tui.tui.dialogs.receipt import ReceiptDialog
@@ -114,7 +114,7 @@ async def test_printer_down_the_sale_is_saved_the_receipt_queued_and_printed_whe
         await log_in(pilot)
         await scan(pilot, TEA_BARCODE)
         await pay_exact_cash(pilot)
-        assert catalog.get_product(session, TEA).on_hand == 99_000  # the sale is in the books
+        assert products.get_product(session, TEA).on_hand == 99_000  # the sale is in the books
         await pilot.press("enter")
         await wait_for(pilot, lambda: "offline · 1 receipt queued" in device_line(app))
         assert "-error" in app.screen.query_one(DeviceLine).classes

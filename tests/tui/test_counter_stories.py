@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input
 
-from pos_tui.services import catalog
+from pos_tui.services.catalog import products
 from pos_tui.services.session import Session
 from pos_tui.tui.dialogs.receipt import ReceiptDialog
 from pos_tui.tui.dialogs.tender import TenderDialog
@@ -78,7 +78,7 @@ async def test_cash_sale_by_barcode_search_and_weight_with_qty_change_void_and_c
         await wait_for(pilot, lambda: app.screen.query_one("#products", DataTable).row_count == 5)
         tea_row = app.screen.query_one("#products", DataTable).get_row(str(TEA))
         assert str(tea_row[3]) == "98"
-    assert catalog.get_product(shop, RICE).on_hand == 40_000 - 750
+    assert products.get_product(shop, RICE).on_hand == 40_000 - 750
 
 
 async def test_unknown_code_beeps_shows_the_code_and_adds_nothing(shop: Session, tmp_path: Path) -> None:
@@ -166,7 +166,7 @@ async def test_a_return_against_the_receipt_refunds_and_restocks(shop: Session, 
         app.screen.query_one("#reason", Input).value = "damaged"
         await pilot.press("f12")
         await wait_for(pilot, lambda: "ReturnCompleted" in names(messages))
-        assert catalog.get_product(shop, TEA).on_hand == 100_000
+        assert products.get_product(shop, TEA).on_hand == 100_000
         assert "refund Rs 1,350.00" in str(app.screen.query_one("#status").content)
 
 
@@ -200,5 +200,5 @@ async def test_a_partial_return_takes_back_part_of_a_line_and_refuses_more_than_
         assert "only 3 can come back" in str(app.screen.query_one("#return-error").content)
         await pilot.press("backspace", "1", "f12")  # one of them
         await wait_for(pilot, lambda: "ReturnCompleted" in names(messages))
-        assert catalog.get_product(shop, TEA).on_hand == 100_000 - 3000 + 1000
+        assert products.get_product(shop, TEA).on_hand == 100_000 - 3000 + 1000
         assert "refund Rs 450.00" in str(app.screen.query_one("#status").content)

@@ -14,9 +14,10 @@ from textual.widgets import DataTable, Select, Static
 from pos_tui.config import parse_settings
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.tender import Tender
-from pos_tui.services import catalog, sales
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import sales
 from pos_tui.services.session import Session
-from pos_tui.services.users import add_user
+from pos_tui.services.staff.users import add_user
 from pos_tui.tui.dialogs.cash_report import ReportDialog
 from pos_tui.tui.screens.daybook import DaybookScreen
 from tests.conftest import MILK_BARCODE, TEA_BARCODE, assert_verifies, make_store
@@ -27,7 +28,7 @@ from tests.tui.conftest import log_in, make_app, names, wait_for
 
 
 def sell(session: Session, scan: str, *tenders: Tender) -> str:
-    return sales.complete_sale(session, Cart().add(catalog.resolve_scan(session, scan)), tenders).reference
+    return sales.complete_sale(session, Cart().add(products.resolve_scan(session, scan)), tenders).reference
 
 
 def table_rows(pilot: Pilot[None]) -> list[tuple[str, ...]]:

@@ -20,10 +20,14 @@ from textual.widgets import DataTable, Input, Select
 
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.tender import Tender
-from pos_tui.services import catalog, daybook, reports, sales, users
-from pos_tui.services.daybook import DayRange
-from pos_tui.services.reports import ReportQuery
+from pos_tui.services.cash import daybook
+from pos_tui.services.cash.daybook import DayRange
+from pos_tui.services.catalog import products
+from pos_tui.services.reports import registry
+from pos_tui.services.reports.registry import ReportQuery
+from pos_tui.services.selling import sales
 from pos_tui.services.session import Session, open_session
+from pos_tui.services.staff import users
 from pos_tui.tui.screens.reports import ROW_LIMIT, ReportExported, ReportShown
 from tests.conftest import MILK_BARCODE, TEA_BARCODE, assert_verifies, make_store
 from tests.tui.conftest import log_in, make_app, names, wait_for
@@ -37,12 +41,12 @@ def trade(session: Session, days: int = 12, *, until: datetime = TODAY) -> None:
     for back in range(days):
         for when in (until - timedelta(days=back), until - timedelta(days=back + 364)):
             session.clock = lambda when=when: when
-            cart = Cart().add(catalog.resolve_scan(session, f"{1 + back % 3}*{TEA_BARCODE}"))
+            cart = Cart().add(products.resolve_scan(session, f"{1 + back % 3}*{TEA_BARCODE}"))
             if back % 2:
-                cart = cart.add(catalog.resolve_scan(session, MILK_BARCODE))
+                cart = cart.add(products.resolve_scan(session, MILK_BARCODE))
             sales.complete_sale(session, cart, [Tender("cash", 200_000)])
     session.clock = lambda: until
-    sale = sales.complete_sale(session, Cart().add(catalog.resolve_scan(session, MILK_BARCODE)),
+    sale = sales.complete_sale(session, Cart().add(products.resolve_scan(session, MILK_BARCODE)),
                                [Tender("card", 28_000)])
     sales.return_items(session.as_user("admin"), sale.reference, [(1, 1000)], reason="damaged", refund_method="card")
 
@@ -112,10 +116,10 @@ async def test_a_manager_picks_sales_by_day_for_this_month_and_the_total_ties_to
         await shown(pilot, messages, "sales-by-day", "2025-03-01", "2025-03-12")
         await wait_for(pilot, lambda: "…" not in str(pilot.app.screen.query_one("#tile-rp-returns").content))
 
-        service = reports.run_report(shop, "sales-by-day", ReportQuery("2025-03-01", "2025-03-12"))
+        service = registry.run_report(shop, "sales-by-day", ReportQuery("2025-03-01", "2025-03-12"))
         book = daybook.totals(shop, DayRange("2025-03-01", "2025-03-12"))
         money = shop.currency
-        assert total_cell(pilot, "takings") == reports.format_cell(service.total("takings"), "money", money)
+        assert total_cell(pilot, "takings") == registry.format_cell(service.total("takings"), "money", money)
         assert service.total("takings") == book.sales
         assert total_cell(pilot, "sales") == str(book.sale_count)
         assert table(pilot).row_count == 12 + 1  # a row a day and the totals
@@ -202,7 +206,7 @@ async def test_export_writes_every_row_and_the_totals_as_the_service_csv_writer_
 
     written = target.read_text(encoding="utf-8")
     expected = io.StringIO(newline="")
-    reports.write_csv(reports.run_report(shop, "sales-by-day", ReportQuery("2025-03-01", "2025-03-12", limit=0)),
+    registry.write_csv(registry.run_report(shop, "sales-by-day", ReportQuery("2025-03-01", "2025-03-12", limit=0)),
                       shop.currency, expected)
     assert written == expected.getvalue()
     command = subprocess.run(  # what `pos report` prints in a pipe is what the screen wrote

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
-from pos_tui.services import daybook, warehouse
+from pos_tui.services.cash import daybook
+from pos_tui.services.catalog import warehouse
 from pos_tui.services.session import Session
 from pos_tui.tui.dialogs.help import HelpScreen
 from pos_tui.tui.keys import key_groups
@@ -89,7 +90,8 @@ def test_warehouse_pages_by_keyset_and_filters(shop: Session) -> None:
 def test_daybook_lists_money_movements_of_today(shop: Session) -> None:
     from pos_tui.domain.cart import Cart
     from pos_tui.domain.tender import Tender
-    from pos_tui.services import catalog, sales
+    from pos_tui.services.catalog import products as catalog
+    from pos_tui.services.selling import sales
 
     cart = Cart().add(catalog.resolve_scan(shop, f"3*{TEA_BARCODE}"))
     sale = sales.complete_sale(shop, cart, [Tender("card", 50_000), Tender("cash", 100_000)])

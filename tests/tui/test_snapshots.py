@@ -14,7 +14,8 @@ from textual.widgets import DataTable, Input
 
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.tender import Tender
-from pos_tui.services import catalog, sales
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import sales
 from pos_tui.services.session import Session
 from tests.conftest import MILK, MILK_BARCODE, RICE, TEA, TEA_BARCODE, TSHIRT_M, TSHIRT_S, make_store
 from tests.tui.conftest import log_in, make_app, scan, wait_for
@@ -75,8 +76,8 @@ SCREENS = {"login": show_login, "bucket": show_bucket, "warehouse": show_warehou
 def store_with_a_day_of_trade(path: Path) -> Session:
     session = make_store(path, stock=False)
     session.clock = lambda: NOON  # the opening stock too: the product screen lists its time
-    catalog.receive_stock(session, OPENING_STOCK, reference="PO-1", vendor="Opening stock")
-    cart = Cart().add(catalog.resolve_scan(session, f"3*{TEA_BARCODE}"))
+    products.receive_stock(session, OPENING_STOCK, reference="PO-1", vendor="Opening stock")
+    cart = Cart().add(products.resolve_scan(session, f"3*{TEA_BARCODE}"))
     sales.complete_sale(session, cart, [Tender("card", 35_000), Tender("cash", 100_000)])
     return session
 

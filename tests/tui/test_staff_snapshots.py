@@ -16,9 +16,11 @@ from pos_tui.domain.cart import Cart
 from pos_tui.domain.errors import PosError
 from pos_tui.domain.permissions import Action
 from pos_tui.domain.tender import Tender
-from pos_tui.services import authz, catalog, sales
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import sales
 from pos_tui.services.session import Session
-from pos_tui.services.users import login
+from pos_tui.services.staff import authz
+from pos_tui.services.staff.users import login
 from pos_tui.tui.dialogs.approval import ApprovalDialog
 from tests.conftest import TEA_BARCODE
 from tests.tui.conftest import ADMIN, ADMIN_PIN, log_in, make_app, scan, wait_for
@@ -52,7 +54,7 @@ def a_day_with_an_override_and_a_wrong_pin(session: Session) -> None:
         login(session, CASHIER, "0000")
     cara = session.as_user(CASHIER)
     approval = authz.approve(cara, SUPERVISOR, SUPERVISOR_PIN, Action.PRICE_OVERRIDE, "dented tin")
-    cart = Cart().add(catalog.resolve_scan(cara, TEA_BARCODE)).with_price(0, 40_000).with_approval(approval)
+    cart = Cart().add(products.resolve_scan(cara, TEA_BARCODE)).with_price(0, 40_000).with_approval(approval)
     sales.complete_sale(cara, cart, [Tender("cash", 40_000)])
 
 

@@ -14,9 +14,11 @@ from textual.widgets import DataTable, Input, Select, Static
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.permissions import Action, Approval
 from pos_tui.domain.tender import Tender
-from pos_tui.services import authz, catalog, parking, sales
+from pos_tui.services.catalog import products as catalog
+from pos_tui.services.selling import parking, sales
 from pos_tui.services.session import Session, open_session
-from pos_tui.services.users import add_user, unlock_user
+from pos_tui.services.staff import authz
+from pos_tui.services.staff.users import add_user, unlock_user
 from pos_tui.tui.dialogs.approval import ApprovalDialog
 from pos_tui.tui.dialogs.choose import ChooseDialog
 from pos_tui.tui.dialogs.receipt import ReceiptDialog

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input
 
-from pos_tui.services import catalog
+from pos_tui.services.catalog import products
 from pos_tui.services.session import Session
 from pos_tui.tui.dialogs.receipt import ReceiptDialog
 from pos_tui.tui.screens.product_detail import ProductDetailScreen
@@ -52,13 +52,13 @@ async def test_product_detail_shows_every_field_and_changes_price_and_stock_as_e
         assert app.screen.__class__.__name__ == "WarehouseScreen" and app.screen.pinned is None
     kinds = [kind for (kind,) in shop.ledger.conn.execute("SELECT kind FROM journal ORDER BY seq DESC LIMIT 2")]
     assert kinds == ["stock.adjusted", "price.changed"]
-    assert catalog.get_product(shop, TEA).price == 47_500
+    assert products.get_product(shop, TEA).price == 47_500
 
 
 async def test_a_sale_that_takes_an_item_below_reorder_level_is_flagged_in_the_warehouse(
     shop: Session, tmp_path: Path
 ) -> None:
-    milk = catalog.get_product(shop, MILK)
+    milk = products.get_product(shop, MILK)
     app = make_app(shop, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in(pilot)

@@ -24,8 +24,8 @@ from textual.widgets import Input, Label, Static
 
 from pos_tui.domain.errors import PosError
 from pos_tui.domain.permissions import Action, Approval, PermissionRequired
-from pos_tui.services import authz
 from pos_tui.services.session import Session
+from pos_tui.services.staff import authz
 
 T = TypeVar("T")
 

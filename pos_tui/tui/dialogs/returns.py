@@ -18,7 +18,7 @@ from textual.widgets import Input, Label, Select, Static
 from pos_tui.domain.errors import PosError
 from pos_tui.domain.money import Currency, format_quantity
 from pos_tui.domain.scan import parse_quantity
-from pos_tui.services.daybook import SoldLine
+from pos_tui.services.cash.daybook import SoldLine
 
 
 @dataclass(frozen=True)

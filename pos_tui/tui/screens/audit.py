@@ -20,10 +20,10 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Select
 
 from pos_tui.domain.errors import PosError
-from pos_tui.services import audit
-from pos_tui.services.audit import AuditEvent
-from pos_tui.services.daybook import DayRange
-from pos_tui.services.users import list_users
+from pos_tui.services.cash.daybook import DayRange
+from pos_tui.services.staff import audit
+from pos_tui.services.staff.audit import AuditEvent
+from pos_tui.services.staff.users import list_users
 from pos_tui.tui.messages import ActionFailed
 from pos_tui.tui.paging import KeysetPager
 from pos_tui.tui.screens.day_range import DayRangeScreen

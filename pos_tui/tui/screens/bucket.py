@@ -17,9 +17,11 @@ from pos_tui.domain.money import format_quantity, parse_amount
 from pos_tui.domain.permissions import Action, Approval
 from pos_tui.domain.scan import parse_quantity
 from pos_tui.domain.tender import Tender
-from pos_tui.services import authz, catalog, sales
-from pos_tui.services.receipts import receipt_text
+from pos_tui.services.catalog import products
+from pos_tui.services.selling import sales
+from pos_tui.services.selling.receipts import receipt_text
 from pos_tui.services.session import Session
+from pos_tui.services.staff import authz
 from pos_tui.tui.dialogs.approval import approve_then, discount_guard
 from pos_tui.tui.dialogs.confirm import ConfirmDialog
 from pos_tui.tui.dialogs.form import Field, FormDialog
@@ -169,7 +171,7 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
         # A barcode lookup is a primary-key read (well under a millisecond, never blocked by a writer
         # in WAL mode): done here, in order, so fast scans never overtake each other.
         try:
-            line = catalog.resolve_scan(self.session, message.code)
+            line = products.resolve_scan(self.session, message.code)
         except PosError as error:
             self.reject(message.code, str(error))
             return

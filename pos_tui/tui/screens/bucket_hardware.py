@@ -13,8 +13,8 @@ from textual import work
 
 from pos_tui.domain.cart import price_cart
 from pos_tui.domain.errors import PosError
-from pos_tui.services.receipts import receipt_text
-from pos_tui.services.sales import CompletedSale
+from pos_tui.services.selling.receipts import receipt_text
+from pos_tui.services.selling.sales import CompletedSale
 from pos_tui.tui.counter_devices import CounterDevices
 from pos_tui.tui.dialogs.receipt import ReceiptDialog
 from pos_tui.tui.messages import ActionFailed, BarcodeScanned, LineAdded

@@ -12,8 +12,8 @@ from textual.widgets import Input
 
 from pos_tui.domain.errors import PosError
 from pos_tui.domain.scan import parse_quantity
-from pos_tui.services import catalog
-from pos_tui.services.catalog import SearchHit
+from pos_tui.services.catalog import products
+from pos_tui.services.catalog.products import SearchHit
 from pos_tui.tui.dialogs.choose import ChooseDialog
 from pos_tui.tui.dialogs.form import Field, FormDialog
 from pos_tui.tui.messages import ActionFailed, SearchResults
@@ -31,7 +31,7 @@ class SearchAsYouType:
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def run_search(self, text: str) -> None:
         try:
-            hits = catalog.search_products(self.session, text, limit=SEARCH_LIMIT)
+            hits = products.search_products(self.session, text, limit=SEARCH_LIMIT)
         except PosError as error:
             self.post_message(ActionFailed("search", str(error)))
             return
@@ -58,7 +58,7 @@ class SearchAsYouType:
 
     def take_hit(self, hit: SearchHit) -> None:
         if hit.group:
-            variants = catalog.variants_of(self.session, hit.group)
+            variants = products.variants_of(self.session, hit.group)
             if len(variants) > 1:
                 money = self.session.currency
                 options = [(str(p.product_id), f"{p.display_name}  {money.format(p.price)}") for p in variants]
@@ -71,15 +71,15 @@ class SearchAsYouType:
             self.take_product(int(product_id))
 
     def take_product(self, product_id: int) -> None:
-        product = catalog.get_product(self.session, product_id)
+        product = products.get_product(self.session, product_id)
         if product.unit == "each":
-            self.add_line(catalog.line_for(product, 1000))
+            self.add_line(products.line_for(product, 1000))
             return
 
         def weighed(answer: dict[str, str] | None) -> None:
             if answer:
                 try:
-                    self.add_line(catalog.line_for(product, parse_quantity(answer["qty"])))
+                    self.add_line(products.line_for(product, parse_quantity(answer["qty"])))
                 except PosError as error:
                     self.reject(product.sku, str(error))
 

@@ -9,7 +9,8 @@ from textual import work
 
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.errors import InvalidAmount, PosError
-from pos_tui.services import daybook, parking, sales
+from pos_tui.services.cash import daybook
+from pos_tui.services.selling import parking, sales
 from pos_tui.tui.dialogs.approval import guarded
 from pos_tui.tui.dialogs.choose import ChooseDialog
 from pos_tui.tui.dialogs.form import Field, FormDialog

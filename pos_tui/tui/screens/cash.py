@@ -21,8 +21,8 @@ from textual.widgets import Static
 
 from pos_tui.devices.report_layout import PrintedReport
 from pos_tui.domain.errors import PosError
-from pos_tui.services import cash, day_reports, shifts
-from pos_tui.services.report_print import day_report_document, print_report, report_text, shift_report_document
+from pos_tui.services.cash import day_reports, moves, shifts
+from pos_tui.services.reports.printed import day_report_document, print_report, report_text, shift_report_document
 from pos_tui.services.session import Session
 from pos_tui.tui.dialogs.approval import guarded
 from pos_tui.tui.dialogs.cash_count import CountDialog, Counts
@@ -165,7 +165,7 @@ class CashScreen(ModeScreen):
     def action_move(self, kind: str) -> None:
         titles = {"paid_in": "Paid in (into the drawer)", "paid_out": "Paid out (from the drawer)",
                   "expense": "Expense paid from the safe", "drop": "Cash drop (drawer to safe)"}
-        categories = [] if kind == "drop" else list(cash.categories(self.session, "paid_in" if kind == "paid_in"
+        categories = [] if kind == "drop" else list(moves.categories(self.session, "paid_in" if kind == "paid_in"
                                                                          else "expense"))
 
         def asked(request: CashMoveRequest | None) -> None:
@@ -209,10 +209,10 @@ class CashScreen(ModeScreen):
     def record_move(self, kind: str, r: CashMoveRequest) -> None:
         session = self.session
         calls = {
-            "paid_in": lambda a: cash.paid_in(session, r.amount, r.category, r.note, approval=a),
-            "paid_out": lambda a: cash.paid_out(session, r.amount, r.category, r.note, approval=a),
-            "expense": lambda a: cash.expense(session, r.amount, r.category, r.note, approval=a),
-            "drop": lambda a: cash.drop(session, r.amount, r.note, approval=a),
+            "paid_in": lambda a: moves.paid_in(session, r.amount, r.category, r.note, approval=a),
+            "paid_out": lambda a: moves.paid_out(session, r.amount, r.category, r.note, approval=a),
+            "expense": lambda a: moves.expense(session, r.amount, r.category, r.note, approval=a),
+            "drop": lambda a: moves.drop(session, r.amount, r.note, approval=a),
         }
         try:
             move = guarded(self.app, calls[kind])
@@ -227,7 +227,7 @@ class CashScreen(ModeScreen):
     def record_no_sale(self, reason: str) -> None:
         session = self.session
         try:
-            guarded(self.app, lambda approval: cash.no_sale(session, reason, approval=approval))
+            guarded(self.app, lambda approval: moves.no_sale(session, reason, approval=approval))
         except PosError as error:
             self.post_message(ActionFailed("cash", str(error)))
             return

@@ -12,8 +12,8 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
 from pos_tui.domain.errors import PosError
-from pos_tui.services import daybook
-from pos_tui.services.daybook import DayRange
+from pos_tui.services.cash import daybook
+from pos_tui.services.cash.daybook import DayRange
 from pos_tui.services.session import Session
 from pos_tui.tui.screens.base import ModeScreen
 

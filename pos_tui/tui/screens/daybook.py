@@ -18,9 +18,9 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Select, Static
 
 from pos_tui.domain.errors import PosError
-from pos_tui.services import daybook
-from pos_tui.services.daybook import DaybookTotals, DayRange, Movement, MovementFilter, RangeSums
-from pos_tui.services.receipts import receipt_text
+from pos_tui.services.cash import daybook
+from pos_tui.services.cash.daybook import DaybookTotals, DayRange, Movement, MovementFilter, RangeSums
+from pos_tui.services.selling.receipts import receipt_text
 from pos_tui.tui.dialogs.cash_report import ReportDialog
 from pos_tui.tui.messages import ActionFailed
 from pos_tui.tui.paging import KeysetPager

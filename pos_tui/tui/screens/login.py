@@ -15,7 +15,7 @@ from pos_tui.domain.errors import PosError
 from pos_tui.tui.messages import LoggedIn, LoginFailed
 
 if TYPE_CHECKING:
-    from pos_tui.services.users import User
+    from pos_tui.services.staff.users import User
 
 FREE_TRIES = 3
 MAX_DELAY_S = 30.0
@@ -31,7 +31,7 @@ def delay_after(failures: int) -> float:
 def demo_users_text(users: list[User]) -> str:
     """The demo store's people, with their published demo PINs where known (demo mode only)."""
     try:
-        from pos_tui.services.demo import DEMO_USERS
+        from pos_tui.services.demo.store import DEMO_USERS
 
         pins = {name: pin for name, pin, _ in DEMO_USERS}
     except ImportError:
@@ -59,7 +59,7 @@ class LoginScreen(Screen[None]):
             yield Input(id="pin", placeholder="PIN", password=True, compact=True, restrict=r"[0-9]*")
             yield Static("", id="login-message", markup=False)
             if app.demo:  # type: ignore[attr-defined]
-                from pos_tui.services.users import list_users
+                from pos_tui.services.staff.users import list_users
 
                 yield Static(demo_users_text(list_users(app.session)), id="demo-users", markup=False)  # type: ignore[attr-defined]
         yield Footer()
@@ -90,7 +90,7 @@ class LoginScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="login")
     def check_pin(self, user: str, pin: str) -> None:
         # Loaded here, off the path to the first frame: the PIN module derives a decoy hash when imported.
-        from pos_tui.services.users import authenticate
+        from pos_tui.services.staff.users import authenticate
 
         try:
             found = authenticate(self.app.session, user, pin)  # type: ignore[attr-defined]

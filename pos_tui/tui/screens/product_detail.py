@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 from zoneinfo import ZoneInfo
 
 from rich.table import Table
@@ -24,14 +24,26 @@ from textual.widgets import DataTable, Footer, Static
 
 from pos_tui.domain.errors import PosError
 from pos_tui.domain.money import format_quantity
-from pos_tui.services import catalog, warehouse
-from pos_tui.services.catalog import Product
-from pos_tui.services.warehouse import StockMovement
+from pos_tui.services.catalog import products, warehouse
+from pos_tui.services.catalog.products import Product
+from pos_tui.services.catalog.warehouse import StockMovement
 from pos_tui.tui.screens.base import StatusLine
 
 if TYPE_CHECKING:
     from pos_tui.services.session import Session
-    from pos_tui.tui.screens.warehouse import WarehouseScreen
+
+
+class StockRoom(Protocol):
+    """What the product screen asks of the screen that opened it (the warehouse): which product its
+    stock actions work on, and the actions themselves. A protocol, so the two screens need no import
+    each way."""
+
+    pinned: Product | None
+
+    def action_receive(self) -> None: ...
+    def action_adjust(self) -> None: ...
+    def action_price(self) -> None: ...
+    def action_edit(self) -> None: ...
 
 MOVEMENTS = 50
 KIND_WORDS = {"sale.completed": "sale", "sale.returned": "return", "stock.received": "received",
@@ -96,7 +108,7 @@ class ProductDetailScreen(Screen[None]):
         Binding("f8", "edit", "Edit", priority=True, id="product.edit"),
     ]
 
-    def __init__(self, warehouse_screen: WarehouseScreen, product: Product) -> None:
+    def __init__(self, warehouse_screen: StockRoom, product: Product) -> None:
         super().__init__()
         self.warehouse_screen = warehouse_screen
         self.product = product
@@ -137,8 +149,8 @@ class ProductDetailScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="product-detail")
     def load(self, product_id: int) -> None:
         try:
-            product = catalog.get_product(self.session, product_id)
-            barcodes = catalog.product_barcodes(self.session, product_id)
+            product = products.get_product(self.session, product_id)
+            barcodes = products.product_barcodes(self.session, product_id)
             movements = warehouse.product_movements(self.session, product_id, limit=MOVEMENTS)
         except PosError as error:
             self.app.call_from_thread(self.query_one(StatusLine).say, str(error), "error")

@@ -23,12 +23,14 @@ from textual.worker import Worker, WorkerState
 
 from pos_tui.domain.errors import PosError
 from pos_tui.domain.permissions import Action
-from pos_tui.services import authz, reports, warehouse
-from pos_tui.services.daybook import DayRange, cashiers, today
-from pos_tui.services.report_model import per, ratio_bp
-from pos_tui.services.report_sales import Figures, figures_by
-from pos_tui.services.reports import ReportQuery, ReportResult
+from pos_tui.services.cash.daybook import DayRange, cashiers, today
+from pos_tui.services.catalog import warehouse
+from pos_tui.services.reports import registry
+from pos_tui.services.reports.model import per, ratio_bp
+from pos_tui.services.reports.registry import ReportQuery, ReportResult
+from pos_tui.services.reports.sales import Figures, figures_by
 from pos_tui.services.session import Session
+from pos_tui.services.staff import authz
 from pos_tui.tui.dialogs.date_range import NAMED_RANGES, custom_range_dialog, parse_custom_range
 from pos_tui.tui.dialogs.form import Field, FormDialog
 from pos_tui.tui.messages import ActionFailed
@@ -125,7 +127,7 @@ class ReportsScreen(ModeScreen):
     # --- layout --------------------------------------------------------------------------------
 
     def compose_body(self) -> ComposeResult:
-        options = [(spec.title, name) for name, spec in reports.REPORTS.items()]
+        options = [(spec.title, name) for name, spec in registry.REPORTS.items()]
         with Horizontal(classes="filters"):
             yield Select(options, value=self.report_name, allow_blank=False, id="rp-report", compact=True)
             yield Select(NAMED_RANGES, value=self.range_name, allow_blank=False, id="rp-range", compact=True)
@@ -163,7 +165,7 @@ class ReportsScreen(ModeScreen):
         return False
 
     def show_filters(self) -> None:
-        accepted = reports.REPORTS[self.report_name].filters
+        accepted = registry.REPORTS[self.report_name].filters
         for key in FILTER_LABELS:
             self.query_one(f"#rp-{key}", Select).display = key in accepted
 
@@ -176,7 +178,7 @@ class ReportsScreen(ModeScreen):
         return days.first, days.last
 
     def query_for(self, first: str, last: str) -> ReportQuery:
-        accepted = reports.REPORTS[self.report_name].filters
+        accepted = registry.REPORTS[self.report_name].filters
         chosen = {key: value for key, value in self.filters.items() if key in accepted}
         return ReportQuery(first, last, limit=ROW_LIMIT, **chosen)
 
@@ -197,7 +199,7 @@ class ReportsScreen(ModeScreen):
         self.days = self.range_days()
         query = self.query_for(*self.days)
         self.post_message(ReportRequested(self.report_name, query))
-        self.say(f"Working out {reports.REPORTS[self.report_name].title.lower()}…")
+        self.say(f"Working out {registry.REPORTS[self.report_name].title.lower()}…")
         self.run_report(self.report_name, query)
         tiles = (query.first, query.last, self.filters["terminal"], self.filters["cashier"])
         if fresh_tiles or tiles != self.tiles_for:
@@ -209,7 +211,7 @@ class ReportsScreen(ModeScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="report")
     def run_report(self, name: str, query: ReportQuery) -> None:
         try:
-            result = reports.run_report(self.session, name, query)
+            result = registry.run_report(self.session, name, query)
         except PosError as error:
             self.post_message(ActionFailed("report", str(error)))
             return
@@ -225,7 +227,7 @@ class ReportsScreen(ModeScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="report-choices")
     def load_choices(self, query: ReportQuery) -> None:
         session = self.session
-        terminals = reports.run_report(session, "sales-by-terminal", ReportQuery(query.first, query.last, limit=0))
+        terminals = registry.run_report(session, "sales-by-terminal", ReportQuery(query.first, query.last, limit=0))
         self.post_message(FilterChoices({
             "terminal": sorted(str(t) for t in terminals.column_values("terminal")),
             "cashier": cashiers(session),
@@ -238,10 +240,10 @@ class ReportsScreen(ModeScreen):
         """Every row (no screen limit), written as `pos report NAME --format csv` writes it."""
         session = self.session
         try:
-            result = reports.run_report(session, name, replace(query, limit=0))
+            result = registry.run_report(session, name, replace(query, limit=0))
             with path.open("x", newline="", encoding="utf-8") as stream:  # "x": never overwrite a file
                 try:
-                    reports.write_csv(result, session.currency, stream)
+                    registry.write_csv(result, session.currency, stream)
                 except BaseException:
                     path.unlink(missing_ok=True)  # no half-written file left behind to be mistaken for a report
                     raise
@@ -273,7 +275,7 @@ class ReportsScreen(ModeScreen):
         self.result = result
         self.query_shown = result.query
         self.redraw()
-        spec = reports.REPORTS[result.name]
+        spec = registry.REPORTS[result.name]
         span = "stock as it is now" if not spec.ranged else (
             result.query.first if result.query.first == result.query.last
             else f"{result.query.first} – {result.query.last}")
@@ -291,10 +293,10 @@ class ReportsScreen(ModeScreen):
         currency = self.session.currency
         self.query_one(ReportTable).show(result, currency, loss=self.app.current_theme.error or "")
         picture = chart_spec(result)
-        kind: reports.ColumnKind = picture[1] if picture else "money"
-        self.query_one(Chart).show(picture[0] if picture else None, lambda v: reports.format_cell(v, kind, currency))
+        kind: registry.ColumnKind = picture[1] if picture else "money"
+        self.query_one(Chart).show(picture[0] if picture else None, lambda v: registry.format_cell(v, kind, currency))
         self.query_one("#report-highlights", Static).update("   ".join(
-            f"{h.label} {reports.format_cell(h.value, h.kind, currency)}" for h in result.highlights
+            f"{h.label} {registry.format_cell(h.value, h.kind, currency)}" for h in result.highlights
             if h.value is not None))
         self.query_one("#report-notes", Static).update(" ".join(result.notes))
 
@@ -307,7 +309,7 @@ class ReportsScreen(ModeScreen):
             return currency.format(minor, symbol=False)
 
         f = message.figures
-        margin_pct = reports.format_cell(ratio_bp(f.margin, f.net), "bp", self.session.currency)
+        margin_pct = registry.format_cell(ratio_bp(f.margin, f.net), "bp", self.session.currency)
         self.query_one("#tile-rp-sales", Tile).show(money(f.takings), "tax incl.")
         margin = self.query_one("#tile-rp-margin", Tile)
         margin.show(money(f.margin), margin_pct)

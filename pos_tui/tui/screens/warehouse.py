@@ -17,15 +17,16 @@ from pos_tui.domain.errors import InvalidAmount, PosError
 from pos_tui.domain.events import BarcodeSpec, ProductDetails
 from pos_tui.domain.money import format_quantity
 from pos_tui.domain.scan import parse_quantity
-from pos_tui.services import catalog, warehouse
-from pos_tui.services.catalog import Product
+from pos_tui.services.catalog import products, warehouse
+from pos_tui.services.catalog.products import Product
+from pos_tui.services.catalog.warehouse import ProductFilter, StockTiles
 from pos_tui.services.session import Session
-from pos_tui.services.warehouse import ProductFilter, StockTiles
 from pos_tui.tui.dialogs.approval import guarded
 from pos_tui.tui.dialogs.form import Field, FormDialog
 from pos_tui.tui.messages import ActionFailed
 from pos_tui.tui.paging import KeysetPager
 from pos_tui.tui.screens.base import ModeScreen
+from pos_tui.tui.screens.product_detail import ProductDetailScreen
 from pos_tui.tui.widgets.tiles import Tile
 
 PAGE = 100
@@ -122,11 +123,11 @@ class WarehouseScreen(ModeScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="wh-page")
     def load_page(self, where: ProductFilter, page: int, after_id: int) -> None:
         try:
-            products = warehouse.list_products(self.session, where, after_id=after_id, limit=PAGE)
+            rows = warehouse.list_products(self.session, where, after_id=after_id, limit=PAGE)
         except PosError as error:
             self.post_message(ActionFailed("warehouse", str(error)))
             return
-        self.post_message(ProductsPage(where, page, products))
+        self.post_message(ProductsPage(where, page, rows))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="wh-tiles")
     def load_tiles(self) -> None:
@@ -244,8 +245,6 @@ class WarehouseScreen(ModeScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         product = self.current()
         if product is not None:
-            from pos_tui.tui.screens.product_detail import ProductDetailScreen
-
             self.app.push_screen(ProductDetailScreen(self, product))
 
     def _ask(self, title: str, fields: list[Field], then: object) -> None:
@@ -266,7 +265,7 @@ class WarehouseScreen(ModeScreen):
                                                                                                    symbol=False)),
              Field("ref", "Delivery note / PO")],
             lambda a: self.write(
-                "receive", lambda approval: catalog.receive_stock(
+                "receive", lambda approval: products.receive_stock(
                     self.session, [(product.product_id, parse_quantity(a["qty"]), money.parse(a["cost"]))],
                     reference=a["ref"], vendor=product.vendor, approval=approval),
                 f"Received {a['qty']} × {product.display_name}."),
@@ -280,7 +279,7 @@ class WarehouseScreen(ModeScreen):
             f"Adjust {product.display_name}",
             [Field("qty", "Change (e.g. -2 for a loss, 3 for a find)"), Field("reason", "Reason")],
             lambda a: self.write(
-                "adjust", lambda approval: catalog.adjust_stock(
+                "adjust", lambda approval: products.adjust_stock(
                     self.session, product.product_id, signed_quantity(a["qty"]), a["reason"], approval=approval),
                 f"Adjusted {product.display_name} by {a['qty']}."),
         )
@@ -294,7 +293,7 @@ class WarehouseScreen(ModeScreen):
             f"Price of {product.display_name}",
             [Field("price", "New price", money.format(product.price, symbol=False)), Field("reason", "Reason")],
             lambda a: self.write(
-                "price", lambda approval: catalog.change_price(
+                "price", lambda approval: products.change_price(
                     self.session, product.product_id, money.parse(a["price"]), a["reason"], approval=approval),
                 f"{product.display_name} now costs {money.format(money.parse(a['price']))}."),
         )
@@ -307,7 +306,7 @@ class WarehouseScreen(ModeScreen):
 
         def details(a: dict[str, str]) -> ProductDetails:
             barcodes = tuple(BarcodeSpec(code, mult) for code, mult in
-                             catalog.product_barcodes(self.session, product.product_id))
+                             products.product_barcodes(self.session, product.product_id))
             return ProductDetails(
                 product.sku, a["name"].strip(), a["category"].strip(), a["vendor"].strip(), product.unit,
                 money.parse(a["price"]), money.parse(a["cost"]), product.tax_class,
@@ -323,7 +322,7 @@ class WarehouseScreen(ModeScreen):
              Field("cost", "Cost", money.format(product.cost, symbol=False)),
              Field("reorder", "Reorder level", format_quantity(product.reorder_level))],
             lambda a: self.write(
-                "edit", lambda approval: catalog.change_product(self.session, product.product_id, details(a),
+                "edit", lambda approval: products.change_product(self.session, product.product_id, details(a),
                                                                approval=approval),
                 f"Saved {product.sku}."),
         )

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from pos_tui.domain.money import Currency
-from pos_tui.services.reports import Cell, ColumnKind, ReportResult, format_cell
+from pos_tui.services.reports.registry import Cell, ColumnKind, ReportResult, format_cell
 from pos_tui.tui.widgets.charts import ChartSpec
 
 TOTAL_ROW = "total"

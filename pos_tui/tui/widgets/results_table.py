@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from pos_tui.domain.money import Currency, format_quantity
-from pos_tui.services.catalog import SearchHit
+from pos_tui.services.catalog.products import SearchHit
 from pos_tui.tui.widgets.line_table import Column, LineTable
 
 

@@ -1,0 +1,127 @@
+"""How much a `pos` command costs to start, in CPU seconds of the whole process (docs/performance.md, "Commands").
+
+    python benchmarks/bench_cli.py                       # on the `make run` demo store (var/demo.db)
+    python benchmarks/bench_cli.py --baseline DIR        # also the code checked out in DIR, same run
+
+Each figure is the median of --runs fresh processes, user + system CPU of the child (the box may be
+shared: wall time would measure the neighbours). Bytecode is compiled first and the processes may write
+it, as on an installed till. Printed beside the same-run anchors: `python -c pass`, `python -c "import
+sqlite3"` (the issue's yardstick: a command within 3x of it) and `hledger --version`, the tool an
+accountant runs beside ours. With --baseline, the same commands run on another checkout of pos_tui (for
+example the commit before a change) through the same interpreter and libraries. The till's start-up
+(spawn to the login box in a pseudo-terminal, wall) comes from bench_tui.pos_command_starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DEMO = ROOT / "var" / "demo.db"
+LAUNCH = "import sys; from pos_tui.cli.launch import main; main()"
+
+COMMANDS: tuple[tuple[str, list[str], float], ...] = (
+    # (what, arguments after `pos`, target CPU seconds)
+    ("pos --help", ["--help"], 0.15),
+    ("pos report list", ["report", "list"], 0.15),
+    ("pos sale --help", ["sale", "--help"], 0.15),
+    ("pos report sales-by-month --format json", ["report", "sales-by-month", "--format", "json", "--db", "{db}"], 0.3),
+)
+
+
+def child_cpu(argv: list[str], env: dict[str, str], runs: int) -> float:
+    """Median CPU seconds (user + system) of ``runs`` fresh processes of ``argv``."""
+    samples = []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.strip()[-400:]}")
+        samples.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(samples)
+
+
+def environment(code: Path | None) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
+    return env
+
+
+def ensure_demo(db: Path) -> None:
+    if db.exists():
+        return
+    db.parent.mkdir(parents=True, exist_ok=True)
+    print(f"building the demo store at {db} (as `make run` does)...", file=sys.stderr)
+    subprocess.run([sys.executable, "-c", LAUNCH, "demo", "--db", str(db), "--skus", "20000", "--days", "30",
+                    "--seed", "1"], check=True, env=environment(None), stdout=subprocess.DEVNULL)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=DEMO, help="The store for the report (default: var/demo.db).")
+    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--baseline", type=Path, metavar="DIR", help="Another checkout of pos_tui to compare with.")
+    parser.add_argument("--till", action="store_true", help="Also time the till's start to the login box.")
+    parser.add_argument("--json", type=Path, help="Also write the results here.")
+    args = parser.parse_args()
+    ensure_demo(args.db)
+    for tree in (ROOT / "pos_tui", *((args.baseline / "pos_tui",) if args.baseline else ())):
+        compileall.compile_dir(tree, quiet=1)
+    compileall.compile_path(quiet=1)
+
+    python = sys.executable
+    results: dict[str, float] = {}
+    anchors = [("python -c pass", [python, "-c", "pass"]), ("python -c 'import sqlite3'",
+                                                             [python, "-c", "import sqlite3"])]
+    if shutil.which("hledger"):
+        anchors.append(("hledger --version", ["hledger", "--version"]))
+    for name, argv in anchors:
+        results[name] = child_cpu(argv, environment(None), args.runs)
+    sqlite_floor = results["python -c 'import sqlite3'"]
+
+    header = f"{'command':<44} {'CPU s':>7} {'x sqlite3':>9} {'target':>7}"
+    print(header + ("  baseline  x base" if args.baseline else ""))
+    for name, value in results.items():
+        print(f"{name:<44} {value:7.3f} {value / sqlite_floor:9.1f}")
+    for name, words, target in COMMANDS:
+        argv = [python, "-c", LAUNCH, *(word.replace("{db}", str(args.db)) for word in words)]
+        ours = child_cpu(argv, environment(None), args.runs)
+        results[name] = ours
+        line = f"{name:<44} {ours:7.3f} {ours / sqlite_floor:9.1f} {target:7.2f}"
+        if args.baseline:
+            before = child_cpu(argv, environment(args.baseline), args.runs)
+            results[f"{name} (baseline)"] = before
+            line += f"  {before:8.3f} {before / ours:6.1f}x"
+        print(line)
+    if args.till:
+        sys.path.insert(0, str(HERE))
+        from bench_tui import pos_command_starts
+
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        ours = results["till: spawn to login box, wall"] = pos_command_starts(args.db)["median_s"]
+        line = f"{'till: spawn to login box (wall, median of 5)':<44} {ours:7.3f}"
+        if args.baseline:  # the same `pos` script, importing the other checkout first
+            os.environ["PYTHONPATH"] = str(args.baseline)
+            before = results["till (baseline)"] = pos_command_starts(args.db)["median_s"]
+            del os.environ["PYTHONPATH"]
+            line += f"  {'':>16}  {before:8.3f} {before / ours:6.1f}x"
+        print(line)
+    print(f"load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} CPUs")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""Stock reports: valuation at cost and at retail by category, sell-through and days of cover, reorder.
+
+Stock is read as it is now (``stock`` x ``products``: one row per product, in SQL); what sold comes
+from the product summaries (``report_items.product_sums``), never from sale lines.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from pos_tui.services.reports.items import product_sums
+from pos_tui.services.reports.model import (
+    Cell,
+    Chart,
+    Column,
+    Highlight,
+    ReportQuery,
+    ReportResult,
+    per,
+    ratio_bp,
+    split_window,
+)
+
+if TYPE_CHECKING:
+    from pos_tui.services.session import Session
+
+VELOCITY_DAYS = 28
+"""The reorder report's sales rate: units sold per day over the 28 days ending on the range's last day."""
+COVER_DAYS = 14
+"""...and it orders enough to stay above the reorder level for this many more days at that rate."""
+
+
+def _value(column: str) -> str:
+    """A product's stock on hand at ``column`` per unit, rounded half up (negative stock counts as none)."""
+    return f"(MAX(s.on_hand, 0) * p.{column} + 500) / 1000"
+
+
+def valuation(session: Session, query: ReportQuery) -> ReportResult:
+    conditions, params = query.product_conditions()
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    found = session.ledger.conn.execute(
+        f"SELECT p.category, COUNT(*), SUM(s.on_hand > 0), SUM(s.on_hand < 0), SUM({_value('cost')}),"
+        f" SUM({_value('price')}) FROM products p JOIN stock s USING (product_id) {where} GROUP BY p.category",
+        params,
+    ).fetchall()
+    rows: list[tuple[Cell, ...]] = [
+        (category, products, in_stock, negative, at_cost, at_retail, at_retail - at_cost,
+         ratio_bp(at_retail - at_cost, at_retail))
+        for category, products, in_stock, negative, at_cost, at_retail in sorted(found, key=lambda r: (-r[4], r[0]))
+    ]
+    sums = [sum(int(r[i] or 0) for r in rows) for i in range(1, 7)]
+    columns = (Column("category", "Category", "text"), Column("products", "Products", "int"),
+               Column("in_stock", "In stock", "int"), Column("negative", "Below zero", "int"),
+               Column("at_cost", "At cost", "money"), Column("at_retail", "At retail", "money"),
+               Column("difference", "Retail less cost", "money"), Column("difference_pct", "of retail", "bp"))
+    return ReportResult(
+        "stock-valuation", "Inventory valuation", query, columns, tuple(rows),
+        ("Total", *sums, ratio_bp(sums[5], sums[4])),
+        highlights=(Highlight("At cost", "money", sums[3]), Highlight("At retail", "money", sums[4]),
+                    Highlight("Products in stock", "int", sums[1]), Highlight("Below zero", "int", sums[2])),
+        chart=Chart("bars", "category", "at_cost"),
+        notes=("Stock on hand now: at cost (moving average, net of tax) and at the shelf price (as the till"
+               " charges it). Stock below zero counts as none.",),
+    )
+
+
+def sell_through(session: Session, query: ReportQuery) -> ReportResult:
+    """Items sold in the range: sell-through = sold / (sold + on hand now); days of cover = on hand now /
+    the range's average daily sales. Soonest to run out first."""
+    sums, params = product_sums(session, query)
+    days = query.days
+    cover = f"CASE WHEN g.quantity > 0 THEN MAX(s.on_hand, 0) * {days} / g.quantity END"
+    found, (count, sold, on_hand) = split_window(session.ledger.conn.execute(
+        f"SELECT p.sku, p.name, p.category, g.quantity, s.on_hand, {cover}, COUNT(*) OVER (), SUM(g.quantity) OVER (),"
+        " SUM(MAX(s.on_hand, 0)) OVER ()"
+        f" FROM ({sums}) g JOIN products p USING (product_id) JOIN stock s USING (product_id)"
+        f" WHERE g.quantity > 0 ORDER BY {cover}, g.quantity DESC, p.product_id"
+        + (f" LIMIT {int(query.limit)}" if query.limit else ""),
+        params,
+    ).fetchall(), 3)
+    rows: list[tuple[Cell, ...]] = [
+        (sku, name, category, quantity, held, ratio_bp(quantity, quantity + max(held, 0)), per(quantity, days),
+         days_left)
+        for sku, name, category, quantity, held, days_left in found
+    ]
+    columns = (Column("sku", "SKU", "text"), Column("name", "Name", "text"), Column("category", "Category", "text"),
+               Column("sold", "Sold", "qty"), Column("on_hand", "On hand", "qty"),
+               Column("sell_through", "Sell-through", "bp"), Column("per_day", "Per day", "qty"),
+               Column("days_of_cover", "Days of cover", "int"))
+    return ReportResult(
+        "sell-through", "Sell-through and days of cover", query, columns, tuple(rows),
+        ("Total", None, None, sold, on_hand, ratio_bp(sold, sold + on_hand), per(sold, days), None),
+        omitted=count - len(rows),
+        highlights=(Highlight("Items sold", "int", count), Highlight("Sell-through", "bp",
+                                                                     ratio_bp(sold, sold + on_hand))),
+        chart=Chart("bars", "name", "days_of_cover"),
+        notes=("Sell-through = sold in the range / (sold + on hand now); days of cover = on hand now / average daily"
+               " sales over the range (whole days, rounded down).",),
+    )
+
+
+def reorder(session: Session, query: ReportQuery) -> ReportResult:
+    conditions, params = query.product_conditions()
+    since = (query.last_day - timedelta(days=VELOCITY_DAYS - 1)).isoformat()
+    under = " AND ".join(["p.reorder_level > 0", "s.on_hand < p.reorder_level", *conditions])
+    conn = session.ledger.conn
+    velocity = dict(conn.execute(
+        "SELECT product_id, SUM(quantity) FROM report_product_days WHERE day BETWEEN ? AND ? AND product_id IN"
+        f" (SELECT p.product_id FROM products p JOIN stock s USING (product_id) WHERE {under}) GROUP BY product_id",
+        [since, query.last, *params],
+    ).fetchall())
+    rows: list[tuple[Cell, ...]] = []
+    order_cost = 0
+    for product_id, vendor, category, sku, name, on_hand, level, cost in conn.execute(
+        "SELECT p.product_id, p.vendor, p.category, p.sku, p.name, s.on_hand, p.reorder_level, p.cost"
+        f" FROM products p JOIN stock s USING (product_id) WHERE {under} ORDER BY p.vendor, p.category, p.name",
+        params,
+    ):
+        sold = max(velocity.get(product_id, 0), 0)
+        suggested = suggested_quantity(on_hand, level, sold)
+        line_cost = (suggested * cost + 500) // 1000
+        order_cost += line_cost
+        rows.append((vendor, category, sku, name, on_hand, level, sold, suggested, line_cost))
+    shown = rows[:query.limit] if query.limit else rows
+    columns = (Column("vendor", "Vendor", "text"), Column("category", "Category", "text"),
+               Column("sku", "SKU", "text"), Column("name", "Name", "text"), Column("on_hand", "On hand", "qty"),
+               Column("reorder_level", "Reorder level", "qty"), Column("sold_28d", f"Sold {VELOCITY_DAYS} days", "qty"),
+               Column("suggested", "Suggested", "qty"), Column("order_cost", "Order at cost", "money"))
+    return ReportResult(
+        "reorder", "Reorder by vendor and category", query, columns, tuple(shown),
+        ("Total", None, None, None, None, None, sum(int(r[6] or 0) for r in rows), sum(int(r[7] or 0) for r in rows),
+         order_cost),
+        omitted=len(rows) - len(shown),
+        highlights=(Highlight("Items to reorder", "int", len(rows)), Highlight("Order at cost", "money", order_cost)),
+        notes=(f"Suggested = reorder level + {COVER_DAYS} days of sales at the rate of the {VELOCITY_DAYS} days up to"
+               f" {query.last} − on hand, rounded up to whole units.",),
+    )
+
+
+def suggested_quantity(on_hand: int, reorder_level: int, sold_in_window: int) -> int:
+    """Thousandths to order: back to the reorder level plus ``COVER_DAYS`` of sales at the window's daily
+    rate, rounded up to whole units (an order is for whole pieces, cases or kilograms)."""
+    wanted = reorder_level - on_hand + -(-sold_in_window * COVER_DAYS // VELOCITY_DAYS)
+    return max(0, -(-wanted // 1000) * 1000)

@@ -1,0 +1,52 @@
+"""Parked carts: put a sale on hold under a name, serve the next customer, take it back later."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pos_tui.domain.cart import Cart, cart_from_json, cart_to_json
+from pos_tui.domain.errors import InvalidInput, NotFound
+from pos_tui.domain.events import CartParked, CartResumed
+
+if TYPE_CHECKING:
+    from pos_tui.services.session import Session
+
+
+@dataclass(frozen=True)
+class ParkedCart:
+    cart_id: str
+    name: str
+    terminal: str
+    username: str
+    at: str
+    line_count: int
+
+
+def park_cart(session: Session, cart: Cart, name: str) -> str:
+    if not cart.lines:
+        raise InvalidInput("There is nothing in the cart to park.", "Scan items first.")
+    name = name.strip() or f"Cart {session.ledger.head().seq + 1}"
+    cart_id = str(uuid.uuid4())
+    with session.ledger.write():
+        session.record(CartParked(cart_id, name, session.terminal, cart_to_json(cart)))
+    return cart_id
+
+
+def list_parked(session: Session) -> list[ParkedCart]:
+    rows = session.ledger.conn.execute(
+        "SELECT cart_id, name, terminal, username, at, cart FROM parked_carts ORDER BY at"
+    ).fetchall()
+    return [ParkedCart(*row[:5], line_count=len(json.loads(row[5])["lines"])) for row in rows]
+
+
+def resume_cart(session: Session, cart_id: str, *, discard: bool = False) -> Cart:
+    with session.ledger.write() as conn:
+        row = conn.execute("SELECT cart FROM parked_carts WHERE cart_id = ?", (cart_id,)).fetchone()
+        if row is None:
+            raise NotFound("That parked cart is gone (resumed at another till?).", "Pick another from the list.")
+        session.record(CartResumed(cart_id, discard))
+    cart: dict[str, object] = json.loads(row[0])
+    return cart_from_json(cart)

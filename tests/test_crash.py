@@ -58,6 +58,18 @@ def _go(till: subprocess.Popen[str]) -> None:
     assert line.strip() == "ready", f"seller did not start: {line!r} {till.stderr.read() if till.stderr else ''}"
 
 
+def _sales_seen(till: subprocess.Popen[str], count: int) -> list[int]:
+    """Read the seller's "sold N" lines until it has reported ``count`` sales."""
+    assert till.stdout is not None
+    sold: list[int] = []
+    while len(sold) < count:
+        line = till.stdout.readline()
+        assert line, f"the seller stopped: {till.stderr.read() if till.stderr else ''}"
+        if line.startswith("sold "):
+            sold.append(int(line.split()[1]))
+    return sold
+
+
 @pytest.mark.slow
 @pytest.mark.xdist_group("processes")
 def test_fifty_kill_minus_nine_mid_sale_leave_only_whole_sales(store_path: Path) -> None:
@@ -71,11 +83,14 @@ def test_fifty_kill_minus_nine_mid_sale_leave_only_whole_sales(store_path: Path)
         for kill in range(KILLS):
             till = tills[kill]
             _go(till)
-            time.sleep(rng.uniform(0.0, 0.15))
+            # Killed after a chosen number of its own sales, a random moment into the next one: the
+            # moment is set by what the seller did, not by the clock, so a slow box still kills mid-sale.
+            reported = _sales_seen(till, rng.randint(0, 3))
+            time.sleep(rng.uniform(0.0, 0.01))
             os.kill(till.pid, signal.SIGKILL)
-            out, _ = till.communicate(timeout=10)
+            out, _ = till.communicate(timeout=60)
             assert till.returncode == -signal.SIGKILL
-            reported = [int(line.split()[1]) for line in out.splitlines() if line.startswith("sold ")]
+            reported += [int(line.split()[1]) for line in out.splitlines() if line.startswith("sold ")]
             reported_total += len(reported)
             if len(tills) < KILLS:
                 tills.append(_start_loading(store_path))
@@ -96,7 +111,5 @@ def test_fifty_kill_minus_nine_mid_sale_leave_only_whole_sales(store_path: Path)
             if till.poll() is None:
                 till.kill()
                 till.wait()
-    elapsed = time.monotonic() - started
-    print(f"{KILLS} kills, {reported_total} sales reported, {elapsed:.1f} s")
+    print(f"{KILLS} kills, {reported_total} sales reported, {time.monotonic() - started:.1f} s")
     assert reported_total > 0, "the seller was never killed mid-stream: it sold nothing"
-    assert elapsed < 90, f"the crash loop took {elapsed:.0f} s"

@@ -204,11 +204,14 @@ async def test_f10_locks_and_another_cashier_finds_the_parked_carts_and_the_left
 async def test_the_till_locks_itself_after_the_idle_minutes(shop: Session, tmp_path: Path) -> None:
     app = make_app(shop, tmp_path)
     assert app.idle_lock_s == shop.settings.staff.idle_lock_minutes * 60
-    app.idle_lock_s = 2.5  # float-ok: seconds, so the story does not take five minutes
+    app.idle_lock_s = 2.5  # float-ok: seconds, so the story does not take five minutes (and checks often)
     async with app.run_test(size=(120, 40)) as pilot:
+        app.idle_lock_s = 3600  # while the story logs in and scans: a loaded box may take seconds for that
         await log_in(pilot)
         await scan(pilot, TEA_BARCODE)
-        await wait_for(pilot, lambda: app.current_mode == "login", timeout=8)
+        assert [line.sku for line in app.screen.cart.lines] == ["TEA-200"]  # type: ignore[attr-defined]
+        app.idle_lock_s = 2.5  # float-ok: now idle
+        await wait_for(pilot, lambda: app.current_mode == "login")
         assert app.user is None
         await log_in(pilot)
         assert [line.sku for line in app.screen.cart.lines] == ["TEA-200"]  # type: ignore[attr-defined]

@@ -20,6 +20,7 @@ import json
 import os
 import resource
 import shutil
+import site
 import statistics
 import subprocess
 import sys
@@ -39,12 +40,14 @@ COMMANDS: tuple[tuple[str, list[str], float], ...] = (
 )
 
 
-def child_cpu(argv: list[str], env: dict[str, str], runs: int) -> float:
-    """Median CPU seconds (user + system) of ``runs`` fresh processes of ``argv``."""
+def child_cpu(argv: list[str], env: dict[str, str], runs: int, cwd: Path = ROOT) -> float:
+    """Median CPU seconds (user + system) of ``runs`` fresh processes of ``argv``, started in ``cwd``
+    (`python -c` imports from its working directory first: the code measured is the one there)."""
     samples = []
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+        done = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              check=False)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.strip()[-400:]}")
@@ -79,7 +82,8 @@ def main() -> None:
     ensure_demo(args.db)
     for tree in (ROOT / "pos_tui", *((args.baseline / "pos_tui",) if args.baseline else ())):
         compileall.compile_dir(tree, quiet=1)
-    compileall.compile_path(quiet=1)
+    for packages in site.getsitepackages():  # the libraries too, as an installed till has them
+        compileall.compile_dir(packages, quiet=1)
 
     python = sys.executable
     results: dict[str, float] = {}
@@ -101,7 +105,7 @@ def main() -> None:
         results[name] = ours
         line = f"{name:<44} {ours:7.3f} {ours / sqlite_floor:9.1f} {target:7.2f}"
         if args.baseline:
-            before = child_cpu(argv, environment(args.baseline), args.runs)
+            before = child_cpu(argv, environment(args.baseline), args.runs, cwd=args.baseline)
             results[f"{name} (baseline)"] = before
             line += f"  {before:8.3f} {before / ours:6.1f}x"
         print(line)

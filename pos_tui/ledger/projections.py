@@ -260,6 +260,10 @@ def _cart_resumed(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) 
     conn.execute("DELETE FROM parked_carts WHERE cart_id = ?", (p["cart_id"],))
 
 
+def _journal_only(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    """Kept in the journal for the audit (an abandoned cart); no table follows it."""
+
+
 # The catalogue and its stock: products, barcodes, what is on hand and every movement of it (what
 # the sales and returns take from or put back on the shelves). Other areas keep their handlers and
 # tables in their own modules (``AREAS`` below); a kind may have handlers in several areas (a sale
@@ -291,6 +295,7 @@ CORE_HANDLERS: dict[str, Handler] = {
     "sale.returned": _sale_returned,
     "cart.parked": _cart_parked,
     "cart.resumed": _cart_resumed,
+    "cart.abandoned": _journal_only,
 }
 
 CORE_TABLES: dict[str, str] = {

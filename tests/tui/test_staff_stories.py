@@ -234,12 +234,16 @@ async def test_a_read_only_seat_offers_only_views_and_refuses_a_forced_write(sho
             assert not footer & {"receive", "adjust", "price", "edit"}  # the writes are not offered
 
             # forced anyway (as a bug or a stray binding would): the ledger refuses, the person is told
-            warehouse.write("adjust", lambda approval: catalog.adjust_stock(  # type: ignore[attr-defined]
-                app.session, TEA, -1000, "count", approval=approval), "adjusted")
-            status = warehouse.query_one("#status", Static)
-            await wait_for(pilot, lambda: "read-only" in str(status.content))
-            assert str(status.content) == ("This session is read-only: nothing can be changed from here. "
-                                           "Log in at a till to sell or change stock.")
+            # in the form, which stays open
+            warehouse._ask("Adjust", [], lambda answer: warehouse.write(  # type: ignore[attr-defined]
+                "adjust", lambda approval: catalog.adjust_stock(app.session, TEA, -1000, "count", approval=approval),
+                "adjusted"))
+            await wait_for(pilot, lambda: app.screen is not warehouse)
+            app.screen.submit()  # type: ignore[attr-defined]
+            await wait_for(pilot, lambda: "read-only" in str(app.screen.query_one("#form-error", Static).content))
+            assert str(app.screen.query_one("#form-error", Static).content) == (
+                "This session is read-only: nothing can be changed from here. "
+                "Log in at a till to sell or change stock.")
     finally:
         manager_seat.close()
     assert shop.ledger.conn.execute("SELECT COUNT(*) FROM journal WHERE kind = 'stock.adjusted'").fetchone()[0] == 0

@@ -283,6 +283,20 @@ class CartResumed(Event):
     discarded: bool = False
 
 
+@dataclasses.dataclass(frozen=True)
+class CartAbandoned(Event):
+    """A cart with lines thrown away unsold (the cashier quit the till and chose to discard it): kept in
+    the journal with its lines, so the audit shows what was rung up and never paid for. No money or
+    stock moved, so no table follows it."""
+
+    KIND: ClassVar[str] = "cart.abandoned"
+    AUDITED: ClassVar[bool] = True
+    terminal: str
+    why: str  # what threw it away: "quit"
+    total: int  # what the cart came to, priced as the screen showed it
+    cart: dict[str, JsonValue]
+
+
 # The events of the catalogue, stock, sales and people; other areas keep theirs in their own
 # modules, and ``event_kinds.EVENT_KINDS`` gathers them all.
 CORE_EVENTS: tuple[type[Event], ...] = (
@@ -299,4 +313,5 @@ CORE_EVENTS: tuple[type[Event], ...] = (
     SaleReturned,
     CartParked,
     CartResumed,
+    CartAbandoned,
 )

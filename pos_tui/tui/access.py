@@ -51,3 +51,8 @@ def park_for_handover(old: Session, cart: Cart, at: datetime) -> str:
     name = f"{old.username}'s cart {at:%H:%M}"
     parking.park_cart(old, cart, name)
     return name
+
+
+def discard_at_quit(owner: Session, cart: Cart) -> None:
+    """Throw away the cart on the counter as the till quits; the journal keeps its lines for the audit."""
+    parking.abandon_cart(owner, cart, "quit")

@@ -5,7 +5,10 @@ Screens own their widgets and call services; this module only routes between the
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import signal
+import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -24,9 +27,10 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
     from pos_tui.services.staff.users import User
+    from pos_tui.tui.dialogs.quit import QuitChoice
 
 from pos_tui.config import Settings
-from pos_tui.domain.cart import Cart
+from pos_tui.domain.cart import Cart, price_cart
 from pos_tui.domain.errors import PosError
 from pos_tui.services.session import Session, open_session
 from pos_tui.tui.counter_devices import CounterDevices
@@ -138,6 +142,7 @@ class PosApp(App[None]):
         self.last_input = time.monotonic()
         self.data_version = 0
         self.low_stock_ids: set[int] = set()
+        self.hang_up_handled = False  # a SIGHUP handler is installed (in the main thread, on mount)
         self.theme_memory = theme_memory or ThemeMemory()
         for theme in THEMES:  # before the stylesheet is parsed (its variables must exist)
             self.register_theme(theme)
@@ -148,6 +153,9 @@ class PosApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, lambda theme: self.theme_memory.save(theme.name))
+        self.hang_up_handled = threading.current_thread() is threading.main_thread()
+        if self.hang_up_handled:  # signal handlers live in the main thread only
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hung_up)
         self.call_after_refresh(self.settle_after_first_frame)
         if self.idle_lock_s:
             self.set_interval(min(IDLE_CHECK_S, self.idle_lock_s / 4), self.lock_if_idle)
@@ -162,6 +170,8 @@ class PosApp(App[None]):
                         exit_on_error=False, group="devices")
 
     def on_unmount(self) -> None:
+        if self.hang_up_handled:
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
         self.devices.close()
 
     # --- the counter's hardware ----------------------------------------------------------------
@@ -203,26 +213,89 @@ class PosApp(App[None]):
         self.refresh_bindings()
         self.call_after_refresh(gc.freeze)  # the mode's screen lives on too
 
+    def cart_on_counter(self) -> tuple[Screen[None], Cart] | None:
+        """The bucket and its cart, when the cart has lines (None if the bucket was never opened)."""
+        try:
+            bucket = self.get_screen_stack("bucket")[0]
+        except (KeyError, IndexError):
+            return None
+        cart = getattr(bucket, "cart", None)
+        if not isinstance(cart, Cart) or not cart.lines:
+            return None
+        return bucket, cart
+
+    def clear_counter(self, bucket: Screen[None]) -> None:
+        bucket.cart = Cart()  # type: ignore[attr-defined]
+        bucket.refresh_cart()  # type: ignore[attr-defined]
+
     def hand_over(self, newcomer: User) -> None:
         """A different cashier after a lock: the cart left on the counter is parked under its owner's name."""
         before = self.last_user
         if before is None or before.username == newcomer.username:
             return
-        try:
-            bucket = self.get_screen_stack("bucket")[0]
-        except (KeyError, IndexError):
-            return  # the bucket was never opened
-        cart = getattr(bucket, "cart", None)
-        if not isinstance(cart, Cart) or not cart.lines:
+        left = self.cart_on_counter()
+        if left is None:
             return
+        bucket, cart = left
         try:
             name = access.park_for_handover(self.base_session.as_user(before.username), cart, datetime.now())
         except PosError as error:
             self.notify(f"{before.display_name}'s cart stays on the counter: {error}", severity="warning")
             return
-        bucket.cart = Cart()  # type: ignore[attr-defined]
-        bucket.refresh_cart()  # type: ignore[attr-defined]
+        self.clear_counter(bucket)
         self.notify(f"{before.display_name}'s cart was parked as {name!r} (Ctrl+O resumes it).", markup=False)
+
+    # --- leaving -------------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q. A cart with lines on the counter is not lost without a word: park it, throw it away
+        (the journal keeps it as abandoned, for the audit) or stay."""
+        from pos_tui.tui.dialogs.quit import QuitDialog
+
+        if isinstance(self.screen, QuitDialog):
+            return
+        left = self.cart_on_counter()
+        owner = self.user or self.last_user
+        if left is None or owner is None or self.base_session.ledger.read_only:
+            self.exit()  # nothing on the counter (a read-only seat can neither sell nor park it)
+            return
+        bucket, cart = left
+        total = self.base_session.currency.format(price_cart(cart, self.base_session.tax_policy).total)
+        count = len(cart.lines)
+        question = (f"{owner.display_name}'s cart has {count} line{'' if count == 1 else 's'} ({total}), not paid for."
+                    " Park it to finish the sale later, or throw it away?")
+
+        def chosen(choice: QuitChoice | None) -> None:
+            if choice is not None and self.put_away(bucket, cart, owner, choice):
+                self.exit()
+
+        # Locked, nobody at the till can answer for a thrown-away cart: it can only be parked.
+        self.push_screen(QuitDialog(question, may_discard=self.user is not None), chosen)
+
+    def put_away(self, bucket: Screen[None], cart: Cart, owner: User, choice: QuitChoice) -> bool:
+        """Park the cart under its owner's name, or journal it as abandoned; False (and why) if that failed."""
+        session = self.base_session.as_user(owner.username)
+        try:
+            if choice == "park":
+                access.park_for_handover(session, cart, datetime.now())
+            else:
+                access.discard_at_quit(session, cart)
+        except PosError as error:
+            self.notify(f"The cart stays on the counter: {error}", severity="error", markup=False)
+            return False
+        self.clear_counter(bucket)
+        return True
+
+    def hung_up(self) -> None:
+        """SIGHUP: the terminal went away (an SSH drop, a closed window). Nobody is there to ask, so the
+        cart on the counter is parked under its owner's name, the kind choice: the basket survives and
+        Ctrl+O resumes it at any till. A sale being saved at that moment is left to finish."""
+        left = self.cart_on_counter()
+        owner = self.user or self.last_user
+        paying = left is not None and any(w.group == "pay" and w.is_running for w in left[0].workers)
+        if left is not None and owner is not None and not paying and not self.base_session.ledger.read_only:
+            self.put_away(left[0], left[1], owner, "park")
+        self.exit()
 
     def action_lock(self) -> None:
         if self.user is not None:

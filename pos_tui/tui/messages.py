@@ -81,6 +81,8 @@ class SaleCompleted(Message):
 @dataclass
 class ReturnCompleted(Message):
     completed: CompletedReturn
+    slip: str = ""  # the refund slip, as text
+    from_cart: bool = False  # a return without a receipt: the cart's items went back
 
 
 @dataclass

@@ -81,9 +81,9 @@ async def test_a_shift_from_counted_float_to_a_blind_count_that_comes_up_short(s
 
         sales.complete_sale(shop, Cart().add(products.resolve_scan(shop, MILK_BARCODE)), [Tender("cash", 28_000)])
         await move(pilot, "u", "200", "mop and bucket", "cleaning")
-        await wait_for(pilot, lambda: "Paid out Rs 200.00 (cleaning)." in status(pilot))
+        await wait_for(pilot, lambda: on_top(pilot, CashScreen) and "Paid out Rs 200.00 (cleaning)." in status(pilot))
         await move(pilot, "d", "3000", "")
-        await wait_for(pilot, lambda: "Dropped Rs 3,000.00." in status(pilot))
+        await wait_for(pilot, lambda: on_top(pilot, CashScreen) and "Dropped Rs 3,000.00." in status(pilot))
 
         await pilot.press("c")
         await wait_for(pilot, lambda: on_top(pilot, CountDialog))
@@ -145,8 +145,8 @@ async def test_a_cashiers_paid_out_goes_through_with_a_supervisors_pin(shop: Ses
         dialog.query_one("#approver-pin", Input).value = "4567"
         dialog.query_one("#approval-reason", Input).value = "milk delivery"
         dialog.query_one("#approval-reason", Input).focus()
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: "Paid out Rs 50.00 (supplies)." in status(pilot))
+        await pilot.press("enter")  # the paid-out dialog closes once the move is recorded
+        await wait_for(pilot, lambda: on_top(pilot, CashScreen) and "Paid out Rs 50.00 (supplies)." in status(pilot))
     payload = shop.ledger.conn.execute("SELECT payload FROM journal WHERE kind = 'cash.paid_out'").fetchone()[0]
     assert '"approver":"admin"' in payload and '"reason":"milk delivery"' in payload
 

@@ -67,12 +67,15 @@ async def pay_exact_cash(pilot: object) -> None:
 
 
 async def type_into_the_app(app: App[None], text: str, gap: float, *, enter: bool = True) -> None:
-    """Keys as the terminal delivers them, ``gap`` seconds apart (the key events carry their times)."""
-    for char in text:
-        app.post_message(events.Key(char, char))
+    """Keys as the terminal delivers them, ``gap`` seconds apart: each key event carries the time the
+    keyboard sent it. The events are stamped with those times, since on a loaded box this coroutine
+    (on the app's own loop) may wake far later than ``gap``: the keyboard would not have slowed down."""
+    keys = [events.Key(char, char) for char in text] + ([events.Key("enter", "\r")] if enter else [])
+    first = keys[0].time
+    for n, key in enumerate(keys):
+        key.time = first + n * gap
+        app.post_message(key)
         await asyncio.sleep(gap)
-    if enter:
-        app.post_message(events.Key("enter", "\r"))
 
 
 # --- receipts ------------------------------------------------------------------------------------

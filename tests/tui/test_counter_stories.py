@@ -166,6 +166,8 @@ async def test_a_return_against_the_receipt_refunds_and_restocks(shop: Session, 
         app.screen.query_one("#reason", Input).value = "damaged"
         await pilot.press("f12")
         await wait_for(pilot, lambda: "ReturnCompleted" in names(messages))
+        await wait_for(pilot, lambda: isinstance(app.screen, ReceiptDialog))  # the refund slip
+        await pilot.press("enter")
         assert products.get_product(shop, TEA).on_hand == 100_000
         assert "refund Rs 1,350.00" in str(app.screen.query_one("#status").content)
 
@@ -200,5 +202,7 @@ async def test_a_partial_return_takes_back_part_of_a_line_and_refuses_more_than_
         assert "only 3 can come back" in str(app.screen.query_one("#return-error").content)
         await pilot.press("backspace", "1", "f12")  # one of them
         await wait_for(pilot, lambda: "ReturnCompleted" in names(messages))
+        await wait_for(pilot, lambda: isinstance(app.screen, ReceiptDialog))  # the refund slip
+        await pilot.press("enter")
         assert products.get_product(shop, TEA).on_hand == 100_000 - 3000 + 1000
         assert "refund Rs 450.00" in str(app.screen.query_one("#status").content)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import DataTable, Input, Select, Static
 
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.tender import Tender
@@ -174,9 +174,11 @@ async def test_custom_dates_from_the_dialog_and_a_date_that_is_no_day_is_refused
         await pilot.pause()
         pilot.app.screen.query_one("#f-first", Input).value = "2024-02-30"
         pilot.app.screen.query_one("#f-last", Input).focus()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert "'2024-02-30' is not a day" in status(pilot)
+        await pilot.press("enter")  # refused: the form stays with the date typed, and says why
+        await wait_for(pilot, lambda: "'2024-02-30' is not a day"
+                       in str(pilot.app.screen.query_one("#form-error", Static).content))
+        assert pilot.app.screen.query_one("#f-first", Input).value == "2024-02-30"
+        await pilot.press("escape")
         assert table(pilot).row_count == 8 + 1  # the range shown before stays
 
 

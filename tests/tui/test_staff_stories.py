@@ -239,12 +239,16 @@ async def test_a_read_only_seat_offers_only_views_and_refuses_a_forced_write(sho
             assert not footer & {"receive", "adjust", "price", "edit"}  # the writes are not offered
 
             # forced anyway (as a bug or a stray binding would): the ledger refuses, the person is told
-            warehouse.write("adjust", lambda approval: catalog.adjust_stock(  # type: ignore[attr-defined]
-                app.session, TEA, -1000, "count", approval=approval), "adjusted")
-            status = warehouse.query_one("#status", Static)
-            await wait_for(pilot, lambda: "read-only" in str(status.content))
-            assert str(status.content) == ("This session is read-only: nothing can be changed from here. "
-                                           "Log in at a till to sell or change stock.")
+            # in the form, which stays open
+            warehouse._ask("Adjust", [], lambda answer: warehouse.write(  # type: ignore[attr-defined]
+                "adjust", lambda approval: catalog.adjust_stock(app.session, TEA, -1000, "count", approval=approval),
+                "adjusted"))
+            await wait_for(pilot, lambda: app.screen is not warehouse)
+            app.screen.submit()  # type: ignore[attr-defined]
+            await wait_for(pilot, lambda: "read-only" in str(app.screen.query_one("#form-error", Static).content))
+            assert str(app.screen.query_one("#form-error", Static).content) == (
+                "This session is read-only: nothing can be changed from here. "
+                "Log in at a till to sell or change stock.")
     finally:
         manager_seat.close()
     assert shop.ledger.conn.execute("SELECT COUNT(*) FROM journal WHERE kind = 'stock.adjusted'").fetchone()[0] == 0
@@ -373,15 +377,19 @@ async def test_a_cashier_voids_a_whole_sale_with_a_supervisor_and_a_cancelled_ap
             await wait_for(pilot, lambda: isinstance(app.screen, ApprovalDialog))
 
         await ask_to_void()
-        await pilot.press("escape")  # nobody approves
-        status = app.screen.query_one("#status", Static)
-        await wait_for(pilot, lambda: "no supervisor approved" in str(status.content))
+        await pilot.press("escape")  # nobody approves: the void form stays, with what was typed
+        await wait_for(pilot, lambda: app.screen.query("#form-error")
+                       and "no supervisor approved" in str(app.screen.query_one("#form-error", Static).content))
+        assert app.screen.query_one("#f-sale", Input).value == "T1-1"
         assert shop.ledger.conn.execute("SELECT COUNT(*) FROM journal WHERE kind = 'sale.returned'").fetchone()[0] == 0
+        await pilot.press("escape")
+        status = app.screen.query_one("#status", Static)
 
         await ask_to_void()
         assert app.screen.query_one("#approval-reason", Input).value == "rang up twice"  # carried over
         await approve(pilot, SUPERVISOR, SUPERVISOR_PIN, reason="rang up twice")
         await wait_for(pilot, lambda: "saved: refund" in str(status.content))
+        assert "REFUND" in str(app.screen.query_one("#receipt-text", Static).content)  # the slip
 
     user, voided = last_event(shop, "sale.returned")
     assert (user, voided["is_void"]) == (CASHIER, True)

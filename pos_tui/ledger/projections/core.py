@@ -110,6 +110,10 @@ def _cart_resumed(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) 
 
 
 # The store, its people, and sales and returns as the receipts say them.
+def _journal_only(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    """Kept in the journal for the audit (an abandoned cart); no table follows it."""
+
+
 HANDLERS: dict[str, Handler] = {
     "store.opened": _store_opened,
     "user.added": _user_added,
@@ -119,6 +123,7 @@ HANDLERS: dict[str, Handler] = {
     "sale.returned": _sale_returned,
     "cart.parked": _cart_parked,
     "cart.resumed": _cart_resumed,
+    "cart.abandoned": _journal_only,
 }
 
 

@@ -1,4 +1,5 @@
-"""Parked carts: put a sale on hold under a name, serve the next customer, take it back later."""
+"""Parked carts: put a sale on hold under a name, serve the next customer, take it back later; and a cart
+thrown away unsold, journalled as abandoned with its lines."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pos_tui.domain.cart import Cart, cart_from_json, cart_to_json
+from pos_tui.domain.cart import Cart, cart_from_json, cart_to_json, price_cart
 from pos_tui.domain.errors import InvalidInput, NotFound
-from pos_tui.domain.events import CartParked, CartResumed
+from pos_tui.domain.events import CartAbandoned, CartParked, CartResumed
 
 if TYPE_CHECKING:
     from pos_tui.services.session import Session
@@ -50,3 +51,12 @@ def resume_cart(session: Session, cart_id: str, *, discard: bool = False) -> Car
         session.record(CartResumed(cart_id, discard))
     cart: dict[str, object] = json.loads(row[0])
     return cart_from_json(cart)
+
+
+def abandon_cart(session: Session, cart: Cart, why: str) -> None:
+    """Throw ``cart`` away unsold, leaving its lines and total in the journal for the audit."""
+    if not cart.lines:
+        raise InvalidInput("There is nothing in the cart to throw away.", "Nothing needs doing.")
+    total = price_cart(cart, session.tax_policy).total
+    with session.ledger.write():
+        session.record(CartAbandoned(session.terminal, why, total, cart_to_json(cart)))

@@ -1,4 +1,4 @@
-"""A recorded sale as receipt data: what the printer, the screen preview and `pos sale` show."""
+"""A recorded sale as receipt data: what the printer, the screen preview and `pos sale` show; a return's refund slip."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from pos_tui.devices.print_elements import Align, PrintElement, Rule, TextLine, TwoColumnLine
 from pos_tui.devices.receipt import ReceiptData, ReceiptLine, ReceiptTender, TaxSummary, layout_receipt
 from pos_tui.devices.text_render import render_text
 from pos_tui.domain.errors import NotFound
+from pos_tui.domain.money import format_quantity
 from pos_tui.services.selling.sales import parse_sale_reference, sale_reference
 
 if TYPE_CHECKING:
@@ -82,3 +84,49 @@ def receipt_text(session: Session, sale_ref: str, *, duplicate: bool = False) ->
     data = receipt_data(session, sale_ref, duplicate=duplicate)
     money = session.currency
     return render_text(layout_receipt(data, lambda minor: money.format(minor, symbol=False)), RECEIPT_COLUMNS)
+
+
+def refund_slip_text(session: Session, return_seq: int) -> str:
+    """The slip a return or void gives the customer: what came back, how the money went back, and why."""
+    conn = session.ledger.conn
+    row = conn.execute(
+        "SELECT r.terminal, r.number, r.at, r.reason, r.is_void, r.refund_total, r.rounding, s.terminal, s.number,"
+        " j.hash, COALESCE(u.display_name, r.username)"
+        " FROM returns r JOIN journal j ON j.seq = r.seq LEFT JOIN sales s ON s.seq = r.sale_seq"
+        " LEFT JOIN users u ON u.username = r.username WHERE r.seq = ?",
+        (return_seq,),
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"There is no return at journal entry {return_seq}.", "Check the daybook.")
+    terminal, number, at, reason, is_void, refund_total, rounding, sale_terminal, sale_number, digest, cashier = row
+    info = session.ledger.store_info()
+    money = session.currency
+    local = datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).astimezone(ZoneInfo(info.timezone))
+    against = (f"{'Void of' if is_void else 'Against'} sale {sale_reference(sale_terminal, sale_number)}"
+               if sale_number else "Without a receipt")
+    elements: list[PrintElement] = [
+        TextLine(info.name, Align.CENTER), Rule(), TextLine("REFUND", Align.CENTER),
+        TwoColumnLine(f"Return R{sale_reference(terminal, number)}", local.strftime("%Y-%m-%d %H:%M")),
+        TwoColumnLine(f"Terminal {terminal}", f"Cashier {cashier}"), TextLine(against), Rule(),
+    ]
+    for name, quantity, unit, gross, restock in conn.execute(
+        "SELECT p.name, l.quantity, p.unit, l.gross, l.restock FROM return_lines l"
+        " JOIN products p ON p.product_id = l.product_id WHERE l.return_seq = ? ORDER BY l.n",
+        (return_seq,),
+    ):
+        elements.append(TextLine(name))
+        kept = "" if restock else "  written off"
+        refunded = money.format(-gross, symbol=False)
+        elements.append(TwoColumnLine(f"  {format_quantity(quantity)} {unit}{kept}", refunded))
+    elements.append(Rule())
+    if rounding:
+        elements.append(TwoColumnLine("Rounding", money.format(rounding, symbol=False)))
+    elements.append(TwoColumnLine("REFUNDED", money.format(refund_total + rounding)))
+    methods = session.tender_methods
+    for method, amount in conn.execute(
+        "SELECT method, amount FROM return_refunds WHERE return_seq = ? ORDER BY n", (return_seq,)
+    ):
+        elements.append(TwoColumnLine(f"  {methods[method].label if method in methods else method}",
+                                      money.format(amount, symbol=False)))
+    elements += [TextLine(f"Reason: {reason}"), Rule(), TextLine(f"Journal {digest[:12]}", Align.CENTER)]
+    return render_text(elements, RECEIPT_COLUMNS)

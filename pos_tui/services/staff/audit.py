@@ -3,7 +3,7 @@
 Listed: every event that carries a supervisor's approval, and these kinds: logins and wrong PINs,
 unlocks, role and PIN changes, new users, refused approvals, voids and returns, no-sales, paid-outs,
 shift and day closes, price changes, stock adjustments and restores. Another area marks its own
-kinds by giving the event class ``AUDITED: ClassVar[bool] = True``.
+kinds by giving the event class ``AUDITED: ClassVar[bool] = True`` (as a cart thrown away unsold is).
 
 Backups and restores happen outside the journal and are not journalled: a snapshot entry every hour
 would leave no segment ever empty, and a restore (to a point in time, too) must leave the journal
@@ -75,6 +75,11 @@ def _describe(session: Session, kind: str, p: dict[str, Any]) -> str:
         return f"{what}{sale}, {session.money(p['refund_total'])}: {p['reason']}"
     if kind == "price.changed":
         return f"{p['sku']} {session.money(p['old_price'])} -> {session.money(p['new_price'])} {p['reason']}".strip()
+    if kind == "cart.abandoned":
+        lines = p["cart"]["lines"]
+        items = ", ".join(f"{line['name']} × {format_quantity(line['quantity'])}" for line in lines[:3])
+        more = f" and {len(lines) - 3} more" if len(lines) > 3 else ""
+        return f"cart of {session.money(p['total'])} thrown away unsold at {p['why']}: {items}{more}"
     if kind == "stock.adjusted":
         sign = "+" if p["quantity"] > 0 else ""
         return f"product {p['product_id']} {sign}{format_quantity(p['quantity'])}: {p['reason']}"

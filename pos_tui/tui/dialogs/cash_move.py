@@ -6,17 +6,16 @@ service checks the amount, the category and whether a note is needed; this only 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from pos_tui.domain.errors import PosError
 from pos_tui.domain.money import Currency
+from pos_tui.tui.dialogs.form import Form
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,10 @@ class CashMoveRequest:
     note: str
 
 
-class CashMoveDialog(ModalScreen[CashMoveRequest | None]):
+class CashMoveDialog(Form[CashMoveRequest | None]):
+    """Enter walks amount, category and note and records from the note (the `Form` rule); ``act``, if
+    given, records the move before the dialog closes, so a refusal keeps what was typed."""
+
     DEFAULT_CSS = """
     CashMoveDialog { align: center middle; }
     CashMoveDialog > Vertical { width: 56; max-width: 98%; height: auto; padding: 0 2; background: $panel;
@@ -35,10 +37,12 @@ class CashMoveDialog(ModalScreen[CashMoveRequest | None]):
     CashMoveDialog #move-error { color: $error; }
     CashMoveDialog #move-note-help { color: $text-muted; margin-top: 1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    ERROR_ID = "move-error"
 
-    def __init__(self, title: str, currency: Currency, categories: list[str], *, note_label: str = "Note") -> None:
+    def __init__(self, title: str, currency: Currency, categories: list[str], *, note_label: str = "Note",
+                 act: Callable[[CashMoveRequest], object] | None = None) -> None:
         super().__init__()
+        self.act = act
         self.title_text = title
         self.currency = currency
         self.categories = categories
@@ -61,19 +65,17 @@ class CashMoveDialog(ModalScreen[CashMoveRequest | None]):
     def on_mount(self) -> None:
         self.query_one("#move-amount", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "move-amount":
-            self.query_one("#move-note", Input).focus()
-            return
+    def submit(self) -> None:
+        amount_field = self.query_one("#move-amount", Input)
         try:
-            amount = self.currency.parse(self.query_one("#move-amount", Input).value)
+            amount = self.currency.parse(amount_field.value)
         except PosError as error:
-            self.query_one("#move-error", Static).update(str(error))
-            self.query_one("#move-amount", Input).focus()
+            self.refuse(str(error), amount_field)
             return
         category = str(self.query_one("#move-category", Select).value) if self.categories else ""
-        self.dismiss(CashMoveRequest(amount, category, self.query_one("#move-note", Input).value))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        request = CashMoveRequest(amount, category, self.query_one("#move-note", Input).value)
+        if self.act is None:
+            self.dismiss(request)
+            return
+        act = self.act
+        self.attempt(lambda: act(request), request)

@@ -24,6 +24,7 @@ def custom_range_dialog(first: str, last: str) -> FormDialog:
         "Custom dates",
         [Field("first", "From (YYYY-MM-DD)", first), Field("last", "To (YYYY-MM-DD, empty: the same day)", last)],
         note="Enter: next / show   Esc: keep the range shown",
+        act=parse_custom_range,  # a date that is no day keeps the form, with what was typed
     )
 
 

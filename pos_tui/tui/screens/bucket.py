@@ -214,8 +214,12 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
 
     # --- changing lines ------------------------------------------------------------------------
 
-    def _typed_or_ask(self, title: str, label: str, initial: str, then: object) -> None:
-        """Keypad style: a value typed into the scan field first is used at once; otherwise ask."""
+    def _typed_or_ask(self, title: str, label: str, initial: str, then: object,
+                      check: Callable[[str], object] | None = None) -> None:
+        """Keypad style: a value typed into the scan field first is used at once; otherwise ask.
+
+        ``check`` (pure: it raises `PosError` for what ``then`` would refuse) keeps the form open on a
+        refusal, with what was typed."""
         scan = self.query_one("#scan", Input)
         typed = scan.value.strip()
         if typed and not is_search(typed):
@@ -227,7 +231,8 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
             if answer is not None:
                 then(answer["value"])  # type: ignore[operator]
 
-        self.app.push_screen(FormDialog(title, [Field("value", label, initial)]), answered)
+        act = None if check is None else (lambda answer: check(answer["value"]))
+        self.app.push_screen(FormDialog(title, [Field("value", label, initial)], act=act), answered)
 
     def _change(self, what: str, change: object, guard: Callable[[Cart, int], Action | None] | None = None) -> None:
         """Apply ``change`` to the selected line; if ``guard`` names an action the user may not take alone
@@ -254,10 +259,12 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
         self.say(f"Line {message.index + 1}: {message.what} changed.")
 
     def action_quantity(self) -> None:
-        line = self.cart.lines[self.selected_line()]
+        cart, index = self.cart, self.selected_line()
+        line = cart.lines[index]
         self._typed_or_ask(
             "Quantity", f"{line.name} ({line.unit})", format_quantity(line.quantity),
             lambda text: self._change("quantity", lambda cart, i: cart.with_quantity(i, parse_quantity(text))),
+            check=lambda text: cart.with_quantity(index, parse_quantity(text)),
         )
 
     def action_void_line(self) -> None:
@@ -287,12 +294,14 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
 
     def action_line_discount(self) -> None:
         exponent = self.session.currency.exponent
+        cart, index = self.cart, self.selected_line()
         self._typed_or_ask(
             "Line discount", "10% or an amount (0 removes it)", "",
             lambda text: self._change(
                 "discount", lambda cart, i: cart.with_line_discount(i, parse_discount(text, exponent)),
                 lambda cart, i: discount_guard(self.session, *self._line_discount_share(cart, i)),
             ),
+            check=lambda text: cart.with_line_discount(index, parse_discount(text, exponent)),
         )
 
     def _line_discount_share(self, cart: Cart, index: int) -> tuple[int, int]:
@@ -321,15 +330,19 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
             else:
                 approve_then(self.app, guard, applied)
 
-        self._typed_or_ask("Cart discount", "10% or an amount (0 removes it)", "", apply)
+        cart = self.cart
+        self._typed_or_ask("Cart discount", "10% or an amount (0 removes it)", "", apply,
+                           check=lambda text: cart.with_discount(parse_discount(text, exponent)))
 
     def action_price(self) -> None:
         currency = self.session.currency
-        line = self.cart.lines[self.selected_line()]
+        cart, index = self.cart, self.selected_line()
+        line = cart.lines[index]
         self._typed_or_ask(
             "Price override", f"New price of {line.name}", currency.format(line.unit_price, symbol=False),
             lambda text: self._change("price", lambda cart, i: cart.with_price(i, currency.parse(text)),
                                       lambda cart, i: Action.PRICE_OVERRIDE),
+            check=lambda text: cart.with_price(index, currency.parse(text)),
         )
 
     # --- paying --------------------------------------------------------------------------------

@@ -83,6 +83,8 @@ class SearchAsYouType:
                 except PosError as error:
                     self.reject(product.sku, str(error))
 
-        self.app.push_screen(FormDialog(f"{product.display_name}", [Field("qty", f"Quantity ({product.unit})")]),
-                             weighed)
+        cart = self.cart
+        self.app.push_screen(FormDialog(f"{product.display_name}", [Field("qty", f"Quantity ({product.unit})")],
+                                        act=lambda a: cart.add(products.line_for(product, parse_quantity(a["qty"])))),
+                             weighed)  # ``act`` checks the quantity: a refused one stays in the form
 

@@ -1,19 +1,24 @@
-"""The bucket's side doors: park a cart under a name, resume one, take a return against a receipt.
+"""The bucket's side doors: park a cart under a name, resume one, take a return (with or without a receipt).
 
 A mixin of `BucketScreen` (it uses the screen's cart, session, status line and cart table).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import work
 
 from pos_tui.domain.cart import Cart
-from pos_tui.domain.errors import InvalidAmount, PosError
+from pos_tui.domain.errors import InvalidInput, PosError
 from pos_tui.services.cash import daybook
 from pos_tui.services.selling import parking, sales
+from pos_tui.services.selling.receipts import refund_slip_text
+from pos_tui.services.selling.sales import CompletedReturn
 from pos_tui.tui.dialogs.approval import guarded
 from pos_tui.tui.dialogs.choose import ChooseDialog
 from pos_tui.tui.dialogs.form import Field, FormDialog
+from pos_tui.tui.dialogs.receipt import ReceiptDialog
 from pos_tui.tui.dialogs.returns import ReturnDialog, ReturnRequest
 from pos_tui.tui.messages import ActionFailed, CartParked, CartResumed, ReturnCompleted
 
@@ -78,55 +83,75 @@ class ParkAndReturn:
     # --- returns -------------------------------------------------------------------------------
 
     def action_start_return(self) -> None:
+        found: dict[str, tuple[str, list[daybook.SoldLine]]] = {}
+
+        def look_up(answer: dict[str, str]) -> None:  # in the form's worker: a wrong number keeps the form
+            number = answer["value"].strip()
+            if number:
+                found["sale"] = daybook.sale_lines(self.session, number)
+            elif not self.cart.lines:
+                raise InvalidInput("Without a receipt, the items coming back are scanned into the cart first.",
+                                   "Scan them, then press Ctrl+R and leave the sale number empty.")
+
         def numbered(answer: dict[str, str] | None) -> None:
-            if not answer:
-                return
-            try:
-                reference, lines = daybook.sale_lines(self.session, answer["value"])
-            except PosError as error:
-                self.say(str(error), "error")
+            if answer is None:
                 return
             methods = {code: m.label for code, m in self.session.tender_methods.items()}
-            self.app.push_screen(ReturnDialog(reference, lines, self.session.currency, methods), self._return_asked)
+            if "sale" in found:
+                reference, lines = found["sale"]
+            else:
+                reference, lines = "", self.cart_as_returned()
+            self.app.push_screen(ReturnDialog(reference, lines, self.session.currency, methods, act=self.run_return))
 
-        self.app.push_screen(FormDialog("Return", [Field("value", "Sale number on the receipt (e.g. T1-000042)")]),
-                             numbered)
+        self.app.push_screen(FormDialog(
+            "Return", [Field("value", "Sale number on the receipt (e.g. T1-000042)")],
+            "Enter: find the sale   Empty: no receipt, the cart's items come back   Esc: cancel", act=look_up),
+            numbered)
 
-    def _return_asked(self, request: ReturnRequest | None) -> None:
-        if request is not None:
-            self.run_return(request)
+    def cart_as_returned(self) -> list[daybook.SoldLine]:
+        """The cart's lines as the return dialog lists them (a return without a receipt takes them all)."""
+        return [daybook.SoldLine(n, p.line.name, p.line.unit, p.line.quantity, 0, p.gross)
+                for n, p in enumerate(self.priced.lines, start=1)]
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="return")
-    def run_return(self, request: ReturnRequest) -> None:
-        try:
+    def run_return(self, request: ReturnRequest) -> Callable[[], None]:
+        """In the return dialog's worker: a refusal keeps the dialog open with what was typed; once it
+        has closed, the refund slip shows."""
+        session, cart = self.session, self.cart
+        if request.sale_ref:
             done = guarded(self.app, lambda approval: sales.return_items(
-                self.session, request.sale_ref, request.items, reason=request.reason, refund_method=request.method,
+                session, request.sale_ref, request.items, reason=request.reason, refund_method=request.method,
+                restock=request.restock, approval=approval), reason=request.reason)
+        else:
+            done = guarded(self.app, lambda approval: sales.return_without_receipt(
+                session, cart, reason=request.reason, refund_method=request.method, restock=request.restock,
                 approval=approval), reason=request.reason)
-        except (PosError, InvalidAmount) as error:
-            self.post_message(ActionFailed("return", str(error)))
-            return
-        self.post_message(ReturnCompleted(done))
+        completed = ReturnCompleted(done, self.slip_of(done), from_cart=not request.sale_ref)
+        return lambda: self.post_message(completed)
+
+    def slip_of(self, done: CompletedReturn) -> str:
+        try:
+            return refund_slip_text(self.session, done.seq)
+        except PosError as error:  # the return is saved; the slip can only be missing
+            return f"Refund {done.reference} saved; the slip could not be made: {error}"
 
     def action_void_sale(self) -> None:
-        def asked(answer: dict[str, str] | None) -> None:
-            if answer:
-                self.run_void(answer["sale"], answer["reason"])
+        def void(answer: dict[str, str]) -> Callable[[], None]:  # in the form's worker: a refusal keeps the form
+            done = guarded(self.app, lambda approval: sales.void_sale(
+                self.session, answer["sale"], reason=answer["reason"], approval=approval), reason=answer["reason"])
+            completed = ReturnCompleted(done, self.slip_of(done))
+            return lambda: self.post_message(completed)
 
         self.app.push_screen(FormDialog("Void a sale", [Field("sale", "Sale number on the receipt (e.g. T1-000042)"),
-                                                        Field("reason", "Reason")]), asked)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="return")
-    def run_void(self, sale_ref: str, reason: str) -> None:
-        try:
-            done = guarded(self.app, lambda approval: sales.void_sale(self.session, sale_ref, reason=reason,
-                                                                      approval=approval), reason=reason)
-        except PosError as error:
-            self.post_message(ActionFailed("void", str(error)))
-            return
-        self.post_message(ReturnCompleted(done))
+                                                        Field("reason", "Reason")], act=void))
 
     def on_return_completed(self, message: ReturnCompleted) -> None:
         done = message.completed
+        if message.from_cart:
+            self.cart = Cart()
+            self.refresh_cart()
         refund = self.session.currency.format(sum(r.amount for r in done.refunds))
         self.say(f"Return {done.reference} saved: refund {refund}.", "error")
         self.app.notify(f"Refund {refund} ({done.reference})", title="Return", severity="warning")
+        if message.slip:
+            self.app.push_screen(ReceiptDialog(message.slip, "", (), title=f"Refund {done.reference}",
+                                               printed="Refund slip."))

@@ -168,19 +168,13 @@ class CashScreen(ModeScreen):
         categories = [] if kind == "drop" else list(moves.categories(self.session, "paid_in" if kind == "paid_in"
                                                                          else "expense"))
 
-        def asked(request: CashMoveRequest | None) -> None:
-            if request is not None:
-                self.record_move(kind, request)
-
-        self.app.push_screen(CashMoveDialog(titles[kind], self.session.currency, categories), asked)
+        # The dialog records the move before it closes: a refusal keeps the amount and note typed.
+        self.app.push_screen(CashMoveDialog(titles[kind], self.session.currency, categories,
+                                            act=lambda request: self.record_move(kind, request)))
 
     def action_no_sale(self) -> None:
-        def asked(answer: dict[str, str] | None) -> None:
-            if answer is not None:
-                self.record_no_sale(answer["reason"])
-
-        self.app.push_screen(FormDialog("No sale: open the drawer", [Field("reason", "Why is the drawer opened?")]),
-                             asked)
+        self.app.push_screen(FormDialog("No sale: open the drawer", [Field("reason", "Why is the drawer opened?")],
+                                        act=lambda answer: self.record_no_sale(answer["reason"])))
 
     def action_close_shift(self) -> None:
         session = self.session
@@ -205,8 +199,8 @@ class CashScreen(ModeScreen):
 
     # --- doing (workers) ---------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="cash")
     def record_move(self, kind: str, r: CashMoveRequest) -> None:
+        """In the dialog's worker: record the move (a `PosError` keeps the dialog open), then say so."""
         session = self.session
         calls = {
             "paid_in": lambda a: moves.paid_in(session, r.amount, r.category, r.note, approval=a),
@@ -214,23 +208,15 @@ class CashScreen(ModeScreen):
             "expense": lambda a: moves.expense(session, r.amount, r.category, r.note, approval=a),
             "drop": lambda a: moves.drop(session, r.amount, r.note, approval=a),
         }
-        try:
-            move = guarded(self.app, calls[kind])
-        except PosError as error:
-            self.post_message(ActionFailed("cash", str(error)))
-            return
+        move = guarded(self.app, calls[kind])
         words = {"paid_in": "Paid in", "paid_out": "Paid out", "expense": "Expense paid", "drop": "Dropped"}
         self.post_message(CashRecorded(f"{words[kind]} {session.money(move.amount)}"
                                        + (f" ({move.category})" if move.category else "") + "."))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="cash")
     def record_no_sale(self, reason: str) -> None:
+        """In the dialog's worker: record the no-sale (a `PosError` keeps the dialog open), open the drawer."""
         session = self.session
-        try:
-            guarded(self.app, lambda approval: moves.no_sale(session, reason, approval=approval))
-        except PosError as error:
-            self.post_message(ActionFailed("cash", str(error)))
-            return
+        guarded(self.app, lambda approval: moves.no_sale(session, reason, approval=approval))
         printer = till_printer(self.app, session)
         try:
             printer.kick_drawer()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
@@ -13,7 +14,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Checkbox, DataTable, Input, Select
 
-from pos_tui.domain.errors import InvalidAmount, PosError
+from pos_tui.domain.errors import PosError
 from pos_tui.domain.events import BarcodeSpec, ProductDetails
 from pos_tui.domain.money import format_quantity
 from pos_tui.domain.scan import parse_quantity
@@ -247,12 +248,9 @@ class WarehouseScreen(ModeScreen):
         if product is not None:
             self.app.push_screen(ProductDetailScreen(self, product))
 
-    def _ask(self, title: str, fields: list[Field], then: object) -> None:
-        def answered(answer: dict[str, str] | None) -> None:
-            if answer is not None:
-                then(answer)  # type: ignore[operator]
-
-        self.app.push_screen(FormDialog(title, fields), answered)
+    def _ask(self, title: str, fields: list[Field], then: Callable[[dict[str, str]], object]) -> None:
+        """The form runs ``then`` (a `write`) before it closes: a refusal keeps what was typed."""
+        self.app.push_screen(FormDialog(title, fields, act=then))
 
     def action_receive(self) -> None:
         product = self.current()
@@ -327,13 +325,9 @@ class WarehouseScreen(ModeScreen):
                 f"Saved {product.sku}."),
         )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="wh-write")
     def write(self, what: str, change: object, done: str) -> None:
-        try:
-            guarded(self.app, change)  # type: ignore[arg-type]  # a supervisor approves what the role lacks
-        except (PosError, InvalidAmount) as error:
-            self.post_message(ActionFailed(what, str(error)))
-            return
+        """In the form's worker: a refusal (a `PosError`) keeps the form open; ``what`` names the change."""
+        guarded(self.app, change)  # type: ignore[arg-type]  # a supervisor approves what the role lacks
         self.post_message(StockChanged(done))
 
     def on_stock_changed(self, message: StockChanged) -> None:

@@ -97,9 +97,15 @@ class LineTable(Widget):
 
     def _keep_cursor_in_view(self) -> bool:
         """Scroll so the cursor shows; True when the window moved (the whole table was repainted)."""
+        if self.content_size.height < 2:
+            # Hidden (the search results were over the cart) or not laid out yet: no height to scroll
+            # by. Scrolling now would put the cursor's row on top and hide every row above it; the
+            # window is placed on the resize that comes when the table shows.
+            return False
         visible = self.visible_rows()
         top = min(self.top, self._cursor)
         top = max(top, self._cursor - visible + 1, 0)
+        top = min(top, max(0, len(self.rows) - visible))  # no blank rows below while rows above are hidden
         if top == self.top:
             return False
         self.top = top

@@ -245,7 +245,9 @@ def test_every_problem_of_a_row_is_reported(store: Session, tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("row", "reason"),
     [
-        ("NEW-1,Rusk,,Bakery,120,90,std", "has 7 fields but the header has 12"),
+        ("NEW-1,Rusk,,Bakery,120,90,std", "is short: it has 7 fields where the header has 12"),
+        ("NEW-1", "is short: it has 1 field where the header has 12"),
+        ("NEW-1,Rusk,,Bakery,120,90,std,each,0,,,,Tea 200g", "needs quotes"),
         (",Rusk,,Bakery,120,90,std,each,0,,,", "the sku is missing"),
         ("NEW-1,Rusk,,Bakery,,90,std,each,0,,,", "the price is missing"),
         ("NEW-1,Rusk,,Bakery,12O,90,std,each,0,,,", "'12O' is not an amount"),

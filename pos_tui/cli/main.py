@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +12,7 @@ from pos_tui.cli.audit_cmd import audit_command
 from pos_tui.cli.backup_cmd import backup_app
 from pos_tui.cli.cash_cmd import cash_app, shift_app
 from pos_tui.cli.catalog_cmd import catalog_app
-from pos_tui.cli.common import ConfigOption, DbOption, fail, reports_errors, session_from, settings_from
+from pos_tui.cli.common import ConfigOption, DbOption, new_pin, reports_errors, session_from, settings_from
 from pos_tui.cli.daybook_cmd import daybook_command
 from pos_tui.cli.db_cmd import db_app
 from pos_tui.cli.demo_cmd import demo_command
@@ -27,7 +26,8 @@ from pos_tui.cli.report_cmd import report_app
 from pos_tui.cli.selling_cmd import register_selling
 from pos_tui.cli.staff_cmd import staff_app
 from pos_tui.services.receipts import receipt_text
-from pos_tui.services.store import init_store, store_status
+from pos_tui.config import with_store_overrides
+from pos_tui.services.store import check_new_store_path, init_store, store_status
 
 app = typer.Typer(
     name="pos",
@@ -104,24 +104,12 @@ def init(
     terminal: Annotated[str | None, typer.Option(help="This till's terminal id.")] = None,
 ) -> None:
     """Create a store database: store details, tax classes and the first admin user."""
-    settings = settings_from(config)
-    store_overrides = {
-        key: value
-        for key, value in {"name": name, "currency": currency, "exponent": exponent, "symbol": symbol,
-                           "timezone": timezone}.items()
-        if value is not None
-    }
-    if store_overrides or terminal:
-        raw = settings.model_dump(exclude={"source"})
-        raw["store"].update(store_overrides)
-        if terminal:
-            raw["terminal"]["id"] = terminal
-        settings = type(settings).model_validate(raw)
+    store = {"name": name, "currency": currency, "exponent": exponent, "symbol": symbol, "timezone": timezone}
+    settings = with_store_overrides(settings_from(config), {k: v for k, v in store.items() if v is not None}, terminal)
     path = db or settings.database.path
+    check_new_store_path(path)  # before the PIN is asked for
     if pin is None:
-        pin = getpass.getpass(f"PIN for {admin} (4-8 digits): ")
-        if getpass.getpass("Again: ") != pin:
-            fail("The two PINs differ; nothing was created.")
+        pin = new_pin(admin, "nothing was created")
     session = init_store(settings, path, admin=admin, admin_pin=pin)
     session.close()
     typer.echo(f"Created store {settings.store.name!r} at {path} with admin {admin!r}.")

@@ -8,6 +8,7 @@ tills never deadlock on a read-then-write upgrade.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from pos_tui.domain.errors import LedgerError
 
 APPLICATION_ID = 0x504F5354  # "POST": marks a file as a pos_tui store
 GENESIS_HASH = "0" * 64
+STORE_FILE_MODE = 0o640
 # How long a till waits for another till's write to finish. SQLite's busy retry is unfair under
 # saturation (single waits of seconds were measured): a sale should wait rather than fail.
 BUSY_TIMEOUT_MS = 15000
@@ -110,6 +112,9 @@ class Ledger:
                     "The database is busy with another till and did not free up in time.",
                     "Nothing was saved; try again in a moment.",
                 ) from error
+            on_disk = disk_error(self.path, error)
+            if on_disk is not None:
+                raise on_disk from error
             if "readonly" in str(error) or "read-only" in str(error) or "query_only" in str(error):
                 raise LedgerError(
                     "The database refused to change: this session is read-only.",
@@ -149,12 +154,27 @@ class Ledger:
             self.db.close()
 
 
+def disk_error(path: Path, error: Exception) -> LedgerError | None:
+    """A sentence for an error of the disk under ``path`` rather than of the file (full, read-only,
+    failing); None for any other error."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code == sqlite3.SQLITE_FULL or "disk is full" in str(error):
+        return LedgerError(
+            f"The disk holding {path} is full, so the store cannot be opened or changed; nothing was saved.",
+            "Free space on that disk (old backups, logs, *.replaced-* files), then try again.",
+        )
+    if code == sqlite3.SQLITE_IOERR or "disk I/O error" in str(error):
+        return LedgerError(f"The disk holding {path} failed to read or write ({error}).",
+                           "Check the disk (dmesg); restore the newest snapshot onto a good one if it is failing.")
+    return None
+
+
 def _check_ours(path: Path, conn: sqlite3.Connection) -> int:
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version: int = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as error:
-        raise LedgerError(
+        raise disk_error(path, error) or LedgerError(
             f"{path} is not a database file ({error}).", "Check the path; pass the store database with --db."
         ) from error
     if app_id != APPLICATION_ID:
@@ -176,9 +196,17 @@ def stored_schema_version(path: Path) -> int:
         raise LedgerError(
             f"There is no store database at {path}.", "Create one with `pos init --db PATH` or `pos demo`."
         )
+    if path.is_dir():
+        raise LedgerError(f"{path} is a directory, not a store database.",
+                          f"Pass the database file itself, e.g. --db {path / 'pos.db'}.")
     # Check with a plain connection first: peewee's connect applies pragmas (WAL) that would rewrite
     # the header of a file that is not ours, and would fail on a non-database without our sentence.
-    probe = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        probe = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as error:
+        raise disk_error(path, error) or LedgerError(
+            f"Cannot open {path} ({error}).", "Check the path and that this user may read it."
+        ) from error
     try:
         return _check_ours(path, probe)
     finally:
@@ -210,6 +238,13 @@ def create_ledger(path: Path) -> Ledger:
     if path.exists() and path.stat().st_size > 0:
         raise LedgerError(f"{path} already exists.", "Choose another path, or open the existing store.")
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Made 0640 before SQLite opens it (SQLite gives its -wal and -shm the same mode): the till's user
+    # writes, the group pos-data (a manager's read-only seat, backups) reads, others nothing.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, STORE_FILE_MODE)
+    try:
+        os.fchmod(fd, STORE_FILE_MODE)  # whatever the umask
+    finally:
+        os.close(fd)
     ledger = Ledger(path, _connect(path, read_only=False), read_only=False)
     ledger.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     apply_migrations(ledger, 0)

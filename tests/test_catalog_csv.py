@@ -404,7 +404,7 @@ def test_pos_catalog_import_with_bad_rows_lists_them_and_exits_1(store_path: Pat
                                                                   store: Session) -> None:
     path = write_csv(tmp_path / "c.csv", "NEW-1,Rusk,,Bakery,120,90,std,each,0,,,", "NEW-2,Bun,,Bakery,-3,2,std,,,,,")
 
-    code, out, err = run(store_path, tmp_path, "import", str(path))
+    code, out, err = run(store_path, tmp_path, "import", str(path), "--user", "admin")
 
     assert code == 1 and out == ""
     assert err.splitlines() == [
@@ -413,7 +413,7 @@ def test_pos_catalog_import_with_bad_rows_lists_them_and_exits_1(store_path: Pat
         " with --skip-bad.",
     ]
 
-    code, out, err = run(store_path, tmp_path, "import", str(path), "--skip-bad")
+    code, out, err = run(store_path, tmp_path, "import", str(path), "--skip-bad", "--user", "admin")
 
     assert code == 0 and "1 added" in out and "1 skipped" in out
     assert err.startswith("skipped line 3: price:")
@@ -423,7 +423,7 @@ def test_pos_catalog_export_to_a_file_round_trips(store: Session, store_path: Pa
     out_path = tmp_path / "export.csv"
 
     code, _, err = run(store_path, tmp_path, "export", "--output", str(out_path))
-    code_again, out, _ = run(store_path, tmp_path, "import", str(out_path))
+    code_again, out, _ = run(store_path, tmp_path, "import", str(out_path), "--user", "admin")
 
     assert code == 0 and "Exported 5 products" in err
     assert out_path.read_bytes().startswith(b"\xef\xbb\xbf" + HEADER.encode())

@@ -395,7 +395,8 @@ def with_store_overrides(settings: Settings, store: dict[str, object], terminal:
                 problems.append(f"{option} {terminal!r} must be 1 to 16 letters, digits, - or _")
             else:
                 problems.append(f"{option}: {_in_words(issue)}")
-        raise ConfigError("; ".join(problems) + ".", "Nothing was created; run `pos init` again with that fixed.") from None
+        raise ConfigError("; ".join(problems) + ".",
+                          "Nothing was created; run `pos init` again with that fixed.") from None
 
 
 _TABLE = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?")

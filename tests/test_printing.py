@@ -211,7 +211,8 @@ def test_a_wrong_printer_address_in_the_config_is_refused_with_its_line(tmp_path
 
 def test_pos_sale_prints_the_receipt_it_shows(till: Session, store_path: Path, config: Path) -> None:
     with fake_printer() as printer:
-        result = pos("sale", "--user", "admin", "--db", str(store_path), "--config", str(config), "--scan", f"2*{TEA_BARCODE}",
+        result = pos("sale", "--user", "admin", "--db", str(store_path), "--config", str(config),
+                     "--scan", f"2*{TEA_BARCODE}",
                      "--pay", "cash:1000", "--printer", printer.uri)
         assert result.exit_code == 0, result.output
         [printed] = printer.wait_for_jobs(1)
@@ -300,7 +301,8 @@ def test_pole_display_shows_the_last_item_the_total_and_then_the_change(
 
 def test_a_missing_pole_display_never_stops_the_sale(till: Session, store_path: Path, tmp_path: Path) -> None:
     config = write_config(tmp_path, f'[devices.pole_display]\nport = "{tmp_path / "unplugged"}"\n')
-    result = pos("sale", "--user", "admin", "--db", str(store_path), "--config", str(config), "--scan", TEA_BARCODE, "--pay", "cash:500")
+    result = pos("sale", "--user", "admin", "--db", str(store_path), "--config", str(config), "--scan", TEA_BARCODE,
+                 "--pay", "cash:500")
     assert result.exit_code == 0, result.output
     assert "TOTAL" in result.stdout
     assert "customer display" in result.stderr and "sales carry on without it" in result.stderr

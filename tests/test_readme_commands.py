@@ -58,7 +58,7 @@ def test_the_readme_block_has_only_runnable_commands() -> None:
     assert len(commands) > 20
     for command in commands:
         assert command.startswith("pos "), command
-        assert not re.search(r"\[--|\w\|\w|\b(DAY|NAME|FILE|PATH)\b", command), f"a placeholder, not a command: {command}"
+        assert not re.search(r"\[--|\w\|\w|\b(DAY|NAME|FILE|PATH)\b", command), f"a placeholder in: {command}"
 
 
 @pytest.mark.slow

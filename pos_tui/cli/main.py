@@ -25,8 +25,8 @@ from pos_tui.cli.product_cmd import product_app
 from pos_tui.cli.report_cmd import report_app
 from pos_tui.cli.selling_cmd import register_selling
 from pos_tui.cli.staff_cmd import staff_app
-from pos_tui.services.receipts import receipt_text
 from pos_tui.config import with_store_overrides
+from pos_tui.services.receipts import receipt_text
 from pos_tui.services.store import check_new_store_path, init_store, store_status
 
 app = typer.Typer(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from pos_tui.domain.errors import LedgerError
 APPLICATION_ID = 0x504F5354  # "POST": marks a file as a pos_tui store
 GENESIS_HASH = "0" * 64
 STORE_FILE_MODE = 0o640
+LOW_DISK_BYTES = 1 << 20  # below this, an I/O error opening or writing the store is a full disk
 # How long a till waits for another till's write to finish. SQLite's busy retry is unfair under
 # saturation (single waits of seconds were measured): a sale should wait rather than fail.
 BUSY_TIMEOUT_MS = 15000
@@ -155,18 +157,29 @@ class Ledger:
 
 
 def disk_error(path: Path, error: Exception) -> LedgerError | None:
-    """A sentence for an error of the disk under ``path`` rather than of the file (full, read-only,
-    failing); None for any other error."""
+    """A sentence for an error of the disk under ``path`` rather than of the file (full, failing);
+    None for any other error. SQLite reports a full disk as SQLITE_FULL only when a write runs out:
+    a reader that cannot make its ``-shm`` file says "disk I/O error", so the free space decides."""
     code = getattr(error, "sqlite_errorcode", None)
-    if code == sqlite3.SQLITE_FULL or "disk is full" in str(error):
+    text = str(error)
+    io_error = code == sqlite3.SQLITE_IOERR or (code or 0) & 0xFF == sqlite3.SQLITE_IOERR or "disk I/O error" in text
+    full = code == sqlite3.SQLITE_FULL or "disk is full" in text
+    if not (full or io_error):
+        return None
+    if full or _free_bytes(path.parent) < LOW_DISK_BYTES:
         return LedgerError(
             f"The disk holding {path} is full, so the store cannot be opened or changed; nothing was saved.",
             "Free space on that disk (old backups, logs, *.replaced-* files), then try again.",
         )
-    if code == sqlite3.SQLITE_IOERR or "disk I/O error" in str(error):
-        return LedgerError(f"The disk holding {path} failed to read or write ({error}).",
-                           "Check the disk (dmesg); restore the newest snapshot onto a good one if it is failing.")
-    return None
+    return LedgerError(f"The disk holding {path} failed to read or write ({text}).",
+                       "Check the disk (dmesg); restore the newest snapshot onto a good one if it is failing.")
+
+
+def _free_bytes(directory: Path) -> int:
+    try:
+        return shutil.disk_usage(directory).free
+    except OSError:
+        return 0
 
 
 def _check_ours(path: Path, conn: sqlite3.Connection) -> int:

@@ -21,7 +21,8 @@ def check_new_store_path(path: Path) -> None:
     tree of folders), a directory, or an existing file."""
     path = Path(path)
     if path.is_dir():
-        raise InvalidInput(f"{path} is a directory.", f"Give the new database's file name, e.g. --db {path / 'pos.db'}.")
+        raise InvalidInput(f"{path} is a directory.",
+                           f"Give the new database's file name, e.g. --db {path / 'pos.db'}.")
     if not path.parent.is_dir():
         raise InvalidInput(f"The folder {path.parent} does not exist, so no store was created.",
                            f"Check the path, or create the folder first (mkdir -p {path.parent}).")

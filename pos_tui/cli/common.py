@@ -16,6 +16,7 @@ from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
+from pos_tui.backup.leftovers import clear_restore_leftovers
 from pos_tui.config import Settings, load_settings
 from pos_tui.domain.errors import InvalidInput, PosError
 from pos_tui.domain.permissions import Approval, PermissionRequired, doing
@@ -67,10 +68,17 @@ def settings_from(config: Path | None) -> Settings:
     return load_settings(config)
 
 
+def tidy_after_restore(db: Path) -> None:
+    """Remove (or report) the decrypted copy a stopped `pos backup restore` left beside ``db``."""
+    for leftover in clear_restore_leftovers(db):
+        typer.secho(leftover.sentence(), fg=typer.colors.YELLOW, err=True)
+
+
 def session_from(
     db: Path | None, config: Path | None, *, user: str = "system", read_only: bool = False
 ) -> Session:
     settings = settings_from(config)
+    tidy_after_restore(db or settings.database.path)
     return open_session(settings, db, username=user, read_only=read_only)
 
 
@@ -102,6 +110,7 @@ def acting_session(db: Path | None, config: Path | None, user: str | None) -> Se
     if not username:
         raise InvalidInput("Say who is doing this, so the journal can name them: nothing was done.",
                            "Add --user NAME (see `pos user list`), or set staff.cli_user in the config.")
+    tidy_after_restore(db or settings.database.path)
     session = open_session(settings, db, username=username)
     try:
         acting_user(session)

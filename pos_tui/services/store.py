@@ -32,8 +32,8 @@ def check_new_store_path(path: Path) -> None:
 
 
 def init_store(settings: Settings, path: Path, *, admin: str, admin_pin: str, admin_name: str = "") -> Session:
-    """A new store database: the store, its tax classes and its first admin, in one transaction."""
-    check_new_store_path(path)
+    """A new store database: the store, its tax classes and its first admin, in one transaction.
+    (`pos init` calls ``check_new_store_path`` first: a person's typo must not make folders.)"""
     pin_hash = hash_pin(admin_pin)  # before touching the disk: a bad PIN leaves no file behind
     ledger = create_ledger(path)
     store = settings.store

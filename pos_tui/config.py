@@ -15,6 +15,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from pos_tui.backup.settings import BackupSettings
 from pos_tui.devices.settings import DeviceSettings
@@ -26,6 +27,7 @@ from pos_tui.domain.tax import TaxClass, TaxPolicy, TaxRounding
 from pos_tui.domain.tender import TenderMethod
 
 SYSTEM_CONFIG = Path("/etc/pos/pos.toml")
+MAX_EXPONENT = 4
 LOCAL_CONFIG = Path("config/pos.toml")
 
 
@@ -38,9 +40,9 @@ class StoreSettings(_Section):
 
     name: str = "Demo Store"
     """Printed at the top of every receipt."""
-    currency: str = Field(default="PKR", pattern=r"^[A-Z]{3}$")
+    currency: str = "PKR"
     """ISO 4217 code."""
-    exponent: int = Field(default=2, ge=0, le=4)
+    exponent: int = 2
     """Decimal places of the currency (PKR 2, JPY 0): amounts are stored in these minor units."""
     symbol: str = "Rs"
     """Printed before amounts."""
@@ -54,6 +56,22 @@ class StoreSettings(_Section):
     """Address lines printed under the store name."""
     language: str = "en"
     """Receipt language (chooses the printer code page; ur/ar print shaped text as images)."""
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_currency(cls, value: str) -> str:
+        import pycountry  # its tables load on first use: only a config that names a currency pays for them
+
+        if not re.fullmatch(r"[A-Z]{3}", value) or pycountry.currencies.get(alpha_3=value) is None:
+            raise ValueError(f"{value!r} is not an ISO 4217 currency code; use one like PKR, USD or EUR")
+        return value
+
+    @field_validator("exponent")
+    @classmethod
+    def _decimal_places(cls, value: int) -> int:
+        if not 0 <= value <= MAX_EXPONENT:
+            raise ValueError(f"a currency has 0 to {MAX_EXPONENT} decimal places (PKR 2, JPY 0, KWD 3), not {value}")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -174,6 +192,8 @@ class StaffSettings(_Section):
     """Custom roles, or changes to built-in ones: [staff.roles.NAME]."""
     commission: list[CommissionRuleSettings] = Field(default_factory=list)
     """Commission rules for the commission report ([[staff.commission]])."""
+    cli_user: str = Field(default="", pattern=r"^([A-Za-z_][A-Za-z0-9_]{0,31})?$")
+    """Who `pos` commands act as when `--user` is not given: a user of this store (empty: `--user` is required)."""
 
     @field_validator("roles")
     @classmethod
@@ -339,9 +359,44 @@ def parse_settings(data: bytes, path: Path) -> Settings:
             key = ".".join(str(part) for part in issue["loc"])
             line = lines.get(key) or lines.get(key.rsplit(".", 1)[0])
             where = f" (line {line})" if line else ""
-            problems.append(f"{key}{where}: {issue['msg']}")
+            problems.append(f"{key}{where}: {_in_words(issue)}")
         raise ConfigError(f"{path}: " + "; ".join(problems) + ".", "Fix the value and start again.") from error
     return settings.model_copy(update={"source": path})
+
+
+def _in_words(issue: ErrorDetails) -> str:
+    """pydantic's message for one problem without its "Value error, " prefix (our validators speak for themselves)."""
+    message = str(issue["msg"])
+    return message.removeprefix("Value error, ")
+
+
+# `pos init` options and the settings they set.
+_INIT_OPTIONS = {"store.name": "--name", "store.currency": "--currency", "store.exponent": "--exponent",
+                 "store.symbol": "--symbol", "store.timezone": "--timezone", "terminal.id": "--terminal"}
+
+
+def with_store_overrides(settings: Settings, store: dict[str, object], terminal: str | None = None) -> Settings:
+    """``settings`` with the store details (and terminal id) given to `pos init`, checked like a config
+    file: a bad value is a ConfigError naming the option, in words."""
+    if not store and not terminal:
+        return settings
+    raw = settings.model_dump(exclude={"source"})
+    raw["store"].update(store)
+    if terminal:
+        raw["terminal"]["id"] = terminal
+    try:
+        return Settings.model_validate(raw).model_copy(update={"source": settings.source})
+    except ValidationError as error:
+        problems = []
+        for issue in error.errors():
+            key = ".".join(str(part) for part in issue["loc"][:2])
+            option = _INIT_OPTIONS.get(key, key)
+            if key == "terminal.id":
+                problems.append(f"{option} {terminal!r} must be 1 to 16 letters, digits, - or _")
+            else:
+                problems.append(f"{option}: {_in_words(issue)}")
+        raise ConfigError("; ".join(problems) + ".",
+                          "Nothing was created; run `pos init` again with that fixed.") from None
 
 
 _TABLE = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?")

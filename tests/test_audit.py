@@ -68,7 +68,7 @@ def test_the_audit_lists_logins_failures_voids_with_approver_price_changes_and_a
 def test_snapshots_and_restores_show_from_the_disk(tmp_path: Path) -> None:
     till = set_up_till(tmp_path)
     assert till.run("create").exit_code == 0
-    assert till.run("restore", str(till.snapshots()[0]), "--identity", str(till.keys.identity)).exit_code == 0
+    assert till.run("restore", str(till.snapshots()[0]), "--identity", str(till.keys.identity), "--yes").exit_code == 0
     session = open_session(load_settings(till.config), till.db, read_only=True)
     today = daybook.today(session)
     kinds = [e.kind for e in audit_events(session, today, today)]

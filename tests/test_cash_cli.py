@@ -13,9 +13,9 @@ from pos_tui.services.staff.users import add_user
 from .conftest import assert_verifies
 
 
-def pos(store_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def pos(store_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "pos_tui.cli.main", *args, "--db", str(store_path)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, input=stdin)
 
 
 def head(store_path: Path) -> int:
@@ -36,8 +36,9 @@ def test_a_shift_from_the_command_line_with_a_paid_out_that_needs_a_manager(stor
     refused = pos(store_path, "cash", "paid-out", "--user", "sana", "--amount", "3000", "--category", "supplies",
                   "--note", "shelves")
     assert refused.returncode == 1 and "sana may not pay out more than the drawer holds" in refused.stderr
+    assert "--approved-by" in refused.stderr
     approved = pos(store_path, "cash", "paid-out", "--user", "sana", "--amount", "3000", "--category", "supplies",
-                   "--note", "shelves", "--approver", "omar", "--approver-pin", "3456", "--reason", "supplier waiting")
+                   "--note", "shelves", "--approved-by", "omar", "--reason", "supplier waiting", stdin="3456\n")
     assert approved.returncode == 0, approved.stderr
     assert "the drawer should now hold Rs -500.00" in approved.stdout
 

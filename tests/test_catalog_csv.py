@@ -245,7 +245,9 @@ def test_every_problem_of_a_row_is_reported(store: Session, tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("row", "reason"),
     [
-        ("NEW-1,Rusk,,Bakery,120,90,std", "has 7 fields but the header has 12"),
+        ("NEW-1,Rusk,,Bakery,120,90,std", "is short: it has 7 fields where the header has 12"),
+        ("NEW-1", "is short: it has 1 field where the header has 12"),
+        ("NEW-1,Rusk,,Bakery,120,90,std,each,0,,,,Tea 200g", "needs quotes"),
         (",Rusk,,Bakery,120,90,std,each,0,,,", "the sku is missing"),
         ("NEW-1,Rusk,,Bakery,,90,std,each,0,,,", "the price is missing"),
         ("NEW-1,Rusk,,Bakery,12O,90,std,each,0,,,", "'12O' is not an amount"),
@@ -402,7 +404,7 @@ def test_pos_catalog_import_with_bad_rows_lists_them_and_exits_1(store_path: Pat
                                                                   store: Session) -> None:
     path = write_csv(tmp_path / "c.csv", "NEW-1,Rusk,,Bakery,120,90,std,each,0,,,", "NEW-2,Bun,,Bakery,-3,2,std,,,,,")
 
-    code, out, err = run(store_path, tmp_path, "import", str(path))
+    code, out, err = run(store_path, tmp_path, "import", str(path), "--user", "admin")
 
     assert code == 1 and out == ""
     assert err.splitlines() == [
@@ -411,7 +413,7 @@ def test_pos_catalog_import_with_bad_rows_lists_them_and_exits_1(store_path: Pat
         " with --skip-bad.",
     ]
 
-    code, out, err = run(store_path, tmp_path, "import", str(path), "--skip-bad")
+    code, out, err = run(store_path, tmp_path, "import", str(path), "--skip-bad", "--user", "admin")
 
     assert code == 0 and "1 added" in out and "1 skipped" in out
     assert err.startswith("skipped line 3: price:")
@@ -421,7 +423,7 @@ def test_pos_catalog_export_to_a_file_round_trips(store: Session, store_path: Pa
     out_path = tmp_path / "export.csv"
 
     code, _, err = run(store_path, tmp_path, "export", "--output", str(out_path))
-    code_again, out, _ = run(store_path, tmp_path, "import", str(out_path))
+    code_again, out, _ = run(store_path, tmp_path, "import", str(out_path), "--user", "admin")
 
     assert code == 0 and "Exported 5 products" in err
     assert out_path.read_bytes().startswith(b"\xef\xbb\xbf" + HEADER.encode())

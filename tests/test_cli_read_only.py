@@ -20,7 +20,7 @@ from .conftest import TEA_BARCODE, assert_verifies, make_store
 WRITING = {
     "sale": ["sale", "--scan", TEA_BARCODE, "--pay", "cash:5000", "--user", "sana", "--printer", "none"],
     "void": ["void", "--sale", "T1-000001", "--reason", "rang up twice", "--user", "admin"],
-    "user add": ["user", "add", "x", "--role", "admin", "--pin", "4321"],
+    "user add": ["user", "add", "x", "--role", "cashier", "--pin", "4321", "--user", "admin"],
     "shift open": ["shift", "open", "--user", "sana", "--float", "5000"],
     "cash paid-in": ["cash", "paid-in", "--user", "admin", "--amount", "100", "--category", "misc"],
     "report z": ["report", "z", "--user", "admin"],

@@ -43,8 +43,8 @@ def add_to_config(till: Till, text: str) -> None:
 def test_a_till_set_up_right_passes_every_check_and_exits_zero(till: Till) -> None:
     checks = run_checks(till.config, limits=ROOMY)
     assert failed(checks) == {}
-    assert [c.name for c in checks] == ["config", "database", "roles", "database mode", "key mode", "printer",
-                                        "last backup", "free disk"]
+    assert [c.name for c in checks] == ["config", "restore leftovers", "database", "roles", "database mode", "key mode",
+                                        "printer", "receipt shaping", "last backup", "free disk"]
     result = CliRunner().invoke(app, ["doctor", "--config", str(till.config), "--min-free-mb", "1"])
     assert result.exit_code == 0 and "All checks passed." in result.output
 

@@ -51,7 +51,7 @@ def test_a_cashier_can_type_an_amount_the_usual_ways(typed: str, exponent: int, 
     [("12.345", 2, "has 3 decimals; this currency has 2"), ("1.5", 0, "has 1 decimals; this currency has 0"),
      ("abc", 2, "is not an amount"), ("", 2, "is not an amount"), ("12,50", 2, "is not an amount"),
      ("1,2345", 2, "is not an amount"), ("1e5", 2, "is not an amount"), (".", 2, "is not an amount"),
-     ("10000000001", 2, "beyond the largest amount"), ("\u0661\u0662\u0663", 2, "is not an amount"),
+     ("10000000001", 2, "more than the till accepts"), ("\u0661\u0662\u0663", 2, "is not an amount"),
      ("5\u00b2", 2, "is not an amount"), ("\uff11\uff10", 0, "is not an amount")],
 )
 def test_an_amount_that_cannot_be_meant_is_refused_with_a_sentence(typed: str, exponent: int, sentence: str) -> None:
@@ -63,7 +63,7 @@ def test_amounts_past_the_ceiling_are_refused_both_ways() -> None:
     assert check_amount(MAX_AMOUNT) == MAX_AMOUNT
     assert check_amount(-MAX_AMOUNT) == -MAX_AMOUNT
     for beyond in (MAX_AMOUNT + 1, -MAX_AMOUNT - 1, 10**30):
-        with pytest.raises(InvalidAmount, match="beyond the largest amount"):
+        with pytest.raises(InvalidAmount, match="more than the till accepts"):
             check_amount(beyond)
 
 
@@ -122,6 +122,19 @@ def test_a_pasted_wall_of_digits_is_refused_with_a_sentence_not_a_traceback(past
     if pasted.startswith("0" * 5000):
         assert parse_amount(pasted, 2) == 1250  # leading zeros are still just zeros
         return
-    with pytest.raises(InvalidAmount, match="beyond the largest amount") as refused:
+    with pytest.raises(InvalidAmount, match="more than the till accepts") as refused:
         parse_amount(pasted, 2)
     assert len(str(refused.value)) < 200
+
+
+def test_a_price_past_the_ceiling_says_the_largest_allowed_in_money_not_in_minor_units() -> None:
+    with pytest.raises(InvalidAmount) as typed:
+        parse_amount("99999999999", 2)
+    with pytest.raises(InvalidAmount) as checked:
+        check_amount(9_999_999_999_900, 2)
+
+    for refused in (typed.value, checked.value):
+        assert "at most 10,000,000,000.00" in str(refused) and "minor units" not in str(refused)
+    with pytest.raises(InvalidAmount) as unknown_currency:
+        check_amount(10**13)
+    assert "minor units" not in str(unknown_currency.value)

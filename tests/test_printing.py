@@ -212,7 +212,8 @@ def test_a_wrong_printer_address_in_the_config_is_refused_with_its_line(tmp_path
 
 def test_pos_sale_prints_the_receipt_it_shows(till: Session, store_path: Path, config: Path) -> None:
     with fake_printer() as printer:
-        result = pos("sale", "--db", str(store_path), "--config", str(config), "--scan", f"2*{TEA_BARCODE}",
+        result = pos("sale", "--user", "admin", "--db", str(store_path), "--config", str(config),
+                     "--scan", f"2*{TEA_BARCODE}",
                      "--pay", "cash:1000", "--printer", printer.uri)
         assert result.exit_code == 0, result.output
         [printed] = printer.wait_for_jobs(1)
@@ -232,7 +233,7 @@ def test_pos_sale_with_the_printer_off_saves_the_sale_and_queues_the_receipt(
 ) -> None:
     port = free_port()
     uri = f"tcp://127.0.0.1:{port}?timeout=0.3"
-    result = pos("sale", "--db", str(store_path), "--config", str(config), "--scan", TEA_BARCODE,
+    result = pos("sale", "--user", "admin", "--db", str(store_path), "--config", str(config), "--scan", TEA_BARCODE,
                  "--pay", "cash:500", "--printer", uri, "--wait", "0.3")
     assert result.exit_code == 0, result.output
     assert "TOTAL" in result.stdout
@@ -249,7 +250,7 @@ def test_pos_sale_with_the_printer_off_saves_the_sale_and_queues_the_receipt(
 
 
 def test_pos_sale_with_a_wrong_printer_address_sells_nothing(till: Session, store_path: Path, config: Path) -> None:
-    result = pos("sale", "--db", str(store_path), "--config", str(config), "--scan", TEA_BARCODE,
+    result = pos("sale", "--user", "admin", "--db", str(store_path), "--config", str(config), "--scan", TEA_BARCODE,
                  "--pay", "cash:500", "--printer", "tcp://")
     assert result.exit_code == 1
     assert "names no host" in result.stderr and "Nothing was sold" in result.stderr
@@ -287,7 +288,7 @@ def test_pole_display_shows_the_last_item_the_total_and_then_the_change(
     line = FakeSerialLine(tmp_path / "pos-display")
     config = write_config(tmp_path, f'[devices.pole_display]\nport = "{line.port}"\n')
     try:
-        result = pos("sale", "--db", str(store_path), "--config", str(config), "--scan", TEA_BARCODE,
+        result = pos("sale", "--user", "admin", "--db", str(store_path), "--config", str(config), "--scan", TEA_BARCODE,
                      "--scan", MILK_BARCODE, "--pay", "cash:1000")
         shown = line.received()
     finally:
@@ -301,7 +302,8 @@ def test_pole_display_shows_the_last_item_the_total_and_then_the_change(
 
 def test_a_missing_pole_display_never_stops_the_sale(till: Session, store_path: Path, tmp_path: Path) -> None:
     config = write_config(tmp_path, f'[devices.pole_display]\nport = "{tmp_path / "unplugged"}"\n')
-    result = pos("sale", "--db", str(store_path), "--config", str(config), "--scan", TEA_BARCODE, "--pay", "cash:500")
+    result = pos("sale", "--user", "admin", "--db", str(store_path), "--config", str(config), "--scan", TEA_BARCODE,
+                 "--pay", "cash:500")
     assert result.exit_code == 0, result.output
     assert "TOTAL" in result.stdout
     assert "customer display" in result.stderr and "sales carry on without it" in result.stderr

@@ -107,12 +107,12 @@ def exclusive_hold(db: Path) -> Iterator[None]:
 
 
 def replace_database(db: Path, prepared: Path, now: datetime | None = None) -> Path | None:
-    """Swap ``prepared`` (a checked file in the same directory) in for ``db``.
+    """Swap ``prepared`` (a checked file on the same disk, e.g. in a private directory beside it) in for ``db``.
 
     Returns where the old database now lives (``db.replaced-<time>``), or None if there was none.
     Raises DatabaseInUse, changing nothing, while any other process has ``db`` open."""
-    if prepared.parent.resolve() != db.parent.resolve():
-        raise ValueError("the prepared file must sit in the database's directory")
+    if prepared.parent.stat().st_dev != db.parent.stat().st_dev:
+        raise ValueError("the prepared file must sit on the database's disk (a rename, not a copy)")
     stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     replaced = db.with_name(f"{db.name}.replaced-{stamp}")
     count = 1

@@ -17,7 +17,7 @@ from pos_tui.backup.errors import BackupError, KeyFileError
 from pos_tui.backup.keys import SIGNING_PUB_FILE, generate_keys, load_identity, load_verify_key
 from pos_tui.backup.moments import parse_moment
 from pos_tui.backup.prune import prune_destination
-from pos_tui.backup.restore import restore
+from pos_tui.backup.restore import Confirm, LiveBeyond, restore
 from pos_tui.backup.segment import create_segment
 from pos_tui.backup.settings import RetentionPolicy
 from pos_tui.backup.snapshot import BackupJob, create_snapshot
@@ -195,6 +195,17 @@ def verify(
         )
 
 
+def _confirm_dropping(db: Path) -> Confirm:
+    def ask(beyond: LiveBeyond) -> bool:
+        typer.secho(beyond.sentence(db), fg=typer.colors.YELLOW, err=True)
+        try:
+            return typer.confirm("Replace the live store with the restored one?", default=False, err=True)
+        except typer.Abort:  # end of input: no answer is no
+            return False
+
+    return ask
+
+
 @backup_app.command("restore")
 @reports_errors
 def restore_cmd(
@@ -204,10 +215,15 @@ def restore_cmd(
     other_store: Annotated[bool, typer.Option("--other-store", help="Allow a snapshot of another store.")] = False,
     from_dir: Annotated[list[Path] | None, typer.Option("--from", help="Where to look for --at.")] = None,
     signer: SignerOption = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Replace without asking, even when the live store holds"
+                                                    " journal entries beyond the restore point.")] = False,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """Verify, then replace the live database (the old one is kept as *.replaced-<time>)."""
+    """Verify, then replace the live database (the old one is kept as *.replaced-<time>).
+
+    Before replacing, says how many journal entries the live store holds beyond the restore point
+    (and its last sale among them), and asks unless --yes."""
     refuse_when_read_only("`pos backup restore`")
     if (file is None) == (at is None):
         raise BackupError("Pass either a snapshot FILE or --at, not both and not neither.", "")
@@ -222,6 +238,7 @@ def restore_cmd(
         search=from_dir or ([file.parent] if file else list(job.destinations)),
         other_store=other_store,
         job=job if can_snapshot else None,
+        confirm=None if yes else _confirm_dropping(job.database),
     )
     typer.echo(f"Restored {result.snapshot.payload} (journal head {result.snapshot.head_seq}).")
     if at is not None:

@@ -2,28 +2,39 @@
 
 Counts are given note by note: ``--count 5000x3 --count 100x7`` (three Rs 5,000 notes, seven Rs 100),
 or as one amount with ``--counted 15700``. A supervisor's approval for what ``--user`` may not do
-alone: ``--approver NAME`` (the PIN is asked for, or ``--approver-pin``) and ``--reason``.
+alone: ``--approved-by NAME`` (their PIN is asked for, or read from standard input; never from the
+command line) and ``--reason``.
 """
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pos_tui.cli.common import ConfigOption, DbOption, UserOption, command_group, fail, reports_errors, session_from
+from pos_tui.cli.common import (
+    ApprovedByOption,
+    ConfigOption,
+    DbOption,
+    UserOption,
+    acting_session,
+    command_group,
+    fail,
+    reports_errors,
+    session_from,
+    with_approval,
+)
 from pos_tui.cli.devices_cmd import printer_from, report_job
 from pos_tui.devices.report_layout import PrintedReport
 from pos_tui.domain.cash import parse_count
 from pos_tui.domain.cash_events import DenominationCount
-from pos_tui.domain.permissions import Approval, PermissionRequired
+from pos_tui.domain.permissions import Approval
 from pos_tui.services.cash import moves, shifts
 from pos_tui.services.reports.printed import print_report, report_text, shift_report_document
-from pos_tui.services.staff import authz
+from pos_tui.services.session import Session
 
 if TYPE_CHECKING:
     from pos_tui.services.session import Session
@@ -33,20 +44,16 @@ shift_app = command_group(help="Shifts: open with a float, close with a blind co
 cash_app = command_group(help="Cash outside sales: paid in, paid out, drops to the safe, expenses, no-sale.",
                        no_args_is_help=True)
 
-T = TypeVar("T")
-
 CountOption = Annotated[
     list[str] | None, typer.Option("--count", help="Notes or coins counted, VALUExCOUNT: --count 5000x3 (repeat).")
 ]
 TerminalOption = Annotated[str | None, typer.Option("--terminal", help="Terminal id (default: terminal.id).")]
-ApproverOption = Annotated[str | None, typer.Option("--approver", help="Supervisor approving, if --user may not.")]
-ApproverPinOption = Annotated[str | None, typer.Option("--approver-pin", help="Their PIN (asked for when not given).")]
 ReasonOption = Annotated[str, typer.Option("--reason", help="Why the approval is given.")]
 PrintOption = Annotated[bool, typer.Option("--print/--no-print", help="Print on the configured receipt printer.")]
 
 
-def _open(db: Path | None, config: Path | None, user: str, terminal: str | None) -> Session:
-    session = session_from(db, config, user=user)
+def _open(db: Path | None, config: Path | None, user: str | None, terminal: str | None) -> Session:
+    session = acting_session(db, config, user)
     if terminal:
         session.terminal = terminal
     return session
@@ -58,19 +65,6 @@ def _counts(session: Session, texts: list[str] | None) -> list[DenominationCount
 
 def _amount(session: Session, text: str | None) -> int | None:
     return None if text is None else session.currency.parse(text)
-
-
-def _approved(session: Session, approver: str | None, pin: str | None, reason: str,
-              call: Callable[[Approval | None], T]) -> T:
-    """Run ``call``; when the user lacks the action and an approver was named, ask for their approval once."""
-    try:
-        return call(None)
-    except PermissionRequired as needed:
-        if not approver:
-            raise
-        if pin is None:
-            pin = getpass.getpass(f"PIN for {approver}: ")
-        return call(authz.approve(session, approver, pin, needed.action, reason or "approved at the command line"))
 
 
 def _show_report(session: Session, report: shifts.ShiftReport, printed: bool) -> None:
@@ -95,13 +89,12 @@ def print_on_till(session: Session, document: PrintedReport) -> None:
 @shift_app.command("open")
 @reports_errors
 def shift_open(
-    user: UserOption,
     float_: Annotated[str | None, typer.Option("--float", help="The float as one amount, e.g. 5000.")] = None,
     count: CountOption = None,
     cashier: Annotated[list[str] | None, typer.Option("--cashier", help="Another cashier on this drawer.")] = None,
     terminal: TerminalOption = None,
-    approver: ApproverOption = None,
-    approver_pin: ApproverPinOption = None,
+    user: UserOption = None,
+    approved_by: ApprovedByOption = None,
     reason: ReasonOption = "",
     db: DbOption = None,
     config: ConfigOption = None,
@@ -109,7 +102,7 @@ def shift_open(
     """Open a shift on this terminal's drawer (the float comes out of the safe)."""
     with closing(_open(db, config, user, terminal)) as session:
         counts, amount = _counts(session, count), _amount(session, float_)
-        shift = _approved(session, approver, approver_pin, reason, lambda approval: shifts.open_shift(
+        shift = with_approval(session, approved_by, reason, lambda approval: shifts.open_shift(
             session, float_amount=amount, counts=counts, cashiers=cashier or [], approval=approval))
         typer.echo(f"Shift {shift.shift_id} open on {shift.terminal} with a float of "
                    f"{session.money(shift.float_amount)}; cashiers: {', '.join(shift.cashiers) or '-'}.")
@@ -118,13 +111,12 @@ def shift_open(
 @shift_app.command("close")
 @reports_errors
 def shift_close(
-    user: UserOption,
     count: CountOption = None,
     counted: Annotated[str | None, typer.Option("--counted", help="The drawer's total, if not by notes.")] = None,
     shift: Annotated[str | None, typer.Option("--shift", help="Shift id (default: this terminal's).")] = None,
     terminal: TerminalOption = None,
-    approver: ApproverOption = None,
-    approver_pin: ApproverPinOption = None,
+    user: UserOption = None,
+    approved_by: ApprovedByOption = None,
     reason: ReasonOption = "",
     print_: PrintOption = True,
     db: DbOption = None,
@@ -133,7 +125,7 @@ def shift_close(
     """Close the shift with a blind count: the expected cash is shown only after it."""
     with closing(_open(db, config, user, terminal)) as session:
         counts, amount = _counts(session, count), _amount(session, counted)
-        closed = _approved(session, approver, approver_pin, reason, lambda approval: shifts.close_shift(
+        closed = with_approval(session, approved_by, reason, lambda approval: shifts.close_shift(
             session, counts=counts, counted=amount, shift_id=shift, approval=approval))
         _show_report(session, closed.report, print_)
         if closed.snapshot:
@@ -165,8 +157,8 @@ def shift_status(
 @reports_errors
 def shift_add_cashier(
     username: Annotated[str, typer.Argument(help="The cashier joining the open shift.")],
-    user: UserOption,
     terminal: TerminalOption = None,
+    user: UserOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -179,9 +171,9 @@ def shift_add_cashier(
 # --- cash -------------------------------------------------------------------------------------
 
 
-def _cash_command(session: Session, approver: str | None, pin: str | None, reason: str,
+def _cash_command(session: Session, approved_by: str | None, reason: str,
                   call: Callable[[Approval | None], moves.CashMove]) -> None:
-    move = _approved(session, approver, pin, reason, call)
+    move = with_approval(session, approved_by, reason, call)
     what = {"cash.paid_in": "Paid in", "cash.paid_out": "Paid out", "cash.dropped": "Dropped to the safe",
             "cash.expense": "Expense paid from the safe", "drawer.opened": "No-sale recorded"}[move.kind]
     amount = f" {session.money(move.amount)}" if move.amount else ""
@@ -203,63 +195,58 @@ ExpenseCategoryOption = Annotated[str, typer.Option("--category", help="A [cash.
 
 @cash_app.command("paid-in")
 @reports_errors
-def paid_in(user: UserOption, amount: AmountOption,
+def paid_in(amount: AmountOption,
             category: Annotated[str, typer.Option("--category", help="A [cash.paid_in_categories] name.")],
-            note: NoteOption = "", terminal: TerminalOption = None, approver: ApproverOption = None,
-            approver_pin: ApproverPinOption = None, reason: ReasonOption = "", db: DbOption = None,
+            note: NoteOption = "", terminal: TerminalOption = None, user: UserOption = None,
+            approved_by: ApprovedByOption = None, reason: ReasonOption = "", db: DbOption = None,
             config: ConfigOption = None) -> None:
     """Cash put into the drawer outside a sale."""
     with closing(_open(db, config, user, terminal)) as session:
         value = _money_args(session, amount)
-        _cash_command(session, approver, approver_pin, reason,
+        _cash_command(session, approved_by, reason,
                       lambda a: moves.paid_in(session, value, category, note, approval=a))
 
 
 @cash_app.command("paid-out")
 @reports_errors
-def paid_out(user: UserOption, amount: AmountOption,
-             category: ExpenseCategoryOption,
-             note: NoteOption, terminal: TerminalOption = None, approver: ApproverOption = None,
-             approver_pin: ApproverPinOption = None, reason: ReasonOption = "", db: DbOption = None,
-             config: ConfigOption = None) -> None:
+def paid_out(amount: AmountOption, category: ExpenseCategoryOption, note: NoteOption,
+             terminal: TerminalOption = None, user: UserOption = None, approved_by: ApprovedByOption = None,
+             reason: ReasonOption = "", db: DbOption = None, config: ConfigOption = None) -> None:
     """Cash taken out of the drawer to pay for something."""
     with closing(_open(db, config, user, terminal)) as session:
         value = _money_args(session, amount)
-        _cash_command(session, approver, approver_pin, reason,
+        _cash_command(session, approved_by, reason,
                       lambda a: moves.paid_out(session, value, category, note, approval=a))
 
 
 @cash_app.command("drop")
 @reports_errors
-def drop(user: UserOption, amount: AmountOption, note: NoteOption = "", terminal: TerminalOption = None,
-         approver: ApproverOption = None, approver_pin: ApproverPinOption = None, reason: ReasonOption = "",
+def drop(amount: AmountOption, note: NoteOption = "", terminal: TerminalOption = None, user: UserOption = None,
+         approved_by: ApprovedByOption = None, reason: ReasonOption = "",
          db: DbOption = None, config: ConfigOption = None) -> None:
     """Cash taken from the drawer to the safe."""
     with closing(_open(db, config, user, terminal)) as session:
         value = _money_args(session, amount)
-        _cash_command(session, approver, approver_pin, reason, lambda a: moves.drop(session, value, note, approval=a))
+        _cash_command(session, approved_by, reason, lambda a: moves.drop(session, value, note, approval=a))
 
 
 @cash_app.command("expense")
 @reports_errors
-def expense(user: UserOption, amount: AmountOption,
-            category: ExpenseCategoryOption,
-            note: NoteOption, approver: ApproverOption = None, approver_pin: ApproverPinOption = None,
-            reason: ReasonOption = "", db: DbOption = None, config: ConfigOption = None) -> None:
+def expense(amount: AmountOption, category: ExpenseCategoryOption, note: NoteOption, user: UserOption = None,
+            approved_by: ApprovedByOption = None, reason: ReasonOption = "", db: DbOption = None,
+            config: ConfigOption = None) -> None:
     """An expense paid in cash from the safe."""
     with closing(_open(db, config, user, None)) as session:
         value = _money_args(session, amount)
-        _cash_command(session, approver, approver_pin, reason,
+        _cash_command(session, approved_by, reason,
                       lambda a: moves.expense(session, value, category, note, approval=a))
 
 
 @cash_app.command("no-sale")
 @reports_errors
-def no_sale(user: UserOption,
-            why: Annotated[str, typer.Option("--why", help="Why the drawer is opened.")],
-            terminal: TerminalOption = None, approver: ApproverOption = None,
-            approver_pin: ApproverPinOption = None, reason: ReasonOption = "", db: DbOption = None,
-            config: ConfigOption = None) -> None:
+def no_sale(why: Annotated[str, typer.Option("--why", help="Why the drawer is opened.")],
+            terminal: TerminalOption = None, user: UserOption = None, approved_by: ApprovedByOption = None,
+            reason: ReasonOption = "", db: DbOption = None, config: ConfigOption = None) -> None:
     """Record a no-sale drawer opening (kick the drawer with `pos devices drawer`)."""
     with closing(_open(db, config, user, terminal)) as session:
-        _cash_command(session, approver, approver_pin, reason, lambda a: moves.no_sale(session, why, approval=a))
+        _cash_command(session, approved_by, reason, lambda a: moves.no_sale(session, why, approval=a))

@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from pos_tui.cli.common import ConfigOption, DbOption, UserOption, command_group, reports_errors, session_from
+from pos_tui.cli.common import (
+    ConfigOption,
+    DbOption,
+    UserOption,
+    acting_session,
+    command_group,
+    reports_errors,
+    session_from,
+)
 from pos_tui.domain.errors import InvalidInput
 from pos_tui.services.catalog.csv_file import COLUMNS, ImportSummary, RowsRejected, export_catalog, import_catalog
 
@@ -37,10 +45,10 @@ def import_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count the changes, save nothing.")] = False,
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = "admin",
+    user: UserOption = None,
 ) -> None:
     """Add new SKUs and change known ones from a CSV, in one transaction; each change is a journal event."""
-    session = session_from(db, config, user=user)
+    session = acting_session(db, config, user)
     try:
         summary = import_catalog(session, file, skip_bad=skip_bad, dry_run=dry_run)
     except RowsRejected as error:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 import time
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +20,8 @@ from pos_tui.cli.common import (
     reports_errors,
     settings_from,
 )
-from pos_tui.ledger.database import SCHEMA_VERSION, open_ledger, stored_schema_version
+from pos_tui.domain.errors import InvalidInput
+from pos_tui.ledger.database import SCHEMA_VERSION, disk_error, open_ledger, stored_schema_version
 from pos_tui.ledger.replay import rebuild as rebuild_ledger
 from pos_tui.ledger.verify import compare_projections, verify_ledger
 
@@ -65,13 +68,26 @@ def verify(
             " Default: one for a journal of 20,000 entries or more.",
         ),
     ] = None,
+    scratch: Annotated[
+        Path | None,
+        typer.Option("--scratch", help="Directory for the scratch databases the replay writes"
+                     " (default: beside the store; they need about as much room as the store)."),
+    ] = None,
 ) -> None:
     """Check the hash chain, balances, projections against a replay, stock and every sale's arithmetic."""
     path = _path(db, config)
     started = time.perf_counter()
     ledger = open_ledger(path, read_only=True)
     try:
-        report = verify_ledger(ledger, processes=processes)
+        directory = scratch or path.parent
+        check_scratch_room(directory, path, "--scratch" if scratch else "")
+        try:
+            report = verify_ledger(ledger, scratch_dir=directory, processes=processes)
+        except sqlite3.Error as error:  # the room ran out all the same (something else filled the disk)
+            on_disk = disk_error(directory, error)
+            if on_disk is None:
+                raise
+            raise on_disk from error
     finally:
         ledger.close()
     elapsed = time.perf_counter() - started
@@ -83,6 +99,26 @@ def verify(
         f"OK: {report.entries} journal entries, head seq {report.head.seq} {report.head.hash[:16]}…,"
         f" chain, balances, projections, stock and sales all agree ({elapsed:.1f} s)."
     )
+
+
+def check_scratch_room(directory: Path, store: Path, option: str) -> None:
+    """Refuse to start a verify whose scratch databases cannot fit in ``directory``: the replay writes
+    every projection again, about as much as the store itself (its -wal included)."""
+    if not directory.is_dir():
+        raise InvalidInput(f"The scratch directory {directory} does not exist.", "Create it, or pick another.")
+    needed = sum(f.stat().st_size for f in (store, store.with_name(store.name + "-wal")) if f.exists())
+    free = shutil.disk_usage(directory).free
+    if free < needed:
+        where = f"in {directory}" if option else f"beside the store in {directory}"
+        raise InvalidInput(
+            f"pos db verify needs about {_megabytes(needed)} for its scratch databases {where},"
+            f" and only {_megabytes(free)} is free there; nothing was checked.",
+            "Free space there, or give a directory on a disk with room: pos db verify --scratch DIR.",
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{max(1, round(size / 2**20)):,} MB"
 
 
 @db_app.command()

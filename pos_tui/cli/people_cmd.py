@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from contextlib import closing
 from typing import Annotated
 
@@ -12,8 +11,9 @@ from pos_tui.cli.common import (
     ConfigOption,
     DbOption,
     UserOption,
+    acting_session,
     command_group,
-    fail,
+    new_pin,
     reports_errors,
     session_from,
     settings_from,
@@ -28,10 +28,7 @@ user_app = command_group(help="Users and PINs.", no_args_is_help=True)
 def _pin(pin: str | None, username: str) -> str:
     if pin is not None:
         return pin
-    first = getpass.getpass(f"PIN for {username} (4-8 digits): ")
-    if getpass.getpass("Again: ") != first:
-        fail("The two PINs differ; nothing was changed.")
-    return first
+    return new_pin(username, "nothing was changed")
 
 
 @user_app.command("add")
@@ -43,10 +40,10 @@ def add(
     pin: Annotated[str | None, typer.Option(help="PIN (asked for when not given; never shown or logged).")] = None,
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = "admin",
+    user: UserOption = None,
 ) -> None:
     """Add a user with a role and a PIN."""
-    with closing(session_from(db, config, user=user)) as session:
+    with closing(acting_session(db, config, user)) as session:
         added = users.add_user(session, username, _pin(pin, username), role=role, display_name=name)
     typer.echo(f"Added {added.username} ({added.display_name}), role {added.role}.")
 
@@ -67,10 +64,10 @@ def set_pin(
     pin: Annotated[str | None, typer.Option(help="New PIN (asked for when not given).")] = None,
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = "admin",
+    user: UserOption = None,
 ) -> None:
     """Give a user a new PIN (an admin's reset)."""
-    with closing(session_from(db, config, user=user)) as session:
+    with closing(acting_session(db, config, user)) as session:
         users.set_pin(session, username, _pin(pin, username))
     typer.echo(f"New PIN set for {username}.")
 
@@ -81,10 +78,10 @@ def unlock(
     username: str,
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = "admin",
+    user: UserOption = None,
 ) -> None:
     """Lift a PIN lockout before it runs out."""
-    with closing(session_from(db, config, user=user)) as session:
+    with closing(acting_session(db, config, user)) as session:
         users.unlock_user(session, username)
     typer.echo(f"{username} is unlocked.")
 
@@ -96,10 +93,10 @@ def role(
     new_role: Annotated[str, typer.Argument(help=ROLE_HELP)],
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = "admin",
+    user: UserOption = None,
 ) -> None:
     """Give a user another role."""
-    with closing(session_from(db, config, user=user)) as session:
+    with closing(acting_session(db, config, user)) as session:
         users.change_role(session, username, new_role)
     typer.echo(f"{username} is now a {new_role}.")
 

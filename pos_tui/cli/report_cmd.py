@@ -7,7 +7,15 @@ from typing import Annotated
 import typer
 
 from pos_tui.cli.analytics_cmd import register_analytics
-from pos_tui.cli.common import ConfigOption, DbOption, UserOption, command_group, reports_errors, session_from
+from pos_tui.cli.common import (
+    ConfigOption,
+    DbOption,
+    UserOption,
+    acting_session,
+    command_group,
+    reports_errors,
+    session_from,
+)
 
 report_app = command_group(help="Reports: X and Z for the day, sales and stock analytics.", no_args_is_help=True)
 
@@ -40,10 +48,10 @@ def x_report(
 @report_app.command("z")
 @reports_errors
 def z_report(
-    user: UserOption,
     force: Annotated[bool, typer.Option("--force", help="Close the day although shifts are still open.")] = False,
     print_: Annotated[bool, typer.Option("--print/--no-print", help="Print on the receipt printer.")] = True,
     reprint: Annotated[int | None, typer.Option("--reprint", help="Show Z number N again instead.")] = None,
+    user: UserOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -52,7 +60,8 @@ def z_report(
     from pos_tui.services.cash import day_reports
     from pos_tui.services.reports.printed import day_report_document, report_text
 
-    session = session_from(db, config, user=user)
+    # A reprint only reads; closing the day is an act of the user named.
+    session = session_from(db, config, read_only=True) if reprint is not None else acting_session(db, config, user)
     try:
         if reprint is not None:
             report, snapshot = day_reports.recorded_z(session, reprint), ""

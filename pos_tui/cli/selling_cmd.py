@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pos_tui.cli.common import ConfigOption, DbOption, UserOption, reports_errors, session_from
+from pos_tui.cli.common import (
+    ApprovedByOption,
+    ConfigOption,
+    DbOption,
+    UserOption,
+    acting_session,
+    reports_errors,
+    with_approval,
+)
 from pos_tui.cli.devices_cmd import PrinterOption, WaitOption, printer_from, report_job
 from pos_tui.domain.cart import Cart, price_cart
 from pos_tui.domain.errors import InvalidInput
@@ -31,7 +39,7 @@ def sale(
     pay: Annotated[list[str], typer.Option("--pay", help="METHOD:AMOUNT, e.g. cash:5000; repeat to split.")],
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = "cashier",
+    user: UserOption = None,
     printer: PrinterOption = None,
     wait: WaitOption = None,
 ) -> None:
@@ -41,7 +49,7 @@ def sale(
     from pos_tui.services.selling.customer_display import CustomerDisplay
     from pos_tui.services.selling.receipts import receipt_text
 
-    session = session_from(db, config, user=user)
+    session = acting_session(db, config, user)
     try:
         receipt_printer = printer_from(session.settings, printer, before_sale=True)
         display = CustomerDisplay(session.settings, session.currency)
@@ -86,7 +94,8 @@ def return_(
     write_off: Annotated[bool, typer.Option("--write-off", help="Do not put the goods back in stock.")] = False,
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = "cashier",
+    user: UserOption = None,
+    approved_by: ApprovedByOption = None,
 ) -> None:
     """Take goods back against a sale (--sale, --line, --qty), or without a receipt (--scan), and refund them."""
     from pos_tui.services.catalog import products
@@ -98,19 +107,20 @@ def return_(
                            "Give --sale with --line/--qty, or --scan for each item without a receipt.")
     if len(lines) != len(quantities):
         raise InvalidInput("Give one --qty for each --line.", "E.g. --line 1 --qty 2 --line 3 --qty 1.")
-    session = session_from(db, config, user=user)
+    session = acting_session(db, config, user)
     try:
         if scans:
             cart = Cart()
             for code in scans:
                 cart = cart.add(products.resolve_scan(session, code))
-            done = sales.return_without_receipt(session, cart, reason=reason, refund_method=refund,
-                                                restock=not write_off)
+            done = with_approval(session, approved_by, reason, lambda approval: sales.return_without_receipt(
+                session, cart, reason=reason, refund_method=refund, restock=not write_off, approval=approval))
             against = "without a receipt"
         else:
             items = [(n, parse_quantity(q)) for n, q in zip(lines, quantities, strict=True)]
-            done = sales.return_items(session, sale_number, items, reason=reason, refund_method=refund,
-                                      restock=not write_off)
+            done = with_approval(session, approved_by, reason, lambda approval: sales.return_items(
+                session, sale_number, items, reason=reason, refund_method=refund, restock=not write_off,
+                approval=approval))
             against = f"against {sale_number}"
         refunded = ", ".join(f"{r.method} {session.money(r.amount)}" for r in done.refunds)
         typer.echo(f"Return {done.reference} {against}: refunded {refunded}.")
@@ -124,14 +134,16 @@ def void(
     reason: Annotated[str, typer.Option(help="Why the sale is voided.")],
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = "supervisor",
+    user: UserOption = None,
+    approved_by: ApprovedByOption = None,
 ) -> None:
     """Void a completed sale: a full return, refunded the way it was paid."""
     from pos_tui.services.selling import sales
 
-    session = session_from(db, config, user=user)
+    session = acting_session(db, config, user)
     try:
-        done = sales.void_sale(session, sale_number, reason=reason)
+        done = with_approval(session, approved_by, reason,
+                             lambda approval: sales.void_sale(session, sale_number, reason=reason, approval=approval))
         refunded = ", ".join(f"{r.method} {session.money(r.amount)}" for r in done.refunds)
         typer.echo(f"Voided {sale_number} as {done.reference}: refunded {refunded}.")
     finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Sequence
 from contextlib import closing
 from datetime import date
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pos_tui.cli.common import ConfigOption, DbOption, command_group, print_csv, reports_errors, session_from
+from pos_tui.cli.common import ConfigOption, DbOption, command_group, print_csv, read_pin, reports_errors, session_from
 from pos_tui.domain.errors import InvalidInput
 from pos_tui.domain.money import format_amount, format_quantity
 from pos_tui.domain.staff_events import LOGIN
@@ -44,7 +43,7 @@ def day_range(session: Session, first: str | None, last: str | None) -> tuple[st
 
 def _employee(session: Session, username: str, pin: str | None) -> Session:
     """The employee's own session, once their PIN is right (a colleague cannot clock them in)."""
-    user = check_pin(session, username, pin if pin is not None else getpass.getpass(f"PIN for {username}: "),
+    user = check_pin(session, username, pin if pin is not None else read_pin(f"PIN for {username}: "),
                      purpose=LOGIN)
     return session.as_user(user.username)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Annotated
 
@@ -11,15 +10,16 @@ import typer
 from pos_tui.cli.common import (
     ConfigOption,
     DbOption,
-    fail,
+    new_pin,
     refuse_when_read_only,
     reports_errors,
     session_from,
     settings_from,
 )
 from pos_tui.cli.devices_cmd import PrinterOption, WaitOption, printer_from, report_job
+from pos_tui.config import with_store_overrides
 from pos_tui.services.selling.receipts import receipt_text
-from pos_tui.services.store import init_store, store_status
+from pos_tui.services.store import check_new_store_path, init_store, store_status
 
 
 def show_status(db: Path | None, config: Path | None, *, read_only: bool) -> None:
@@ -57,24 +57,12 @@ def init(
 ) -> None:
     """Create a store database: store details, tax classes and the first admin user."""
     refuse_when_read_only("`pos init`")
-    settings = settings_from(config)
-    store_overrides = {
-        key: value
-        for key, value in {"name": name, "currency": currency, "exponent": exponent, "symbol": symbol,
-                           "timezone": timezone}.items()
-        if value is not None
-    }
-    if store_overrides or terminal:
-        raw = settings.model_dump(exclude={"source"})
-        raw["store"].update(store_overrides)
-        if terminal:
-            raw["terminal"]["id"] = terminal
-        settings = type(settings).model_validate(raw)
+    store = {"name": name, "currency": currency, "exponent": exponent, "symbol": symbol, "timezone": timezone}
+    settings = with_store_overrides(settings_from(config), {k: v for k, v in store.items() if v is not None}, terminal)
     path = db or settings.database.path
+    check_new_store_path(path)  # before the PIN is asked for
     if pin is None:
-        pin = getpass.getpass(f"PIN for {admin} (4-8 digits): ")
-        if getpass.getpass("Again: ") != pin:
-            fail("The two PINs differ; nothing was created.")
+        pin = new_pin(admin, "nothing was created")
     session = init_store(settings, path, admin=admin, admin_pin=pin)
     session.close()
     typer.echo(f"Created store {settings.store.name!r} at {path} with admin {admin!r}.")

@@ -1,7 +1,10 @@
 """Urdu and Arabic lines drawn as 1-bit images: printer code pages cannot shape or reorder them.
 
-Pillow with raqm (HarfBuzz + FriBiDi) joins the letters and lays the line out right to left; the
-image goes to the printer as raster graphics.
+Pillow with raqm (HarfBuzz + FriBiDi) joins the letters and lays the line out right to left. Pillow's
+wheels load FriBiDi at run time, so a box without libfribidi has no raqm, and Pillow's basic layout
+refuses a text direction (a KeyError). There the letters are joined by ``arabic-reshaper`` (into
+their presentation forms) and put in display order by ``python-bidi``, and the basic layout draws
+them as they come. The image goes to the printer as raster graphics.
 """
 
 from __future__ import annotations
@@ -29,8 +32,27 @@ def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
             f"The font for Urdu/Arabic receipt lines is missing: {path}.",
             "Install Debian package fonts-noto-core, or set the receipt font path in the config.",
         )
-    engine = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
+    engine = ImageFont.Layout.RAQM if has_raqm() else ImageFont.Layout.BASIC
     return ImageFont.truetype(path, size, layout_engine=engine)
+
+
+def has_raqm() -> bool:
+    return bool(features.check("raqm"))
+
+
+def shaping_in_use() -> str:
+    """Which shaping draws Urdu and Arabic receipt lines on this box, in words (`pos doctor` says it)."""
+    if has_raqm():
+        return "libraqm (HarfBuzz + FriBiDi)"
+    return "arabic-reshaper + python-bidi (libraqm is missing)"
+
+
+def visual_order(text: str) -> str:
+    """``text`` as the basic layout must draw it, left to right: letters joined, runs reordered."""
+    import arabic_reshaper  # only a box without raqm needs them
+    from bidi import get_display
+
+    return str(get_display(arabic_reshaper.reshape(text), base_dir="R" if needs_image(text) else "L"))
 
 
 def render_line_image(
@@ -46,10 +68,14 @@ def render_line_image(
     height = ascent + descent + 4
     image = Image.new("1", (width_px, height), 1)
     draw = ImageDraw.Draw(image)
+    raqm = font.layout_engine == ImageFont.Layout.RAQM
     for text, at_right in ((left, False), (right, True)):
         if not text:
             continue
-        direction = "rtl" if needs_image(text) else "ltr"
+        if raqm:
+            direction: str | None = "rtl" if needs_image(text) else "ltr"
+        else:  # the basic layout takes no direction: hand it the letters joined and in display order
+            text, direction = visual_order(text), None
         text_width = draw.textlength(text, font=font, direction=direction)
         x = width_px - text_width if at_right else 0
         draw.text((max(0, x), 2), text, font=font, fill=0, direction=direction)

@@ -65,7 +65,8 @@ def parse_amount(text: str, exponent: int, *, allow_negative: bool = False) -> i
     if len(whole_text) > len(str(MAX_AMOUNT)):
         shown = cleaned if len(cleaned) <= 24 else cleaned[:20] + "..."
         raise InvalidAmount(
-            f"{shown!r} is beyond the largest amount the till accepts.", "Check the amount for extra digits."
+            f"{shown!r} is more than the till accepts: at most {format_amount(MAX_AMOUNT, exponent)}.",
+            "Check the amount for extra digits.",
         )
     whole = int(whole_text)
     fraction = match["frac"] or ""
@@ -80,15 +81,23 @@ def parse_amount(text: str, exponent: int, *, allow_negative: bool = False) -> i
         if not allow_negative:
             raise InvalidAmount(f"{text.strip()!r} is negative.", "Amounts here must be zero or more.")
         minor = -minor
-    check_amount(minor)
+    if abs(minor) > MAX_AMOUNT:
+        raise InvalidAmount(
+            f"{text.strip()!r} is more than the till accepts: at most {format_amount(MAX_AMOUNT, exponent)}.",
+            "Check the amount for extra digits.",
+        )
     return minor
 
 
-def check_amount(minor: int) -> int:
-    """Refuse amounts so large they can only be a mistake (and could overflow a year's sums)."""
+def check_amount(minor: int, exponent: int | None = None) -> int:
+    """Refuse amounts so large they can only be a mistake (and could overflow a year's sums).
+    With the currency's ``exponent`` the sentence shows the amount and the largest allowed."""
     if abs(minor) > MAX_AMOUNT:
+        if exponent is None:
+            raise InvalidAmount("That amount is more than the till accepts.", "Check the amount for extra digits.")
         raise InvalidAmount(
-            f"{minor} minor units is beyond the largest amount the till accepts.",
+            f"{format_amount(minor, exponent)} is more than the till accepts: "
+            f"at most {format_amount(MAX_AMOUNT, exponent)}.",
             "Check the amount for extra digits.",
         )
     return minor

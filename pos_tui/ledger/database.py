@@ -8,6 +8,8 @@ tills never deadlock on a read-then-write upgrade.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +23,8 @@ from pos_tui.domain.errors import LedgerError
 
 APPLICATION_ID = 0x504F5354  # "POST": marks a file as a pos_tui store
 GENESIS_HASH = "0" * 64
+STORE_FILE_MODE = 0o640
+LOW_DISK_BYTES = 1 << 20  # below this, an I/O error opening or writing the store is a full disk
 # How long a till waits for another till's write to finish. SQLite's busy retry is unfair under
 # saturation (single waits of seconds were measured): a sale should wait rather than fail.
 BUSY_TIMEOUT_MS = 15000
@@ -110,6 +114,9 @@ class Ledger:
                     "The database is busy with another till and did not free up in time.",
                     "Nothing was saved; try again in a moment.",
                 ) from error
+            on_disk = disk_error(self.path, error)
+            if on_disk is not None:
+                raise on_disk from error
             if "readonly" in str(error) or "read-only" in str(error) or "query_only" in str(error):
                 raise LedgerError(
                     "The database refused to change: this session is read-only.",
@@ -149,12 +156,38 @@ class Ledger:
             self.db.close()
 
 
+def disk_error(path: Path, error: Exception) -> LedgerError | None:
+    """A sentence for an error of the disk under ``path`` rather than of the file (full, failing);
+    None for any other error. SQLite reports a full disk as SQLITE_FULL only when a write runs out:
+    a reader that cannot make its ``-shm`` file says "disk I/O error", so the free space decides."""
+    code = getattr(error, "sqlite_errorcode", None)
+    text = str(error)
+    io_error = code == sqlite3.SQLITE_IOERR or (code or 0) & 0xFF == sqlite3.SQLITE_IOERR or "disk I/O error" in text
+    full = code == sqlite3.SQLITE_FULL or "disk is full" in text
+    if not (full or io_error):
+        return None
+    if full or _free_bytes(path.parent) < LOW_DISK_BYTES:
+        return LedgerError(
+            f"The disk holding {path} is full, so the store cannot be opened or changed; nothing was saved.",
+            "Free space on that disk (old backups, logs, *.replaced-* files), then try again.",
+        )
+    return LedgerError(f"The disk holding {path} failed to read or write ({text}).",
+                       "Check the disk (dmesg); restore the newest snapshot onto a good one if it is failing.")
+
+
+def _free_bytes(directory: Path) -> int:
+    try:
+        return shutil.disk_usage(directory).free
+    except OSError:
+        return 0
+
+
 def _check_ours(path: Path, conn: sqlite3.Connection) -> int:
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version: int = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as error:
-        raise LedgerError(
+        raise disk_error(path, error) or LedgerError(
             f"{path} is not a database file ({error}).", "Check the path; pass the store database with --db."
         ) from error
     if app_id != APPLICATION_ID:
@@ -176,9 +209,17 @@ def stored_schema_version(path: Path) -> int:
         raise LedgerError(
             f"There is no store database at {path}.", "Create one with `pos init --db PATH` or `pos demo`."
         )
+    if path.is_dir():
+        raise LedgerError(f"{path} is a directory, not a store database.",
+                          f"Pass the database file itself, e.g. --db {path / 'pos.db'}.")
     # Check with a plain connection first: peewee's connect applies pragmas (WAL) that would rewrite
     # the header of a file that is not ours, and would fail on a non-database without our sentence.
-    probe = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        probe = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as error:
+        raise disk_error(path, error) or LedgerError(
+            f"Cannot open {path} ({error}).", "Check the path and that this user may read it."
+        ) from error
     try:
         return _check_ours(path, probe)
     finally:
@@ -210,6 +251,13 @@ def create_ledger(path: Path) -> Ledger:
     if path.exists() and path.stat().st_size > 0:
         raise LedgerError(f"{path} already exists.", "Choose another path, or open the existing store.")
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Made 0640 before SQLite opens it (SQLite gives its -wal and -shm the same mode): the till's user
+    # writes, the group pos-data (a manager's read-only seat, backups) reads, others nothing.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, STORE_FILE_MODE)
+    try:
+        os.fchmod(fd, STORE_FILE_MODE)  # whatever the umask
+    finally:
+        os.close(fd)
     ledger = Ledger(path, _connect(path, read_only=False), read_only=False)
     ledger.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     apply_migrations(ledger, 0)

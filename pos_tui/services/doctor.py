@@ -1,9 +1,11 @@
 """`pos doctor`: is this till fit to sell? Each check says what it found and what to do.
 
-Checks: the config loads; the database is a store of ours, migrated, and writable (a real
+Checks: the config loads; no decrypted copy of the store is left from a stopped restore (it is
+removed, and reported); the database is a store of ours, migrated, and writable (a real
 ``BEGIN IMMEDIATE``, rolled back); every user's role is defined; file modes (the database and its
 ``-wal``/``-shm`` 0640 or tighter, the backup signing key 0600 or tighter); devices (the printer
-answers within the timeout, scanner and pole-display device paths exist); the newest snapshot is
+answers within the timeout, scanner and pole-display device paths exist); which shaping draws Urdu
+and Arabic receipt lines (libraqm, or arabic-reshaper + python-bidi); the newest snapshot is
 recent enough; the database's disk has room.
 """
 
@@ -19,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pos_tui.backup.catalog import scan_all
+from pos_tui.backup.leftovers import clear_restore_leftovers
 from pos_tui.config import Settings, load_settings
 from pos_tui.devices.printer_address import parse_printer_uri
 from pos_tui.devices.settings import EvdevScannerSettings
@@ -56,12 +59,24 @@ def run_checks(config: Path | None, db: Path | None = None, limits: Limits = Lim
         return [Check("config", False, str(error))]
     checks = [Check("config", True, f"{settings.source or 'built-in defaults'} is valid.")]
     path = db or settings.database.path
+    checks.append(_restore_leftovers(path))
     checks += _database(path, settings)
     checks += _modes(path, settings)
     checks += _devices(settings, limits)
+    checks.append(_receipt_shaping())
     checks.append(_last_backup(settings, limits))
     checks.append(_free_disk(path, limits))
     return checks
+
+
+def _restore_leftovers(path: Path) -> Check:
+    """A decrypted copy of the store that a stopped restore left: removed (this run fails, so the
+    admin learns a restore did not finish), or named when this user may not remove it."""
+    found = clear_restore_leftovers(path)
+    if not found:
+        return Check("restore leftovers", True, f"no decrypted copy of the store beside {path}.")
+    return Check("restore leftovers", False, " ".join(leftover.sentence() for leftover in found)
+                 + " Check why that restore stopped (`pos audit` lists restores).")
 
 
 def _database(path: Path, settings: Settings) -> list[Check]:
@@ -130,6 +145,21 @@ def _devices(settings: Settings, limits: Limits) -> Iterator[Check]:
             yield Check(name, True, f"{device} is there.")
         else:
             yield Check(name, False, f"{device} is not there: check the cable and the udev rule (config/udev).")
+
+
+def _receipt_shaping() -> Check:
+    """Which shaping draws Urdu and Arabic receipt lines: raqm, or the pure-Python pair without it."""
+    from pos_tui.devices.rtl_text import has_raqm, shaping_in_use
+
+    if not has_raqm():
+        try:
+            import arabic_reshaper  # noqa: F401
+            import bidi  # noqa: F401
+        except ImportError:
+            return Check("receipt shaping", False, "Urdu and Arabic receipt lines cannot be drawn: libraqm is"
+                                                   " missing and so are arabic-reshaper and python-bidi"
+                                                   " (reinstall pos_tui, or apt-get install libfribidi0).")
+    return Check("receipt shaping", True, f"Urdu and Arabic receipt lines are shaped by {shaping_in_use()}.")
 
 
 def _last_backup(settings: Settings, limits: Limits) -> Check:

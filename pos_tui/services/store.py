@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pos_tui.config import Settings
+from pos_tui.domain.errors import InvalidInput
 from pos_tui.domain.events import StoreOpened, TaxClassDefined, UserAdded
 from pos_tui.domain.pin import hash_pin
 from pos_tui.ledger.database import JournalHead, create_ledger
@@ -18,8 +20,24 @@ if TYPE_CHECKING:
     from pos_tui.config import Settings
 
 
+def check_new_store_path(path: Path) -> None:
+    """Refuse a place a new store cannot go: a folder that is missing (a typo must not create a
+    tree of folders), a directory, or an existing file."""
+    path = Path(path)
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a directory.",
+                           f"Give the new database's file name, e.g. --db {path / 'pos.db'}.")
+    if not path.parent.is_dir():
+        raise InvalidInput(f"The folder {path.parent} does not exist, so no store was created.",
+                           f"Check the path, or create the folder first (mkdir -p {path.parent}).")
+    if path.exists() and path.stat().st_size > 0:
+        raise InvalidInput(f"{path} already exists, so no store was created.",
+                           "Choose another path, or open the existing store.")
+
+
 def init_store(settings: Settings, path: Path, *, admin: str, admin_pin: str, admin_name: str = "") -> Session:
-    """A new store database: the store, its tax classes and its first admin, in one transaction."""
+    """A new store database: the store, its tax classes and its first admin, in one transaction.
+    (`pos init` calls ``check_new_store_path`` first: a person's typo must not make folders.)"""
     pin_hash = hash_pin(admin_pin)  # before touching the disk: a bad PIN leaves no file behind
     ledger = create_ledger(path)
     store = settings.store

@@ -128,7 +128,7 @@ def test_kill_9_during_restore_leaves_either_the_old_or_the_new_database(till: T
     old, new = 5, 2
     for delay in (0.4, 0.8, 1.2, 1.6, 2.0, 2.5):
         process = subprocess.Popen(
-            till.command("restore", str(snapshot), "--identity", str(till.keys.identity)),
+            till.command("restore", str(snapshot), "--identity", str(till.keys.identity), "--yes"),
             cwd=REPO,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -140,7 +140,7 @@ def test_kill_9_during_restore_leaves_either_the_old_or_the_new_database(till: T
         assert_verifies(till.db)
         if till.sale_count() == new:
             break
-    result = till.run("restore", str(snapshot), "--identity", str(till.keys.identity))
+    result = till.run("restore", str(snapshot), "--identity", str(till.keys.identity), "--yes")
     assert result.exit_code == 0, result.output
     assert till.sale_count() == new
     assert not [p for p in till.db.parent.iterdir() if ".tmp" in p.name]

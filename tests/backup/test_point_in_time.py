@@ -32,7 +32,7 @@ def test_restore_at_the_tenth_sale_brings_back_exactly_ten_sales_beyond_the_snap
     assert len(till.segments()) == 4
     tenth = time_of(till, seqs[9])
 
-    result = till.run("restore", "--at", tenth, "--identity", str(till.keys.identity))
+    result = till.run("restore", "--at", tenth, "--identity", str(till.keys.identity), "--yes")
 
     assert result.exit_code == 0, result.output
     assert "Replayed" in result.output
@@ -74,7 +74,8 @@ def test_after_a_point_in_time_restore_new_sales_chain_onto_the_restored_journal
     assert till.run("create").exit_code == 0
     seqs = till.sell_teas(4)
     assert till.run("segment").exit_code == 0
-    assert till.run("restore", "--at", time_of(till, seqs[1]), "--identity", str(till.keys.identity)).exit_code == 0
+    restored = till.run("restore", "--at", time_of(till, seqs[1]), "--identity", str(till.keys.identity), "--yes")
+    assert restored.exit_code == 0
     till.sell_teas(1)
 
     result = till.run("segment")

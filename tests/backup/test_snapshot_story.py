@@ -57,7 +57,7 @@ def test_restore_brings_back_the_snapshot_and_keeps_the_replaced_file(till: Till
     snapshot = till.snapshots()[0]
     till.sell_teas(3)
 
-    result = till.run("restore", str(snapshot), "--identity", str(till.keys.identity))
+    result = till.run("restore", str(snapshot), "--identity", str(till.keys.identity), "--yes")
 
     assert result.exit_code == 0, result.output
     assert till.sale_count() == 2

@@ -57,7 +57,7 @@ def categories(session: Session, kind: str) -> dict[str, str]:
 def _amount(session: Session, amount: int, what: str) -> int:
     if amount <= 0:
         raise InvalidAmount(f"A {what} must be more than zero.", "Type the amount of cash.")
-    return check_amount(amount)
+    return check_amount(amount, session.currency.exponent)
 
 
 def _account(session: Session, kind: str, category: str) -> str:

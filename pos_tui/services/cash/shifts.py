@@ -171,7 +171,7 @@ def _counted(session: Session, counts: Sequence[DenominationCount], amount: int 
                            "Count the drawer by notes and coins, or type the total.")
     if amount < 0:
         raise InvalidAmount(f"The {what} cannot be negative.", "Type what is in the drawer, zero or more.")
-    return check_amount(amount)
+    return check_amount(amount, session.currency.exponent)
 
 
 def open_shift(

@@ -132,6 +132,10 @@ class CsvRows:
 # --- one row ----------------------------------------------------------------------------------
 
 
+def _fields(count: int) -> str:
+    return "field" if count == 1 else "fields"
+
+
 class RowParser:
     """Turns a row's cells into typed values, or into sentences saying what is wrong with them."""
 
@@ -146,8 +150,12 @@ class RowParser:
 
     def parse(self, cells: list[str]) -> tuple[dict[str, Any], list[str]]:
         count = len(self.columns)
-        if len(cells) < count or any(cell.strip() for cell in cells[count:]):
-            return {}, [f"has {len(cells)} fields but the header has {count} (a value with a comma needs quotes)"]
+        if len(cells) < count:
+            return {}, [f"is short: it has {len(cells)} {_fields(len(cells))} where the header has {count}"
+                        " (fill in the missing ones, even if empty: a,b,,d)"]
+        if any(cell.strip() for cell in cells[count:]):
+            return {}, [f"has {len(cells)} fields but the header has {count}"
+                        " (a value with a comma in it needs quotes: \"Tea, 200g\")"]
         values: dict[str, Any] = {}
         problems: list[str] = []
         for column, cell in zip(self.columns, cells, strict=False):

@@ -208,11 +208,11 @@ def check_details(conn: sqlite3.Connection, details: ProductDetails) -> list[str
         problems.append(f"unit {details.unit!r} is not one of {', '.join(UNITS)}")
     if details.price < 0 or details.cost < 0:
         problems.append("price and cost cannot be negative")
-    try:
-        check_amount(details.price)
-        check_amount(details.cost)
-    except InvalidAmount as error:
-        problems.append(error.message)
+    for what, amount in (("price", details.price), ("cost", details.cost)):
+        try:
+            check_amount(amount)
+        except InvalidAmount:
+            problems.append(f"the {what} is more than the till accepts")
     if details.reorder_level < 0:
         problems.append("the reorder level cannot be negative")
     if conn.execute("SELECT 1 FROM tax_classes WHERE code = ?", (details.tax_class,)).fetchone() is None:
@@ -264,7 +264,7 @@ def change_product(
 def change_price(
     session: Session, product_id: int, new_price: int, reason: str = "", *, approval: Approval | None = None
 ) -> None:
-    check_amount(new_price)
+    check_amount(new_price, session.currency.exponent)
     if new_price < 0:
         raise InvalidAmount("A price cannot be negative.", "Type the new price as a positive amount.")
     approvals = authz.require(session, Action.PRICE_CHANGE, approval)
@@ -290,7 +290,7 @@ def receive_stock(
     for product_id, quantity, unit_cost in lines:
         if quantity <= 0 or unit_cost < 0:
             raise InvalidAmount("Received quantities must be positive and costs zero or more.", "Check the line.")
-        check_amount(unit_cost)
+        check_amount(unit_cost, session.currency.exponent)
         received.append(ReceivedLine(product_id, quantity, unit_cost, extend(quantity, unit_cost)))
     approvals = authz.require(session, Action.STOCK_RECEIVE, approval)
     with session.ledger.write():

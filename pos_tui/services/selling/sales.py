@@ -47,7 +47,8 @@ def sale_reference(terminal: str, number: int) -> str:
 def parse_sale_reference(text: str, default_terminal: str) -> tuple[str, int]:
     """"T1-000042", "T1-42" or just "42" (this terminal) -> (terminal, number)."""
     terminal, _, number = text.strip().rpartition("-")
-    if not number.isdigit() or int(number) <= 0:
+    # At most 12 digits: a longer number is no sale of ours, and would not fit SQLite's 64-bit integer.
+    if not (number.isascii() and number.isdigit()) or len(number.lstrip("0")) > 12 or int(number) <= 0:
         raise InvalidInput(f"{text!r} is not a sale number.", "Use the number on the receipt, e.g. T1-000042.")
     return (terminal or default_terminal), int(number)
 

@@ -35,8 +35,10 @@ The API (stable; the TUI, the cash and counter services call it):
     Action.DISCOUNT_ABOVE_LIMIT, approval)``.
 
 Command-line use: ``pos ... --user NAME`` is attribution, not authentication: whoever runs ``pos``
-on the box can already write the database file. The commands still refuse a NAME whose role lacks
-the action; the guards against people are Unix accounts, file modes and the read-only SSH seat.
+on the box can already write the database file. The commands still refuse a NAME that is no active
+user (``users.acting_user``) or whose role lacks the action; ``--approved-by SUPERVISOR`` goes through
+``approve`` with a PIN from the terminal or standard input, as at the till. The guards against people
+are Unix accounts, file modes and the read-only SSH seat.
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@ from pos_tui.services.staff.credentials import User, check_pin, is_locked, lock_
 if TYPE_CHECKING:
     from pos_tui.services.session import Session
 
-__all__ = ["User", "add_user", "authenticate", "change_role", "list_users", "login", "set_pin", "unlock_user"]
+__all__ = ["User", "acting_user", "add_user", "authenticate", "change_role", "list_users", "login", "set_pin",
+           "unlock_user"]
 
 ROLES = ("cashier", "supervisor", "manager", "admin")  # the built-in roles; config may add more
 
@@ -104,6 +105,25 @@ def unlock_user(session: Session, username: str, *, approval: Approval | None = 
         if lock_state(session, username).failures == 0 and not is_locked(session, username):
             raise InvalidInput(f"{username} is not locked and has no wrong PINs counted.", "Nothing was changed.")
         session.record(UserUnlocked(username, approvals=approvals))
+
+
+def acting_user(session: Session) -> User:
+    """The session's user, if they may act at all: an existing user, not locked out, whose role the
+    config still defines. A command line names its user without a PIN, so this is what it checks first;
+    whether the role has the action is each service's ``authz.require``."""
+    row = session.ledger.conn.execute(
+        "SELECT username, display_name, role FROM users WHERE username = ?", (session.username,)
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"There is no user {session.username!r} in this store, so nothing was done.",
+                       "Give --user with a name from `pos user list` (or set staff.cli_user in the config).")
+    user = User(*row)
+    until = is_locked(session, user.username)
+    if until:
+        raise InvalidInput(f"{user.username} is locked after too many wrong PINs, so nothing was done.",
+                           f"Wait until the lockout ends, or ask an admin: pos user unlock {user.username}.")
+    authz.role_actions(session.settings, user.role)  # a ConfigError sentence when the role is gone from the config
+    return user
 
 
 def list_users(session: Session) -> list[User]:

@@ -321,6 +321,38 @@ async def test_a_discount_within_the_cashiers_limit_goes_through_and_one_above_n
                                   "reason": "regular customer"}]
 
 
+async def test_a_discount_larger_than_its_line_or_the_cart_is_refused_with_the_largest_before_anyone_approves(
+    shop: Session, tmp_path: Path
+) -> None:
+    hire_staff(shop)
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, CASHIER, CASHIER_PIN)
+        head = shop.ledger.head()
+        await scan(pilot, TEA_BARCODE)  # Rs 450.00
+        bucket = app.screen
+        bucket.query_one("#scan", Input).value = "600"
+        await pilot.press("f5")  # above the cashier's limit too, but no supervisor is called for a refusal
+        await pilot.pause()
+        assert not isinstance(app.screen, ApprovalDialog)
+        said = str(bucket.query_one("#status", Static).content)
+        assert "A discount of Rs 600.00 is more than line 1 (Rs 450.00)" in said
+        assert "The largest discount line 1 allows is Rs 450.00" in said
+        assert bucket.cart.lines[0].discount is None  # type: ignore[attr-defined]
+
+        bucket.query_one("#scan", Input).value = "45"
+        await pilot.press("f5")  # the cashier's 10% alone: Rs 405.00 left
+        await wait_for(pilot, lambda: bucket.cart.lines[0].discount is not None)  # type: ignore[attr-defined]
+        bucket.query_one("#scan", Input).value = "405.01"
+        await pilot.press("f6")
+        await pilot.pause()
+        assert not isinstance(app.screen, ApprovalDialog)
+        said = str(bucket.query_one("#status", Static).content)
+        assert "more than the cart (Rs 405.00 after line discounts)" in said
+        assert bucket.cart.discount is None  # type: ignore[attr-defined]
+    assert shop.ledger.head() == head
+
+
 async def test_a_cashier_adjusting_stock_needs_a_manager_not_a_supervisor(shop: Session, tmp_path: Path) -> None:
     hire_staff(shop)
     app = make_app(shop, tmp_path)

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input
 
-from pos_tui.domain.cart import Cart, CartLine, Discount, PricedCart, price_cart
+from pos_tui.domain.cart import Cart, CartLine, Discount, PricedCart, discount_within, price_cart
 from pos_tui.domain.errors import PosError
 from pos_tui.domain.money import format_quantity, parse_amount
 from pos_tui.domain.permissions import Action, Approval
@@ -284,11 +284,12 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
         self.say(f"Voided {message.line.name}.", "warning")
 
     def action_line_discount(self) -> None:
-        exponent = self.session.currency.exponent
+        currency, mode = self.session.currency, self.session.tax_policy.rounding
         self._typed_or_ask(
             "Line discount", "10% or an amount (0 removes it)", "",
             lambda text: self._change(
-                "discount", lambda cart, i: cart.with_line_discount(i, parse_discount(text, exponent)),
+                "discount", lambda cart, i: discount_within(
+                    cart.with_line_discount(i, parse_discount(text, currency.exponent)), i, currency, mode),
                 lambda cart, i: discount_guard(self.session, *self._line_discount_share(cart, i)),
             ),
         )
@@ -298,11 +299,12 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
         return line.line_discount, line.extended
 
     def action_cart_discount(self) -> None:
-        exponent = self.session.currency.exponent
+        currency, mode = self.session.currency, self.session.tax_policy.rounding
 
         def apply(text: str) -> None:
             try:
-                cart = self.cart.with_discount(parse_discount(text, exponent))
+                cart = discount_within(self.cart.with_discount(parse_discount(text, currency.exponent)), None,
+                                       currency, mode)
             except PosError as error:
                 self.reject("", str(error))
                 return

@@ -295,6 +295,32 @@ async def test_the_audit_lists_a_price_override_with_both_names_and_only_for_tho
         assert table.row_count >= 2  # sam was added, and approved the override
 
 
+async def test_wrong_pins_for_the_manager_at_a_till_the_cashier_locked_show_as_the_managers_in_the_audit(
+    shop: Session, tmp_path: Path
+) -> None:
+    hire_staff(shop)
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, CASHIER, CASHIER_PIN)
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: app.current_mode == "login")
+        screen = app.screen
+        screen.query_one("#user", Input).value = MANAGER
+        screen.query_one("#pin", Input).value = "9999"
+        screen.query_one("#pin", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Wrong" in str(screen.query_one("#login-message", Static).content))
+        await log_in_anywhere(pilot, MANAGER, MANAGER_PIN)
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: app.current_mode == "audit")
+        table = app.screen.query_one("#audit-events", DataTable)
+        await wait_for(pilot, lambda: table.row_count > 0)
+        rows = [[str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count)]
+    wrong = next(row for row in rows if row[2] == "wrong PIN")
+    assert wrong[1] == MANAGER and CASHIER not in wrong
+    assert wrong[5] == f"wrong PIN for {MANAGER} at login"
+
+
 async def test_a_discount_within_the_cashiers_limit_goes_through_and_one_above_needs_a_supervisor(
     shop: Session, tmp_path: Path
 ) -> None:

@@ -133,14 +133,57 @@ async def fail_login(pilot: Pilot[None], user: str, pin: str) -> str:
     import time
 
     screen = pilot.app.screen
-    await wait_for(pilot, lambda: time.monotonic() >= screen.locked_until, timeout=10)  # type: ignore[attr-defined]
-    before = screen.failures  # type: ignore[attr-defined]
+    until = screen.locked_until.get(user, 0.0)  # type: ignore[attr-defined]
+    await wait_for(pilot, lambda: time.monotonic() >= until, timeout=10)
+    before = screen.failures.get(user, 0)  # type: ignore[attr-defined]
     screen.query_one("#user", Input).value = user
     screen.query_one("#pin", Input).value = pin
     screen.query_one("#pin", Input).focus()
     await pilot.press("enter")
-    await wait_for(pilot, lambda: screen.failures == before + 1)  # type: ignore[attr-defined]
+    await wait_for(pilot, lambda: screen.failures.get(user, 0) == before + 1)  # type: ignore[attr-defined]
     return str(screen.query_one("#login-message", Static).content)
+
+
+async def test_the_slow_down_after_wrong_pins_is_for_that_name_not_the_next_cashier(
+    shop: Session, tmp_path: Path
+) -> None:
+    hire_staff(shop)
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(4):
+            said = await fail_login(pilot, CASHIER, "0000")
+        assert said.endswith("Wait 4 s before trying again.")
+        screen = app.screen
+        screen.query_one("#user", Input).value = SUPERVISOR  # the next person, with the right PIN, at once
+        screen.query_one("#pin", Input).value = SUPERVISOR_PIN
+        screen.query_one("#pin", Input).focus()
+        await pilot.press("enter")
+        message = screen.query_one("#login-message", Static)
+        await wait_for(pilot, lambda: app.current_mode != "login" or "Too many" in str(message.content))
+        assert app.user.username == SUPERVISOR  # type: ignore[attr-defined]
+
+
+async def test_user_tab_pin_enter_in_one_burst_logs_in(shop: Session, tmp_path: Path) -> None:
+    """A keyboard macro or a badge reader types the whole login faster than the focus moves."""
+    from textual import events
+
+    hire_staff(shop)
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for key in [*SUPERVISOR, "tab", *SUPERVISOR_PIN, "enter"]:
+            app.post_message(events.Key(key, {"tab": "\t", "enter": "\r"}.get(key, key)))
+        await wait_for(pilot, lambda: app.current_mode != "login")
+        assert app.user.username == SUPERVISOR  # type: ignore[attr-defined]
+
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: app.current_mode == "login")
+        screen = app.screen
+        for key in [*CASHIER, "enter", *"112", "backspace", *"11", "enter"]:  # Enter moves on too; typos mend
+            app.post_message(events.Key(key, {"enter": "\r", "backspace": "\x7f"}.get(key, key)))
+        await wait_for(pilot, lambda: app.current_mode != "login")
+        assert app.user.username == CASHIER  # type: ignore[attr-defined]
+        assert screen.query_one("#user", Input).value in ("", CASHIER)
 
 
 async def test_five_wrong_pins_lock_a_cashier_out_until_an_admin_unlocks(shop: Session, tmp_path: Path) -> None:

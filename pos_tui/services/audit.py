@@ -20,13 +20,12 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pos_tui.backup.catalog import scan_all
 from pos_tui.domain.event_kinds import EVENT_KINDS
 from pos_tui.domain.money import format_quantity
 from pos_tui.domain.permissions import Approval
-from pos_tui.ledger.journal import format_time, parse_time
+from pos_tui.ledger.journal import format_time
 from pos_tui.services.session import Session
 
 AUDITED_KINDS: frozenset[str] = frozenset({
@@ -118,12 +117,8 @@ def _field(session: Session, key: str, value: str | int) -> str:
     return str(value)
 
 
-def _zone(session: Session) -> ZoneInfo:
-    return ZoneInfo(session.ledger.store_info().timezone)
-
-
 def _local(session: Session, at: str) -> str:
-    return parse_time(at).astimezone(_zone(session)).strftime("%Y-%m-%d %H:%M:%S")
+    return session.local_time(at).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def audit_events(
@@ -169,10 +164,9 @@ def _journal_events(
 
 def _snapshots(session: Session, from_day: str, to_day: str) -> list[AuditEvent]:
     destinations = session.settings.backup.destinations
-    zone = _zone(session)
     found = []
     for entry in scan_all(destinations, None):
-        local = entry.created_at.astimezone(zone)
+        local = session.local_time(entry.created_at)
         if entry.name.kind != "snapshot" or not from_day <= local.date().isoformat() <= to_day:
             continue
         head = f", journal head {entry.manifest.head_seq}" if entry.manifest else ""

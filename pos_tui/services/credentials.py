@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from pos_tui.domain.errors import PosError
 from pos_tui.domain.events import Event
@@ -74,7 +73,7 @@ def record_if_writable(session: Session, event: Event) -> None:
 
 
 def _locked_error(session: Session, until: str) -> AccessDenied:
-    local = parse_time(until).astimezone(ZoneInfo(session.ledger.store_info().timezone)).strftime("%H:%M")
+    local = session.local_time(until).strftime("%H:%M")
     return AccessDenied(
         f"This user is locked after too many wrong PINs, until {local}.",
         "Wait, or ask an admin to unlock it (pos user unlock NAME).",

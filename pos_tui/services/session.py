@@ -19,7 +19,7 @@ from pos_tui.domain.money import Currency
 from pos_tui.domain.tax import TaxPolicy
 from pos_tui.domain.tender import TenderMethod
 from pos_tui.ledger.database import Ledger, open_ledger
-from pos_tui.ledger.journal import Actor, JournalEntry, append
+from pos_tui.ledger.journal import Actor, JournalEntry, append, store_time
 
 
 @dataclass
@@ -62,6 +62,10 @@ class Session:
 
     def money(self, minor: int) -> str:
         return self.currency.format(minor)
+
+    def local_time(self, at: datetime | str) -> datetime:
+        """A moment (or a UTC journal time) in the store's timezone: what people read and type."""
+        return store_time(at, self.ledger.store_info().timezone)
 
     def as_user(self, username: str) -> Session:
         return Session(self.ledger, self.settings, username, self.terminal, self.clock)

@@ -47,6 +47,6 @@ def landing_mode(app: TillApp) -> str:
 def park_for_handover(old: Session, cart: Cart, at: datetime) -> str:
     """Park the cart a cashier left on the counter, as theirs and under their name, so the next cashier
     starts clean and nobody finishes a sale under someone else's name. Returns the parked cart's name."""
-    name = f"{old.username}'s cart {at:%H:%M}"
+    name = f"{old.username}'s cart {old.local_time(at):%H:%M}"  # a naive ``at`` is the machine's own time
     parking.park_cart(old, cart, name)
     return name

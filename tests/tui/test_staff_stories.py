@@ -242,6 +242,21 @@ async def test_f10_locks_and_another_cashier_finds_the_parked_carts_and_the_left
         assert [line.sku for line in app.screen.cart.lines] == ["MILK-1L"]  # type: ignore[attr-defined]
 
 
+async def test_parked_carts_are_listed_at_the_stores_time_not_utc_or_the_boxs(shop: Session, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    early = Session(shop.ledger, shop.settings, ADMIN, clock=lambda: datetime(2026, 3, 1, 7, 5, tzinfo=UTC))
+    parking.park_cart(early, Cart().add(catalog.resolve_scan(early, TEA_BARCODE)), "Mrs Khan")
+    assert parking.list_parked(shop)[0].local_at == "2026-03-01 12:05"  # Asia/Karachi, as on her receipt
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChooseDialog))
+        shown = [text for _, text in app.screen.options]  # type: ignore[attr-defined]
+    assert shown == ["Mrs Khan — 1 lines, admin, 12:05"]
+
+
 async def test_the_till_locks_itself_after_the_idle_minutes(shop: Session, tmp_path: Path) -> None:
     app = make_app(shop, tmp_path)
     assert app.idle_lock_s == shop.settings.staff.idle_lock_minutes * 60

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
-from zoneinfo import ZoneInfo
 
 from rich.table import Table
 from rich.text import Text
@@ -154,11 +153,10 @@ class ProductDetailScreen(Screen[None]):
         money = self.session.currency
         self.query_one("#detail-title", Static).update(f"{product.display_name}  ·  {product.sku}")
         self.query_one("#detail-fields", Static).update(fields_table(product, barcodes, money))
-        zone = ZoneInfo(self.session.ledger.store_info().timezone)
         table = self.query_one(DataTable)
         table.clear()
         for m in movements:
-            when = datetime.fromisoformat(m.at).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            when = self.session.local_time(datetime.fromisoformat(m.at)).strftime("%Y-%m-%d %H:%M")
             style = "" if m.quantity >= 0 else "dim"
             table.add_row(when, m.user, KIND_WORDS.get(m.kind, m.kind), m.reason[:30],
                           Text(format_quantity(m.quantity), style=style, justify="right"),

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Protocol
 
 from pos_tui.domain.cart import Cart
-from pos_tui.domain.permissions import Action
+from pos_tui.domain.permissions import Action, doing
 from pos_tui.services import authz, parking
 from pos_tui.services.session import Session
 from pos_tui.services.users import User
@@ -21,6 +21,8 @@ VIEW_MODES = ("reports", "daybook", "warehouse", "audit")
 # A view a role must be allowed (no supervisor can lend someone the right to look).
 VIEW_NEEDS = {"reports": Action.REPORTS, "daybook": Action.DAYBOOK, "audit": Action.AUDIT}
 LANDING_ORDER = ("bucket", *VIEW_MODES)
+# What a change key says on a read-only seat (the words the ledger refuses a write with).
+READ_ONLY = "This session is read-only: nothing can be changed from here. Log in at a till to sell or change stock."
 
 
 class TillApp(Protocol):
@@ -37,6 +39,16 @@ def may_enter(app: TillApp, mode: str) -> bool:
         return False
     needs = VIEW_NEEDS.get(mode)
     return needs is None or authz.can(app.session, needs)
+
+
+def why_not_enter(app: TillApp, mode: str) -> str | None:
+    """Why the key of ``mode`` does nothing for whoever is logged in; None when it opens (or at the login)."""
+    if app.user is None or may_enter(app, mode):
+        return None
+    if app.session.ledger.read_only and mode not in VIEW_MODES:
+        return f"{mode.title()} is not on offer on a read-only seat. Log in at a till to sell or handle cash."
+    return (f"{app.user.username} ({app.user.role}) may not {doing(VIEW_NEEDS[mode])}, so {mode.title()} is not"
+            " offered. A manager can look, or an admin can change the role.")
 
 
 def landing_mode(app: TillApp) -> str:

@@ -303,6 +303,43 @@ async def test_a_read_only_seat_offers_only_views_and_refuses_a_forced_write(sho
     assert shop.ledger.conn.execute("SELECT COUNT(*) FROM journal WHERE kind = 'stock.adjusted'").fetchone()[0] == 0
 
 
+async def test_keys_that_cannot_act_here_say_why_instead_of_nothing(shop: Session, tmp_path: Path) -> None:
+    hire_staff(shop)
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, CASHIER, CASHIER_PIN)
+        status = app.screen.query_one("#status", Static)
+        await pilot.press("f12")  # an empty cart
+        assert str(status.content).startswith("The cart is empty: scan an item first.")
+        assert not isinstance(app.screen, TenderDialog)
+        await pilot.press("f4")
+        assert app.current_mode == "bucket"
+        assert str(status.content) == ("cara (cashier) may not read reports, so Reports is not offered. "
+                                       "A manager can look, or an admin can change the role.")
+        await pilot.press("ctrl+y")
+        assert app.current_mode == "bucket" and "may not read the audit, so Audit" in str(status.content)
+
+    manager_seat = open_session(shop.settings, shop.ledger.path, read_only=True)
+    app = make_app(manager_seat, tmp_path)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await log_in_anywhere(pilot, MANAGER, MANAGER_PIN)
+            await pilot.press("f2")
+            await wait_for(pilot, lambda: app.current_mode == "warehouse")
+            await wait_for(pilot, lambda: app.screen.query_one("#products", DataTable).row_count > 0)
+            app.screen.query_one("#products", DataTable).focus()
+            await pilot.press("enter")  # the product's own screen
+            await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ProductDetailScreen")
+            detail = app.screen
+            for key in ("f5", "f6", "f7", "f8"):
+                detail.query_one("#status", Static).update("")
+                await pilot.press(key)
+                assert str(detail.query_one("#status", Static).content).startswith("This session is read-only")
+                assert app.screen is detail  # no form opened
+    finally:
+        manager_seat.close()
+
+
 async def log_in_anywhere(pilot: Pilot[None], user: str, pin: str) -> None:
     """Log in and wait for whatever mode the login lands on."""
     screen = pilot.app.screen

@@ -20,6 +20,7 @@ from pos_tui.domain.tender import Tender
 from pos_tui.services import authz, catalog, sales
 from pos_tui.services.receipts import receipt_text
 from pos_tui.services.session import Session
+from pos_tui.tui import access
 from pos_tui.tui.dialogs.approval import approve_then, discount_guard
 from pos_tui.tui.dialogs.confirm import ConfirmDialog
 from pos_tui.tui.dialogs.form import Field, FormDialog
@@ -139,6 +140,14 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
         if action in NEEDS_LINE | {"pay", "park", "cart_discount"} and not self.cart.lines:
             return None
         return True
+
+    def why_not(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """What a key greyed out by ``check_action`` says when pressed (the app asks)."""
+        if self.session.ledger.read_only:
+            return access.READ_ONLY
+        if not self.cart.lines:
+            return "The cart is empty: scan an item first." + (" F12 takes payment then." if action == "pay" else "")
+        return None
 
     # --- scanning ------------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from pos_tui.domain.money import format_quantity
 from pos_tui.services import catalog, warehouse
 from pos_tui.services.catalog import Product
 from pos_tui.services.warehouse import StockMovement
+from pos_tui.tui.access import READ_ONLY
 from pos_tui.tui.screens.base import StatusLine
 
 if TYPE_CHECKING:
@@ -165,6 +166,12 @@ class ProductDetailScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action in {"receive", "adjust", "price", "edit"} and self.session.ledger.read_only)
+
+    def why_not(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        return READ_ONLY if self.session.ledger.read_only else None
+
+    def say(self, text: str, level: str = "info") -> None:
+        self.query_one(StatusLine).say(text, level)
 
     # --- changes go through the warehouse's actions, pinned to this product --------------------
 

@@ -219,3 +219,9 @@ def test_the_cli_prints_csv_and_json_in_minor_units_and_formatted_without_colour
     as_json = runner.invoke(app, ["report", "reorder", "--to", LAST, "--db", str(month_path), "--format", "json"])
     assert as_json.exit_code == 0, as_json.output
     assert '"report": "reorder"' in as_json.output
+
+
+def test_group_reports_count_categories_and_vendors_in_plain_english(month: Session) -> None:
+    assert run(month, "sales-by-category").highlights[-1].label == "Categories"  # not "Categorys"
+    assert run(month, "margin-by-category").highlights[-1].label == "Categories"
+    assert run(month, "sales-by-vendor").highlights[-1].label == "Vendors"

@@ -22,7 +22,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from pos_tui.domain.errors import PosError
-from pos_tui.domain.money import format_quantity
+from pos_tui.domain.money import format_quantity, round_div
+from pos_tui.domain.tax import TaxPolicy, net_price
 from pos_tui.services import catalog, warehouse
 from pos_tui.services.catalog import Product
 from pos_tui.services.warehouse import StockMovement
@@ -51,10 +52,18 @@ def percent(bp: int) -> str:
     return f"{whole}.{rest:02d}".rstrip("0").rstrip(".") + "%"
 
 
-def fields_table(product: Product, barcodes: list[tuple[str, int]], money: object) -> Table:
+def fields_table(product: Product, barcodes: list[tuple[str, int]], money: object, policy: TaxPolicy) -> Table:
     """A pure render of the product's fields, two label/value pairs a row."""
     fmt = money.format  # type: ignore[attr-defined]
-    margin = product.price - product.cost
+    # Earned on the price without its tax: the tax inside a tax-inclusive price is never the store's.
+    net = net_price(product.price, product.tax_rate_bp, policy)
+    margin = fmt(net - product.cost)
+    if net > 0:
+        bp = round_div((net - product.cost) * 10_000, net)
+        margin += f" ({'-' if bp < 0 else ''}{percent(abs(bp))})"  # of the net price
+    tax = f"{product.tax_class} ({percent(product.tax_rate_bp)})"
+    if product.price != net:
+        tax += f": {fmt(product.price - net)}"  # the tax inside the price
     low = product.on_hand < product.reorder_level
     on_hand = Text(f"{format_quantity(product.on_hand)} {product.unit}", style="bold" if low else "")
     if low:
@@ -65,7 +74,7 @@ def fields_table(product: Product, barcodes: list[tuple[str, int]], money: objec
         ("Category", product.category or "—", "Vendor", product.vendor or "—"),
         ("Group", product.group or "—", "Variant", product.variant or "—"),
         ("Price", fmt(product.price), "Cost", fmt(product.cost)),
-        ("Margin", fmt(margin), "Tax", f"{product.tax_class} ({percent(product.tax_rate_bp)})"),
+        ("Margin", margin, "Tax", tax),
         ("On hand", on_hand, "Reorder at", format_quantity(product.reorder_level)),
         ("Stock at cost", fmt(product.on_hand * product.cost // 1000), "At sale price",
          fmt(product.on_hand * product.price // 1000)),
@@ -153,7 +162,7 @@ class ProductDetailScreen(Screen[None]):
     def show(self, product: Product, barcodes: list[tuple[str, int]], movements: list[StockMovement]) -> None:
         money = self.session.currency
         self.query_one("#detail-title", Static).update(f"{product.display_name}  ·  {product.sku}")
-        self.query_one("#detail-fields", Static).update(fields_table(product, barcodes, money))
+        self.query_one("#detail-fields", Static).update(fields_table(product, barcodes, money, self.session.tax_policy))
         table = self.query_one(DataTable)
         table.clear()
         for m in movements:

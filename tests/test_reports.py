@@ -225,3 +225,15 @@ def test_group_reports_count_categories_and_vendors_in_plain_english(month: Sess
     assert run(month, "sales-by-category").highlights[-1].label == "Categories"  # not "Categorys"
     assert run(month, "margin-by-category").highlights[-1].label == "Categories"
     assert run(month, "sales-by-vendor").highlights[-1].label == "Vendors"
+
+
+def test_stock_valuation_is_titled_as_stock_now_not_a_date_range(month_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pos_tui.cli.main import app
+
+    shown = CliRunner().invoke(app, ["report", "stock-valuation", "--from", FIRST, "--to", LAST, "--db",
+                                     str(month_path), "--format", "table"])
+    assert shown.exit_code == 0, shown.output
+    assert "Inventory valuation: stock as it is now" in shown.output
+    assert FIRST not in shown.output and LAST not in shown.output

@@ -170,6 +170,31 @@ async def test_a_return_against_the_receipt_refunds_and_restocks(shop: Session, 
         assert "refund Rs 1,350.00" in str(app.screen.query_one("#status").content)
 
 
+async def test_quick_amounts_follow_what_is_still_due_after_a_part_paid(shop: Session, tmp_path: Path) -> None:
+    from textual.widgets import Button
+
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        await scan(pilot, f"3*{TEA_BARCODE}")  # Rs 1,350.00
+        await pilot.press("f12")
+        dialog = app.screen
+        assert isinstance(dialog, TenderDialog)
+
+        def quick() -> list[str]:
+            return [str(button.label) for button in dialog.query("#quick Button").results(Button)]
+
+        assert quick() == ["1,350.00", "1,400.00", "1,500.00", "2,000.00"]
+        await pilot.press("f6")  # card, part of it
+        dialog.query_one("#amount", Input).value = "1000"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: quick()[0] == "350.00")
+        assert quick() == ["350.00", "400.00", "500.00", "1,000.00"]
+        await pilot.press("f5")
+        await pilot.click("#q40000")  # the customer hands over Rs 400 for the rest
+        await wait_for(pilot, lambda: isinstance(app.screen, ReceiptDialog))
+
+
 async def test_a_wedge_burst_of_two_scans_adds_two_items(shop: Session, tmp_path: Path) -> None:
     """Codes and Enters arriving faster than handlers run (as a scanner sends them) never run together."""
     from textual import events

@@ -195,6 +195,18 @@ async def test_quick_amounts_follow_what_is_still_due_after_a_part_paid(shop: Se
         await wait_for(pilot, lambda: isinstance(app.screen, ReceiptDialog))
 
 
+async def test_a_long_receipt_scrolls_without_losing_columns_to_the_scrollbar(shop: Session, tmp_path: Path) -> None:
+    receipt = "\n".join(f"{n:>3} Tapal Danedar Tea 200g {'450.00':>15}" for n in range(60))  # 42 columns
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        app.push_screen(ReceiptDialog(receipt, "", title="Duplicate of T1-000001"))
+        await wait_for(pilot, lambda: isinstance(app.screen, ReceiptDialog))
+        text = app.screen.query_one("#receipt-text")
+        await wait_for(pilot, lambda: text.size.width > 0)
+        assert text.size.width >= 42 and text.size.height == 60  # every line on one row: nothing wraps
+
+
 async def test_a_wedge_burst_of_two_scans_adds_two_items(shop: Session, tmp_path: Path) -> None:
     """Codes and Enters arriving faster than handlers run (as a scanner sends them) never run together."""
     from textual import events

@@ -207,6 +207,22 @@ async def test_a_long_receipt_scrolls_without_losing_columns_to_the_scrollbar(sh
         assert text.size.width >= 42 and text.size.height == 60  # every line on one row: nothing wraps
 
 
+async def test_a_long_status_sentence_wraps_at_80_columns_instead_of_being_cut(shop: Session, tmp_path: Path) -> None:
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await scan(pilot, TEA_BARCODE)
+        app.screen.query_one("#scan", Input).value = "1,5"
+        await pilot.press("ctrl+n")
+        status = app.screen.query_one("#status")
+        said = str(status.content)  # type: ignore[attr-defined]
+        assert said.startswith("Nothing added — Quantity 1,5 has a comma.") and len(said) > status.size.width
+        await wait_for(pilot, lambda: status.size.height >= 2)
+        assert status.size.height * status.size.width >= len(said)  # all of it on screen
+        await scan(pilot, TEA_BARCODE)
+        await wait_for(pilot, lambda: status.size.height == 1)  # a short sentence: one row again
+
+
 async def test_a_wedge_burst_of_two_scans_adds_two_items(shop: Session, tmp_path: Path) -> None:
     """Codes and Enters arriving faster than handlers run (as a scanner sends them) never run together."""
     from textual import events

@@ -95,7 +95,7 @@ class ProductDetailScreen(Screen[None]):
     ProductDetailScreen #detail-fields { height: auto; margin: 1 0; padding: 0 1; border: round $panel-lighten-2; }
     ProductDetailScreen #movements-title { color: $text-muted; }
     ProductDetailScreen #detail-movements { height: 1fr; }
-    ProductDetailScreen #status { height: 1; color: $text-muted; }
+    ProductDetailScreen #status { height: auto; max-height: 3; color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back to the list", priority=True, id="product.back"),

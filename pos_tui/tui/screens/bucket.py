@@ -146,7 +146,7 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
         if self.session.ledger.read_only:
             return access.READ_ONLY
         if not self.cart.lines:
-            return "The cart is empty: scan an item first." + (" F12 takes payment then." if action == "pay" else "")
+            return "The cart is empty: scan an item first."
         return None
 
     # --- scanning ------------------------------------------------------------------------------

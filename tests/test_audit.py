@@ -50,13 +50,13 @@ def test_the_audit_lists_logins_failures_voids_with_approver_price_changes_and_a
     summary = [(e.user, e.subject, e.kind) for e in events]
     assert summary == [
         ("admin", "", "user.added"), ("admin", "ayesha", "user.added"), ("admin", "bilal", "user.added"),
-        ("ayesha", "", "user.logged_in"), ("ayesha", "bilal", "user.login_failed"),
+        ("ayesha", "", "user.logged_in"), ("bilal", "", "user.login_failed"),
         ("ayesha", "", "sale.returned"), ("admin", "", "price.changed"), ("admin", "", "stock.adjusted"),
     ]
     void = events[5]
     assert void.what.startswith("void of T1-000001") and void.what.endswith("walked out")
     assert [(a.approver, a.reason) for a in void.approvals] == [("bilal", "customer walked out")]
-    assert events[4].what == "wrong PIN at login"
+    assert events[4].what == "wrong PIN for bilal at login"
     assert [e.kind for e in audit_events(session, today, today, user="bilal")] == [
         "user.added", "user.login_failed", "sale.returned"]
     assert [e.kind for e in audit_events(session, today, today, kinds=["price.changed"])] == ["price.changed"]
@@ -93,3 +93,45 @@ def test_pos_audit_prints_csv_for_a_period_and_a_user(tmp_path: Path) -> None:
     assert table.exit_code == 0 and "approved by bilal: customer walked out" in table.output
     bad = CliRunner().invoke(app, ["audit", "--from", "yesterday-ish", "--config", str(till.config)])
     assert bad.exit_code == 1 and "is not a date" in bad.output
+
+
+def test_a_wrong_pin_typed_for_a_manager_at_a_till_the_cashier_locked_is_the_managers(tmp_path: Path) -> None:
+    till = set_up_till(tmp_path)
+    session = till.session()
+    users.add_user(session, "ayesha", "1111")
+    users.add_user(session, "omar", "3333", role="manager")
+    seat = session.as_user("ayesha")  # the cashier locked the till; the seat still holds her session
+    with pytest.raises(AccessDenied):
+        users.login(seat, "omar", "0000")
+    users.login(seat, "omar", "3333")
+    approval_seat = session.as_user("ayesha")
+    with pytest.raises(AccessDenied):  # at an approval the cashier asked: hers, about omar
+        authz.approve(approval_seat, "omar", "9999", Action.VOID_SALE, "walked out")
+    today = daybook.today(session)
+    logins = [(e.user, e.subject, e.kind, e.what) for e in audit_events(session, today, today)
+              if e.kind.startswith("user.log")]
+    assert logins == [("omar", "", "user.login_failed", "wrong PIN for omar at login"),
+                      ("omar", "", "user.logged_in", "omar logged in"),
+                      ("ayesha", "omar", "user.login_failed", "wrong PIN for omar at approval")]
+    session.close()
+    table = CliRunner().invoke(app, ["audit", "--config", str(till.config)])
+    assert table.exit_code == 0, table.output
+    line = next(text for text in table.output.splitlines() if "wrong PIN for omar at login" in text)
+    assert "omar" in line.split("user.login_failed")[0] and "ayesha" not in line
+
+
+def test_pos_audit_shows_money_as_money(tmp_path: Path) -> None:
+    from pos_tui.services.cash import moves, shifts
+
+    till = set_up_till(tmp_path)
+    session = till.session()
+    shifts.open_shift(session, float_amount=200_000)
+    moves.paid_out(session, 150_000, "supplies", "shelf brackets")
+    shifts.close_shift(session, counted=40_000)
+    session.close()
+    result = CliRunner().invoke(app, ["audit", "--config", str(till.config)])
+    assert result.exit_code == 0, result.output
+    assert "Rs 1,500.00 supplies: shelf brackets" in result.output
+    assert "counted Rs 400.00 of Rs 500.00, short Rs 100.00" in result.output
+    for raw in ("150000", "40000", "50000", "-10000"):
+        assert raw not in result.output

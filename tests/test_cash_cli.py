@@ -26,27 +26,28 @@ def head(store_path: Path) -> int:
         ledger.close()
 
 
-def test_a_shift_from_the_command_line_with_a_paid_out_that_needs_a_manager(store: Session, store_path: Path) -> None:
+def test_a_shift_from_the_command_line_refuses_a_paid_out_beyond_the_drawer(store: Session, store_path: Path) -> None:
     add_user(store, "sana", "2345", role="supervisor")
-    add_user(store, "omar", "3456", role="manager")
     opened = pos(store_path, "shift", "open", "--user", "sana", "--count", "1000x2", "--count", "100x5")
     assert opened.returncode == 0, opened.stderr
     assert "Shift T1-S0001 open on T1 with a float of Rs 2,500.00" in opened.stdout
 
-    refused = pos(store_path, "cash", "paid-out", "--user", "sana", "--amount", "3000", "--category", "supplies",
-                  "--note", "shelves")
-    assert refused.returncode == 1 and "sana may not pay out more than the drawer holds" in refused.stderr
-    assert "--approved-by" in refused.stderr
-    approved = pos(store_path, "cash", "paid-out", "--user", "sana", "--amount", "3000", "--category", "supplies",
-                   "--note", "shelves", "--approved-by", "omar", "--reason", "supplier waiting", stdin="3456\n")
-    assert approved.returncode == 0, approved.stderr
-    assert "the drawer should now hold Rs -500.00" in approved.stdout
+    before = head(store_path)
+    for command in (("paid-out", "--category", "supplies", "--note", "shelves"), ("drop",)):
+        refused = pos(store_path, "cash", command[0], "--user", "sana", "--amount", "3000", *command[1:])
+        assert refused.returncode == 1, refused.stdout
+        assert "The drawer should hold Rs 2,500.00; a" in refused.stderr and "Traceback" not in refused.stderr
+    assert head(store_path) == before
+    paid = pos(store_path, "cash", "paid-out", "--user", "sana", "--amount", "2000", "--category", "supplies",
+               "--note", "shelves")
+    assert paid.returncode == 0, paid.stderr
+    assert "the drawer should now hold Rs 500.00" in paid.stdout
 
     status = pos(store_path, "shift", "status")
     assert "T1-S0001  T1" in status.stdout and "float Rs 2,500.00" in status.stdout
     closed = pos(store_path, "shift", "close", "--user", "sana", "--counted", "0", "--no-print")
     assert closed.returncode == 0, closed.stderr
-    assert "Expected in drawer" in closed.stdout and "Over" in closed.stdout  # counted 0 of -500 expected
+    assert "Expected in drawer" in closed.stdout and "Short" in closed.stdout  # counted 0 of 500 expected
     assert_verifies(store_path)
 
 

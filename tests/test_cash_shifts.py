@@ -83,18 +83,22 @@ def test_a_second_shift_cannot_open_on_a_drawer_that_has_one(store: Session) -> 
     _refused_unchanged(store, RuleViolation, "T1-S0001 is already open", lambda: shifts.open_shift(store))
 
 
-def test_a_paid_out_above_what_the_drawer_holds_needs_a_managers_approval(store: Session) -> None:
+def test_a_paid_out_or_a_drop_above_what_the_drawer_holds_is_refused_with_the_figure(store: Session) -> None:
     add_user(store, "sana", "2345", role="supervisor")
     add_user(store, "omar", "3456", role="manager")
     supervisor = store.as_user("sana")
     shifts.open_shift(supervisor, float_amount=20000)
-    _refused_unchanged(supervisor, PermissionRequired, "sana may not pay out more than the drawer holds",
+    # Refused before anyone is asked to approve, and a manager's approval does not make the cash appear.
+    _refused_unchanged(supervisor, RuleViolation, r"The drawer should hold Rs 200\.00; a paid-out of Rs 300\.00",
                        lambda: moves.paid_out(supervisor, 30000, "supplies", "shelf brackets"))
-    approval = authz.approve(supervisor, "omar", "3456", Action.PAID_OUT_ABOVE_DRAWER, "supplier waiting")
-    move = moves.paid_out(supervisor, 30000, "supplies", "shelf brackets", approval=approval)
-    assert move.drawer_after == -10000
-    payload = store.ledger.conn.execute("SELECT payload FROM journal WHERE seq = ?", (move.seq,)).fetchone()[0]
-    assert '"approver":"omar"' in payload and '"action":"paid_out_above_drawer"' in payload
+    approval = authz.approve(supervisor, "omar", "3456", Action.PAID_OUT, "supplier waiting")
+    _refused_unchanged(supervisor, RuleViolation, r"Pay out Rs 200\.00 or less",
+                       lambda: moves.paid_out(supervisor, 30000, "supplies", "shelf brackets", approval=approval))
+    _refused_unchanged(supervisor, RuleViolation, r"The drawer should hold Rs 200\.00; a drop of Rs 200\.01",
+                       lambda: moves.drop(supervisor, 20001))
+    assert moves.paid_out(supervisor, 20000, "supplies", "shelf brackets").drawer_after == 0  # all of it is fine
+    _refused_unchanged(supervisor, RuleViolation, r"The drawer should hold Rs 0\.00; a drop of Rs 0\.01",
+                       lambda: moves.drop(supervisor, 1))
 
 
 def test_a_cashier_may_drop_but_not_pay_out_or_open_the_drawer_alone(store: Session) -> None:
@@ -106,7 +110,8 @@ def test_a_cashier_may_drop_but_not_pay_out_or_open_the_drawer_alone(store: Sess
                        lambda: moves.paid_out(cashier, 100, "misc", "sweets"))
     _refused_unchanged(cashier, PermissionRequired, "ali may not open the drawer without a sale",
                        lambda: moves.no_sale(cashier, "change"))
-    _refused_unchanged(cashier, RuleViolation, "cannot be dropped", lambda: moves.drop(cashier, 40000))
+    _refused_unchanged(cashier, RuleViolation, "a drop of Rs 400.00 is more than that",
+                       lambda: moves.drop(cashier, 40000))
 
 
 def test_drawer_moves_need_an_open_shift_a_category_and_a_note(store: Session) -> None:

@@ -111,6 +111,30 @@ def test_demo_has_sales_returns_voids_and_split_tenders(session: Session, demo: 
     assert days == ["2025-02-27", "2025-02-28", "2025-03-01"]
 
 
+def test_demo_tills_open_and_close_a_shift_each_day_so_the_first_real_count_starts_clean(session: Session) -> None:
+    from pos_tui.services.cash import shifts
+
+    rows = session.ledger.conn.execute(
+        "SELECT terminal, opened_day, closed_seq IS NOT NULL, float_amount, ABS(variance), auto_opened FROM shifts"
+        " ORDER BY opened_seq"
+    ).fetchall()
+    days = ["2025-02-27", "2025-02-28", "2025-03-01"]
+    assert sorted((terminal, day) for terminal, day, *_ in rows) == sorted(
+        (terminal, day) for terminal in ("T1", "T2") for day in days)
+    assert all(closed and not auto for _, _, closed, _, _, auto in rows)
+    assert all(float_amount == 500_000 and variance <= 20_000 for _, _, _, float_amount, variance, _ in rows)
+    closed_days = {day for (day,) in session.ledger.conn.execute(
+        "SELECT j.day FROM shifts s JOIN journal j ON j.seq = s.closed_seq")}
+    assert closed_days == set(days)  # each closed the evening it opened, not 30 days later
+    assert shifts.open_shifts(session) == []
+    # Every cash sale of a day lies inside that day's shift on its till.
+    outside = session.ledger.conn.execute(
+        "SELECT COUNT(*) FROM journal j WHERE j.kind = 'sale.completed' AND NOT EXISTS (SELECT 1 FROM shifts s"
+        " WHERE s.terminal = j.terminal AND j.seq BETWEEN s.opened_seq AND s.closed_seq)"
+    ).fetchone()[0]
+    assert outside == 0
+
+
 def test_demo_store_passes_pos_db_verify(demo: tuple[Path, DemoSummary]) -> None:
     ledger = open_ledger(demo[0], read_only=True)
     try:

@@ -102,10 +102,14 @@ def test_every_reports_grand_total_ties_back_to_the_daybook(month: Session) -> N
     reasons = run(month, "returns-by-reason")
     assert (reasons.total("returns"), reasons.total("value")) == (book.return_count, book.returns)
     assert by_day.total("margin") + int(reasons.total("lost_cost") or 0) == book.gross_profit
-    # Payments: what each method took in the daybook (sales and returns are all the money moved here).
+    # Payments: what each method took in the daybook. Cash also moved between the drawers and the safe
+    # (floats, night counts): together they gained the cash taken, give or take what the counts found.
     payment = run(month, "sales-by-payment")
+    moved = dict(book.by_method)
+    counted_off = month.ledger.conn.execute("SELECT SUM(variance) FROM shifts").fetchone()[0]
+    cash = moved.pop("Cash") + moved.pop("cash:safe") - counted_off
     assert dict(zip(payment.column_values("method"), payment.column_values("amount"), strict=True)) == {
-        label: amount for label, amount in book.by_method if amount}
+        "Cash": cash, **{label: amount for label, amount in moved.items() if amount}}
     people = run(month, "exceptions-by-cashier")
     assert int(people.total("voids") or 0) + int(people.total("returns") or 0) == book.return_count
     assert people.total("sales") == book.sale_count
@@ -221,3 +225,21 @@ def test_the_cli_prints_csv_and_json_in_minor_units_and_formatted_without_colour
     as_json = runner.invoke(app, ["report", "reorder", "--to", LAST, "--db", str(month_path), "--format", "json"])
     assert as_json.exit_code == 0, as_json.output
     assert '"report": "reorder"' in as_json.output
+
+
+def test_group_reports_count_categories_and_vendors_in_plain_english(month: Session) -> None:
+    assert run(month, "sales-by-category").highlights[-1].label == "Categories"  # not "Categorys"
+    assert run(month, "margin-by-category").highlights[-1].label == "Categories"
+    assert run(month, "sales-by-vendor").highlights[-1].label == "Vendors"
+
+
+def test_stock_valuation_is_titled_as_stock_now_not_a_date_range(month_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pos_tui.cli.main import app
+
+    shown = CliRunner().invoke(app, ["report", "stock-valuation", "--from", FIRST, "--to", LAST, "--db",
+                                     str(month_path), "--format", "table"])
+    assert shown.exit_code == 0, shown.output
+    assert "Inventory valuation: stock as it is now" in shown.output
+    assert FIRST not in shown.output and LAST not in shown.output

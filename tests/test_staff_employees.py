@@ -131,3 +131,20 @@ def test_pos_staff_clock_in_out_and_hours_csv(shop: Session, tmp_path: Path) -> 
     assert [(r["username"], r["minutes"]) for r in rows] == [("ayesha", "0")]
     assert rows[0]["date"] in {today, (datetime.now(UTC) + timedelta(hours=5)).date().isoformat()}
     assert_verifies(path)
+
+
+def test_pos_staff_sales_counts_items_as_a_count_like_the_report(shop: Session, tmp_path: Path) -> None:
+    from .conftest import TEA
+
+    till = at(shop, "ayesha", Clock())
+    tea = products.get_product(shop, TEA)
+    sales.complete_sale(till, Cart().add(products.line_for(tea, 1_234_000)), [Tender("cash", 100_000_000)])
+    path = shop.ledger.path
+    shop.close()
+    days = ["--from", "2025-03-03", "--to", "2025-03-03", "--db", str(path), "--config", str(tmp_path / "pos.toml")]
+    table = CliRunner().invoke(app, ["staff", "sales", *days])
+    assert table.exit_code == 0, table.output
+    ayesha = next(line.split() for line in table.output.splitlines() if line.startswith("ayesha"))
+    assert ayesha[:3] == ["ayesha", "1", "1,234"]  # 1,234 teas, not "1.234" (thousandths twice)
+    rows = list(csv.DictReader(io.StringIO(CliRunner().invoke(app, ["staff", "sales", "--csv", *days]).output)))
+    assert rows[0]["items"] == "1234"

@@ -127,3 +127,20 @@ def test_bad_discounts_overrides_and_line_numbers_are_refused() -> None:
     with pytest.raises(InvalidInput, match="no line 3"):
         cart.with_quantity(2, 1000)
     assert Discount("amount", 10**9).amount_of(500, Rounding.HALF_UP) == 500  # never more than the line
+
+
+def test_a_discount_up_to_its_line_or_cart_passes_and_one_penny_more_names_the_largest() -> None:
+    from pos_tui.domain.cart import discount_within
+    from pos_tui.domain.money import Currency
+
+    pkr = Currency("PKR", 2, "Rs")
+    line = CartLine(1, "X", "X", "each", 3000, 15000, 15000, "std", 1700, 9000)  # 3 x Rs 150.00
+    cart = Cart().add(line).add(replace(line, product_id=2, sku="Y", unit="kg", quantity=250))  # + Rs 37.50
+    free = cart.with_line_discount(0, Discount("amount", 45000))
+    assert discount_within(free, 0, pkr, Rounding.HALF_UP) is free  # the whole line: allowed
+    with pytest.raises(InvalidAmount, match=r"more than line 2 \(Rs 37\.50\)\. The largest discount line 2 allows"):
+        discount_within(cart.with_line_discount(1, Discount("amount", 3751)), 1, pkr, Rounding.HALF_UP)
+    with pytest.raises(InvalidAmount, match=r"more than the cart \(Rs 37\.50 after line discounts\)"):
+        discount_within(free.with_discount(Discount("amount", 3751)), None, pkr, Rounding.HALF_UP)
+    whole = free.with_discount(Discount("percent", 10_000))  # 100% is never more than the cart
+    assert discount_within(whole, None, pkr, Rounding.HALF_UP) is whole

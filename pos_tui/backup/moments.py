@@ -5,17 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pos_tui.backup.errors import BackupError
+from pos_tui.ledger.journal import store_moment
 
 _FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f")
 
 
-def parse_moment(text: str) -> datetime:
-    """``YYYY-MM-DD HH:MM[:SS[.ffffff]]`` in this box's local time, or ISO-8601 with Z or an offset
-    (as journal times are written). Returned in UTC."""
+def parse_moment(text: str, timezone: str) -> datetime:
+    """``YYYY-MM-DD HH:MM[:SS[.ffffff]]`` on the store's clock (``timezone``, as receipts and business
+    days are; never this box's own zone), or ISO-8601 with Z or an offset (as journal times are
+    written). Returned in UTC."""
     cleaned = text.strip()
     for layout in _FORMATS:
         try:
-            return datetime.strptime(cleaned, layout).astimezone(UTC)
+            return store_moment(datetime.strptime(cleaned, layout), timezone)
         except ValueError:
             pass
     try:
@@ -24,10 +26,10 @@ def parse_moment(text: str) -> datetime:
         moment = None
     if moment is None or moment.tzinfo is None:
         if moment is not None:
-            return moment.astimezone(UTC)
+            return store_moment(moment, timezone)
         raise BackupError(
             f"{text!r} is not a time pos_tui understands.",
-            'Write it as "YYYY-MM-DD HH:MM" (local time), e.g. --at "2025-03-01 14:30".',
+            f'Write it as "YYYY-MM-DD HH:MM" in the store\'s time ({timezone}), e.g. --at "2025-03-01 14:30".',
         )
     return moment.astimezone(UTC)
 

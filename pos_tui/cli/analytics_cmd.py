@@ -32,7 +32,7 @@ def render_table(result: ReportResult, currency: Currency) -> None:
     console = Console() if sys.stdout.isatty() else Console(width=200)  # a pipe: no wrapping, no colour
     query = result.query
     filters = ", ".join(f"{f} {getattr(query, f)}" for f in query.filters_set())
-    table = Table(title=f"{result.title}: {query.first} – {query.last}" + (f" ({filters})" if filters else ""),
+    table = Table(title=f"{result.title}: {registry.span_of(result)}" + (f" ({filters})" if filters else ""),
                   show_footer=True, header_style="bold", footer_style="bold")
     for i, column in enumerate(result.columns):
         table.add_column(column.label, footer=cell(result.totals[i], column),

@@ -7,6 +7,7 @@ person can fix is printed as its sentence on stderr with exit status 1, never as
 from __future__ import annotations
 
 import os
+from contextlib import closing
 from pathlib import Path
 from typing import Annotated
 
@@ -32,6 +33,9 @@ from pos_tui.cli.common import (
     settings_from,
 )
 from pos_tui.config import Settings
+from pos_tui.domain.errors import PosError
+from pos_tui.ledger.journal import store_time
+from pos_tui.services.session import open_session
 
 backup_app = command_group(
     name="backup",
@@ -59,6 +63,16 @@ def _settings(config: Path | None) -> Settings:
 def _job(config: Path | None, db: Path | None, to: list[Path] | None = None) -> BackupJob:
     settings = _settings(config)
     return BackupJob.from_settings(db or settings.database.path, settings.terminal.id, settings.backup, to or ())
+
+
+def _store_timezone(settings: Settings, db: Path | None = None) -> str:
+    """The zone of every time shown or typed here: the live store's (it decides business days and
+    receipts) when its database opens, else the config's ``[store] timezone``; never the box's own."""
+    try:
+        with closing(open_session(settings, db, read_only=True)) as session:
+            return session.ledger.store_info().timezone
+    except PosError:
+        return settings.store.timezone
 
 
 def _ask_passphrase() -> str:
@@ -151,16 +165,19 @@ def list_backups(
     db: DbOption = None,
 ) -> None:
     """Show each snapshot and segment: time, size, journal head, signature."""
-    settings = _settings(config).backup
+    everything = _settings(config)
+    settings = everything.backup
+    timezone = _store_timezone(everything)
     directories = to or settings.destinations
     trusted = load_verify_key(_signer_path(signer, config, None)) if signer or settings.signing_key else None
-    typer.echo(f"{'time (local)':19}  {'kind':8} {'size':>10}  {'head':>8} {'hash':12}  {'signature':9}  file")
+    typer.echo(f"Times in the store's zone, {timezone}.")
+    typer.echo(f"{'time':19}  {'kind':8} {'size':>10}  {'head':>8} {'hash':12}  {'signature':9}  file")
     for entry in scan_all(directories, trusted):
         manifest = entry.manifest
         size = entry.payload.stat().st_size if entry.payload.exists() else 0
         sig = {True: "ok", False: "BAD", None: "unchecked"}[entry.signature_ok]
         head = f"{manifest.head_seq:>8} {manifest.head_hash[:12]}" if manifest else f"{'?':>8} {'':12}"
-        when = entry.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        when = store_time(entry.created_at, timezone).strftime("%Y-%m-%d %H:%M:%S")
         note = f"  ({entry.problem})" if entry.problem else ""
         typer.echo(f"{when:19}  {entry.name.kind:8} {size:>10}  {head}  {sig:9}  {entry.payload}{note}")
 
@@ -211,7 +228,7 @@ def _confirm_dropping(db: Path) -> Confirm:
 def restore_cmd(
     identity: IdentityOption,
     file: Annotated[Path | None, typer.Argument(help="The snapshot to restore.")] = None,
-    at: Annotated[str | None, typer.Option("--at", help='Point in time, "YYYY-MM-DD HH:MM" local.')] = None,
+    at: Annotated[str | None, typer.Option("--at", help='Point in time, "YYYY-MM-DD HH:MM", store time.')] = None,
     other_store: Annotated[bool, typer.Option("--other-store", help="Allow a snapshot of another store.")] = False,
     from_dir: Annotated[list[Path] | None, typer.Option("--from", help="Where to look for --at.")] = None,
     signer: SignerOption = None,
@@ -234,7 +251,7 @@ def restore_cmd(
         job.database,
         trust,
         snapshot=payload_of(file) if file else None,
-        at=parse_moment(at) if at else None,
+        at=parse_moment(at, _store_timezone(_settings(config), job.database)) if at else None,
         search=from_dir or ([file.parent] if file else list(job.destinations)),
         other_store=other_store,
         job=job if can_snapshot else None,

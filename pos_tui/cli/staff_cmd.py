@@ -110,8 +110,9 @@ def sales_(
         figures = (employees.sales_per_cashier(session, *days) if by == "cashier"
                    else employees.sales_per_hour(session, *days, username=user))
         exponent = session.currency.exponent
-        rows = [(f.key, f.sales, format_quantity(f.items), format_amount(f.total, exponent, grouping=False))
-                for f in figures]
+        # items is a count (pieces, one per weighed line), as in the reports: never thousandths
+        rows = [(f.key, f.sales, f.items if as_csv else f"{f.items:,}",
+                 format_amount(f.total, exponent, grouping=False)) for f in figures]
     _table([by, "sales", "items", "total"], rows, as_csv)
 
 

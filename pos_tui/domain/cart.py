@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from pos_tui.domain.errors import InvalidAmount, InvalidInput
-from pos_tui.domain.money import Rounding, allocate, check_amount, extend, percent_of
+from pos_tui.domain.money import Currency, Rounding, allocate, check_amount, extend, percent_of
 from pos_tui.domain.permissions import Approval
 from pos_tui.domain.tax import TaxPolicy, tax_lines
 
@@ -228,6 +228,33 @@ def price_cart(cart: Cart, policy: TaxPolicy) -> PricedCart:
         cost_total=sum(p.cost for p in priced),
         taxes=tuple(TaxBucket(c, r, n, t) for (c, r), (n, t) in sorted(buckets.items())),
         approvals=cart.approvals,
+    )
+
+
+def _after_line_discount(line: CartLine, mode: Rounding) -> int:
+    extended = extend(line.quantity, line.unit_price, mode)
+    return extended - (line.discount.amount_of(extended, mode) if line.discount else 0)
+
+
+def discount_within(cart: Cart, index: int | None, currency: Currency, mode: Rounding) -> Cart:
+    """``cart`` as it is, when the discount of line ``index`` (None: the cart's discount) is no larger
+    than what it applies to: the line, or the cart after its line discounts. Otherwise InvalidAmount
+    naming the largest discount allowed. ``price_cart`` caps a larger one, which after a supervisor
+    approved it made an item free without a word; a screen checks here before it asks for approval."""
+    if index is None:
+        discount, what = cart.discount, "the cart"
+        base = sum(_after_line_discount(line, mode) for line in cart.lines)
+        after = " after line discounts" if any(line.discount for line in cart.lines) else ""
+    else:
+        line = cart._line(index)
+        discount, what, after = line.discount, f"line {index + 1}", ""
+        base = extend(line.quantity, line.unit_price, mode)
+    if discount is None or discount.kind != "amount" or discount.value <= base:
+        return cart
+    largest = currency.format(base)
+    raise InvalidAmount(
+        f"A discount of {currency.format(discount.value)} is more than {what} ({largest}{after}).",
+        f"The largest discount {what} allows is {largest}; type that or less.",
     )
 
 

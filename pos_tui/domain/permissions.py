@@ -23,6 +23,8 @@ class Action(StrEnum):
     NO_SALE = "no_sale"
     PAID_IN = "paid_in"
     PAID_OUT = "paid_out"
+    # Guards nothing now (a paid-out beyond what the drawer should hold is refused outright); kept so
+    # a site's config that names it still loads.
     PAID_OUT_ABOVE_DRAWER = "paid_out_above_drawer"
     CASH_DROP = "cash_drop"
     SHIFT_OPEN = "shift_open"

@@ -51,6 +51,12 @@ def tax_added_to(net: int, rate_bp: int, mode: Rounding) -> int:
     return round_div(net * rate_bp, 10_000, mode)
 
 
+def net_price(price: int, rate_bp: int, policy: TaxPolicy) -> int:
+    """A shelf price without the tax inside it (the price itself when prices exclude tax): what a
+    margin is earned on."""
+    return price - tax_included_in(price, rate_bp, policy.rounding) if policy.prices_include_tax else price
+
+
 def _split(amount: int, tax: int, prices_include_tax: bool) -> TaxedAmount:
     if prices_include_tax:
         return TaxedAmount(net=amount - tax, tax=tax, gross=amount)

@@ -38,9 +38,21 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+def store_time(at: datetime | str, timezone: str) -> datetime:
+    """A moment (aware, or a journal time) on the store's clock (``timezone``, IANA). Every time a
+    person reads or types goes through here, as business days do: never the machine's own zone."""
+    moment = parse_time(at) if isinstance(at, str) else at
+    return moment.astimezone(_zone(timezone))
+
+
+def store_moment(local: datetime, timezone: str) -> datetime:
+    """A naive wall-clock time typed in the store's zone, as an aware UTC moment."""
+    return local.replace(tzinfo=_zone(timezone)).astimezone(UTC)
+
+
 def business_day(at: datetime, timezone: str, day_starts_at_hour: int) -> str:
     """The store's business day of a moment: local date, shifted back by the cut-off hour."""
-    local = at.astimezone(_zone(timezone)) - timedelta(hours=day_starts_at_hour)
+    local = store_time(at, timezone) - timedelta(hours=day_starts_at_hour)
     return local.date().isoformat()
 
 

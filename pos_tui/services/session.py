@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from pos_tui.domain.money import Currency
 from pos_tui.ledger.database import Ledger, open_ledger
-from pos_tui.ledger.journal import Actor, append
+from pos_tui.ledger.journal import Actor, append, store_time
 
 if TYPE_CHECKING:
     from pos_tui.config import Settings
@@ -66,6 +66,10 @@ class Session:
 
     def money(self, minor: int) -> str:
         return self.currency.format(minor)
+
+    def local_time(self, at: datetime | str) -> datetime:
+        """A moment (or a UTC journal time) in the store's timezone: what people read and type."""
+        return store_time(at, self.ledger.store_info().timezone)
 
     def as_user(self, username: str) -> Session:
         return Session(self.ledger, self.settings, username, self.terminal, self.clock)

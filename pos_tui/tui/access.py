@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Protocol
 
 from pos_tui.domain.cart import Cart
-from pos_tui.domain.permissions import Action
+from pos_tui.domain.permissions import Action, doing
 from pos_tui.services.selling import parking
 from pos_tui.services.session import Session
 from pos_tui.services.staff import authz
@@ -22,6 +22,8 @@ VIEW_MODES = ("reports", "daybook", "warehouse", "audit")
 # A view a role must be allowed (no supervisor can lend someone the right to look).
 VIEW_NEEDS = {"reports": Action.REPORTS, "daybook": Action.DAYBOOK, "audit": Action.AUDIT}
 LANDING_ORDER = ("bucket", *VIEW_MODES)
+# What a change key says on a read-only seat (the words the ledger refuses a write with).
+READ_ONLY = "This session is read-only: nothing can be changed from here. Log in at a till to sell or change stock."
 
 
 class TillApp(Protocol):
@@ -40,6 +42,16 @@ def may_enter(app: TillApp, mode: str) -> bool:
     return needs is None or authz.can(app.session, needs)
 
 
+def why_not_enter(app: TillApp, mode: str) -> str | None:
+    """Why the key of ``mode`` does nothing for whoever is logged in; None when it opens (or at the login)."""
+    if app.user is None or may_enter(app, mode):
+        return None
+    if app.session.ledger.read_only and mode not in VIEW_MODES:
+        return f"{mode.title()} is not on offer on a read-only seat. Log in at a till to sell or handle cash."
+    return (f"{app.user.username} ({app.user.role}) may not {doing(VIEW_NEEDS[mode])}, so {mode.title()} is not"
+            " offered. A manager can look, or an admin can change the role.")
+
+
 def landing_mode(app: TillApp) -> str:
     """Where a login lands: the bucket at a till, the first view a read-only manager may see."""
     return next((mode for mode in LANDING_ORDER if mode in app.MODES and may_enter(app, mode)), "login")
@@ -48,7 +60,7 @@ def landing_mode(app: TillApp) -> str:
 def park_for_handover(old: Session, cart: Cart, at: datetime) -> str:
     """Park the cart a cashier left on the counter, as theirs and under their name, so the next cashier
     starts clean and nobody finishes a sale under someone else's name. Returns the parked cart's name."""
-    name = f"{old.username}'s cart {at:%H:%M}"
+    name = f"{old.username}'s cart {old.local_time(at):%H:%M}"  # a naive ``at`` is the machine's own time
     parking.park_cart(old, cart, name)
     return name
 

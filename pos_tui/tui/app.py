@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
+from textual.actions import ActionParseResult, parse
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -25,6 +26,7 @@ from textual.signal import Signal
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.dom import DOMNode
 
     from pos_tui.services.staff.users import User
     from pos_tui.tui.dialogs.quit import QuitChoice
@@ -321,6 +323,39 @@ class PosApp(App[None]):
         if action == "mode":
             return access.may_enter(self, str(parameters[0]))  # type: ignore[arg-type]
         return True
+
+    def why_not(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        if action == "mode" and parameters:
+            return access.why_not_enter(self, str(parameters[0]))  # type: ignore[arg-type]
+        return None
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Run an action; a key whose action is not available here (greyed or hidden in the footer) says
+        why, through its screen's (or the app's) ``why_not(action, parameters)``, instead of nothing."""
+        if isinstance(action, str):
+            destination, name, parameters = parse(action)
+            target = self if default_namespace is None else default_namespace
+            if not destination and not target.check_action(name, parameters):
+                why_not = getattr(target, "why_not", None)
+                reason = why_not(name, parameters) if callable(why_not) else None
+                if reason:
+                    self.explain(reason)
+                    return True
+        return await super().run_action(action, default_namespace, namespaces)
+
+    def explain(self, text: str) -> None:
+        """Why a key did nothing: on the screen's status line where it has one, else as a notice."""
+        self.bell()
+        say = getattr(self.screen, "say", None)
+        if callable(say):
+            say(text, "warning")
+        else:
+            self.notify(text, severity="warning", markup=False)
 
     def action_mode(self, name: str) -> None:
         if self.current_mode != name and access.may_enter(self, name):  # type: ignore[arg-type]

@@ -24,7 +24,7 @@ class LoggedIn(Message):
 @dataclass
 class LoginFailed(Message):
     reason: str
-    failures: int
+    user: str  # the name typed: the slow-down after wrong tries is per name
 
 
 @dataclass

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import pytest
+
+from pos_tui.backup.catalog import scan_all
 from pos_tui.backup.manifest import read_manifest
 from pos_tui.backup.moments import parse_moment
 from pos_tui.backup.naming import manifest_path_for
 from pos_tui.ledger.database import open_ledger
-from pos_tui.ledger.journal import entries_after
+from pos_tui.ledger.journal import entries_after, store_time
 from tests.backup.till_setup import Till
 from tests.conftest import assert_verifies
+
+
+@pytest.fixture
+def box_in_new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine's own zone is not the store's (Asia/Karachi): a restored box, a VPS, a UTC image."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 def time_of(till: Till, seq: int) -> str:
@@ -94,7 +109,31 @@ def test_a_time_before_any_snapshot_is_refused_and_changes_nothing(till: Till) -
     assert till.db.read_bytes() == before
 
 
-def test_moments_are_read_as_local_minutes_or_exact_journal_times() -> None:
-    assert parse_moment("2025-03-01T14:30:05.123456Z") == datetime(2025, 3, 1, 14, 30, 5, 123456, tzinfo=UTC)
-    local = parse_moment("2025-03-01 14:30")
-    assert local == datetime(2025, 3, 1, 14, 30).astimezone(UTC)
+def test_moments_are_read_as_store_minutes_or_exact_journal_times(box_in_new_york: None) -> None:
+    exact = parse_moment("2025-03-01T14:30:05.123456Z", "Asia/Karachi")
+    assert exact == datetime(2025, 3, 1, 14, 30, 5, 123456, tzinfo=UTC)
+    assert parse_moment("2025-03-01 14:30", "Asia/Karachi") == datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+
+
+def test_restore_at_a_time_typed_in_the_stores_zone_on_a_box_set_to_another(till: Till, box_in_new_york: None) -> None:
+    assert till.run("create").exit_code == 0
+    at_snapshot = till.sale_count()
+    seqs = till.sell_teas(4)
+    assert till.run("segment").exit_code == 0
+    second = store_time(time_of(till, seqs[1]), "Asia/Karachi").strftime("%Y-%m-%d %H:%M:%S.%f")  # as on a receipt
+
+    result = till.run("restore", "--at", second, "--identity", str(till.keys.identity), "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert till.sale_count() == at_snapshot + 2  # read as New York time it was hours away
+    assert_verifies(till.db)
+
+
+def test_backup_list_shows_times_in_the_stores_zone(till: Till, box_in_new_york: None) -> None:
+    assert till.run("create").exit_code == 0
+    created = scan_all([till.local], None)[0].created_at
+    listed = till.run("list")
+    assert listed.exit_code == 0, listed.output
+    assert "Times in the store's zone, Asia/Karachi." in listed.output
+    assert store_time(created, "Asia/Karachi").strftime("%Y-%m-%d %H:%M:%S") in listed.output
+    assert created.astimezone().strftime("%Y-%m-%d %H:%M:%S") not in listed.output

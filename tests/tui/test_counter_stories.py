@@ -172,6 +172,59 @@ async def test_a_return_against_the_receipt_refunds_and_restocks(shop: Session, 
         assert "refund Rs 1,350.00" in str(app.screen.query_one("#status").content)
 
 
+async def test_quick_amounts_follow_what_is_still_due_after_a_part_paid(shop: Session, tmp_path: Path) -> None:
+    from textual.widgets import Button
+
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        await scan(pilot, f"3*{TEA_BARCODE}")  # Rs 1,350.00
+        await pilot.press("f12")
+        dialog = app.screen
+        assert isinstance(dialog, TenderDialog)
+
+        def quick() -> list[str]:
+            return [str(button.label) for button in dialog.query("#quick Button").results(Button)]
+
+        assert quick() == ["1,350.00", "1,400.00", "1,500.00", "2,000.00"]
+        await pilot.press("f6")  # card, part of it
+        dialog.query_one("#amount", Input).value = "1000"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: quick()[0] == "350.00")
+        assert quick() == ["350.00", "400.00", "500.00", "1,000.00"]
+        await pilot.press("f5")
+        await pilot.click("#q40000")  # the customer hands over Rs 400 for the rest
+        await wait_for(pilot, lambda: isinstance(app.screen, ReceiptDialog))
+
+
+async def test_a_long_receipt_scrolls_without_losing_columns_to_the_scrollbar(shop: Session, tmp_path: Path) -> None:
+    receipt = "\n".join(f"{n:>3} Tapal Danedar Tea 200g {'450.00':>15}" for n in range(60))  # 42 columns
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        app.push_screen(ReceiptDialog(receipt, "", title="Duplicate of T1-000001"))
+        await wait_for(pilot, lambda: isinstance(app.screen, ReceiptDialog))
+        text = app.screen.query_one("#receipt-text")
+        await wait_for(pilot, lambda: text.size.width > 0)
+        assert text.size.width >= 42 and text.size.height == 60  # every line on one row: nothing wraps
+
+
+async def test_a_long_status_sentence_wraps_at_80_columns_instead_of_being_cut(shop: Session, tmp_path: Path) -> None:
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await scan(pilot, TEA_BARCODE)
+        app.screen.query_one("#scan", Input).value = "1,5"
+        await pilot.press("ctrl+n")
+        status = app.screen.query_one("#status")
+        said = str(status.content)  # type: ignore[attr-defined]
+        assert said.startswith("Nothing added — Quantity 1,5 has a comma.") and len(said) > status.size.width
+        await wait_for(pilot, lambda: status.size.height >= 2)
+        assert status.size.height * status.size.width >= len(said)  # all of it on screen
+        await scan(pilot, TEA_BARCODE)
+        await wait_for(pilot, lambda: status.size.height == 1)  # a short sentence: one row again
+
+
 async def test_a_wedge_burst_of_two_scans_adds_two_items(shop: Session, tmp_path: Path) -> None:
     """Codes and Enters arriving faster than handlers run (as a scanner sends them) never run together."""
     from textual import events

@@ -135,14 +135,57 @@ async def fail_login(pilot: Pilot[None], user: str, pin: str) -> str:
     import time
 
     screen = pilot.app.screen
-    await wait_for(pilot, lambda: time.monotonic() >= screen.locked_until, timeout=10)  # type: ignore[attr-defined]
-    before = screen.failures  # type: ignore[attr-defined]
+    until = screen.locked_until.get(user, 0.0)  # type: ignore[attr-defined]
+    await wait_for(pilot, lambda: time.monotonic() >= until, timeout=10)
+    before = screen.failures.get(user, 0)  # type: ignore[attr-defined]
     screen.query_one("#user", Input).value = user
     screen.query_one("#pin", Input).value = pin
     screen.query_one("#pin", Input).focus()
     await pilot.press("enter")
-    await wait_for(pilot, lambda: screen.failures == before + 1)  # type: ignore[attr-defined]
+    await wait_for(pilot, lambda: screen.failures.get(user, 0) == before + 1)  # type: ignore[attr-defined]
     return str(screen.query_one("#login-message", Static).content)
+
+
+async def test_the_slow_down_after_wrong_pins_is_for_that_name_not_the_next_cashier(
+    shop: Session, tmp_path: Path
+) -> None:
+    hire_staff(shop)
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(4):
+            said = await fail_login(pilot, CASHIER, "0000")
+        assert said.endswith("Wait 4 s before trying again.")
+        screen = app.screen
+        screen.query_one("#user", Input).value = SUPERVISOR  # the next person, with the right PIN, at once
+        screen.query_one("#pin", Input).value = SUPERVISOR_PIN
+        screen.query_one("#pin", Input).focus()
+        await pilot.press("enter")
+        message = screen.query_one("#login-message", Static)
+        await wait_for(pilot, lambda: app.current_mode != "login" or "Too many" in str(message.content))
+        assert app.user.username == SUPERVISOR  # type: ignore[attr-defined]
+
+
+async def test_user_tab_pin_enter_in_one_burst_logs_in(shop: Session, tmp_path: Path) -> None:
+    """A keyboard macro or a badge reader types the whole login faster than the focus moves."""
+    from textual import events
+
+    hire_staff(shop)
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for key in [*SUPERVISOR, "tab", *SUPERVISOR_PIN, "enter"]:
+            app.post_message(events.Key(key, {"tab": "\t", "enter": "\r"}.get(key, key)))
+        await wait_for(pilot, lambda: app.current_mode != "login")
+        assert app.user.username == SUPERVISOR  # type: ignore[attr-defined]
+
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: app.current_mode == "login")
+        screen = app.screen
+        for key in [*CASHIER, "enter", *"112", "backspace", *"11", "enter"]:  # Enter moves on too; typos mend
+            app.post_message(events.Key(key, {"enter": "\r", "backspace": "\x7f"}.get(key, key)))
+        await wait_for(pilot, lambda: app.current_mode != "login")
+        assert app.user.username == CASHIER  # type: ignore[attr-defined]
+        assert screen.query_one("#user", Input).value in ("", CASHIER)
 
 
 async def test_five_wrong_pins_lock_a_cashier_out_until_an_admin_unlocks(shop: Session, tmp_path: Path) -> None:
@@ -201,6 +244,21 @@ async def test_f10_locks_and_another_cashier_finds_the_parked_carts_and_the_left
         assert [line.sku for line in app.screen.cart.lines] == ["MILK-1L"]  # type: ignore[attr-defined]
 
 
+async def test_parked_carts_are_listed_at_the_stores_time_not_utc_or_the_boxs(shop: Session, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    early = Session(shop.ledger, shop.settings, ADMIN, clock=lambda: datetime(2026, 3, 1, 7, 5, tzinfo=UTC))
+    parking.park_cart(early, Cart().add(catalog.resolve_scan(early, TEA_BARCODE)), "Mrs Khan")
+    assert parking.list_parked(shop)[0].local_at == "2026-03-01 12:05"  # Asia/Karachi, as on her receipt
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChooseDialog))
+        shown = [text for _, text in app.screen.options]  # type: ignore[attr-defined]
+    assert shown == ["Mrs Khan — 1 lines, admin, 12:05"]
+
+
 async def test_the_till_locks_itself_after_the_idle_minutes(shop: Session, tmp_path: Path) -> None:
     app = make_app(shop, tmp_path)
     assert app.idle_lock_s == shop.settings.staff.idle_lock_minutes * 60
@@ -254,6 +312,43 @@ async def test_a_read_only_seat_offers_only_views_and_refuses_a_forced_write(sho
     assert shop.ledger.conn.execute("SELECT COUNT(*) FROM journal WHERE kind = 'stock.adjusted'").fetchone()[0] == 0
 
 
+async def test_keys_that_cannot_act_here_say_why_instead_of_nothing(shop: Session, tmp_path: Path) -> None:
+    hire_staff(shop)
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, CASHIER, CASHIER_PIN)
+        status = app.screen.query_one("#status", Static)
+        await pilot.press("f12")  # an empty cart
+        assert str(status.content).startswith("The cart is empty: scan an item first.")
+        assert not isinstance(app.screen, TenderDialog)
+        await pilot.press("f4")
+        assert app.current_mode == "bucket"
+        assert str(status.content) == ("cara (cashier) may not read reports, so Reports is not offered. "
+                                       "A manager can look, or an admin can change the role.")
+        await pilot.press("ctrl+y")
+        assert app.current_mode == "bucket" and "may not read the audit, so Audit" in str(status.content)
+
+    manager_seat = open_session(shop.settings, shop.ledger.path, read_only=True)
+    app = make_app(manager_seat, tmp_path)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await log_in_anywhere(pilot, MANAGER, MANAGER_PIN)
+            await pilot.press("f2")
+            await wait_for(pilot, lambda: app.current_mode == "warehouse")
+            await wait_for(pilot, lambda: app.screen.query_one("#products", DataTable).row_count > 0)
+            app.screen.query_one("#products", DataTable).focus()
+            await pilot.press("enter")  # the product's own screen
+            await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ProductDetailScreen")
+            detail = app.screen
+            for key in ("f5", "f6", "f7", "f8"):
+                detail.query_one("#status", Static).update("")
+                await pilot.press(key)
+                assert str(detail.query_one("#status", Static).content).startswith("This session is read-only")
+                assert app.screen is detail  # no form opened
+    finally:
+        manager_seat.close()
+
+
 async def log_in_anywhere(pilot: Pilot[None], user: str, pin: str) -> None:
     """Log in and wait for whatever mode the login lands on."""
     screen = pilot.app.screen
@@ -304,6 +399,32 @@ async def test_the_audit_lists_a_price_override_with_both_names_and_only_for_tho
         assert table.row_count >= 2  # sam was added, and approved the override
 
 
+async def test_wrong_pins_for_the_manager_at_a_till_the_cashier_locked_show_as_the_managers_in_the_audit(
+    shop: Session, tmp_path: Path
+) -> None:
+    hire_staff(shop)
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, CASHIER, CASHIER_PIN)
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: app.current_mode == "login")
+        screen = app.screen
+        screen.query_one("#user", Input).value = MANAGER
+        screen.query_one("#pin", Input).value = "9999"
+        screen.query_one("#pin", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Wrong" in str(screen.query_one("#login-message", Static).content))
+        await log_in_anywhere(pilot, MANAGER, MANAGER_PIN)
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: app.current_mode == "audit")
+        table = app.screen.query_one("#audit-events", DataTable)
+        await wait_for(pilot, lambda: table.row_count > 0)
+        rows = [[str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count)]
+    wrong = next(row for row in rows if row[2] == "wrong PIN")
+    assert wrong[1] == MANAGER and CASHIER not in wrong
+    assert wrong[5] == f"wrong PIN for {MANAGER} at login"
+
+
 async def test_a_discount_within_the_cashiers_limit_goes_through_and_one_above_needs_a_supervisor(
     shop: Session, tmp_path: Path
 ) -> None:
@@ -328,6 +449,38 @@ async def test_a_discount_within_the_cashiers_limit_goes_through_and_one_above_n
     _, sale = last_event(shop, "sale.completed")
     assert sale["approvals"] == [{"action": "discount_above_limit", "approver": SUPERVISOR,
                                   "reason": "regular customer"}]
+
+
+async def test_a_discount_larger_than_its_line_or_the_cart_is_refused_with_the_largest_before_anyone_approves(
+    shop: Session, tmp_path: Path
+) -> None:
+    hire_staff(shop)
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, CASHIER, CASHIER_PIN)
+        head = shop.ledger.head()
+        await scan(pilot, TEA_BARCODE)  # Rs 450.00
+        bucket = app.screen
+        bucket.query_one("#scan", Input).value = "600"
+        await pilot.press("f5")  # above the cashier's limit too, but no supervisor is called for a refusal
+        await pilot.pause()
+        assert not isinstance(app.screen, ApprovalDialog)
+        said = str(bucket.query_one("#status", Static).content)
+        assert "A discount of Rs 600.00 is more than line 1 (Rs 450.00)" in said
+        assert "The largest discount line 1 allows is Rs 450.00" in said
+        assert bucket.cart.lines[0].discount is None  # type: ignore[attr-defined]
+
+        bucket.query_one("#scan", Input).value = "45"
+        await pilot.press("f5")  # the cashier's 10% alone: Rs 405.00 left
+        await wait_for(pilot, lambda: bucket.cart.lines[0].discount is not None)  # type: ignore[attr-defined]
+        bucket.query_one("#scan", Input).value = "405.01"
+        await pilot.press("f6")
+        await pilot.pause()
+        assert not isinstance(app.screen, ApprovalDialog)
+        said = str(bucket.query_one("#status", Static).content)
+        assert "more than the cart (Rs 405.00 after line discounts)" in said
+        assert bucket.cart.discount is None  # type: ignore[attr-defined]
+    assert shop.ledger.head() == head
 
 
 async def test_a_cashier_adjusting_stock_needs_a_manager_not_a_supervisor(shop: Session, tmp_path: Path) -> None:

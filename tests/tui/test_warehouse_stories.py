@@ -3,6 +3,7 @@ there (each a journal event), and a sale that takes an item below its reorder le
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from textual.widgets import DataTable, Input
@@ -72,3 +73,22 @@ async def test_a_sale_that_takes_an_item_below_reorder_level_is_flagged_in_the_w
         await wait_for(pilot, lambda: app.screen.query_one("#products", DataTable).row_count == 5)
         name_cell = app.screen.query_one("#products", DataTable).get_row(str(MILK))[1]
         assert "bold" in str(name_cell.style)
+
+
+def test_product_detail_margin_leaves_out_the_tax_inside_the_price(shop: Session) -> None:
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from pos_tui.tui.screens.product_detail import fields_table
+
+    def shown(policy: object) -> str:
+        console = Console(width=160, record=True, file=io.StringIO())
+        console.print(fields_table(products.get_product(shop, TEA), [], shop.currency, policy))  # type: ignore[arg-type]
+        return console.export_text()
+
+    # Rs 450.00 with 17% inside is Rs 384.62 to the store; less the Rs 370.00 it cost, Rs 14.62, not Rs 80.00.
+    inclusive = shown(shop.tax_policy)
+    assert "Margin         Rs 14.62 (3.8%)" in inclusive and "std (17%): Rs 65.38" in inclusive
+    exclusive = shown(replace(shop.tax_policy, prices_include_tax=False))
+    assert "Margin         Rs 80.00 (17.78%)" in exclusive and "std (17%) " in exclusive

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pos_tui.domain.errors import InvalidInput, NotFound
 from pos_tui.domain.postings import method_of
-from pos_tui.ledger.journal import business_day, format_time, parse_time
+from pos_tui.ledger.journal import business_day, format_time
 from pos_tui.services.cash import shifts
 from pos_tui.services.selling.sales import parse_sale_reference, sale_reference
 
@@ -302,7 +302,7 @@ def sums(session: Session, days: DayRange, where: MovementFilter = MovementFilte
 
 def local_time(session: Session, at: str) -> str:
     """HH:MM:SS of a UTC journal time in the store's timezone."""
-    return parse_time(at).astimezone(ZoneInfo(session.ledger.store_info().timezone)).strftime("%H:%M:%S")
+    return session.local_time(at).strftime("%H:%M:%S")
 
 
 # --- the range's tiles ------------------------------------------------------------------------

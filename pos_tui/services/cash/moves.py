@@ -8,9 +8,11 @@ Every drawer movement needs an open shift on the session's terminal and records 
     Guarded by ``Action.PAID_IN``.
 ``paid_out(session, amount, category, note, *, approval=None) -> CashMove``
     Cash out of the drawer for ``[cash.expense_categories]``. Guarded by ``Action.PAID_OUT``; more
-    than the drawer should hold needs ``Action.PAID_OUT_ABOVE_DRAWER`` (that approval covers it).
+    than the drawer should hold is refused (RuleViolation naming what it should hold), before any
+    approval is asked: no approval makes cash that is not there.
 ``drop(session, amount, note="", *, approval=None) -> CashMove``
-    Drawer to safe; never more than the drawer should hold. Guarded by ``Action.CASH_DROP``.
+    Drawer to safe; never more than the drawer should hold (refused the same way). Guarded by
+    ``Action.CASH_DROP``.
 ``expense(session, amount, category, note, *, approval=None) -> CashMove``
     An expense paid from the safe (no drawer, no shift). Guarded by ``Action.PAID_OUT``.
 ``no_sale(session, reason, *, approval=None) -> CashMove``
@@ -76,6 +78,23 @@ def _note(note: str, what: str, required: bool) -> str:
     return note
 
 
+_TAKE_LESS = {
+    "paid-out": "Pay out {} or less, or pay it from the safe as an expense.",
+    "drop": "Drop {} or less; count the drawer at the shift close to find any difference.",
+}
+
+
+def _within_drawer(session: Session, amount: int, what: str) -> None:
+    """Refuse taking out more cash than the drawer should hold: it would leave the books saying the
+    drawer holds a negative amount. Checked before asking for approval, and again inside the write."""
+    held = drawer_expected(session)
+    if amount > held:
+        raise RuleViolation(
+            f"The drawer should hold {session.money(held)}; a {what} of {session.money(amount)} is more than that.",
+            _TAKE_LESS[what].format(session.money(max(held, 0))),
+        )
+
+
 def _record(session: Session, event: Event, shift: ShiftInfo | None) -> CashMove:
     entry = session.record(event)
     p = entry.payload
@@ -102,13 +121,11 @@ def paid_out(session: Session, amount: int, category: str, note: str, *,
     amount = _amount(session, amount, "paid-out")
     account = _account(session, "expense", category)
     note = _note(note, "paid-out", True)
-    held = drawer_expected(session)
-    action = Action.PAID_OUT_ABOVE_DRAWER if amount > held else Action.PAID_OUT
-    approvals = authz.require(session, action, approval)
+    _within_drawer(session, amount, "paid-out")
+    approvals = authz.require(session, Action.PAID_OUT, approval)
     with session.ledger.write():
         shift = require_open_shift(session)
-        if action is Action.PAID_OUT and amount > drawer_expected(session):
-            authz.require(session, Action.PAID_OUT_ABOVE_DRAWER, approval)  # the drawer changed meanwhile
+        _within_drawer(session, amount, "paid-out")  # a sale or a drop may have moved it meanwhile
         return _record(session, CashPaidOut(session.terminal, shift.shift_id, shift.drawer, amount, category, account,
                                             note, approvals=approvals), shift)
 
@@ -116,15 +133,11 @@ def paid_out(session: Session, amount: int, category: str, note: str, *,
 def drop(session: Session, amount: int, note: str = "", *, approval: Approval | None = None) -> CashMove:
     amount = _amount(session, amount, "drop")
     note = _note(note, "drop", False)
+    _within_drawer(session, amount, "drop")
     approvals = authz.require(session, Action.CASH_DROP, approval)
     with session.ledger.write():
         shift = require_open_shift(session)
-        held = drawer_expected(session)
-        if amount > held:
-            raise RuleViolation(
-                f"The drawer should hold {session.money(held)}; {session.money(amount)} cannot be dropped.",
-                "Count the drawer and drop what is there, or close the shift to find the difference.",
-            )
+        _within_drawer(session, amount, "drop")
         return _record(session, CashDropped(session.terminal, shift.shift_id, shift.drawer, amount, note,
                                             approvals=approvals), shift)
 

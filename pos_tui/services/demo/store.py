@@ -1,8 +1,9 @@
 """`pos demo`: a new store filled with a generated catalogue and days of back-dated trading.
 
 Everything goes through the journal like real use: the store, its tax classes and users, products
-(in bulk, with the same journal rows), opening stock and weekly deliveries, and each sale, return
-and void through the sales services, with a session clock that walks through the past days.
+(in bulk, with the same journal rows), opening stock and weekly deliveries, each till's shift opened
+with a float in the morning and closed with a blind count at night, and each sale, return and void
+through the sales services, with a session clock that walks through the past days.
 Deterministic for a seed: the same catalogue, baskets and totals (event ids and hashes differ).
 """
 
@@ -30,6 +31,7 @@ from pos_tui.domain.tender import Tender, settle
 from pos_tui.ledger.bulk import Stamped, append_many, append_stamped, search_index_paused
 from pos_tui.ledger.database import create_ledger
 from pos_tui.ledger.journal import Actor, append
+from pos_tui.services.cash import shifts
 from pos_tui.services.catalog import products
 from pos_tui.services.demo.catalog import PACKED, WEIGHED, ean13, generate_catalog, pack_gtin, product_ean
 from pos_tui.services.selling import sales
@@ -44,6 +46,9 @@ DEMO_USERS = (("cashier", "1234", "cashier"), ("supervisor", "2345", "supervisor
               ("manager", "3456", "manager"), ("admin", "4567", "admin"))
 DEFAULT_SALES_PER_DAY = 275  # 365 days of this is ~100,000 sales
 OPEN_HOUR, CLOSE_HOUR = 9, 22
+FLOAT_MAJOR = 5_000  # each till's morning float, in major units (Rs 5,000)
+# A night's count against what the drawer should hold, in major units: mostly exact, now and then a slip.
+COUNT_SLIPS = (0,) * 17 + (-100, -20, 50)
 PRODUCT_BATCH = 20_000
 RECEIPT_LINES = 1_000
 CACHE_KIB = 512 * 1024
@@ -226,7 +231,10 @@ class _Counter:
     appended in bulk (a day's worth in one go); anything that reads sales back flushes them first."""
 
     def __init__(self, admin: Session, shop: _Shop, clock: DemoClock) -> None:
-        self.tills = [Session(admin.ledger, admin.settings, "cashier", terminal, clock) for terminal in ("T1", "T2")]
+        # Closing a shift would snapshot the store when backups are set up: not once per generated day.
+        cash = admin.settings.cash.model_copy(update={"snapshot_on_close": False})
+        settings = admin.settings.model_copy(update={"cash": cash})
+        self.tills = [Session(admin.ledger, settings, "cashier", terminal, clock) for terminal in ("T1", "T2")]
         self.ledger = admin.ledger
         self.shop = shop
         self.clock = clock
@@ -268,10 +276,25 @@ class _Counter:
             append_stamped(self.ledger, self.pending)
             self.pending = []
 
+    def open_shifts(self) -> None:
+        """The morning: each till's float out of the safe, in a shift of its own."""
+        float_amount = FLOAT_MAJOR * 10 ** self.tills[0].currency.exponent
+        for till in self.tills:
+            shifts.open_shift(till, float_amount=float_amount)
+
+    def close_shifts(self, rng: random.Random) -> None:
+        """The night: each till's blind count, as a cashier makes it, so no shift runs into the next day."""
+        self.flush()
+        scale = 10 ** self.tills[0].currency.exponent
+        for till in self.tills:
+            expected = shifts.drawer_expected(till)
+            shifts.close_shift(till, counted=max(0, expected + rng.choice(COUNT_SLIPS) * scale))
+
 
 def _trade(admin: Session, shop: _Shop, seed: int, first: date, days: int, sales_per_day: int, zone: ZoneInfo,
            clock: DemoClock, report: Progress) -> None:
     rng = random.Random(f"pos-demo-trade-{seed}")
+    counts = random.Random(f"pos-demo-count-{seed}")  # apart from the trade's, so a seed keeps its sales
     counter = _Counter(admin, shop, clock)
     supervisor = admin.as_user("supervisor")
     manager = admin.as_user("manager")
@@ -285,6 +308,8 @@ def _trade(admin: Session, shop: _Shop, seed: int, first: date, days: int, sales
             if index and index % 7 == 0:
                 clock.now = _local(day, 8, 30, zone)
                 _weekly_delivery(manager, shop, rng, index // 7)
+            clock.now = _local(day, OPEN_HOUR - 1, 50, zone)
+            counter.open_shifts()
             for offset in seconds:
                 clock.now = opening + timedelta(seconds=offset, microseconds=rng.randrange(1_000_000))
                 sold = _one_sale(rng.choice(counter.tills), counter, rng)
@@ -295,7 +320,8 @@ def _trade(admin: Session, shop: _Shop, seed: int, first: date, days: int, sales
                 elif roll < 0.014:
                     counter.flush()
                     _return_something(supervisor, shop, rng, clock)
-            counter.flush()
+            clock.now = _local(day, CLOSE_HOUR, 10, zone)
+            counter.close_shifts(counts)
         report("days", index + 1, days)
 
 

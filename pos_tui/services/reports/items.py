@@ -197,7 +197,7 @@ def groups_report(session: Session, query: ReportQuery, name: str) -> ReportResu
         name, title, query, (Column(key, key.title(), "text"), *GROUP_COLUMNS), tuple(rows), cells("Total", *sums),
         highlights=(Highlight("Net sales", "money", sums[2]), Highlight("Margin", "money", margin),
                     Highlight("Margin %", "bp", ratio_bp(margin, sums[2])),
-                    Highlight(f"{key.title()}s", "int", len(rows))),
+                    Highlight({"category": "Categories", "vendor": "Vendors"}[key], "int", len(rows))),
         chart=Chart("bars", key, "net" if order == "net" else "margin"),
         notes=(f"Each line counts under the {key} its product had when it was sold or returned.",),
     )

@@ -7,9 +7,7 @@ shows; ``print_report(printer, document)`` queues it on the till's printer (None
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from pos_tui.devices.receipt import format_rate
 from pos_tui.devices.report_layout import PrintedReport, ReportSection, layout_report
@@ -26,9 +24,7 @@ REPORT_COLUMNS = 42
 
 
 def _local(session: Session, at: str) -> str:
-    zone = ZoneInfo(session.ledger.store_info().timezone)
-    return datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).astimezone(zone).strftime(
-        "%Y-%m-%d %H:%M")
+    return session.local_time(at).strftime("%Y-%m-%d %H:%M")
 
 
 def _method_label(session: Session, code: str) -> str:

@@ -140,6 +140,15 @@ def run_report(session: Session, name: str, query: ReportQuery) -> ReportResult:
     return spec.run(session, query)
 
 
+def span_of(result: ReportResult) -> str:
+    """The period a report covers, in words for its title: "stock as it is now" for a report that
+    reads stock as it stands (whatever range was asked), else the day or "first – last"."""
+    query = result.query
+    if not REPORTS[result.name].ranged:
+        return "stock as it is now"
+    return query.first if query.first == query.last else f"{query.first} – {query.last}"
+
+
 def default_range(session: Session, last: str | None = None) -> tuple[str, str]:
     """From the first of the month of ``last`` (default: today, the business day) to ``last``."""
     from pos_tui.services.cash.daybook import today  # the daybook's services load only for a run

@@ -22,8 +22,9 @@ class ParkedCart:
     name: str
     terminal: str
     username: str
-    at: str
+    at: str  # UTC journal time
     line_count: int
+    local_at: str = ""  # "YYYY-MM-DD HH:MM" in the store's timezone, as people read it
 
 
 def park_cart(session: Session, cart: Cart, name: str) -> str:
@@ -40,7 +41,8 @@ def list_parked(session: Session) -> list[ParkedCart]:
     rows = session.ledger.conn.execute(
         "SELECT cart_id, name, terminal, username, at, cart FROM parked_carts ORDER BY at"
     ).fetchall()
-    return [ParkedCart(*row[:5], line_count=len(json.loads(row[5])["lines"])) for row in rows]
+    return [ParkedCart(*row[:5], line_count=len(json.loads(row[5])["lines"]),
+                       local_at=session.local_time(row[4]).strftime("%Y-%m-%d %H:%M")) for row in rows]
 
 
 def resume_cart(session: Session, cart_id: str, *, discard: bool = False) -> Cart:

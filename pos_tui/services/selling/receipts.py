@@ -55,7 +55,7 @@ def receipt_data(session: Session, sale_ref: str, *, duplicate: bool = False) ->
         ReceiptTender(methods[m].label if m in methods else m, amount, m in methods and methods[m].is_cash)
         for m, amount in conn.execute("SELECT method, amount FROM sale_tenders WHERE sale_seq = ? ORDER BY n", (seq,))
     )
-    local = datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).astimezone(ZoneInfo(info.timezone))
+    local = session.local_time(at)
     return ReceiptData(
         store_name=info.name,
         address_lines=info.address,

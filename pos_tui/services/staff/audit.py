@@ -20,13 +20,12 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from pos_tui.backup.catalog import scan_all
 from pos_tui.domain.event_kinds import EVENT_KINDS
 from pos_tui.domain.money import format_quantity
 from pos_tui.domain.permissions import Approval
-from pos_tui.ledger.journal import format_time, parse_time
+from pos_tui.ledger.journal import format_time
 
 if TYPE_CHECKING:
     from pos_tui.services.session import Session
@@ -59,40 +58,74 @@ class AuditEvent:
     approvals: tuple[Approval, ...]
 
 
+# Payload fields that hold money (minor units) or a quantity (thousandths): shown formatted, never as
+# raw integers ("amount 150000" reads as a hundred and fifty thousand rupees).
+MONEY_FIELDS = frozenset({
+    "amount", "float_amount", "counted", "expected", "variance", "subtotal", "discount_total", "tax_total", "total",
+    "rounding", "change", "cost_total", "refund_total", "grand_total", "old_price", "new_price", "unit_cost", "cost",
+})
+QUANTITY_FIELDS = frozenset({"quantity"})
+
+
 def _describe(session: Session, kind: str, p: dict[str, Any]) -> str:
+    money = session.money
     if kind == "user.login_failed":
         locked = f"; locked until {_local(session, p['locked_until'])[11:16]}" if p.get("locked_until") else ""
-        return f"wrong PIN at {p['purpose']}{locked}"
+        return f"wrong PIN for {p['username']} at {p['purpose']}{locked}"
+    if kind == "user.logged_in":
+        return f"{p['username']} logged in"
+    if kind == "user.unlocked":
+        return f"{p['username']} unlocked"
+    if kind == "user.pin_changed":
+        return f"new PIN for {p['username']}"
     if kind == "approval.refused":
         return f"{p['approver']} refused to approve {p['action']} ({p['why']}): {p['reason']}"
     if kind == "user.role_changed":
-        return f"{p['old_role']} -> {p['new_role']}"
+        return f"{p['username']}: {p['old_role']} -> {p['new_role']}"
     if kind == "user.added":
-        return f"role {p['role']}"
+        return f"{p['username']}, role {p['role']}"
     if kind == "sale.returned":
         what = "void" if p["is_void"] else ("return" if p["sale_number"] else "return without receipt")
         sale = f" of {p['sale_terminal']}-{p['sale_number']:06d}" if p["sale_number"] else ""
-        return f"{what}{sale}, {session.money(p['refund_total'])}: {p['reason']}"
+        return f"{what}{sale}, {money(p['refund_total'])}: {p['reason']}"
     if kind == "price.changed":
-        return f"{p['sku']} {session.money(p['old_price'])} -> {session.money(p['new_price'])} {p['reason']}".strip()
+        return f"{p['sku']} {money(p['old_price'])} -> {money(p['new_price'])} {p['reason']}".strip()
     if kind == "cart.abandoned":
         lines = p["cart"]["lines"]
         items = ", ".join(f"{line['name']} × {format_quantity(line['quantity'])}" for line in lines[:3])
         more = f" and {len(lines) - 3} more" if len(lines) > 3 else ""
-        return f"cart of {session.money(p['total'])} thrown away unsold at {p['why']}: {items}{more}"
+        return f"cart of {money(p['total'])} thrown away unsold at {p['why']}: {items}{more}"
     if kind == "stock.adjusted":
         sign = "+" if p["quantity"] > 0 else ""
         return f"product {p['product_id']} {sign}{format_quantity(p['quantity'])}: {p['reason']}"
+    if kind in ("cash.paid_out", "cash.paid_in", "cash.expense"):
+        return f"{money(p['amount'])} {p['category']}: {p['note']}".strip(": ")
+    if kind == "cash.dropped":
+        return f"{money(p['amount'])} to the safe" + (f": {p['note']}" if p.get("note") else "")
+    if kind == "drawer.opened":
+        return f"no sale in {p['shift_id']}: {p['reason']}"
+    if kind == "shift.closed":
+        variance = p["variance"]
+        off = "even" if variance == 0 else f"{'over' if variance > 0 else 'short'} {money(abs(variance))}"
+        return f"{p['shift_id']} counted {money(p['counted'])} of {money(p['expected'])}, {off}"
+    if kind == "day.closed":
+        return f"Z {p['z_number']} for {p['day']}, grand total {money(p['grand_total'])}"
+    if kind == "sale.completed":
+        return f"sale {p['terminal']}-{p['number']:06d}, {money(p['total'])}"
     shown = {k: v for k, v in p.items() if k != "approvals" and isinstance(v, (str, int)) and v not in ("", 0)}
-    return ", ".join(f"{k} {v}" for k, v in list(shown.items())[:4])
+    return ", ".join(f"{k} {_field(session, k, v)}" for k, v in list(shown.items())[:4])
 
 
-def _zone(session: Session) -> ZoneInfo:
-    return ZoneInfo(session.ledger.store_info().timezone)
+def _field(session: Session, key: str, value: str | int) -> str:
+    if isinstance(value, int) and key in MONEY_FIELDS:
+        return session.money(value)
+    if isinstance(value, int) and key in QUANTITY_FIELDS:
+        return format_quantity(value)
+    return str(value)
 
 
 def _local(session: Session, at: str) -> str:
-    return parse_time(at).astimezone(_zone(session)).strftime("%Y-%m-%d %H:%M:%S")
+    return session.local_time(at).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def audit_events(
@@ -138,10 +171,9 @@ def _journal_events(
 
 def _snapshots(session: Session, from_day: str, to_day: str) -> list[AuditEvent]:
     destinations = session.settings.backup.destinations
-    zone = _zone(session)
     found = []
     for entry in scan_all(destinations, None):
-        local = entry.created_at.astimezone(zone)
+        local = session.local_time(entry.created_at)
         if entry.name.kind != "snapshot" or not from_day <= local.date().isoformat() <= to_day:
             continue
         head = f", journal head {entry.manifest.head_seq}" if entry.manifest else ""

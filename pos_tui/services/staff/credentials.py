@@ -15,11 +15,10 @@ import functools
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from pos_tui.domain.errors import PosError
 from pos_tui.domain.pin import hash_pin, pin_matches
-from pos_tui.domain.staff_events import LoginFailed
+from pos_tui.domain.staff_events import LOGIN, LoginFailed
 from pos_tui.ledger.journal import format_time, parse_time
 
 if TYPE_CHECKING:
@@ -77,7 +76,7 @@ def record_if_writable(session: Session, event: Event) -> None:
 
 
 def _locked_error(session: Session, until: str) -> AccessDenied:
-    local = parse_time(until).astimezone(ZoneInfo(session.ledger.store_info().timezone)).strftime("%H:%M")
+    local = session.local_time(until).strftime("%H:%M")
     return AccessDenied(
         f"This user is locked after too many wrong PINs, until {local}.",
         "Wait, or ask an admin to unlock it (pos user unlock NAME).",
@@ -85,9 +84,15 @@ def _locked_error(session: Session, until: str) -> AccessDenied:
 
 
 def _record_failure(session: Session, username: str, purpose: str) -> str:
-    """Journal a wrong PIN; returns the lockout time when this failure locks the user."""
+    """Journal a wrong PIN; returns the lockout time when this failure locks the user.
+
+    A wrong PIN at the login is journalled as the user whose name was typed, not as whoever last
+    used the seat (a locked till still holds the cashier's session). At an approval the seat's user
+    asked, so it stays theirs, about the approver."""
     if session.ledger.read_only:
         return ""
+    if purpose == LOGIN:
+        session = session.as_user(username)
     staff = session.settings.staff
     with session.ledger.write():  # read the count and add to it in one transaction: two tills cannot both miss
         locks = lock_state(session, username).failures + 1 >= staff.pin_attempts

@@ -101,7 +101,7 @@ def worked_shifts(session: Session, from_day: str, to_day: str, username: str | 
 class SalesFigure:
     key: str  # a cashier's user name, or a local hour "09"
     sales: int
-    items: int
+    items: int  # a count: pieces, one per weighed line (sales.item_count), not thousandths
     total: int
 
 

@@ -31,7 +31,7 @@ def login(session: Session, username: str, pin: str) -> User:
     Raises ``credentials.AccessDenied`` ("Wrong user name or PIN.", never saying which, or the
     lockout and its end). On a read-only seat nothing is journalled (see ``credentials``)."""
     user = check_pin(session, username, pin, purpose=LOGIN)
-    record_if_writable(session, UserLoggedIn(user.username))
+    record_if_writable(session.as_user(user.username), UserLoggedIn(user.username))  # theirs, not the seat's last user
     return user
 
 

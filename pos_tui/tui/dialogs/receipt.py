@@ -10,6 +10,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Digits, Label, Static
 
+FRAME_COLUMNS = 8  # border 2, the box's padding 2, the receipt's padding 2, the scrollbar 2
+
 
 class ReceiptDialog(ModalScreen[None]):
     DEFAULT_CSS = """
@@ -18,7 +20,8 @@ class ReceiptDialog(ModalScreen[None]):
         background: $panel; border: round $success; }
     ReceiptDialog #change-label { color: $success; text-style: bold; }
     ReceiptDialog #change { color: $success; width: auto; }
-    ReceiptDialog VerticalScroll { height: auto; max-height: 24; background: $surface; padding: 0 1; }
+    ReceiptDialog VerticalScroll { height: auto; max-height: 24; background: $surface; padding: 0 1;
+        scrollbar-gutter: stable; }
     ReceiptDialog #receipt-note { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -47,6 +50,12 @@ class ReceiptDialog(ModalScreen[None]):
                 yield Static(self.receipt, id="receipt-text", markup=False)
             note = self.printed or "Receipt preview (no printer configured)."
             yield Static(f"{note} Enter: next customer", id="receipt-note", markup=False)
+
+    def on_mount(self) -> None:
+        # As wide as the receipt's longest line plus the frame (border, paddings, the scrollbar's gutter),
+        # so a long receipt scrolls instead of wrapping every line.
+        longest = max((len(line) for line in self.receipt.splitlines()), default=0)
+        self.query_one(Vertical).styles.width = max(48, longest + FRAME_COLUMNS)
 
     def action_close(self) -> None:
         self.dismiss(None)

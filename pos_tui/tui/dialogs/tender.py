@@ -77,8 +77,7 @@ class TenderDialog(ModalScreen[list[Tender] | None]):
             yield Label("", id="method")
             yield Input(placeholder="amount (Enter = exact)", id="amount", compact=True)
             with Horizontal(id="quick"):
-                for amount in quick_amounts(self.remaining, self.currency.exponent):
-                    yield Button(money(amount, symbol=False), id=f"q{amount}", compact=True)
+                yield from self._quick_buttons()
             yield Label("CHANGE", classes="caption")
             yield Digits(money(0, symbol=False), id="change")
             yield Static("", id="taken", markup=False)
@@ -86,6 +85,17 @@ class TenderDialog(ModalScreen[list[Tender] | None]):
             keys = "  ".join(f"{k.upper()} {self.methods[c].label}" for k, c in zip(METHOD_KEYS, self.methods,
                                                                                      strict=False))
             yield Static(f"{keys}  ↑↓ quick amounts  Enter: take  Esc: back", classes="caption")
+
+    def _quick_buttons(self) -> list[Button]:
+        money = self.currency.format
+        return [Button(money(amount, symbol=False), id=f"q{amount}", compact=True)
+                for amount in quick_amounts(self.remaining, self.currency.exponent)]
+
+    async def _refresh_quick(self) -> None:
+        """The quick amounts of what is still due, after a part was paid."""
+        quick = self.query_one("#quick", Horizontal)
+        await quick.remove_children()  # first: the new buttons may reuse an old one's id
+        await quick.mount_all(self._quick_buttons())
 
     def on_mount(self) -> None:
         self._show_method()
@@ -155,6 +165,7 @@ class TenderDialog(ModalScreen[list[Tender] | None]):
         field.value = ""
         self.quick_index = -1
         self._show_method()
+        self.call_later(self._refresh_quick)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -13,9 +13,16 @@ from pos_tui.tui.widgets.dock import Dock
 class StatusLine(Static):
     """The last thing the till said: a sentence, coloured by level; never a traceback."""
 
+    wrapped = False  # the sentence shown takes more than one row
+
     def say(self, text: str, level: str = "info") -> None:
         self.set_classes(f"-{level}")
-        self.update(text, layout=False)  # one line, sized by the stylesheet: no need to re-lay the screen
+        # One row is the usual case and needs no new layout; a sentence longer than the row wraps onto
+        # up to three (never cut off at 80 columns), and the screen is laid out again for it and after it.
+        width = self.content_size.width
+        wraps = width > 0 and len(text) > width
+        self.update(text, layout=wraps or self.wrapped)
+        self.wrapped = wraps
 
 
 class ModeScreen(Screen[None]):

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input
 
-from pos_tui.domain.cart import Cart, CartLine, Discount, PricedCart, price_cart
+from pos_tui.domain.cart import Cart, CartLine, Discount, PricedCart, discount_within, price_cart
 from pos_tui.domain.errors import PosError
 from pos_tui.domain.money import format_quantity, parse_amount
 from pos_tui.domain.permissions import Action, Approval
@@ -22,6 +22,7 @@ from pos_tui.services.selling import sales
 from pos_tui.services.selling.receipts import receipt_text
 from pos_tui.services.session import Session
 from pos_tui.services.staff import authz
+from pos_tui.tui import access
 from pos_tui.tui.dialogs.approval import approve_then, discount_guard
 from pos_tui.tui.dialogs.confirm import ConfirmDialog
 from pos_tui.tui.dialogs.form import Field, FormDialog
@@ -141,6 +142,14 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
         if action in NEEDS_LINE | {"pay", "park", "cart_discount"} and not self.cart.lines:
             return None
         return True
+
+    def why_not(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """What a key greyed out by ``check_action`` says when pressed (the app asks)."""
+        if self.session.ledger.read_only:
+            return access.READ_ONLY
+        if not self.cart.lines:
+            return "The cart is empty: scan an item first."
+        return None
 
     # --- scanning ------------------------------------------------------------------------------
 
@@ -293,15 +302,17 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
         self.say(f"Voided {message.line.name}.", "warning")
 
     def action_line_discount(self) -> None:
-        exponent = self.session.currency.exponent
+        currency, mode = self.session.currency, self.session.tax_policy.rounding
         cart, index = self.cart, self.selected_line()
         self._typed_or_ask(
             "Line discount", "10% or an amount (0 removes it)", "",
             lambda text: self._change(
-                "discount", lambda cart, i: cart.with_line_discount(i, parse_discount(text, exponent)),
+                "discount", lambda cart, i: discount_within(
+                    cart.with_line_discount(i, parse_discount(text, currency.exponent)), i, currency, mode),
                 lambda cart, i: discount_guard(self.session, *self._line_discount_share(cart, i)),
             ),
-            check=lambda text: cart.with_line_discount(index, parse_discount(text, exponent)),
+            check=lambda text: discount_within(cart.with_line_discount(index, parse_discount(text, currency.exponent)),
+                                               index, currency, mode),
         )
 
     def _line_discount_share(self, cart: Cart, index: int) -> tuple[int, int]:
@@ -309,11 +320,12 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
         return line.line_discount, line.extended
 
     def action_cart_discount(self) -> None:
-        exponent = self.session.currency.exponent
+        currency, mode = self.session.currency, self.session.tax_policy.rounding
 
         def apply(text: str) -> None:
             try:
-                cart = self.cart.with_discount(parse_discount(text, exponent))
+                cart = discount_within(self.cart.with_discount(parse_discount(text, currency.exponent)), None,
+                                       currency, mode)
             except PosError as error:
                 self.reject("", str(error))
                 return
@@ -331,8 +343,10 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
                 approve_then(self.app, guard, applied)
 
         cart = self.cart
-        self._typed_or_ask("Cart discount", "10% or an amount (0 removes it)", "", apply,
-                           check=lambda text: cart.with_discount(parse_discount(text, exponent)))
+        self._typed_or_ask(
+            "Cart discount", "10% or an amount (0 removes it)", "", apply,
+            check=lambda text: discount_within(cart.with_discount(parse_discount(text, currency.exponent)), None,
+                                               currency, mode))
 
     def action_price(self) -> None:
         currency = self.session.currency

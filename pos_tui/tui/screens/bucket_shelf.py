@@ -57,7 +57,7 @@ class ParkAndReturn:
         if not parked:
             self.say("No carts are parked.", "warning")
             return
-        options = [(p.cart_id, f"{p.name} — {p.line_count} lines, {p.username}, {p.at[11:16]}") for p in parked]
+        options = [(p.cart_id, f"{p.name} — {p.line_count} lines, {p.username}, {p.local_at[11:16]}") for p in parked]
         names = {p.cart_id: p.name for p in parked}
 
         def chosen(cart_id: str | None) -> None:

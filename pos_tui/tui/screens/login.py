@@ -1,4 +1,4 @@
-"""Who is at the till: user and PIN, keypad-friendly; repeated failures slow down."""
+"""Who is at the till: user and PIN, keypad-friendly; repeated failures for a user name slow down."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from pos_tui.domain.errors import PosError
 from pos_tui.tui.messages import LoggedIn, LoginFailed
+from pos_tui.tui.widgets.login_fields import PinInput, UserNameInput
 
 if TYPE_CHECKING:
     from pos_tui.services.staff.users import User
@@ -45,8 +46,9 @@ class LoginScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.failures = 0
-        self.locked_until = 0.0
+        # Per user name typed: the next cashier with the right PIN never waits for someone else's slips.
+        self.failures: dict[str, int] = {}
+        self.locked_until: dict[str, float] = {}
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -54,9 +56,9 @@ class LoginScreen(Screen[None]):
         with Center(id="login-center"), Vertical(id="login-box") as box:
             box.border_title = f"{store} — {app.session.terminal}"  # type: ignore[attr-defined]
             yield Label("User")
-            yield Input(id="user", placeholder="user name", compact=True)
+            yield UserNameInput(id="user", pin_id="pin", placeholder="user name", compact=True)
             yield Label("PIN")
-            yield Input(id="pin", placeholder="PIN", password=True, compact=True, restrict=r"[0-9]*")
+            yield PinInput(id="pin", placeholder="PIN", password=True, compact=True, restrict=r"[0-9]*")
             yield Static("", id="login-message", markup=False)
             if app.demo:  # type: ignore[attr-defined]
                 from pos_tui.services.staff.users import list_users
@@ -70,15 +72,13 @@ class LoginScreen(Screen[None]):
         self.query_one("#user", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "user":
-            self.query_one("#pin", Input).focus()
-            return
+        # Only the PIN field submits: Tab or Enter in the user field moves on to the PIN (login_fields).
         user = self.query_one("#user", Input).value.strip()
         pin = event.value
         if not user:
             self.query_one("#user", Input).focus()
             return
-        wait = self.locked_until - time.monotonic()
+        wait = self.locked_until.get(user, 0.0) - time.monotonic()
         if wait > 0:
             self._tell(f"Too many wrong tries; wait {wait:.0f} s before the next one.")
             return
@@ -95,14 +95,14 @@ class LoginScreen(Screen[None]):
         try:
             found = authenticate(self.app.session, user, pin)  # type: ignore[attr-defined]
         except PosError as error:
-            self.post_message(LoginFailed(str(error), self.failures + 1))
+            self.post_message(LoginFailed(str(error), user))
             return
         self.post_message(LoggedIn(found))
 
     def on_login_failed(self, message: LoginFailed) -> None:
-        self.failures = message.failures
-        delay = delay_after(self.failures)
-        self.locked_until = time.monotonic() + delay
+        failures = self.failures[message.user] = self.failures.get(message.user, 0) + 1
+        delay = delay_after(failures)
+        self.locked_until[message.user] = time.monotonic() + delay
         note = f" Wait {delay:.0f} s before trying again." if delay else ""
         self._tell(message.reason + note)
         pin = self.query_one("#pin", Input)
@@ -110,5 +110,6 @@ class LoginScreen(Screen[None]):
         pin.focus()
 
     def on_logged_in(self, message: LoggedIn) -> None:
-        self.failures = 0
+        self.failures.pop(message.user.username, None)
+        self.locked_until.pop(message.user.username, None)
         self._tell("")  # the message bubbles on to the app, which opens the bucket

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Protocol
-from zoneinfo import ZoneInfo
 
 from rich.table import Table
 from rich.text import Text
@@ -23,10 +22,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from pos_tui.domain.errors import PosError
-from pos_tui.domain.money import format_quantity
+from pos_tui.domain.money import format_quantity, round_div
+from pos_tui.domain.tax import TaxPolicy, net_price
 from pos_tui.services.catalog import products, warehouse
 from pos_tui.services.catalog.products import Product
 from pos_tui.services.catalog.warehouse import StockMovement
+from pos_tui.tui.access import READ_ONLY
 from pos_tui.tui.screens.base import StatusLine
 
 if TYPE_CHECKING:
@@ -63,10 +64,18 @@ def percent(bp: int) -> str:
     return f"{whole}.{rest:02d}".rstrip("0").rstrip(".") + "%"
 
 
-def fields_table(product: Product, barcodes: list[tuple[str, int]], money: object) -> Table:
+def fields_table(product: Product, barcodes: list[tuple[str, int]], money: object, policy: TaxPolicy) -> Table:
     """A pure render of the product's fields, two label/value pairs a row."""
     fmt = money.format  # type: ignore[attr-defined]
-    margin = product.price - product.cost
+    # Earned on the price without its tax: the tax inside a tax-inclusive price is never the store's.
+    net = net_price(product.price, product.tax_rate_bp, policy)
+    margin = fmt(net - product.cost)
+    if net > 0:
+        bp = round_div((net - product.cost) * 10_000, net)
+        margin += f" ({'-' if bp < 0 else ''}{percent(abs(bp))})"  # of the net price
+    tax = f"{product.tax_class} ({percent(product.tax_rate_bp)})"
+    if product.price != net:
+        tax += f": {fmt(product.price - net)}"  # the tax inside the price
     low = product.on_hand < product.reorder_level
     on_hand = Text(f"{format_quantity(product.on_hand)} {product.unit}", style="bold" if low else "")
     if low:
@@ -77,7 +86,7 @@ def fields_table(product: Product, barcodes: list[tuple[str, int]], money: objec
         ("Category", product.category or "—", "Vendor", product.vendor or "—"),
         ("Group", product.group or "—", "Variant", product.variant or "—"),
         ("Price", fmt(product.price), "Cost", fmt(product.cost)),
-        ("Margin", fmt(margin), "Tax", f"{product.tax_class} ({percent(product.tax_rate_bp)})"),
+        ("Margin", margin, "Tax", tax),
         ("On hand", on_hand, "Reorder at", format_quantity(product.reorder_level)),
         ("Stock at cost", fmt(product.on_hand * product.cost // 1000), "At sale price",
          fmt(product.on_hand * product.price // 1000)),
@@ -98,7 +107,7 @@ class ProductDetailScreen(Screen[None]):
     ProductDetailScreen #detail-fields { height: auto; margin: 1 0; padding: 0 1; border: round $panel-lighten-2; }
     ProductDetailScreen #movements-title { color: $text-muted; }
     ProductDetailScreen #detail-movements { height: 1fr; }
-    ProductDetailScreen #status { height: 1; color: $text-muted; }
+    ProductDetailScreen #status { height: auto; max-height: 3; color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back to the list", priority=True, id="product.back"),
@@ -165,12 +174,11 @@ class ProductDetailScreen(Screen[None]):
     def show(self, product: Product, barcodes: list[tuple[str, int]], movements: list[StockMovement]) -> None:
         money = self.session.currency
         self.query_one("#detail-title", Static).update(f"{product.display_name}  ·  {product.sku}")
-        self.query_one("#detail-fields", Static).update(fields_table(product, barcodes, money))
-        zone = ZoneInfo(self.session.ledger.store_info().timezone)
+        self.query_one("#detail-fields", Static).update(fields_table(product, barcodes, money, self.session.tax_policy))
         table = self.query_one(DataTable)
         table.clear()
         for m in movements:
-            when = datetime.fromisoformat(m.at).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            when = self.session.local_time(datetime.fromisoformat(m.at)).strftime("%Y-%m-%d %H:%M")
             style = "" if m.quantity >= 0 else "dim"
             table.add_row(when, m.user, KIND_WORDS.get(m.kind, m.kind), m.reason[:30],
                           Text(format_quantity(m.quantity), style=style, justify="right"),
@@ -179,6 +187,12 @@ class ProductDetailScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action in {"receive", "adjust", "price", "edit"} and self.session.ledger.read_only)
+
+    def why_not(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        return READ_ONLY if self.session.ledger.read_only else None
+
+    def say(self, text: str, level: str = "info") -> None:
+        self.query_one(StatusLine).say(text, level)
 
     # --- changes go through the warehouse's actions, pinned to this product --------------------
 

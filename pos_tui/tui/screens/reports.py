@@ -276,9 +276,7 @@ class ReportsScreen(ModeScreen):
         self.query_shown = result.query
         self.redraw()
         spec = registry.REPORTS[result.name]
-        span = "stock as it is now" if not spec.ranged else (
-            result.query.first if result.query.first == result.query.last
-            else f"{result.query.first} – {result.query.last}")
+        span = registry.span_of(result)
         more = f" (top {len(result.rows)} shown; {result.omitted} more in the totals and the export)" \
             if result.omitted else ""
         self.say(f"{spec.title}, {span}: {counted(len(result.rows), 'row')}{more}." if result.rows

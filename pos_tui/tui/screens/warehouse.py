@@ -22,6 +22,7 @@ from pos_tui.services.catalog import products, warehouse
 from pos_tui.services.catalog.products import Product
 from pos_tui.services.catalog.warehouse import ProductFilter, StockTiles
 from pos_tui.services.session import Session
+from pos_tui.tui.access import READ_ONLY
 from pos_tui.tui.dialogs.approval import guarded
 from pos_tui.tui.dialogs.form import Field, FormDialog
 from pos_tui.tui.messages import ActionFailed
@@ -242,6 +243,12 @@ class WarehouseScreen(ModeScreen):
                 return False
             return True if self.products else None
         return True
+
+    def why_not(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """What a greyed or hidden change key says when pressed (the app asks)."""
+        if self.session.ledger.read_only:
+            return READ_ONLY
+        return None if self.products else "No product is listed: search for one or clear the filter first."
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         product = self.current()

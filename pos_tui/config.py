@@ -73,6 +73,9 @@ class TerminalSettings(_Section):
 class DatabaseSettings(_Section):
     path: Path = Path("var/pos.db")
     """The store database (one SQLite file on a local disk, never on NFS/SMB)."""
+    clock_step_tolerance_seconds: int = Field(default=300, ge=0, le=24 * 3600)
+    """How far a till's clock may step back (an NTP correction) before `pos db verify` calls an entry
+    back-dated. An entry earlier than the Z it follows fails whatever this says."""
 
 
 class TaxClassSettings(_Section):

@@ -62,6 +62,7 @@ class WitnessCheck:
 class WitnessReport:
     checks: list[WitnessCheck] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # witnesses found but not usable, with why
+    notes: list[str] = field(default_factory=list)  # what else a reader should know (unchecked signatures)
 
     @property
     def disagreeing(self) -> list[WitnessCheck]:
@@ -120,4 +121,5 @@ def summary_lines(report: WitnessReport, *, limit: int | None = None) -> Sequenc
         if len(shown) < len(report.checks):
             lines.append(f"  ... and {len(report.checks) - len(shown)} more.")
     lines += [f"  not counted: {why}" for why in report.skipped]
+    lines += [f"  note: {note}" for note in report.notes]
     return lines

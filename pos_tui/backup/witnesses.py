@@ -4,7 +4,7 @@ A manifest names the journal head its snapshot or segment holds and is signed by
 account's key, which the till's account cannot read: a till that rewrites its journal cannot sign a
 manifest for the old head again, nor (with the destinations owned by the backup account) remove the
 ones already written. Each manifest of this store whose signature verifies is a witness; the rest
-are named and not counted. A segment's manifest also names the head it starts from.
+are named and not counted. The copies of one manifest in two destinations are one witness.
 
 Reading is lean on purpose (1,000 manifests in well under a second): each file is parsed and its
 signature checked once; the payload is not opened.
@@ -66,6 +66,8 @@ def manifest_witnesses(
     With ``trusted`` None the signatures cannot be checked: the manifests are counted only when
     ``require_signature`` is off (a file the admin passed by hand), else named as skipped."""
     result = ManifestWitnesses(signature_checked=trusted is not None)
+    seen: dict[str, int] = {}  # manifest digest -> its witness's index: a copy in a second destination is one witness
+    copies: dict[str, int] = {}
     for path in files:
         try:
             signed = read_manifest(path)
@@ -75,6 +77,10 @@ def manifest_witnesses(
         manifest = signed.manifest
         if manifest.store_id != store_id:
             continue  # another store's backup in a shared destination: not about this journal
+        digest = manifest.digest()
+        if digest in seen:
+            copies[digest] = copies.get(digest, 1) + 1
+            continue
         if trusted is not None:
             try:
                 verify_signature(signed, trusted, path.name)
@@ -84,10 +90,12 @@ def manifest_witnesses(
         elif require_signature:
             result.skipped.append(f"{path}: no public key to check its signature (set backup.signer_public_key).")
             continue
-        source = f"the backup manifest {path.name}"
-        result.witnesses.append(Witness(source, manifest.head_seq, manifest.head_hash))
-        if manifest.kind == "segment" and manifest.base_hash:
-            result.witnesses.append(Witness(f"{source} (its start)", manifest.first_seq - 1, manifest.base_hash))
+        seen[digest] = len(result.witnesses)
+        result.witnesses.append(Witness(f"the backup manifest {path.name}", manifest.head_seq, manifest.head_hash))
+    for digest, count in copies.items():
+        witness = result.witnesses[seen[digest]]
+        result.witnesses[seen[digest]] = Witness(f"{witness.source} ({count} copies)", witness.seq,
+                                                 witness.hash_prefix)
     return result
 
 

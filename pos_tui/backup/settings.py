@@ -47,6 +47,11 @@ class BackupSettings(BaseModel):
     """The public half of ``signing_key`` (``till-signing.pub``, readable by everyone): what
     ``pos db verify`` and ``pos backup list`` check the manifests' signatures with."""
 
+    work_dir: Path | None = None
+    """Where a backup job makes its plaintext copy and holds its lock: a directory of the backup
+    account on the database's disk (``/var/lib/pos-backup``), which the till's and the managers'
+    accounts cannot read. Unset: beside the database."""
+
     destinations: list[Path] = Field(default_factory=list, max_length=2)
     """One or two directories that receive each snapshot: local disk, a mounted USB stick, a network
     share. They hold files, never the live database."""

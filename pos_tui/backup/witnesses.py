@@ -12,6 +12,7 @@ signature checked once; the payload is not opened.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +39,7 @@ def trusted_key(settings: BackupSettings) -> Ed25519PublicKey | None:
     """The public key manifests must be signed with: ``signer_public_key``, else the public half of a
     signing key this account can read (the backup account's own runs); None when neither is there."""
     for path in (settings.signer_public_key, settings.signing_key):
-        if path is not None and path.is_file():
+        if path is not None and os.access(path, os.R_OK):  # the till's account cannot read signing_key
             try:
                 return load_verify_key(path)
             except (BackupError, OSError):
@@ -51,10 +52,13 @@ def manifest_files(places: Iterable[Path]) -> list[Path]:
     a USB stick may be out."""
     found: list[Path] = []
     for place in places:
-        if place.is_dir():
-            found += sorted(place.glob(f"pos-*{MANIFEST_SUFFIX}"))
-        elif place.is_file():
-            found.append(place)
+        try:
+            if place.is_dir():
+                found += sorted(place.glob(f"pos-*{MANIFEST_SUFFIX}"))
+            elif place.is_file():
+                found.append(place)
+        except PermissionError:
+            continue  # named by gather_witnesses: a destination this account may not read
     return found
 
 
@@ -106,6 +110,10 @@ def gather_witnesses(settings: BackupSettings, given: Iterable[str], store_id: s
     check it (it is named as unchecked): the admin vouches for it."""
     trusted = trusted_key(settings)
     found = manifest_witnesses(manifest_files(settings.destinations), store_id, trusted)
+    for destination in settings.destinations:
+        if not os.access(destination, os.R_OK | os.X_OK):
+            found.skipped.append(f"{destination}: not reachable from this account (not mounted, or not readable"
+                                 " by group pos-data).")
     typed: list[Witness] = []
     by_hand: list[Path] = []
     for text in given:

@@ -100,7 +100,13 @@ class LoginScreen(Screen[None]):
         self.post_message(LoggedIn(found))
 
     def on_login_failed(self, message: LoginFailed) -> None:
+        from pos_tui.services.credentials import read_only_seat_spent
+
         self.failures = message.failures
+        spent = read_only_seat_spent(self.app.session, self.failures)  # type: ignore[attr-defined]
+        if spent:
+            self.app.exit(return_code=1, message=spent)
+            return
         delay = delay_after(self.failures)
         self.locked_until = time.monotonic() + delay
         note = f" Wait {delay:.0f} s before trying again." if delay else ""

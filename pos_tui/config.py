@@ -166,7 +166,11 @@ class StaffSettings(_Section):
     """Who may do what, PIN lockout, the idle lock and commissions."""
 
     pin_attempts: int = Field(default=5, ge=1, le=100)
-    """Wrong PINs in a row before a user is locked out."""
+    """Wrong PINs in a row before a user is locked out (and before a read-only seat closes)."""
+    approver_pin_digits: int = Field(default=6, ge=4, le=8)
+    """The shortest PIN of a role that approves (holds a void, an override, a paid-out... beyond a
+    cashier's actions): anyone who can read the store can try PINs against its hashes offline, and 6
+    digits make that a hundred times longer than 4. A shorter PIN of such a role is refused at use."""
     lockout_minutes: int = Field(default=5, ge=1, le=24 * 60)
     """How long a locked-out user waits (an admin can unlock sooner: `pos user unlock NAME`)."""
     idle_lock_minutes: int = Field(default=5, ge=0, le=24 * 60)

@@ -41,7 +41,7 @@ MILK_BARCODE = ean13("501234567890")
 
 
 def make_store(path: Path, settings: Settings | None = None, *, stock: bool = True) -> Session:
-    session = init_store(settings or Settings(), path, admin="admin", admin_pin="4567")
+    session = init_store(settings or Settings(), path, admin="admin", admin_pin="456789")
     catalog.add_products(session, SAMPLE_PRODUCTS)
     if stock:
         catalog.receive_stock(

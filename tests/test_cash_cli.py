@@ -27,8 +27,8 @@ def head(store_path: Path) -> int:
 
 
 def test_a_shift_from_the_command_line_with_a_paid_out_that_needs_a_manager(store: Session, store_path: Path) -> None:
-    add_user(store, "sana", "2345", role="supervisor")
-    add_user(store, "omar", "3456", role="manager")
+    add_user(store, "sana", "234567", role="supervisor")
+    add_user(store, "omar", "345678", role="manager")
     opened = pos(store_path, "shift", "open", "--user", "sana", "--count", "1000x2", "--count", "100x5")
     assert opened.returncode == 0, opened.stderr
     assert "Shift T1-S0001 open on T1 with a float of Rs 2,500.00" in opened.stdout
@@ -37,7 +37,8 @@ def test_a_shift_from_the_command_line_with_a_paid_out_that_needs_a_manager(stor
                   "--note", "shelves")
     assert refused.returncode == 1 and "sana may not pay out more than the drawer holds" in refused.stderr
     approved = pos(store_path, "cash", "paid-out", "--user", "sana", "--amount", "3000", "--category", "supplies",
-                   "--note", "shelves", "--approver", "omar", "--approver-pin", "3456", "--reason", "supplier waiting")
+                   "--note", "shelves", "--approver", "omar", "--approver-pin", "345678",
+                   "--reason", "supplier waiting")
     assert approved.returncode == 0, approved.stderr
     assert "the drawer should now hold Rs -500.00" in approved.stdout
 

@@ -81,13 +81,13 @@ def test_a_second_shift_cannot_open_on_a_drawer_that_has_one(store: Session) -> 
 
 
 def test_a_paid_out_above_what_the_drawer_holds_needs_a_managers_approval(store: Session) -> None:
-    add_user(store, "sana", "2345", role="supervisor")
-    add_user(store, "omar", "3456", role="manager")
+    add_user(store, "sana", "234567", role="supervisor")
+    add_user(store, "omar", "345678", role="manager")
     supervisor = store.as_user("sana")
     shifts.open_shift(supervisor, float_amount=20000)
     _refused_unchanged(supervisor, PermissionRequired, "sana may not pay out more than the drawer holds",
                        lambda: cash.paid_out(supervisor, 30000, "supplies", "shelf brackets"))
-    approval = authz.approve(supervisor, "omar", "3456", Action.PAID_OUT_ABOVE_DRAWER, "supplier waiting")
+    approval = authz.approve(supervisor, "omar", "345678", Action.PAID_OUT_ABOVE_DRAWER, "supplier waiting")
     move = cash.paid_out(supervisor, 30000, "supplies", "shelf brackets", approval=approval)
     assert move.drawer_after == -10000
     payload = store.ledger.conn.execute("SELECT payload FROM journal WHERE seq = ?", (move.seq,)).fetchone()[0]

@@ -9,15 +9,18 @@ from pathlib import Path
 
 from pos_tui.config import Settings
 from pos_tui.domain.events import StoreOpened, TaxClassDefined, UserAdded
-from pos_tui.domain.pin import hash_pin
+from pos_tui.domain.pin import check_pin_format, hash_pin
 from pos_tui.ledger.database import JournalHead, create_ledger
 from pos_tui.ledger.journal import Actor, append, business_day
+from pos_tui.services.authz import check_pin_length
 from pos_tui.services.session import Session
 
 
 def init_store(settings: Settings, path: Path, *, admin: str, admin_pin: str, admin_name: str = "") -> Session:
     """A new store database: the store, its tax classes and its first admin, in one transaction."""
-    pin_hash = hash_pin(admin_pin)  # before touching the disk: a bad PIN leaves no file behind
+    check_pin_format(admin_pin)  # before touching the disk: a bad PIN leaves no file behind
+    check_pin_length(settings, "admin", admin_pin)
+    pin_hash = hash_pin(admin_pin)
     ledger = create_ledger(path)
     store = settings.store
     opened = StoreOpened(

@@ -272,7 +272,7 @@ async def test_reports_open_on_a_read_only_seat(shop: Session, tmp_path: Path) -
         async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
             screen = pilot.app.screen
             screen.query_one("#user", Input).value = "admin"
-            screen.query_one("#pin", Input).value = "4567"
+            screen.query_one("#pin", Input).value = "456789"
             screen.query_one("#pin", Input).focus()
             await pilot.press("enter")
             # A read-only seat has no bucket: it lands on the first view the role may see, the reports.

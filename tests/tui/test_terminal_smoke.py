@@ -56,7 +56,7 @@ def test_sell_one_item_in_a_real_terminal(tmp_path: Path) -> None:
         pane.wait_for("PIN", timeout=15)
         pane.keys("admin", "Enter")
         time.sleep(0.3)  # a person's pace: the PIN field takes the focus first
-        pane.keys("4567", "Enter")
+        pane.keys("456789", "Enter")
         pane.wait_for("Scan or type")
         pane.keys(TEA_BARCODE, "Enter", TEA_BARCODE, "Enter")  # two scans in one burst, as a wedge sends them
         pane.wait_for("Tapal Danedar Tea")

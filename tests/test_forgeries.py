@@ -9,6 +9,7 @@ witness), so what catches it is the witness.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -229,3 +230,16 @@ def test_an_entry_back_dated_before_the_z_fails_on_its_terminal_clock(till: Till
 
     assert any(p.startswith(f"seq {seq}: its time 2020-01-15T10:00:00.000000Z is ") and "terminal T1" in p
                for p in problems), problems
+
+
+def test_a_manifest_whose_signature_does_not_verify_is_named_and_not_counted(till: Till) -> None:
+    """Only a witness that disagrees needs proving: a planted manifest cannot fail an honest store."""
+    manifest = next(till.local.glob("pos-*-snapshot-*.manifest.json"))
+    document = json.loads(manifest.read_text())
+    document["manifest"]["head_hash"] = "f" * 64
+    manifest.write_text(json.dumps(document))
+
+    result = verify(till)
+
+    assert result.exit_code == 0, result.output
+    assert f"not counted: {manifest}: disagrees with the journal, but its signature does not verify" in result.output

@@ -6,8 +6,9 @@ manifest for the old head again, nor (with the destinations owned by the backup 
 ones already written. Each manifest of this store whose signature verifies is a witness; the rest
 are named and not counted. The copies of one manifest in two destinations are one witness.
 
-Reading is lean on purpose (1,000 manifests in well under a second): each file is parsed and its
-signature checked once; the payload is not opened.
+Reading is lean on purpose (1,000 manifests in well under a second): each file is parsed once and
+its payload never opened; a signature is checked only for a manifest that disagrees with the
+journal (``ManifestWitnesses.confirm``), the one case where who made it matters.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from pos_tui.backup.errors import BackupError
 from pos_tui.backup.keys import load_verify_key
-from pos_tui.backup.manifest import read_manifest, verify_signature
+from pos_tui.backup.manifest import SignedManifest, read_manifest, verify_signature
 from pos_tui.backup.naming import MANIFEST_SUFFIX
 from pos_tui.backup.settings import BackupSettings
 from pos_tui.ledger.witness import Witness, parse_typed_head
@@ -32,7 +33,23 @@ class ManifestWitnesses:
     witnesses: list[Witness] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # manifests found but not counted, with why
     notes: list[str] = field(default_factory=list)
-    signature_checked: bool = False
+    trusted: Ed25519PublicKey | None = None
+    signed: dict[Witness, tuple[Path, SignedManifest]] = field(default_factory=dict)
+
+    def confirm(self, witness: Witness) -> str:
+        """For verify, about a witness that disagrees with the journal: "" when it counts, else why not.
+
+        Signatures are checked here, only for manifests that disagree: one that agrees cannot hide a
+        forgery whoever made it, and a thousand signatures would cost verify a fifth of a second."""
+        found = self.signed.get(witness)
+        if found is None or self.trusted is None:
+            return ""
+        path, signed = found
+        try:
+            verify_signature(signed, self.trusted, path.name)
+        except BackupError:
+            return f"{path}: disagrees with the journal, but its signature does not verify with the trusted key."
+        return ""
 
 
 def trusted_key(settings: BackupSettings) -> Ed25519PublicKey | None:
@@ -62,15 +79,11 @@ def manifest_files(places: Iterable[Path]) -> list[Path]:
     return found
 
 
-def manifest_witnesses(
-    files: Iterable[Path], store_id: str, trusted: Ed25519PublicKey | None, *, require_signature: bool = True
-) -> ManifestWitnesses:
-    """The witnesses the manifest ``files`` of store ``store_id`` give.
-
-    With ``trusted`` None the signatures cannot be checked: the manifests are counted only when
-    ``require_signature`` is off (a file the admin passed by hand), else named as skipped."""
-    result = ManifestWitnesses(signature_checked=trusted is not None)
-    seen: dict[str, int] = {}  # manifest digest -> its witness's index: a copy in a second destination is one witness
+def manifest_witnesses(files: Iterable[Path], store_id: str, trusted: Ed25519PublicKey | None) -> ManifestWitnesses:
+    """The witnesses the manifest ``files`` of store ``store_id`` give, their signatures to be checked
+    with ``trusted`` by ``confirm`` (with no key they count unchecked, and a note says so)."""
+    result = ManifestWitnesses(trusted=trusted)
+    first_copy: dict[str, int] = {}  # digest -> index of its witness: a copy in a second destination is one witness
     copies: dict[str, int] = {}
     for path in files:
         try:
@@ -82,58 +95,46 @@ def manifest_witnesses(
         if manifest.store_id != store_id:
             continue  # another store's backup in a shared destination: not about this journal
         digest = manifest.digest()
-        if digest in seen:
+        if digest in first_copy:
             copies[digest] = copies.get(digest, 1) + 1
             continue
-        if trusted is not None:
-            try:
-                verify_signature(signed, trusted, path.name)
-            except BackupError:
-                result.skipped.append(f"{path}: its signature does not verify with the trusted key.")
-                continue
-        elif require_signature:
-            result.skipped.append(f"{path}: no public key to check its signature (set backup.signer_public_key).")
-            continue
-        seen[digest] = len(result.witnesses)
-        result.witnesses.append(Witness(f"the backup manifest {path.name}", manifest.head_seq, manifest.head_hash))
+        first_copy[digest] = len(result.witnesses)
+        witness = Witness(f"the backup manifest {path.name}", manifest.head_seq, manifest.head_hash)
+        result.witnesses.append(witness)
+        result.signed[witness] = (path, signed)
     for digest, count in copies.items():
-        witness = result.witnesses[seen[digest]]
-        result.witnesses[seen[digest]] = Witness(f"{witness.source} ({count} copies)", witness.seq,
-                                                 witness.hash_prefix)
+        index = first_copy[digest]
+        old = result.witnesses[index]
+        renamed = Witness(f"{old.source} ({count} copies)", old.seq, old.hash_prefix)
+        result.witnesses[index] = renamed
+        result.signed[renamed] = result.signed.pop(old)
+    if result.witnesses and trusted is None:
+        result.notes.append("the manifests' signatures cannot be checked: set backup.signer_public_key"
+                            " (till-signing.pub).")
     return result
 
 
 def gather_witnesses(settings: BackupSettings, given: Iterable[str], store_id: str) -> ManifestWitnesses:
     """Every witness ``pos db verify`` can reach outside the store: the signed manifests in the
     configured destinations, and each of ``given`` (a manifest file or a directory of them, or a head
-    typed as SEQ:HASH). A manifest passed by hand counts even when no public key is configured to
-    check it (it is named as unchecked): the admin vouches for it."""
+    typed as SEQ:HASH). Signatures are checked by ``confirm``, for the manifests that disagree."""
     trusted = trusted_key(settings)
-    found = manifest_witnesses(manifest_files(settings.destinations), store_id, trusted)
+    places = [*settings.destinations]
+    typed: list[Witness] = []
+    for text in given:
+        if Path(text).exists():
+            if not manifest_files([Path(text)]):
+                raise BackupError(
+                    f"No backup manifest in {text}.",
+                    "Pass a pos-....manifest.json file (or the directory holding them), or a head as SEQ:HASH.",
+                )
+            places.append(Path(text))
+        else:
+            typed.append(parse_typed_head(text))
+    found = manifest_witnesses(manifest_files(places), store_id, trusted)
     for destination in settings.destinations:
         if not os.access(destination, os.R_OK | os.X_OK):
             found.skipped.append(f"{destination}: not reachable from this account (not mounted, or not readable"
                                  " by group pos-data).")
-    typed: list[Witness] = []
-    by_hand: list[Path] = []
-    for text in given:
-        path = Path(text)
-        if path.exists():
-            by_hand.append(path)
-        else:
-            typed.append(parse_typed_head(text))
-    if by_hand:
-        files = manifest_files(by_hand)
-        if not files:
-            raise BackupError(
-                f"No backup manifest in {', '.join(map(str, by_hand))}.",
-                "Pass a pos-....manifest.json file (or the directory holding them), or a head as SEQ:HASH.",
-            )
-        extra = manifest_witnesses(files, store_id, trusted, require_signature=False)
-        found.witnesses += extra.witnesses
-        found.skipped += extra.skipped
-        if trusted is None:
-            found.notes.append("the signatures of the manifests given by hand were not checked"
-                               " (no backup.signer_public_key).")
     found.witnesses += typed
     return found

@@ -79,7 +79,7 @@ def verify(
         found = gather_witnesses(settings.backup, witness or [], ledger.store_info().store_id)
         report = verify_ledger(
             ledger, processes=processes, witnesses=found.witnesses,
-            witness_report=WitnessReport(skipped=found.skipped, notes=found.notes),
+            witness_report=WitnessReport(skipped=found.skipped, notes=found.notes), confirm_witness=found.confirm,
             clock_tolerance_seconds=settings.database.clock_step_tolerance_seconds,
         )
     finally:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import gc
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,12 +84,16 @@ def verify_ledger(
     processes: int | None = None,
     witnesses: Sequence[Witness] = (),
     witness_report: WitnessReport | None = None,
+    confirm_witness: Callable[[Witness], str] | None = None,
     clock_tolerance_seconds: int = DEFAULT_TOLERANCE_SECONDS,
 ) -> VerifyReport:
     """Check the store behind ``ledger`` (call it outside a transaction).
 
     ``witnesses``: heads recorded outside the store (backup manifests, typed heads), checked with the
     store's own Z heads; ``witness_report`` carries what was found but not counted, to be reported.
+    ``confirm_witness`` is asked about each witness that disagrees, before it fails the store: "" to
+    count it, else why not (a manifest whose signature does not verify). Only a disagreeing witness
+    needs proving: one that agrees cannot hide a forgery, whoever made it.
     ``clock_tolerance_seconds``: how far a terminal's clock may step back.
 
     ``processes``: worker processes for the chain check (the journal is cut into that many ranges),
@@ -114,6 +118,8 @@ def verify_ledger(
             try:
                 report = VerifyReport(head=ledger.head(), witnesses=witness_report or WitnessReport())
                 report.witnesses.checks = check_witnesses(conn, [*z_witnesses(conn), *witnesses])
+                if confirm_witness is not None:
+                    _confirm_disagreeing(report.witnesses, confirm_witness)
                 first = report.witnesses.first_disagreeing
                 if first is not None:
                     report.problems.append(Problem(None, first.sentence()))
@@ -181,6 +187,18 @@ def _verify_snapshot(
         for side in side_processes:
             side.stop()
     return report
+
+
+def _confirm_disagreeing(report: WitnessReport, confirm: Callable[[Witness], str]) -> None:
+    """Leave out (and name) each disagreeing witness ``confirm`` does not vouch for."""
+    kept = []
+    for check in report.checks:
+        why = "" if check.agrees else confirm(check.witness)
+        if why:
+            report.skipped.append(why)
+        else:
+            kept.append(check)
+    report.checks = kept
 
 
 def _chain_and_clock(

@@ -83,8 +83,10 @@ def manifest_witnesses(files: Iterable[Path], store_id: str, trusted: Ed25519Pub
     """The witnesses the manifest ``files`` of store ``store_id`` give, their signatures to be checked
     with ``trusted`` by ``confirm`` (with no key they count unchecked, and a note says so)."""
     result = ManifestWitnesses(trusted=trusted)
-    first_copy: dict[str, int] = {}  # digest -> index of its witness: a copy in a second destination is one witness
-    copies: dict[str, int] = {}
+    # A copy in a second destination is the same witness: same payload, same head (what it says is all
+    # that matters here; a full digest of each manifest cost more than reading it).
+    first_copy: dict[tuple[str, int, str], int] = {}
+    copies: dict[tuple[str, int, str], int] = {}
     for path in files:
         try:
             signed = read_manifest(path)
@@ -94,7 +96,7 @@ def manifest_witnesses(files: Iterable[Path], store_id: str, trusted: Ed25519Pub
         manifest = signed.manifest
         if manifest.store_id != store_id:
             continue  # another store's backup in a shared destination: not about this journal
-        digest = manifest.digest()
+        digest = (manifest.payload, manifest.head_seq, manifest.head_hash)
         if digest in first_copy:
             copies[digest] = copies.get(digest, 1) + 1
             continue

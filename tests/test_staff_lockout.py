@@ -20,7 +20,7 @@ from .conftest import assert_verifies, make_store
 
 class Clock:
     def __init__(self) -> None:
-        self.now = datetime(2031, 3, 1, 9, 0, tzinfo=UTC)  # after the store opened: the journal's time moves forward
+        self.now = datetime(2053, 3, 1, 9, 0, tzinfo=UTC)  # after the store opened: the journal's time moves forward
 
     def __call__(self) -> datetime:
         return self.now

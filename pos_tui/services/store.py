@@ -16,8 +16,13 @@ from pos_tui.services.authz import check_pin_length
 from pos_tui.services.session import Session
 
 
-def init_store(settings: Settings, path: Path, *, admin: str, admin_pin: str, admin_name: str = "") -> Session:
-    """A new store database: the store, its tax classes and its first admin, in one transaction."""
+def init_store(
+    settings: Settings, path: Path, *, admin: str, admin_pin: str, admin_name: str = "", at: datetime | None = None
+) -> Session:
+    """A new store database: the store, its tax classes and its first admin, in one transaction.
+
+    ``at``: when the store opened (default now); the session's clock stays there, as a generator of
+    past trading needs (the journal's time only moves forward from the store's opening)."""
     check_pin_format(admin_pin)  # before touching the disk: a bad PIN leaves no file behind
     check_pin_length(settings, "admin", admin_pin)
     pin_hash = hash_pin(admin_pin)
@@ -36,11 +41,14 @@ def init_store(settings: Settings, path: Path, *, admin: str, admin_pin: str, ad
     )
     actor = Actor(opened.store_id, settings.terminal.id, admin)
     with ledger.write():
-        append(ledger, opened, actor)
+        append(ledger, opened, actor, at=at)
         for tax_class in settings.tax_classes:
-            append(ledger, TaxClassDefined(tax_class.code, tax_class.name, tax_class.rate_bp), actor)
-        append(ledger, UserAdded(str(uuid.uuid4()), admin, admin_name or admin.title(), "admin", pin_hash), actor)
-    return Session(ledger, settings, admin)
+            append(ledger, TaxClassDefined(tax_class.code, tax_class.name, tax_class.rate_bp), actor, at=at)
+        append(ledger, UserAdded(str(uuid.uuid4()), admin, admin_name or admin.title(), "admin", pin_hash), actor,
+               at=at)
+    if at is None:
+        return Session(ledger, settings, admin)
+    return Session(ledger, settings, admin, clock=lambda: at)
 
 
 @dataclass(frozen=True)

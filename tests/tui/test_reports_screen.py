@@ -28,7 +28,7 @@ from pos_tui.tui.screens.reports import ROW_LIMIT, ReportExported, ReportShown
 from tests.conftest import MILK_BARCODE, TEA_BARCODE, assert_verifies, make_store
 from tests.tui.conftest import log_in, make_app, names, wait_for
 
-TODAY = datetime(2053, 3, 12, 7, 0, tzinfo=UTC)  # noon in Karachi, a Wednesday
+TODAY = datetime(2025, 3, 12, 7, 0, tzinfo=UTC)  # noon in Karachi, a Wednesday
 
 
 def trade(session: Session, days: int = 12, *, until: datetime = TODAY) -> None:
@@ -50,7 +50,7 @@ def trade(session: Session, days: int = 12, *, until: datetime = TODAY) -> None:
 
 
 def trading_store(path: Path) -> Session:
-    session = make_store(path)
+    session = make_store(path, opened_at=TODAY - timedelta(days=12 + 364))  # before the first sale traded
     trade(session)
     return session
 
@@ -109,13 +109,13 @@ async def test_a_manager_picks_sales_by_day_for_this_month_and_the_total_ties_to
     async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
         await open_reports(pilot)
         await choose(pilot, "#rp-range", "week")
-        await shown(pilot, messages, "sales-by-day", "2053-03-10", "2053-03-12")
+        await shown(pilot, messages, "sales-by-day", "2025-03-10", "2025-03-12")
         await choose(pilot, "#rp-range", "month")
-        await shown(pilot, messages, "sales-by-day", "2053-03-01", "2053-03-12")
+        await shown(pilot, messages, "sales-by-day", "2025-03-01", "2025-03-12")
         await wait_for(pilot, lambda: "…" not in str(pilot.app.screen.query_one("#tile-rp-returns").content))
 
-        service = reports.run_report(shop, "sales-by-day", ReportQuery("2053-03-01", "2053-03-12"))
-        book = daybook.totals(shop, DayRange("2053-03-01", "2053-03-12"))
+        service = reports.run_report(shop, "sales-by-day", ReportQuery("2025-03-01", "2025-03-12"))
+        book = daybook.totals(shop, DayRange("2025-03-01", "2025-03-12"))
         money = shop.currency
         assert total_cell(pilot, "takings") == reports.format_cell(service.total("takings"), "money", money)
         assert service.total("takings") == book.sales
@@ -141,7 +141,7 @@ async def test_the_chosen_report_and_range_stay_when_the_manager_goes_to_the_buc
         assert pilot.app.screen.query_one("#rp-report", Select).expanded
         await pilot.press("escape")
         await choose(pilot, "#rp-report", "sales-by-item")
-        await shown(pilot, messages, "sales-by-item", "2053-03-01", "2053-03-12")
+        await shown(pilot, messages, "sales-by-item", "2025-03-01", "2025-03-12")
         assert "Tapal Danedar Tea 200g" in {str(table(pilot).get_cell_at((r, 1))) for r in range(2)}
         await pilot.press("f1")
         await wait_for(pilot, lambda: pilot.app.current_mode == "bucket")
@@ -190,7 +190,7 @@ async def test_export_writes_every_row_and_the_totals_as_the_service_csv_writer_
         await pilot.press("ctrl+e")
         await pilot.pause()
         field = pilot.app.screen.query_one("#f-path", Input)
-        assert field.value == "report-sales-by-day-2053-03-01-2053-03-12.csv"
+        assert field.value == "report-sales-by-day-2025-03-01-2025-03-12.csv"
         field.value = str(target)
         await pilot.press("enter")
         await wait_for(pilot, lambda: any(isinstance(m, ReportExported) for m in messages))
@@ -204,12 +204,12 @@ async def test_export_writes_every_row_and_the_totals_as_the_service_csv_writer_
 
     written = target.read_text(encoding="utf-8")
     expected = io.StringIO(newline="")
-    reports.write_csv(reports.run_report(shop, "sales-by-day", ReportQuery("2053-03-01", "2053-03-12", limit=0)),
+    reports.write_csv(reports.run_report(shop, "sales-by-day", ReportQuery("2025-03-01", "2025-03-12", limit=0)),
                       shop.currency, expected)
     assert written == expected.getvalue()
     command = subprocess.run(  # what `pos report` prints in a pipe is what the screen wrote
-        [str(Path(sys.executable).with_name("pos")), "report", "sales-by-day", "--from", "2053-03-01", "--to",
-         "2053-03-12", "--limit", "0", "--format", "csv", "--db", str(tmp_path / "store.db")],
+        [str(Path(sys.executable).with_name("pos")), "report", "sales-by-day", "--from", "2025-03-01", "--to",
+         "2025-03-12", "--limit", "0", "--format", "csv", "--db", str(tmp_path / "store.db")],
         capture_output=True, text=True, cwd=tmp_path, env={k: v for k, v in os.environ.items() if k != "POS_CONFIG"},
         check=True,
     )
@@ -227,7 +227,7 @@ async def test_an_item_report_shows_a_few_hundred_rows_and_totals_over_all(
     async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
         await open_reports(pilot)
         await choose(pilot, "#rp-report", "sales-by-item")
-        await shown(pilot, messages, "sales-by-item", "2053-03-01", "2053-03-12")
+        await shown(pilot, messages, "sales-by-item", "2025-03-01", "2025-03-12")
         assert table(pilot).row_count <= ROW_LIMIT + 1
         shown_message = next(m for m in messages if isinstance(m, ReportShown) and m.name == "sales-by-item")
         assert shown_message.query.limit == ROW_LIMIT
@@ -279,7 +279,7 @@ async def test_reports_open_on_a_read_only_seat(shop: Session, tmp_path: Path) -
             await pilot.press("enter")
             # A read-only seat has no bucket: it lands on the first view the role may see, the reports.
             await wait_for(pilot, lambda: pilot.app.current_mode == "reports")
-            await shown(pilot, messages, "sales-by-day", "2053-03-01", "2053-03-12")
+            await shown(pilot, messages, "sales-by-day", "2025-03-01", "2025-03-12")
             assert total_cell(pilot, "sales") != ""
     finally:
         seat.close()

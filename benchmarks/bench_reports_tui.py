@@ -67,7 +67,7 @@ async def screen_runs(session: Session, names: list[str], runs: int, size: tuple
         app = PosApp(session, theme_memory=ThemeMemory(Path(state), key="bench"))
         async with app.run_test(size=size, message_hook=hook) as pilot:
             app.screen.query_one("#user", Input).value = "admin"
-            app.screen.query_one("#pin", Input).value = "4567"
+            app.screen.query_one("#pin", Input).value = "456789"
             app.screen.query_one("#pin", Input).focus()
             await pilot.press("enter")
             while app.current_mode != "reports":  # a read-only seat lands on the reports

@@ -91,6 +91,9 @@ class TerminalSettings(_Section):
 class DatabaseSettings(_Section):
     path: Path = Path("var/pos.db")
     """The store database (one SQLite file on a local disk, never on NFS/SMB)."""
+    clock_step_tolerance_seconds: int = Field(default=300, ge=0, le=24 * 3600)
+    """How far a till's clock may step back (an NTP correction) before `pos db verify` calls an entry
+    back-dated. An entry earlier than the Z it follows fails whatever this says."""
 
 
 class TaxClassSettings(_Section):
@@ -181,7 +184,11 @@ class StaffSettings(_Section):
     """Who may do what, PIN lockout, the idle lock and commissions."""
 
     pin_attempts: int = Field(default=5, ge=1, le=100)
-    """Wrong PINs in a row before a user is locked out."""
+    """Wrong PINs in a row before a user is locked out (and before a read-only seat closes)."""
+    approver_pin_digits: int = Field(default=6, ge=4, le=8)
+    """The shortest PIN of a role that approves (holds a void, an override, a paid-out... beyond a
+    cashier's actions): anyone who can read the store can try PINs against its hashes offline, and 6
+    digits make that a hundred times longer than 4. A shorter PIN of such a role is refused at use."""
     lockout_minutes: int = Field(default=5, ge=1, le=24 * 60)
     """How long a locked-out user waits (an admin can unlock sooner: `pos user unlock NAME`)."""
     idle_lock_minutes: int = Field(default=5, ge=0, le=24 * 60)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -40,8 +41,12 @@ TEA_BARCODE = ean13("400638133393")
 MILK_BARCODE = ean13("501234567890")
 
 
-def make_store(path: Path, settings: Settings | None = None, *, stock: bool = True) -> Session:
-    session = init_store(settings or Settings(), path, admin="admin", admin_pin="4567")
+def make_store(
+    path: Path, settings: Settings | None = None, *, stock: bool = True, opened_at: datetime | None = None
+) -> Session:
+    """The sample store, opened now or at ``opened_at`` (for a story that trades in the past: the
+    journal's time only moves forward from the store's opening)."""
+    session = init_store(settings or Settings(), path, admin="admin", admin_pin="456789", at=opened_at)
     products.add_products(session, SAMPLE_PRODUCTS)
     if stock:
         products.receive_stock(

@@ -28,14 +28,14 @@ from .conftest import RICE, TEA, TEA_BARCODE, assert_verifies
 
 def a_day_at_the_till(session: Session) -> None:
     users.add_user(session, "ayesha", "1111")
-    users.add_user(session, "bilal", "2222", role="supervisor")
+    users.add_user(session, "bilal", "222222", role="supervisor")
     till = session.as_user("ayesha")
     users.login(till, "ayesha", "1111")
     with pytest.raises(AccessDenied):
         users.login(till, "bilal", "0000")
     sale = sales.complete_sale(till, Cart().add(products.resolve_scan(till, TEA_BARCODE)), [Tender("cash", 50_000)])
     # A plain sale is not sensitive; a void is, and it names the supervisor who approved it.
-    approval = authz.approve(till, "bilal", "2222", Action.VOID_SALE, "customer walked out")
+    approval = authz.approve(till, "bilal", "222222", Action.VOID_SALE, "customer walked out")
     sales.void_sale(till, sale.reference, reason="walked out", approval=approval)
     products.change_price(session, TEA, 46_000, "supplier price up")
     products.adjust_stock(session, RICE, -500, "spilled")

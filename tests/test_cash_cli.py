@@ -27,7 +27,7 @@ def head(store_path: Path) -> int:
 
 
 def test_a_shift_from_the_command_line_refuses_a_paid_out_beyond_the_drawer(store: Session, store_path: Path) -> None:
-    add_user(store, "sana", "2345", role="supervisor")
+    add_user(store, "sana", "234567", role="supervisor")
     opened = pos(store_path, "shift", "open", "--user", "sana", "--count", "1000x2", "--count", "100x5")
     assert opened.returncode == 0, opened.stderr
     assert "Shift T1-S0001 open on T1 with a float of Rs 2,500.00" in opened.stdout

@@ -29,7 +29,7 @@ from pos_tui.services.session import Session, open_session
 
 from .conftest import MILK_BARCODE, TEA_BARCODE, assert_verifies, make_store
 
-MORNING = datetime(2025, 3, 3, 5, 0, tzinfo=UTC)  # 10:00 in Karachi
+MORNING = datetime(2053, 3, 3, 5, 0, tzinfo=UTC)  # 10:00 in Karachi
 
 
 def _sell(session: Session, barcode: str, tender: Tender) -> None:
@@ -55,9 +55,11 @@ def test_an_x_report_changes_nothing(store: Session) -> None:
 
 
 def test_z_numbers_are_gapless_across_restarts_and_the_grand_total_carries_on(store_path: Path) -> None:
-    session = make_store(store_path)
+    # Three days in the past, then today's Z from the command line: time moves forward throughout.
+    first = datetime.now(UTC).replace(hour=5, minute=0, second=0, microsecond=0) - timedelta(days=5)
+    session = make_store(store_path, opened_at=first - timedelta(hours=1))
     for day in range(3):
-        session.clock = lambda day=day: MORNING + timedelta(days=day)  # type: ignore[misc]
+        session.clock = lambda day=day: first + timedelta(days=day)  # type: ignore[misc]
         _trade_a_day(session)
         closed = day_reports.z_report(session)
         assert closed.report.z_number == day + 1
@@ -82,7 +84,7 @@ def test_a_second_z_on_the_same_business_day_is_refused(store: Session) -> None:
     day_reports.z_report(store)
     head = store.ledger.head()
     store.clock = lambda: MORNING + timedelta(hours=10)  # 20:00, still the same day
-    with pytest.raises(RuleViolation, match="2025-03-03 was already closed by Z 1"):
+    with pytest.raises(RuleViolation, match="2053-03-03 was already closed by Z 1"):
         day_reports.z_report(store)
     assert store.ledger.head() == head
 

@@ -84,14 +84,14 @@ def test_a_second_shift_cannot_open_on_a_drawer_that_has_one(store: Session) -> 
 
 
 def test_a_paid_out_or_a_drop_above_what_the_drawer_holds_is_refused_with_the_figure(store: Session) -> None:
-    add_user(store, "sana", "2345", role="supervisor")
-    add_user(store, "omar", "3456", role="manager")
+    add_user(store, "sana", "234567", role="supervisor")
+    add_user(store, "omar", "345678", role="manager")
     supervisor = store.as_user("sana")
     shifts.open_shift(supervisor, float_amount=20000)
     # Refused before anyone is asked to approve, and a manager's approval does not make the cash appear.
     _refused_unchanged(supervisor, RuleViolation, r"The drawer should hold Rs 200\.00; a paid-out of Rs 300\.00",
                        lambda: moves.paid_out(supervisor, 30000, "supplies", "shelf brackets"))
-    approval = authz.approve(supervisor, "omar", "3456", Action.PAID_OUT, "supplier waiting")
+    approval = authz.approve(supervisor, "omar", "345678", Action.PAID_OUT, "supplier waiting")
     _refused_unchanged(supervisor, RuleViolation, r"Pay out Rs 200\.00 or less",
                        lambda: moves.paid_out(supervisor, 30000, "supplies", "shelf brackets", approval=approval))
     _refused_unchanged(supervisor, RuleViolation, r"The drawer should hold Rs 200\.00; a drop of Rs 200\.01",

@@ -313,7 +313,7 @@ def test_a_buyer_without_price_change_adds_products_but_a_repricing_file_imports
     config = tmp_path / "pos.toml"
     config.write_text('[staff.roles.buyer]\nextends = "supervisor"\nactions = ["product_edit"]\n', encoding="utf-8")
     store = make_store(tmp_path / "store.db", load_settings(config))
-    add_user(store, "bilal", "2222", role="buyer")
+    add_user(store, "bilal", "222222", role="buyer")
     buyer = store.as_user("bilal")
     new_row = f"CHAI-1,Karak Chai,{NEW_CODE},Tea,250.00,150.00,std,each,5,Tapal,,"
     before = head(store)

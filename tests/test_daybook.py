@@ -22,7 +22,7 @@ from pos_tui.services.staff.users import add_user
 
 from .conftest import MILK_BARCODE, TEA_BARCODE, assert_verifies
 
-MARCH_1_NOON = datetime(2025, 3, 1, 7, 0, tzinfo=UTC)  # 12:00 in Karachi
+MARCH_1_NOON = datetime(2053, 3, 1, 7, 0, tzinfo=UTC)  # 12:00 in Karachi
 
 
 def _sell(session: Session, scan: str, tenders: list[Tender]) -> str:
@@ -53,7 +53,7 @@ def trading_day(store: Session) -> Session:
 
 
 def test_the_day_lists_each_tender_of_each_sale_and_the_refund(trading_day: Session) -> None:
-    rows = daybook.movements(trading_day, DayRange("2025-03-01", "2025-03-01"))
+    rows = daybook.movements(trading_day, DayRange("2053-03-01", "2053-03-01"))
     assert [(m.kind, m.reference, m.cashier, m.method, m.money_in, m.money_out) for m in rows] == [
         ("sale", "T1-000001", "admin", "card", 35_000, 0),
         ("sale", "T1-000001", "admin", "cash", 100_000, 0),
@@ -66,7 +66,7 @@ def test_the_day_lists_each_tender_of_each_sale_and_the_refund(trading_day: Sess
 
 
 def test_filters_pick_kind_method_cashier_and_text(trading_day: Session) -> None:
-    day = DayRange("2025-03-01", "2025-03-01")
+    day = DayRange("2053-03-01", "2053-03-01")
 
     def refs(where: MovementFilter) -> list[tuple[str, str]]:
         return [(m.reference, m.method) for m in daybook.movements(trading_day, day, where)]
@@ -89,7 +89,7 @@ def test_filters_pick_kind_method_cashier_and_text(trading_day: Session) -> None
     ids=["all", "kind", "method", "cashier", "text"],
 )
 def test_range_sums_equal_the_sum_of_the_rows_paged_through(trading_day: Session, where: MovementFilter) -> None:
-    day = DayRange("2025-03-01", "2025-03-01")
+    day = DayRange("2053-03-01", "2053-03-01")
     rows = _all_rows(trading_day, day, where)
     assert rows == daybook.movements(trading_day, day, where, limit=100)  # pages of 3 add up to one of 100
     sums = daybook.sums(trading_day, day, where)
@@ -98,7 +98,7 @@ def test_range_sums_equal_the_sum_of_the_rows_paged_through(trading_day: Session
 
 
 def test_tiles_add_up_sales_profit_returns_and_cash_by_method(trading_day: Session) -> None:
-    t = daybook.totals(trading_day, DayRange("2025-03-01", "2025-03-01"))
+    t = daybook.totals(trading_day, DayRange("2053-03-01", "2053-03-01"))
     assert (t.sale_count, t.sales, t.return_count, t.returns) == (3, 208_000, 1, 45_000)
     assert t.net_cash == 100_000 + 28_000 - 45_000
     assert dict(t.by_method) == {"Cash": 83_000, "Card": 35_000, "Wallet": 45_000}
@@ -112,10 +112,10 @@ def test_tiles_add_up_sales_profit_returns_and_cash_by_method(trading_day: Sessi
 def test_other_days_are_not_in_the_range_and_a_week_spans_them(trading_day: Session) -> None:
     trading_day.clock = lambda: MARCH_1_NOON + timedelta(days=2)
     _sell(trading_day, MILK_BARCODE, [Tender("card", 28_000)])
-    assert [m.reference for m in daybook.movements(trading_day, DayRange("2025-03-03", "2025-03-03"))] == ["T1-000004"]
-    week = DayRange.named("week", "2025-03-03")  # a Monday: the week is that day alone
-    assert week == DayRange("2025-03-03", "2025-03-03")
-    both = DayRange("2025-03-01", "2025-03-03")
+    assert [m.reference for m in daybook.movements(trading_day, DayRange("2053-03-03", "2053-03-03"))] == ["T1-000004"]
+    week = DayRange.named("week", "2053-03-03")  # a Monday: the week is that day alone
+    assert week == DayRange("2053-03-03", "2053-03-03")
+    both = DayRange("2053-03-01", "2053-03-03")
     assert daybook.sums(trading_day, both).rows == 6
     assert daybook.totals(trading_day, both).sale_count == 4
 
@@ -123,9 +123,9 @@ def test_other_days_are_not_in_the_range_and_a_week_spans_them(trading_day: Sess
 def test_a_time_of_day_narrows_the_range(trading_day: Session) -> None:
     trading_day.clock = lambda: MARCH_1_NOON + timedelta(hours=3)  # 15:00 Karachi
     _sell(trading_day, MILK_BARCODE, [Tender("card", 28_000)])
-    afternoon = daybook.parse_range(trading_day, "2025-03-01 14:00", "2025-03-01 16:00")
+    afternoon = daybook.parse_range(trading_day, "2053-03-01 14:00", "2053-03-01 16:00")
     assert [m.reference for m in daybook.movements(trading_day, afternoon)] == ["T1-000004"]
-    morning = daybook.parse_range(trading_day, "2025-03-01", "2025-03-01 12:30")
+    morning = daybook.parse_range(trading_day, "2053-03-01", "2053-03-01 12:30")
     assert daybook.sums(trading_day, morning).rows == 5
 
 
@@ -133,9 +133,9 @@ def test_typed_ranges_that_make_no_sense_are_refused(trading_day: Session) -> No
     with pytest.raises(InvalidInput, match="not a date"):
         daybook.parse_range(trading_day, "1st of March")
     with pytest.raises(InvalidInput, match="ends"):
-        daybook.parse_range(trading_day, "2025-03-05", "2025-03-01")
+        daybook.parse_range(trading_day, "2053-03-05", "2053-03-01")
     with pytest.raises(NotFound, match="no shift"):
-        daybook.movements(trading_day, DayRange("2025-03-01", "2025-03-01"), MovementFilter(shift="T1-S0099"))
+        daybook.movements(trading_day, DayRange("2053-03-01", "2053-03-01"), MovementFilter(shift="T1-S0099"))
 
 
 def test_a_store_from_before_the_daybook_gets_its_rows_on_migrate(trading_day: Session, store_path: Path) -> None:
@@ -166,16 +166,16 @@ def test_pos_daybook_prints_the_same_rows_and_totals_for_managers_without_the_ti
     from pos_tui.cli.main import app
 
     def pos(*args: str) -> str:
-        result = CliRunner().invoke(app, ["daybook", "--db", str(store_path), "--from", "2025-03-01", *args])
+        result = CliRunner().invoke(app, ["daybook", "--db", str(store_path), "--from", "2053-03-01", *args])
         assert result.exit_code == 0, result.output
         return result.output
 
     table = pos("--cashier", "sara")
     assert " T1-000003 " in table and " RT1-000001 " in table and " T1-000001 " not in table
-    assert "2025-03-01: 2 movements, in Rs 450.00, out Rs 450.00, net Rs 0.00" in table
+    assert "2053-03-01: 2 movements, in Rs 450.00, out Rs 450.00, net Rs 0.00" in table
     assert pos("--kind", "return", "--format", "csv").splitlines() == [
         "day,time,kind,reference,cashier,method,in,out",
-        "2025-03-01,12:00:00,return,RT1-000001,sara,cash,,450.00",
+        "2053-03-01,12:00:00,return,RT1-000001,sara,cash,,450.00",
     ]
     refused = CliRunner().invoke(app, ["daybook", "--db", str(store_path), "--kind", "gift"])
     assert refused.exit_code == 1 and "'gift' is not a kind of daybook row" in refused.output
@@ -192,7 +192,7 @@ def test_a_shift_of_cash_control_shows_every_drawer_and_safe_movement(store: Ses
     moves.no_sale(store, "change for a 5000 note")
     moves.expense(store, 15_000, "transport", "taxi to the bank")
     shifts.close_shift(store, counted=500_000 + 28_000 - 20_000 - 300_000 - 1_000)  # Rs 10 short
-    day = DayRange("2025-03-01", "2025-03-01")
+    day = DayRange("2053-03-01", "2053-03-01")
     rows = daybook.movements(store, day)
     assert [(m.kind, m.method, m.money_in, m.money_out) for m in rows] == [
         ("float", "cash", 500_000, 0), ("float", "cash:safe", 0, 500_000),
@@ -217,9 +217,9 @@ def test_a_shift_of_cash_control_shows_every_drawer_and_safe_movement(store: Ses
 
 @pytest.mark.parametrize(
     ("name", "first", "last"),
-    [("today", "2025-03-12", "2025-03-12"), ("yesterday", "2025-03-11", "2025-03-11"),
-     ("week", "2025-03-10", "2025-03-12"), ("month", "2025-03-01", "2025-03-12"),
-     ("last-month", "2025-02-01", "2025-02-28"), ("year", "2025-01-01", "2025-03-12")],
+    [("today", "2053-03-12", "2053-03-12"), ("yesterday", "2053-03-11", "2053-03-11"),
+     ("week", "2053-03-10", "2053-03-12"), ("month", "2053-03-01", "2053-03-12"),
+     ("last-month", "2053-02-01", "2053-02-28"), ("year", "2053-01-01", "2053-03-12")],
 )
 def test_a_named_range_is_the_days_a_manager_means(name: str, first: str, last: str) -> None:
-    assert DayRange.named(name, "2025-03-12") == DayRange(first, last)
+    assert DayRange.named(name, "2053-03-12") == DayRange(first, last)

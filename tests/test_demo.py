@@ -49,7 +49,7 @@ def session(demo: tuple[Path, DemoSummary]) -> Iterator[Session]:
 
 def test_demo_users_log_in_with_the_printed_pins(session: Session, demo: tuple[Path, DemoSummary]) -> None:
     pins = {username: pin for username, pin, _ in demo[1].users}
-    assert pins == {"cashier": "1234", "supervisor": "2345", "manager": "3456", "admin": "4567"}
+    assert pins == {"cashier": "1234", "supervisor": "234567", "manager": "345678", "admin": "456789"}
     for username, pin, role in demo[1].users:
         assert authenticate(session, username, pin).role == role
 
@@ -190,7 +190,7 @@ def test_pos_demo_prints_the_users_and_their_pins(tmp_path: Path) -> None:
     path = tmp_path / "cli.db"
     result = CliRunner().invoke(app, ["demo", "--db", str(path), "--skus", "50", "--days", "1", "--sales-per-day", "5"])
     assert result.exit_code == 0, result.output
-    for username, pin in (("cashier", "1234"), ("supervisor", "2345"), ("manager", "3456"), ("admin", "4567")):
+    for username, pin in (("cashier", "1234"), ("supervisor", "234567"), ("manager", "345678"), ("admin", "456789")):
         assert f"{username}" in result.output and f"PIN {pin}" in result.output
     again = CliRunner().invoke(app, ["demo", "--db", str(path), "--skus", "50", "--days", "1"])
     assert again.exit_code == 1

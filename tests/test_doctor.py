@@ -7,6 +7,7 @@ import shutil
 import socket
 import sqlite3
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from tests.backup.till_setup import Till, set_up_till
 from tests.support.tools import tmpfs
 
 ROOMY = Limits(min_free_mb=1, printer_timeout_ms=500)
+TILL_UID = 4242  # the till's account: the database's owner, not root, and not the key's owner
 
 
 @pytest.fixture
@@ -29,6 +31,10 @@ def till(tmp_path: Path) -> Till:
     assert till.run("create").exit_code == 0
     for file in till.db.parent.iterdir():
         file.chmod(0o640)
+        if os.geteuid() == 0:
+            os.chown(file, TILL_UID, os.stat(file).st_gid)  # the till's account owns the store, not the signing key
+    if os.geteuid() != 0:
+        till.keys.signing_key.chmod(0)  # the store's owner is this account: only a key it may not read passes
     return till
 
 
@@ -43,8 +49,8 @@ def add_to_config(till: Till, text: str) -> None:
 def test_a_till_set_up_right_passes_every_check_and_exits_zero(till: Till) -> None:
     checks = run_checks(till.config, limits=ROOMY)
     assert failed(checks) == {}
-    assert [c.name for c in checks] == ["config", "restore leftovers", "database", "roles", "database mode", "key mode",
-                                        "printer", "receipt shaping", "last backup", "free disk"]
+    assert [c.name for c in checks] == ["config", "restore leftovers", "database", "roles", "database mode",
+                                        "signing key", "printer", "receipt shaping", "last backup", "free disk"]
     result = CliRunner().invoke(app, ["doctor", "--config", str(till.config), "--min-free-mb", "1"])
     assert result.exit_code == 0 and "All checks passed." in result.output
 
@@ -77,10 +83,27 @@ def test_a_database_on_a_read_only_disk_fails(till: Till, tmp_path: Path) -> Non
 
 def test_loose_file_modes_fail(till: Till) -> None:
     till.db.chmod(0o644)
-    till.keys.signing_key.chmod(0o640)
     problems = failed(run_checks(till.config, limits=ROOMY))
     assert "is 0644; make it 0640 or tighter" in problems["database mode"]
-    assert "is 0640; make it 0600 or tighter" in problems["key mode"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving the key to another account needs root")
+def test_a_signing_key_the_tills_account_can_read_fails(till: Till) -> None:
+    """Put where the till's account reaches it (its own file, in a directory anyone may enter), the key
+    fails; owned by another account with mode 0600, it passes."""
+    with tempfile.TemporaryDirectory() as keys:
+        Path(keys).chmod(0o755)
+        key = Path(keys) / "till-signing.key"
+        shutil.copy(till.keys.signing_key, key)
+        key.chmod(0o600)
+        till.config.write_text(till.config.read_text().replace(str(till.keys.signing_key), str(key)))
+        assert "signing key" not in failed(run_checks(till.config, limits=ROOMY))  # root's, 0600: out of reach
+        os.chown(key, TILL_UID, 0)
+        problem = failed(run_checks(till.config, limits=ROOMY))["signing key"]
+        assert f"{key} can be read by the till's account uid {TILL_UID}" in problem
+        os.chown(key, 0, 0)
+        key.chmod(0o644)
+        assert "can be read by the till's account" in failed(run_checks(till.config, limits=ROOMY))["signing key"]
 
 
 def test_a_user_whose_role_the_config_lost_fails(till: Till, tmp_path: Path) -> None:

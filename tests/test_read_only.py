@@ -36,7 +36,7 @@ WRITES: dict[str, Callable[[Session], object]] = {
     "receive": lambda s: products.receive_stock(s, [(TEA, 1000, 100)]),
     "adjust": lambda s: products.adjust_stock(s, TEA, -1000, "count"),
     "add user": lambda s: users.add_user(s, "omar", "1234"),
-    "set pin": lambda s: users.set_pin(s, "admin", "9999"),
+    "set pin": lambda s: users.set_pin(s, "admin", "999999"),
     "role": lambda s: users.change_role(s, "ayesha", "manager"),
     "unlock": lambda s: users.unlock_user(s, "ayesha"),
     "clock in": lambda s: employees.clock_in(s),

@@ -189,7 +189,7 @@ def test_a_void_in_a_cash_rounding_store_gives_back_exactly_what_stayed_in_the_d
 
 def test_a_return_without_a_receipt_needs_a_supervisor_and_refunds_todays_price(store: Session) -> None:
     users.add_user(store, "cara", "1234", role="cashier")
-    users.add_user(store, "sam", "2345", role="supervisor")
+    users.add_user(store, "sam", "234567", role="supervisor")
     cashier = store.as_user("cara")
     head = store.ledger.head()
     tea_before = _on_hand(store, TEA)
@@ -197,7 +197,7 @@ def test_a_return_without_a_receipt_needs_a_supervisor_and_refunds_todays_price(
         sales.return_without_receipt(cashier, _scan(store, f"2*{TEA_BARCODE}"), reason="damaged")
     assert store.ledger.head() == head  # refused before anything was written
 
-    approval = authz.approve(cashier, "sam", "2345", Action.RETURN_WITHOUT_RECEIPT, "regular customer")
+    approval = authz.approve(cashier, "sam", "234567", Action.RETURN_WITHOUT_RECEIPT, "regular customer")
     done = sales.return_without_receipt(cashier, _scan(store, f"2*{TEA_BARCODE}"), reason="damaged",
                                         approval=approval)
 

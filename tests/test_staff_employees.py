@@ -35,7 +35,7 @@ flat_per_item = 1000
 
 class Clock:
     def __init__(self) -> None:
-        self.now = datetime(2025, 3, 3, 4, 10, tzinfo=UTC)  # 09:10 in Karachi
+        self.now = datetime(2053, 3, 3, 4, 10, tzinfo=UTC)  # 09:10 in Karachi, after the store opened
 
     def __call__(self) -> datetime:
         return self.now
@@ -47,7 +47,7 @@ def shop(tmp_path: Path) -> Session:
     config.write_text(CONFIG, encoding="utf-8")
     admin = make_store(tmp_path / "store.db", load_settings(config))
     users.add_user(admin, "ayesha", "1111")
-    users.add_user(admin, "bilal", "2222", role="supervisor")
+    users.add_user(admin, "bilal", "222222", role="supervisor")
     return admin
 
 
@@ -73,10 +73,10 @@ def test_clocking_in_and_out_gives_whole_minutes_for_payroll(shop: Session) -> N
     with pytest.raises(RuleViolation, match="not clocked in"):
         employees.clock_out(ayesha)
     employees.clock_in(at(shop, "bilal", clock))  # still in: listed, no minutes yet
-    shifts = employees.worked_shifts(shop, "2025-03-03", "2025-03-03")
+    shifts = employees.worked_shifts(shop, "2053-03-03", "2053-03-03")
     assert [(s.username, s.clocked_in, s.clocked_out, s.minutes) for s in shifts] == [
-        ("ayesha", "2025-03-03 09:10", "2025-03-03 17:39", 509), ("bilal", "2025-03-03 17:39", "", 0)]
-    assert employees.worked_shifts(shop, "2025-03-04", "2025-03-04") == []
+        ("ayesha", "2053-03-03 09:10", "2053-03-03 17:39", 509), ("bilal", "2053-03-03 17:39", "", 0)]
+    assert employees.worked_shifts(shop, "2053-03-04", "2053-03-04") == []
     shop.close()
     assert_verifies(shop.ledger.path)
 
@@ -88,11 +88,11 @@ def test_sales_per_cashier_and_per_local_hour(shop: Session) -> None:
     sell(at(shop, "ayesha", clock), TEA_BARCODE)
     sell(at(shop, "bilal", clock), MILK_BARCODE)
     by_cashier = {f.key: (f.sales, f.items, f.total)
-                  for f in employees.sales_per_cashier(shop, "2025-03-03", "2025-03-03")}
+                  for f in employees.sales_per_cashier(shop, "2053-03-03", "2053-03-03")}
     assert by_cashier == {"ayesha": (2, 3, 45_000 + 28_000 + 45_000), "bilal": (1, 1, 28_000)}
-    by_hour = {f.key: f.sales for f in employees.sales_per_hour(shop, "2025-03-03", "2025-03-03")}
+    by_hour = {f.key: f.sales for f in employees.sales_per_hour(shop, "2053-03-03", "2053-03-03")}
     assert by_hour == {"09": 1, "10": 2}
-    assert {f.key: f.sales for f in employees.sales_per_hour(shop, "2025-03-03", "2025-03-03", "bilal")} == {"10": 1}
+    assert {f.key: f.sales for f in employees.sales_per_hour(shop, "2053-03-03", "2053-03-03", "bilal")} == {"10": 1}
     shop.close()
     assert_verifies(shop.ledger.path)
 
@@ -105,7 +105,7 @@ def test_commission_is_percent_by_category_or_flat_per_item_less_returns(shop: S
     cart = Cart().add(products.line_for(shirt, 2000))
     done = sales.complete_sale(ayesha, cart, [Tender("cash", 1_000_000)])
     sales.return_items(ayesha, done.reference, [(1, 1000)], reason="too small")
-    [paid] = employees.commissions(shop, "2025-03-03", "2025-03-03")
+    [paid] = employees.commissions(shop, "2053-03-03", "2053-03-03")
     shirt_net = done.priced.lines[0].net // 2
     assert paid.username == "ayesha"
     assert paid.commission == 2 * 1000 + round(shirt_net * 0.05)  # float-ok: a test's arithmetic check

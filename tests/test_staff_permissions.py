@@ -23,8 +23,8 @@ from .conftest import MILK_BARCODE, RICE, TEA, TEA_BARCODE, assert_verifies, mak
 @pytest.fixture
 def shop(store: Session) -> Session:
     users.add_user(store, "ayesha", "1111", role="cashier")
-    users.add_user(store, "bilal", "2222", role="supervisor")
-    users.add_user(store, "sana", "3333", role="manager")
+    users.add_user(store, "bilal", "222222", role="supervisor")
+    users.add_user(store, "sana", "333333", role="manager")
     return store
 
 
@@ -46,7 +46,7 @@ def test_cashier_is_blocked_from_a_void_until_a_supervisor_approves_and_the_void
     with pytest.raises(PermissionRequired, match="ayesha may not void a sale"):
         sales.void_sale(till, sale, reason="customer walked out")
     assert last_entry(shop)[0] == "sale.completed", "nothing was written"
-    approval = authz.approve(till, "bilal", "2222", Action.VOID_SALE, "customer walked out")
+    approval = authz.approve(till, "bilal", "222222", Action.VOID_SALE, "customer walked out")
     sales.void_sale(till, sale, reason="customer walked out", approval=approval)
     kind, user, payload = last_entry(shop)
     assert (kind, user, payload["is_void"]) == ("sale.returned", "ayesha", True)
@@ -65,12 +65,12 @@ def test_returns_with_a_receipt_are_a_cashiers_job_unless_the_config_says_otherw
     config.write_text('[staff.roles.cashier]\nwithout = ["return_with_receipt"]\n', encoding="utf-8")
     store = make_store(tmp_path / "store.db", load_settings(config))
     users.add_user(store, "ayesha", "1111", role="cashier")
-    users.add_user(store, "bilal", "2222", role="supervisor")
+    users.add_user(store, "bilal", "222222", role="supervisor")
     till = store.as_user("ayesha")
     sale = sell_tea(till)
     with pytest.raises(PermissionRequired):
         sales.return_items(till, sale, [(1, 1000)], reason="dented")
-    approval = authz.approve(till, "bilal", "2222", Action.RETURN_WITH_RECEIPT, "dented tin")
+    approval = authz.approve(till, "bilal", "222222", Action.RETURN_WITH_RECEIPT, "dented tin")
     sales.return_items(till, sale, [(1, 1000)], reason="dented", approval=approval)
     assert last_entry(store)[2]["approvals"] == [
         {"action": "return_with_receipt", "approver": "bilal", "reason": "dented tin"}]
@@ -84,8 +84,8 @@ def test_stock_adjustment_needs_a_manager_a_supervisors_pin_is_not_enough(shop: 
     with pytest.raises(PermissionRequired):
         products.adjust_stock(till, RICE, -500, "spilled")
     with pytest.raises(authz.ApprovalRefusedError):
-        authz.approve(shop.as_user("ayesha"), "bilal", "2222", Action.STOCK_ADJUST, "spilled")
-    approval = authz.approve(till, "sana", "3333", Action.STOCK_ADJUST, "spilled sack")
+        authz.approve(shop.as_user("ayesha"), "bilal", "222222", Action.STOCK_ADJUST, "spilled")
+    approval = authz.approve(till, "sana", "333333", Action.STOCK_ADJUST, "spilled sack")
     products.adjust_stock(till, RICE, -500, "spilled", approval=approval)
     kind, user, payload = last_entry(shop)
     assert (kind, user, payload["approvals"][0]["approver"]) == ("stock.adjusted", "bilal", "sana")
@@ -106,14 +106,14 @@ def test_price_changes_product_edits_and_deliveries_follow_the_matrix(shop: Sess
         products.change_product(supervisor, TEA, replace(details, price=tea.price))
     with pytest.raises(PermissionRequired, match="change prices"):  # an edit that reprices asks for that
         products.change_product(supervisor, TEA, details)
-    approval = authz.approve(supervisor, "sana", "3333", Action.PRODUCT_EDIT, "new pack name")
+    approval = authz.approve(supervisor, "sana", "333333", Action.PRODUCT_EDIT, "new pack name")
     with pytest.raises(PermissionRequired, match="change prices"):
         products.change_product(supervisor, TEA, details, approval=approval)  # an edit's approval keeps the price
     products.change_product(supervisor, TEA, replace(details, price=tea.price), approval=approval)
     assert products.get_product(shop, TEA).name == "Tapal Tea 200g"
     # One approval for the price covers the edit that carries it, recorded against both events.
     before = shop.ledger.head().seq
-    approval = authz.approve(supervisor, "sana", "3333", Action.PRICE_CHANGE, "new pack price")
+    approval = authz.approve(supervisor, "sana", "333333", Action.PRICE_CHANGE, "new pack price")
     products.change_product(supervisor, TEA, replace(details, name="Tapal Tea 250g"), approval=approval)
     rows = shop.ledger.conn.execute("SELECT kind, payload FROM journal WHERE seq > ? ORDER BY seq", (before,))
     recorded = [(kind, [a["action"] for a in json.loads(payload)["approvals"]]) for kind, payload in rows]
@@ -127,7 +127,7 @@ def test_user_admin_is_the_admins_and_a_manager_is_refused(shop: Session) -> Non
         users.add_user(manager, "omar", "4444")
     with pytest.raises(PermissionRequired):
         users.set_pin(manager, "ayesha", "5555")
-    approval = authz.approve(manager, "admin", "4567", Action.USER_ADMIN, "new starter")
+    approval = authz.approve(manager, "admin", "456789", Action.USER_ADMIN, "new starter")
     users.add_user(manager, "omar", "4444", approval=approval)
     kind, user, payload = last_entry(shop)
     assert (kind, user, payload["approvals"][0]["approver"]) == ("user.added", "sana", "admin")

@@ -183,4 +183,4 @@ def test_pos_db_verify_with_worker_processes_names_the_edited_seq_and_exits_non_
     result = CliRunner().invoke(app, ["db", "verify", "--db", str(busy_store), "--processes", "2"])
 
     assert result.exit_code == 1
-    assert f"FAIL seq {target}: {EDITED}" in result.output
+    assert f"FAIL: seq {target}: {EDITED}" in result.output

@@ -45,10 +45,10 @@ def create_segment(job: BackupJob, now: datetime | None = None) -> tuple[str, Wr
     signing_key = load_signing_key(job.signing_key_path())
     created = (now or datetime.now(UTC)).astimezone(UTC)
     with (
-        destination_lock(job.database.parent),
-        tempfile.SpooledTemporaryFile(max_size=32 << 20, mode="w+b", dir=str(job.database.parent)) as spool,
+        destination_lock(job.work_dir),
+        tempfile.SpooledTemporaryFile(max_size=32 << 20, mode="w+b", dir=str(job.work_dir)) as spool,
     ):
-        remove_stale_temps(job.database.parent)
+        remove_stale_temps(job.work_dir)
         with opened(job.database) as ledger:
             facts = facts_of(ledger)
             base = latest_matching(scan_all(job.destinations, signing_key.public_key()), ledger, facts)

@@ -39,7 +39,18 @@ class BackupSettings(BaseModel):
     off the till, with the admin."""
 
     signing_key: Path | None = None
-    """The till's Ed25519 private key (PEM, mode 0600) that signs every manifest."""
+    """The Ed25519 private key (PEM, mode 0600) that signs every manifest. It belongs to the backup
+    account (the backup units' ``User=``), never to the till's account: a till that could sign would
+    sign a rewritten journal as readily as an honest one."""
+
+    signer_public_key: Path | None = None
+    """The public half of ``signing_key`` (``till-signing.pub``, readable by everyone): what
+    ``pos db verify`` and ``pos backup list`` check the manifests' signatures with."""
+
+    work_dir: Path | None = None
+    """Where a backup job makes its plaintext copy and holds its lock: a directory of the backup
+    account on the database's disk (``/var/lib/pos-backup``), which the till's and the managers'
+    accounts cannot read. Unset: beside the database."""
 
     destinations: list[Path] = Field(default_factory=list, max_length=2)
     """One or two directories that receive each snapshot: local disk, a mounted USB stick, a network

@@ -47,6 +47,11 @@ class BackupJob:
     ) -> BackupJob:
         return cls(database, terminal, settings, tuple(to) or tuple(settings.destinations))
 
+    @property
+    def work_dir(self) -> Path:
+        """Where the plaintext copy is made and the job's lock held (``backup.work_dir``, else beside the database)."""
+        return self.settings.work_dir or self.database.parent
+
     def recipient_keys(self) -> tuple[str, ...]:
         return tuple(str(recipient) for recipient in parse_recipients(self.settings.recipients))
 
@@ -62,28 +67,29 @@ class BackupJob:
 def create_snapshot(job: BackupJob, now: datetime | None = None, *, lock_held: bool = False) -> WriteResult:
     """Write one snapshot to every destination; see the module docstring for the steps.
 
-    ``lock_held``: the caller (a restore) already holds the lock of the database's directory."""
+    ``lock_held``: the caller (a restore, a segment) already holds the lock of the work directory."""
     recipients = parse_recipients(job.settings.recipients)
     signing_key = load_signing_key(job.signing_key_path())
     if not job.database.exists():
         raise BackupError(f"There is no store database at {job.database}.", "Check --db or database.path.")
     created = (now or datetime.now(UTC)).astimezone(UTC)
-    with contextlib.nullcontext() if lock_held else destination_lock(job.database.parent):
+    work = job.work_dir
+    with contextlib.nullcontext() if lock_held else destination_lock(work):
         if not lock_held:
-            remove_stale_temps(job.database.parent)
-        plain = temp_path_in(job.database.parent, "snapshot")
+            remove_stale_temps(work)
+        plain = temp_path_in(work, "snapshot")
         try:
             try:
                 os.close(os.open(plain, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # plaintext: owner only
                 copy_database(job.database, plain)
             except OSError as error:
-                raise space_error(error, job.database.parent) from error
+                raise space_error(error, work) from error
             except Exception as error:  # sqlite3.Error: disk full, I/O error, not a database
                 text = str(error)
                 if "full" in text or "I/O" in text:
                     raise NoSpace(
                         f"Could not copy {job.database.name} beside it ({text}).",
-                        f"A snapshot first needs as much free space in {job.database.parent} as the "
+                        f"A snapshot first needs as much free space in {work} as the "
                         "database takes; free some, then run the backup again.",
                     ) from error
                 raise BackupError(

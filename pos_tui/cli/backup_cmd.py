@@ -87,9 +87,10 @@ def _trust(identity: Path, signer: Path | None, config: Path | None) -> Trust:
 def _signer_path(signer: Path | None, config: Path | None, identity: Path | None) -> Path:
     if signer is not None:
         return signer
-    configured = _settings(config).backup.signing_key
-    if configured is not None and configured.exists():
-        return configured
+    settings = _settings(config).backup
+    for configured in (settings.signer_public_key, settings.signing_key):
+        if configured is not None and os.access(configured, os.R_OK):  # the till cannot read signing_key
+            return configured
     if identity is not None and (identity.parent / SIGNING_PUB_FILE).exists():
         return identity.parent / SIGNING_PUB_FILE
     raise KeyFileError(
@@ -169,7 +170,8 @@ def list_backups(
     settings = everything.backup
     timezone = _store_timezone(everything)
     directories = to or settings.destinations
-    trusted = load_verify_key(_signer_path(signer, config, None)) if signer or settings.signing_key else None
+    configured = signer or settings.signer_public_key or settings.signing_key
+    trusted = load_verify_key(_signer_path(signer, config, None)) if configured else None
     typer.echo(f"Times in the store's zone, {timezone}.")
     typer.echo(f"{'time':19}  {'kind':8} {'size':>10}  {'head':>8} {'hash':12}  {'signature':9}  file")
     for entry in scan_all(directories, trusted):

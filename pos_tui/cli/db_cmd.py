@@ -24,6 +24,7 @@ from pos_tui.domain.errors import InvalidInput
 from pos_tui.ledger.database import SCHEMA_VERSION, disk_error, open_ledger, stored_schema_version
 from pos_tui.ledger.replay import rebuild as rebuild_ledger
 from pos_tui.ledger.verify import compare_projections, verify_ledger
+from pos_tui.ledger.witness import WitnessReport, summary_lines
 
 db_app = command_group(help="The store database: migrate, verify, rebuild.", no_args_is_help=True)
 
@@ -73,16 +74,34 @@ def verify(
         typer.Option("--scratch", help="Directory for the scratch databases the replay writes"
                      " (default: beside the store; they need about as much room as the store)."),
     ] = None,
+    witness: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--witness",
+            help="Also check against this: a backup manifest file (or a directory of them), or a head typed"
+            " from a receipt or a printed Z as SEQ:HASH (8812:3fa9c0...). Repeat for more. The Z reports and"
+            " the manifests in the backup destinations are always checked.",
+        ),
+    ] = None,
 ) -> None:
-    """Check the hash chain, balances, projections against a replay, stock and every sale's arithmetic."""
-    path = _path(db, config)
+    """Check the hash chain, balances, projections against a replay, stock and every sale's arithmetic,
+    that time moves forward, and that the journal agrees with every witness kept outside it."""
+    from pos_tui.backup.witnesses import gather_witnesses
+
+    settings = settings_from(config)
+    path = db or settings.database.path
     started = time.perf_counter()
     ledger = open_ledger(path, read_only=True)
     try:
         directory = scratch or path.parent
         check_scratch_room(directory, path, "--scratch" if scratch else "")
+        found = gather_witnesses(settings.backup, witness or [], ledger.store_info().store_id)
         try:
-            report = verify_ledger(ledger, scratch_dir=directory, processes=processes)
+            report = verify_ledger(
+                ledger, scratch_dir=directory, processes=processes, witnesses=found.witnesses,
+                witness_report=WitnessReport(skipped=found.skipped, notes=found.notes), confirm_witness=found.confirm,
+                clock_tolerance_seconds=settings.database.clock_step_tolerance_seconds,
+            )
         except sqlite3.Error as error:  # the room ran out all the same (something else filled the disk)
             on_disk = disk_error(directory, error)
             if on_disk is None:
@@ -91,13 +110,15 @@ def verify(
     finally:
         ledger.close()
     elapsed = time.perf_counter() - started
+    for line in summary_lines(report.witnesses):
+        typer.echo(line)
     if not report.ok:
         for problem in report.problems:
-            typer.secho(f"FAIL {problem}", fg=typer.colors.RED, err=True)
+            typer.secho(f"FAIL: {problem}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
     typer.echo(
         f"OK: {report.entries} journal entries, head seq {report.head.seq} {report.head.hash[:16]}…,"
-        f" chain, balances, projections, stock and sales all agree ({elapsed:.1f} s)."
+        f" chain, balances, projections, stock, sales, time order and witnesses all agree ({elapsed:.1f} s)."
     )
 
 

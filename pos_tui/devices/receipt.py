@@ -74,6 +74,9 @@ class ReceiptData:
     barcode_payload: str  # the sale number, so a return can scan the receipt
     journal_hash_prefix: str
     is_duplicate: bool = False
+    # The sale's journal seq: printed with the hash prefix as SEQ:HASH, a head anyone can type back
+    # into `pos db verify --witness` (a paper witness the store's file cannot rewrite).
+    journal_seq: int | None = None
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,8 @@ def layout_receipt(
     for footer_line in data.footer_lines:
         elements += _centered(footer_line, width)
     elements.append(Barcode(data.barcode_payload))
-    elements.append(TextLine(f"{labels.journal} {data.journal_hash_prefix}", Align.CENTER))
+    head = data.journal_hash_prefix if data.journal_seq is None else f"{data.journal_seq}:{data.journal_hash_prefix}"
+    elements.append(TextLine(f"{labels.journal} {head}", Align.CENTER))
     if data.is_duplicate:
         elements += _duplicate_banner(labels)
     elements.append(Cut())

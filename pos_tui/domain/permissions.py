@@ -113,6 +113,16 @@ BUILT_IN_ROLES: dict[str, frozenset[Action]] = {
 }
 
 
+# Actions that only show: holding them lends nobody anything.
+VIEW_ACTIONS = frozenset({Action.REPORTS, Action.DAYBOOK, Action.AUDIT})
+
+
+def approves(actions: frozenset[Action]) -> bool:
+    """Whether a role with ``actions`` can approve for others (or do alone) what a cashier needs a
+    supervisor for: any action beyond the built-in cashier's and the views."""
+    return bool(actions - _CASHIER - VIEW_ACTIONS)
+
+
 @dataclasses.dataclass(frozen=True)
 class Approval:
     """A supervisor's PIN-checked consent to one action another user could not take alone."""

@@ -6,6 +6,9 @@ it replays); what ties the ranges together is one link per boundary, checked whe
 are put together in order. Whichever range holds it, the problem reported is the one at the first
 broken seq, with the same sentence a check in one pass would give.
 
+The same scan checks that time moves forward (``clock_check``): each range sums up its entries'
+times, and ``first_clock_problem`` puts the ranges together the same way.
+
 A worker process (``worker_process``) checks one range and hands back its ``RangeCheck``.
 """
 
@@ -19,6 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 from pos_tui.domain.errors import LedgerError
+from pos_tui.ledger.clock_check import DEFAULT_TOLERANCE_SECONDS, ClockScan, ClockState, ClockSummary
 from pos_tui.ledger.database import GENESIS_HASH
 from pos_tui.ledger.entry import JournalEntry, entry_hash, header_json
 from pos_tui.ledger.worker_process import WorkerProcess
@@ -71,6 +75,7 @@ class RangeCheck:
     last: tuple[int, str] | None  # (seq, hash)
     count: int
     problem: tuple[int, str] | None
+    clock: ClockSummary | None = None  # the range's times (``clock_check``)
 
 
 def read_only_uri(path: Path) -> str:
@@ -100,10 +105,15 @@ def _with_postings(conn: sqlite3.Connection, first: int, last: int) -> Iterator[
         yield row, postings
 
 
-def check_range(path: Path, first: int, last: int) -> RangeCheck:
+def check_range(
+    path: Path, first: int, last: int, *, tolerance_seconds: int = DEFAULT_TOLERANCE_SECONDS,
+    clock_state: ClockState | None = None,
+) -> RangeCheck:
     """Check the entries with seq in [first, last] of the store at ``path`` (a connection of its own,
-    read-only, so it can run in another process)."""
+    read-only, so it can run in another process); their times against ``clock_state`` (what the
+    entries before ``first`` showed), or against the range alone."""
     conn = sqlite3.connect(read_only_uri(path), uri=True)
+    clock = ClockScan(tolerance_seconds, clock_state)
     try:
         conn.execute("BEGIN")  # one snapshot for both scans
         opened: tuple[int, str] | None = None
@@ -114,6 +124,7 @@ def check_range(path: Path, first: int, last: int) -> RangeCheck:
             _with_postings(conn, first, last)
         ):
             count += 1
+            clock.add(seq, at, terminal, kind)
             trouble = None if prev is None else link_problem(seq, prev_hash, *prev)
             if trouble is None:
                 header = header_json(event_id, at, day, store, terminal, user, kind, tuple(postings))
@@ -128,7 +139,7 @@ def check_range(path: Path, first: int, last: int) -> RangeCheck:
         conn.execute("COMMIT")
     finally:
         conn.close()
-    return RangeCheck(opened, prev, count, problem)
+    return RangeCheck(opened, prev, count, problem, clock.summary())
 
 
 def first_problem(
@@ -162,15 +173,25 @@ def check_chain(path: Path, head_seq: int, *, parts: int = 1) -> tuple[int, str]
     return first_problem(check_range(path, first, last) for first, last in split(1, head_seq, parts))
 
 
+def rescan_clock(
+    path: Path, first: int, last: int, tolerance_seconds: int, state: ClockState
+) -> tuple[int, str] | None:
+    """The first entry in [first, last] whose time breaks the rule, from what the entries before showed."""
+    check = check_range(path, first, last, tolerance_seconds=tolerance_seconds, clock_state=state)
+    return None if check.clock is None else check.clock.problem
+
+
 class RangeCheckProcess:
     """``check_range`` running in a process of its own; ``result()`` waits for it."""
 
-    def __init__(self, path: Path, first: int, last: int) -> None:
-        self._worker = WorkerProcess(__name__, str(path.resolve()), str(first), str(last), what="chain check")
+    def __init__(self, path: Path, first: int, last: int, tolerance_seconds: int = DEFAULT_TOLERANCE_SECONDS) -> None:
+        self._worker = WorkerProcess(__name__, str(path.resolve()), str(first), str(last), str(tolerance_seconds),
+                                     what="chain check")
 
     def result(self) -> RangeCheck:
         data = self._worker.result()
-        return RangeCheck(_pair(data["first"]), _pair(data["last"]), int(data["count"]), _pair(data["problem"]))
+        return RangeCheck(_pair(data["first"]), _pair(data["last"]), int(data["count"]), _pair(data["problem"]),
+                          ClockSummary.from_json(data["clock"]))
 
     def stop(self) -> None:
         self._worker.stop()
@@ -181,6 +202,8 @@ def _pair(value: Any) -> tuple[int, str] | None:
 
 
 def worker_main(argv: list[str]) -> dict[str, Any]:
-    """``check_range`` of ``PATH FIRST LAST`` for ``RangeCheckProcess``."""
-    check = check_range(Path(argv[0]), int(argv[1]), int(argv[2]))
-    return {"first": check.first, "last": check.last, "count": check.count, "problem": check.problem}
+    """``check_range`` of ``PATH FIRST LAST TOLERANCE_SECONDS`` for ``RangeCheckProcess``."""
+    check = check_range(Path(argv[0]), int(argv[1]), int(argv[2]), tolerance_seconds=int(argv[3]))
+    assert check.clock is not None
+    return {"first": check.first, "last": check.last, "count": check.count, "problem": check.problem,
+            "clock": check.clock.to_json()}

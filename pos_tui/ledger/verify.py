@@ -11,6 +11,10 @@ postings and the sales and returns hold: they are compared with the same rows de
 replay. That is a second implementation rather than the same handlers run twice, so a slip in
 either shows.
 
+Then what the journal cannot vouch for by itself: that time moves forward (``clock_check``, on the
+chain check's scan), and that the journal agrees with every witness recorded outside its chain
+(``witness``: the Z reports' heads, and those the caller brings: backup manifests, typed heads).
+
 Every entry is checked, every time. This process replays the catalogue and stock (most of a big
 journal's work); on a big journal the chain check (each entry's hash can be checked on its own, see
 ``chain_check``), the replay of the other areas with the checks of the live tables, and the
@@ -23,16 +27,26 @@ from __future__ import annotations
 import gc
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pos_tui.ledger.chain_check import RangeCheckProcess, check_chain, first_problem, read_only_uri, split
+from pos_tui.ledger.chain_check import (
+    RangeCheck,
+    RangeCheckProcess,
+    check_range,
+    first_problem,
+    read_only_uri,
+    rescan_clock,
+    split,
+)
+from pos_tui.ledger.clock_check import DEFAULT_TOLERANCE_SECONDS, first_clock_problem
 from pos_tui.ledger.database import GENESIS_HASH, JournalHead, Ledger, open_ledger
 from pos_tui.ledger.projections import CHECK_OF_TABLE, PROJECTION_TABLES, Check, checked_by, handlers_of
 from pos_tui.ledger.replay import derive_projections, open_scratch, reopen_scratch, replay_projections
+from pos_tui.ledger.witness import Witness, WitnessReport, check_witnesses, z_witnesses
 from pos_tui.ledger.worker_process import WorkerProcess
 
 # From this many entries on, the chain and the side checks run in worker processes beside the replay:
@@ -56,14 +70,31 @@ class VerifyReport:
     head: JournalHead = field(default_factory=lambda: JournalHead(0, GENESIS_HASH))
     entries: int = 0
     problems: list[Problem] = field(default_factory=list)
+    witnesses: WitnessReport = field(default_factory=WitnessReport)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def verify_ledger(ledger: Ledger, *, scratch_dir: Path | None = None, processes: int | None = None) -> VerifyReport:
+def verify_ledger(
+    ledger: Ledger,
+    *,
+    scratch_dir: Path | None = None,
+    processes: int | None = None,
+    witnesses: Sequence[Witness] = (),
+    witness_report: WitnessReport | None = None,
+    confirm_witness: Callable[[Witness], str] | None = None,
+    clock_tolerance_seconds: int = DEFAULT_TOLERANCE_SECONDS,
+) -> VerifyReport:
     """Check the store behind ``ledger`` (call it outside a transaction).
+
+    ``witnesses``: heads recorded outside the store (backup manifests, typed heads), checked with the
+    store's own Z heads; ``witness_report`` carries what was found but not counted, to be reported.
+    ``confirm_witness`` is asked about each witness that disagrees, before it fails the store: "" to
+    count it, else why not (a manifest whose signature does not verify). Only a disagreeing witness
+    needs proving: one that agrees cannot hide a forgery, whoever made it.
+    ``clock_tolerance_seconds``: how far a terminal's clock may step back.
 
     ``processes``: worker processes for the chain check (the journal is cut into that many ranges),
     plus two for the side checks; 0 checks everything here, one step after another. By default one
@@ -85,7 +116,14 @@ def verify_ledger(ledger: Ledger, *, scratch_dir: Path | None = None, processes:
         try:
             conn.execute("BEGIN")
             try:
-                return _verify_snapshot(ledger, scratch, Path(tmp), processes)
+                report = VerifyReport(head=ledger.head(), witnesses=witness_report or WitnessReport())
+                report.witnesses.checks = check_witnesses(conn, [*z_witnesses(conn), *witnesses])
+                if confirm_witness is not None:
+                    _confirm_disagreeing(report.witnesses, confirm_witness)
+                first = report.witnesses.first_disagreeing
+                if first is not None:
+                    report.problems.append(Problem(None, first.sentence()))
+                return _verify_snapshot(ledger, report, scratch, Path(tmp), processes, clock_tolerance_seconds)
             finally:
                 scratch.close()
                 conn.execute("COMMIT")
@@ -100,20 +138,21 @@ SCRATCH_SCHEMAS = {Check.REPLAY: "replay", Check.REPLAY_BESIDE: "beside", Check.
 SIDE_CHECKS = (Check.REPLAY_BESIDE, Check.DERIVE)
 
 
-def _verify_snapshot(ledger: Ledger, scratch: Ledger, directory: Path, processes: int | None) -> VerifyReport:
-    report = VerifyReport(head=ledger.head())
+def _verify_snapshot(
+    ledger: Ledger, report: VerifyReport, scratch: Ledger, directory: Path, processes: int | None, tolerance: int
+) -> VerifyReport:
     head = report.head.seq
     if processes is None:
         processes = 1 if head >= PARALLEL_FROM else 0
+    ranges = split(1, head, max(processes, 1))
     if processes <= 0:
-        broken = check_chain(ledger.path, head)
-        if broken is not None:
-            report.problems.append(Problem(*broken))
+        here = [check_range(ledger.path, first, last, tolerance_seconds=tolerance) for first, last in ranges]
+        if not _chain_and_clock(ledger.path, here, ranges, tolerance, report):
             return report
     # Beside the replay: the chain in ``processes`` ranges, and the side checks in two more processes.
     # They read only entries up to the head read above, or tables that add up by themselves, so tills
     # selling meanwhile change nothing they find.
-    workers = [RangeCheckProcess(ledger.path, *part) for part in split(1, head, processes)]
+    workers = [RangeCheckProcess(ledger.path, *part, tolerance) for part in ranges] if processes > 0 else []
     side_processes = [SideCheckProcess(ledger.path, directory, head, check) for check in SIDE_CHECKS] if workers else []
     try:
         try:
@@ -121,9 +160,7 @@ def _verify_snapshot(ledger: Ledger, scratch: Ledger, directory: Path, processes
             replay_failure = None
         except Exception as error:  # a broken chain explains it; else it is reported below
             replay_failure = str(error)
-        broken = first_problem(worker.result() for worker in workers)
-        if broken is not None:
-            report.problems.append(Problem(*broken))
+        if workers and not _chain_and_clock(ledger.path, [w.result() for w in workers], ranges, tolerance, report):
             return report
         if replay_failure is not None:
             report.problems.append(Problem(None, f"replaying the journal failed: {replay_failure}"))
@@ -150,6 +187,36 @@ def _verify_snapshot(ledger: Ledger, scratch: Ledger, directory: Path, processes
         for side in side_processes:
             side.stop()
     return report
+
+
+def _confirm_disagreeing(report: WitnessReport, confirm: Callable[[Witness], str]) -> None:
+    """Leave out (and name) each disagreeing witness ``confirm`` does not vouch for."""
+    kept = []
+    for check in report.checks:
+        why = "" if check.agrees else confirm(check.witness)
+        if why:
+            report.skipped.append(why)
+        else:
+            kept.append(check)
+    report.checks = kept
+
+
+def _chain_and_clock(
+    path: Path, checks: list[RangeCheck], ranges: list[tuple[int, int]], tolerance: int, report: VerifyReport
+) -> bool:
+    """Put the ranges' chain and clock checks together; False (with the problem reported) if the chain
+    is broken, for nothing after it can be trusted. A clock problem is reported and verify goes on."""
+    broken = first_problem(checks)
+    if broken is not None:
+        report.problems.append(Problem(*broken))
+        return False
+    summaries = [(index, check.clock) for index, check in enumerate(checks) if check.clock is not None]
+    late = first_clock_problem(
+        summaries, tolerance, lambda index, state: rescan_clock(path, *ranges[index], tolerance, state)
+    )
+    if late is not None:
+        report.problems.append(Problem(*late))
+    return True
 
 
 def _compare(conn: sqlite3.Connection, *checks: Check) -> list[Problem]:

@@ -3,7 +3,9 @@
 Checks: the config loads; no decrypted copy of the store is left from a stopped restore (it is
 removed, and reported); the database is a store of ours, migrated, and writable (a real
 ``BEGIN IMMEDIATE``, rolled back); every user's role is defined; file modes (the database and its
-``-wal``/``-shm`` 0640 or tighter, the backup signing key 0600 or tighter); devices (the printer
+``-wal``/``-shm`` 0640 or tighter); the backup signing key out of the till's reach (the till's
+account, the owner of the database, must not be able to read it: a till that can sign would sign
+its own rewritten journal); devices (the printer
 answers within the timeout, scanner and pole-display device paths exist); which shaping draws Urdu
 and Arabic receipt lines (libraqm, or arabic-reshaper + python-bidi); the newest snapshot is
 recent enough; the database's disk has room.
@@ -11,7 +13,9 @@ recent enough; the database's disk has room.
 
 from __future__ import annotations
 
+import grp
 import os
+import pwd
 import shutil
 import sqlite3
 import stat
@@ -123,10 +127,65 @@ def _modes(path: Path, settings: Settings) -> list[Check]:
         if file.exists():
             checks.append(_mode_check("database mode", file, 0o137, "0640"))  # no group write, nothing for others
     key = settings.backup.signing_key
-    if key is not None:
-        checks.append(_mode_check("key mode", key, 0o077, "0600") if key.exists()
-                      else Check("key mode", False, f"the backup signing key {key} is missing."))
+    if key is not None and path.exists():
+        checks.append(_signing_key_apart(key, path))
     return checks
+
+
+def _signing_key_apart(key: Path, database: Path) -> Check:
+    """The signing key must be unreadable by the till's account (the database's owner), whoever runs this."""
+    owner = database.stat().st_uid
+    account = _account_name(owner)
+    groups = _groups_of(owner, database.stat().st_gid)
+    if _readable_by(key, owner, groups):
+        return Check("signing key", False, f"{key} can be read by the till's account {account}: the key that signs"
+                                           " backups and Z heads must belong to the backup account alone (README,"
+                                           " \"Install on a till\": chown pos-backup, chmod 0600, in /etc/pos-backup"
+                                           " with mode 0700).")
+    return Check("signing key", True, f"{key} is out of reach of the till's account {account}.")
+
+
+def _account_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
+def _groups_of(uid: int, fallback_gid: int) -> set[int]:
+    """The account's primary and supplementary groups (the database's group for an account unknown here)."""
+    try:
+        entry = pwd.getpwuid(uid)
+    except KeyError:
+        return {fallback_gid}
+    return {entry.pw_gid} | {group.gr_gid for group in grp.getgrall() if entry.pw_name in group.gr_mem}
+
+
+def _allows(st: os.stat_result, uid: int, groups: set[int], bit: int) -> bool:
+    """Whether the mode bits give ``uid`` (in ``groups``) the permission ``bit`` (4 read, 1 search)."""
+    mode = st.st_mode
+    if uid == 0:
+        return True
+    if st.st_uid == uid:
+        return bool(mode & (bit << 6))
+    if st.st_gid in groups:
+        return bool(mode & (bit << 3))
+    return bool(mode & bit)
+
+
+def _readable_by(path: Path, uid: int, groups: set[int]) -> bool:
+    """Whether ``uid`` could open ``path`` for reading: every directory above it searchable, the file readable.
+    A path this process cannot look at is taken as unreadable to the till too only when the till is not root."""
+    target = path.absolute()
+    try:
+        for directory in reversed(target.parents):
+            if not _allows(directory.stat(), uid, groups, 1):
+                return False
+        return _allows(target.stat(), uid, groups, 4)
+    except FileNotFoundError:
+        return False
+    except PermissionError:
+        return uid == 0
 
 
 def _devices(settings: Settings, limits: Limits) -> Iterator[Check]:

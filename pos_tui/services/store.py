@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 from pos_tui.config import Settings
 from pos_tui.domain.errors import InvalidInput
 from pos_tui.domain.events import StoreOpened, TaxClassDefined, UserAdded
-from pos_tui.domain.pin import hash_pin
+from pos_tui.domain.pin import check_pin_format, hash_pin
 from pos_tui.ledger.database import JournalHead, create_ledger
 from pos_tui.ledger.journal import Actor, append, business_day
 from pos_tui.services.session import Session
+from pos_tui.services.staff.authz import check_pin_length
 
 if TYPE_CHECKING:
     from pos_tui.config import Settings
@@ -35,10 +36,17 @@ def check_new_store_path(path: Path) -> None:
                            "Choose another path, or open the existing store.")
 
 
-def init_store(settings: Settings, path: Path, *, admin: str, admin_pin: str, admin_name: str = "") -> Session:
+def init_store(
+    settings: Settings, path: Path, *, admin: str, admin_pin: str, admin_name: str = "", at: datetime | None = None
+) -> Session:
     """A new store database: the store, its tax classes and its first admin, in one transaction.
-    (`pos init` calls ``check_new_store_path`` first: a person's typo must not make folders.)"""
-    pin_hash = hash_pin(admin_pin)  # before touching the disk: a bad PIN leaves no file behind
+
+    ``at``: when the store opened (default now); the session's clock stays there, as a generator of
+    past trading needs (the journal's time only moves forward from the store's opening). `pos init`
+    calls ``check_new_store_path`` first: a person's typo must not make folders."""
+    check_pin_format(admin_pin)  # before touching the disk: a bad PIN leaves no file behind
+    check_pin_length(settings, "admin", admin_pin)
+    pin_hash = hash_pin(admin_pin)
     ledger = create_ledger(path)
     store = settings.store
     opened = StoreOpened(
@@ -54,11 +62,14 @@ def init_store(settings: Settings, path: Path, *, admin: str, admin_pin: str, ad
     )
     actor = Actor(opened.store_id, settings.terminal.id, admin)
     with ledger.write():
-        append(ledger, opened, actor)
+        append(ledger, opened, actor, at=at)
         for tax_class in settings.tax_classes:
-            append(ledger, TaxClassDefined(tax_class.code, tax_class.name, tax_class.rate_bp), actor)
-        append(ledger, UserAdded(str(uuid.uuid4()), admin, admin_name or admin.title(), "admin", pin_hash), actor)
-    return Session(ledger, settings, admin)
+            append(ledger, TaxClassDefined(tax_class.code, tax_class.name, tax_class.rate_bp), actor, at=at)
+        append(ledger, UserAdded(str(uuid.uuid4()), admin, admin_name or admin.title(), "admin", pin_hash), actor,
+               at=at)
+    if at is None:
+        return Session(ledger, settings, admin)
+    return Session(ledger, settings, admin, clock=lambda: at)
 
 
 @dataclass(frozen=True)

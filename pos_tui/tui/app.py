@@ -436,7 +436,10 @@ def run_app(
     is taken over, so the command line can print its sentence.
     """
     session = open_session(settings, db_path, read_only=read_only)
+    app = PosApp(session, demo=demo, keymap=keymap)
     try:
-        PosApp(session, demo=demo, keymap=keymap).run()
+        app.run()
     finally:
         session.close()
+    if app.return_code:  # a seat that closed on purpose (a read-only seat's wrong PINs): its message is shown
+        raise SystemExit(app.return_code)

@@ -15,7 +15,7 @@ from pos_tui.tui.app import PosApp
 from pos_tui.tui.theme import ThemeMemory
 from tests.conftest import assert_verifies, make_store
 
-ADMIN, ADMIN_PIN = "admin", "4567"
+ADMIN, ADMIN_PIN = "admin", "456789"
 
 
 @pytest.fixture

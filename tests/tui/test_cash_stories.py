@@ -33,7 +33,7 @@ def status(pilot: Pilot[None]) -> str:
     return str(pilot.app.screen.query_one("#status", Static).content)
 
 
-async def open_cash(pilot: Pilot[None], user: str = "admin", pin: str = "4567") -> None:
+async def open_cash(pilot: Pilot[None], user: str = "admin", pin: str = "456789") -> None:
     await log_in(pilot, user, pin)
     await pilot.press("ctrl+w")
     await wait_for(pilot, lambda: on_top(pilot, CashScreen))
@@ -142,7 +142,7 @@ async def test_a_cashiers_paid_out_goes_through_with_a_supervisors_pin(shop: Ses
         await wait_for(pilot, lambda: on_top(pilot, ApprovalDialog))
         dialog = pilot.app.screen
         dialog.query_one("#approver", Input).value = "admin"
-        dialog.query_one("#approver-pin", Input).value = "4567"
+        dialog.query_one("#approver-pin", Input).value = "456789"
         dialog.query_one("#approval-reason", Input).value = "milk delivery"
         dialog.query_one("#approval-reason", Input).focus()
         await pilot.press("enter")  # the paid-out dialog closes once the move is recorded

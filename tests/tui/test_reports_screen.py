@@ -37,14 +37,16 @@ TODAY = datetime(2025, 3, 12, 7, 0, tzinfo=UTC)  # noon in Karachi, a Wednesday
 
 def trade(session: Session, days: int = 12, *, until: datetime = TODAY) -> None:
     """A sale or two a day for ``days`` days up to ``until``, the same a year (52 weeks) earlier,
-    and one return, so every tile and the trend against last year have something to show."""
-    for back in range(days):
-        for when in (until - timedelta(days=back), until - timedelta(days=back + 364)):
-            session.clock = lambda when=when: when
-            cart = Cart().add(products.resolve_scan(session, f"{1 + back % 3}*{TEA_BARCODE}"))
-            if back % 2:
-                cart = cart.add(products.resolve_scan(session, MILK_BARCODE))
-            sales.complete_sale(session, cart, [Tender("cash", 200_000)])
+    and one return, so every tile and the trend against last year have something to show. Rung up in
+    the order of their times: the journal's time only moves forward."""
+    moments = [(when, back) for back in range(days)
+               for when in (until - timedelta(days=back), until - timedelta(days=back + 364))]
+    for when, back in sorted(moments):
+        session.clock = lambda when=when: when
+        cart = Cart().add(products.resolve_scan(session, f"{1 + back % 3}*{TEA_BARCODE}"))
+        if back % 2:
+            cart = cart.add(products.resolve_scan(session, MILK_BARCODE))
+        sales.complete_sale(session, cart, [Tender("cash", 200_000)])
     session.clock = lambda: until
     sale = sales.complete_sale(session, Cart().add(products.resolve_scan(session, MILK_BARCODE)),
                                [Tender("card", 28_000)])
@@ -52,7 +54,7 @@ def trade(session: Session, days: int = 12, *, until: datetime = TODAY) -> None:
 
 
 def trading_store(path: Path) -> Session:
-    session = make_store(path)
+    session = make_store(path, opened_at=TODAY - timedelta(days=12 + 364))  # before the first sale traded
     trade(session)
     return session
 
@@ -278,7 +280,7 @@ async def test_reports_open_on_a_read_only_seat(shop: Session, tmp_path: Path) -
         async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
             screen = pilot.app.screen
             screen.query_one("#user", Input).value = "admin"
-            screen.query_one("#pin", Input).value = "4567"
+            screen.query_one("#pin", Input).value = "456789"
             screen.query_one("#pin", Input).focus()
             await pilot.press("enter")
             # A read-only seat has no bucket: it lands on the first view the role may see, the reports.

@@ -27,8 +27,8 @@ from tests.conftest import MILK_BARCODE, TEA, TEA_BARCODE
 from tests.tui.conftest import ADMIN, log_in, make_app, scan, wait_for
 
 CASHIER, CASHIER_PIN = "cara", "1111"
-SUPERVISOR, SUPERVISOR_PIN = "sam", "2222"
-MANAGER, MANAGER_PIN = "mona", "3333"
+SUPERVISOR, SUPERVISOR_PIN = "sam", "222222"
+MANAGER, MANAGER_PIN = "mona", "333333"
 
 
 def hire_staff(session: Session) -> None:

@@ -54,7 +54,7 @@ def test_sell_one_item_in_a_real_terminal(tmp_path: Path) -> None:
               "-e", "POS_DEMO=1", command)
     try:
         pane.wait_for("PIN", timeout=15)
-        pane.keys("admin", "Tab", "4567", "Enter")  # in one burst, as a keyboard macro or a badge reader types
+        pane.keys("admin", "Tab", "456789", "Enter")  # in one burst, as a keyboard macro or a badge reader types
         pane.wait_for("Scan or type")
         pane.keys(TEA_BARCODE, "Enter", TEA_BARCODE, "Enter")  # two scans in one burst, as a wedge sends them
         pane.wait_for("Tapal Danedar Tea")

@@ -42,8 +42,8 @@ if TYPE_CHECKING:
     from pos_tui.config import Settings
 
 # (username, PIN, role): printed by `pos demo` so people can log in.
-DEMO_USERS = (("cashier", "1234", "cashier"), ("supervisor", "2345", "supervisor"),
-              ("manager", "3456", "manager"), ("admin", "4567", "admin"))
+DEMO_USERS = (("cashier", "1234", "cashier"), ("supervisor", "234567", "supervisor"),
+              ("manager", "345678", "manager"), ("admin", "456789", "admin"))
 DEFAULT_SALES_PER_DAY = 275  # 365 days of this is ~100,000 sales
 OPEN_HOUR, CLOSE_HOUR = 9, 22
 FLOAT_MAJOR = 5_000  # each till's morning float, in major units (Rs 5,000)

@@ -85,7 +85,9 @@ def day_report_document(session: Session, report: DayReport) -> PrintedReport:
     sections.append(ReportSection("", (("Grand total", session.money(report.grand_total)),)))
     if report.open_shifts:
         sections.append(ReportSection("Shifts still open", tuple((s, "") for s in report.open_shifts)))
-    footer = (f"Head {report.head_seq} {report.head_hash[:16]}", report.head_hash[16:])
+    # The head the Z certifies, whole, as SEQ:HASH: typed back into `pos db verify --witness`, the
+    # paper Z is a witness that a rewrite of the store's file cannot reach.
+    footer = (f"Head {report.head_seq}:{report.head_hash[:16]}", report.head_hash[16:])
     return PrintedReport(name, address, title, tuple(header), tuple(sections), footer)
 
 

@@ -77,6 +77,7 @@ def receipt_data(session: Session, sale_ref: str, *, duplicate: bool = False) ->
         barcode_payload=sale_reference(terminal, number),
         journal_hash_prefix=digest[:12],
         is_duplicate=duplicate,
+        journal_seq=seq,
     )
 
 

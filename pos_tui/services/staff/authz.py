@@ -49,9 +49,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from pos_tui.domain.errors import ConfigError, InvalidInput, PosError
-from pos_tui.domain.permissions import BUILT_IN_ROLES, Action, Approval, PermissionRequired, doing
+from pos_tui.domain.permissions import BUILT_IN_ROLES, Action, Approval, PermissionRequired, approves, doing
 from pos_tui.domain.staff_events import APPROVAL, ApprovalRefused
-from pos_tui.services.staff.credentials import check_pin, record_if_writable
+from pos_tui.services.staff.credentials import AccessDenied, User, check_pin, record_if_writable
 
 if TYPE_CHECKING:
     from pos_tui.config import Settings
@@ -85,6 +85,30 @@ def role_actions(settings: Settings, role: str) -> frozenset[Action]:
     start = configured.extends or (role if role in BUILT_IN_ROLES else "")
     base = BUILT_IN_ROLES.get(start, frozenset())
     return frozenset((base | set(configured.actions)) - set(configured.without))
+
+
+def role_approves(settings: Settings, role: str) -> bool:
+    try:
+        return approves(role_actions(settings, role))
+    except ConfigError:
+        return False
+
+
+def check_pin_length(settings: Settings, role: str, pin: str) -> None:
+    """Refuse a PIN shorter than ``staff.approver_pin_digits`` for a role that approves (see ``credentials``)."""
+    digits = settings.staff.approver_pin_digits
+    if len(pin) < digits and role_approves(settings, role):
+        raise InvalidInput(f"A {role}'s PIN has at least {digits} digits: a role that approves needs a PIN that"
+                           " is slow to guess from a copy of the store.", f"Choose a PIN of {digits} to 8 digits.")
+
+
+def refuse_short_pin(session: Session, user: User, pin: str) -> None:
+    """After a right PIN: refuse it if it is too short for the user's role (set before the rule, or
+    before a promotion), so a short PIN guessed from an old copy of the store approves nothing."""
+    digits = session.settings.staff.approver_pin_digits
+    if len(pin) < digits and role_approves(session.settings, user.role):
+        raise AccessDenied(f"{user.username}'s PIN is shorter than the {digits} digits a {user.role} needs.",
+                           f"An admin sets a new one: pos user set-pin {user.username}.")
 
 
 def user_role(session: Session, username: str | None = None) -> str | None:
@@ -150,6 +174,7 @@ def approve(session: Session, supervisor: str, pin: str, action: Action, reason:
         raise InvalidInput("An approval needs a reason.", "Say why, e.g. 'customer changed mind'.")
     supervisor = supervisor.strip()
     approver = check_pin(session, supervisor, pin, purpose=APPROVAL)
+    refuse_short_pin(session, approver, pin)
     what = doing(action)
     if approver.username == session.username:
         record_if_writable(session, ApprovalRefused(approver.username, action.value, reason, "self"))

@@ -5,8 +5,17 @@ carries ``locked_until`` (now + ``staff.lockout_minutes``). The lockout state is
 ``pin_lockouts`` projection of those events, so it survives restarts and replays.
 
 Read-only seats (a manager over SSH) cannot write to the journal: there the PIN and an existing
-lockout are still checked, but a failure is neither recorded nor counted. Such a seat can only read,
-and the SSH login in front of it is the guard against guessing.
+lockout are still checked, but a failure is neither recorded nor counted in the journal. So that
+such a seat cannot be used to guess PINs, it closes after ``staff.pin_attempts`` wrong PINs in a row
+(``read_only_seat_spent``); each new try then costs a new SSH login.
+
+A copy of the store (which the read-only group can read) holds the PIN hashes, inside the hashed
+journal payloads of ``user.added`` and ``user.pin_changed``: they cannot be moved to a file that group
+cannot read without changing every store's hashes, and SQLite has no per-table permission for a view
+to hide them behind. So a role that approves (``authz.approves``) needs a PIN of
+``staff.approver_pin_digits`` (6) digits or more, checked when one is set and at every use: offline
+guessing of one such PIN costs a million scrypt hashes (about 14 hours of one core) instead of ten
+thousand (8 minutes), and a shorter PIN cracked from an old store approves nothing.
 """
 
 from __future__ import annotations
@@ -119,3 +128,13 @@ def check_pin(session: Session, username: str, pin: str, *, purpose: str) -> Use
     if locked_until:
         raise _locked_error(session, locked_until)
     raise AccessDenied("Wrong user name or PIN.", "Try again.")
+
+
+def read_only_seat_spent(session: Session, failures_in_a_row: int) -> str:
+    """On a read-only seat, after ``staff.pin_attempts`` wrong PINs in a row: the sentence it closes
+    with. "" elsewhere, or while tries are left (a till counts and locks in the journal instead)."""
+    attempts = session.settings.staff.pin_attempts
+    if not session.ledger.read_only or failures_in_a_row < attempts:
+        return ""
+    return (f"{failures_in_a_row} wrong PINs in a row: this read-only seat closes, as it cannot lock the user"
+            " in the journal. Connect again to try once more; every try is a new login.")

@@ -31,6 +31,7 @@ def login(session: Session, username: str, pin: str) -> User:
     Raises ``credentials.AccessDenied`` ("Wrong user name or PIN.", never saying which, or the
     lockout and its end). On a read-only seat nothing is journalled (see ``credentials``)."""
     user = check_pin(session, username, pin, purpose=LOGIN)
+    authz.refuse_short_pin(session, user, pin)
     record_if_writable(session.as_user(user.username), UserLoggedIn(user.username))  # theirs, not the seat's last user
     return user
 
@@ -66,6 +67,8 @@ def add_user(
         raise InvalidInput(f"{username!r} cannot be a user name.", "Use letters, digits and _ (up to 32).")
     _check_role(session, role)
     approvals = authz.require(session, Action.USER_ADMIN, approval)
+    check_pin_format(pin)
+    authz.check_pin_length(session.settings, role, pin)
     pin_hash = hash_pin(pin)
     with session.ledger.write() as conn:
         if conn.execute("SELECT 1 FROM users WHERE username = ?", (username,)).fetchone():
@@ -80,6 +83,7 @@ def set_pin(session: Session, username: str, pin: str, *, approval: Approval | N
     """A new PIN for ``username`` (an admin's reset; it does not lift a lockout: see unlock_user)."""
     check_pin_format(pin)
     approvals = authz.require(session, Action.USER_ADMIN, approval)
+    authz.check_pin_length(session.settings, _existing(session, username), pin)
     pin_hash = hash_pin(pin)
     with session.ledger.write():
         _existing(session, username)
@@ -87,6 +91,8 @@ def set_pin(session: Session, username: str, pin: str, *, approval: Approval | N
 
 
 def change_role(session: Session, username: str, role: str, *, approval: Approval | None = None) -> None:
+    """A new role for ``username``. Promoted to a role that approves with a PIN too short for it, they
+    log in and approve only once an admin has set a longer one (``authz.refuse_short_pin``)."""
     _check_role(session, role)
     approvals = authz.require(session, Action.USER_ADMIN, approval)
     with session.ledger.write():

@@ -48,6 +48,7 @@ class LoginScreen(Screen[None]):
         super().__init__()
         # Per user name typed: the next cashier with the right PIN never waits for someone else's slips.
         self.failures: dict[str, int] = {}
+        self.seat_failures = 0
         self.locked_until: dict[str, float] = {}
 
     def compose(self) -> ComposeResult:
@@ -100,6 +101,13 @@ class LoginScreen(Screen[None]):
         self.post_message(LoggedIn(found))
 
     def on_login_failed(self, message: LoginFailed) -> None:
+        from pos_tui.services.staff.credentials import read_only_seat_spent
+
+        self.seat_failures += 1  # in a row on this seat, whoever was typed: a read-only seat closes after a few
+        spent = read_only_seat_spent(self.app.session, self.seat_failures)  # type: ignore[attr-defined]
+        if spent:
+            self.app.exit(return_code=1, message=spent)
+            return
         failures = self.failures[message.user] = self.failures.get(message.user, 0) + 1
         delay = delay_after(failures)
         self.locked_until[message.user] = time.monotonic() + delay
@@ -111,5 +119,6 @@ class LoginScreen(Screen[None]):
 
     def on_logged_in(self, message: LoggedIn) -> None:
         self.failures.pop(message.user.username, None)
+        self.seat_failures = 0
         self.locked_until.pop(message.user.username, None)
         self._tell("")  # the message bubbles on to the app, which opens the bucket

@@ -24,7 +24,7 @@ WRITING = {
     "shift open": ["shift", "open", "--user", "sana", "--float", "5000"],
     "cash paid-in": ["cash", "paid-in", "--user", "admin", "--amount", "100", "--category", "misc"],
     "report z": ["report", "z", "--user", "admin"],
-    "staff clock-in": ["staff", "clock-in", "admin", "--pin", "4567"],
+    "staff clock-in": ["staff", "clock-in", "admin", "--pin", "456789"],
     "db migrate": ["db", "migrate"],
     "demo": ["demo", "--skus", "10", "--days", "1"],
 }
@@ -48,7 +48,7 @@ def _head(path: Path) -> tuple[int, str]:
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("read-only-cli") / "store.db"
     session = make_store(path)
-    add_user(session, "sana", "2345", role="supervisor")
+    add_user(session, "sana", "234567", role="supervisor")
     from pos_tui.domain.cart import Cart
     from pos_tui.domain.tender import Tender
 

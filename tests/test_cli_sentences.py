@@ -43,14 +43,14 @@ def refused(done: subprocess.CompletedProcess[str], sentence: str) -> None:
 )
 def test_pos_init_refuses_a_bad_store_detail_in_a_sentence_and_creates_nothing(
         tmp_path: Path, options: list[str], sentence: str) -> None:
-    done = pos("init", "--db", str(tmp_path / "shop.db"), *options, stdin="1111\n")
+    done = pos("init", "--db", str(tmp_path / "shop.db"), *options, stdin="111111\n")
 
     refused(done, sentence)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_pos_init_does_not_make_missing_folders(tmp_path: Path) -> None:
-    done = pos("init", "--db", "a/b/c.db", cwd=tmp_path, stdin="1111\n")
+    done = pos("init", "--db", "a/b/c.db", cwd=tmp_path, stdin="111111\n")
 
     refused(done, "The folder a/b does not exist")
     assert list(tmp_path.iterdir()) == []
@@ -60,7 +60,7 @@ def test_pos_init_makes_the_database_0640_whatever_the_umask(tmp_path: Path) -> 
     old = os.umask(0o022)
     try:
         done = pos("init", "--db", str(tmp_path / "shop.db"), "--currency", "JPY", "--exponent", "0",
-                   stdin="1111\n")
+                   stdin="111111\n")
     finally:
         os.umask(old)
 

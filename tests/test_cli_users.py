@@ -61,7 +61,7 @@ def test_the_default_user_comes_from_the_config(store: Session, store_path: Path
 
 
 def test_a_supervisor_voids_a_sale_as_themselves(store: Session, store_path: Path, tmp_path: Path) -> None:
-    add_user(store, "sana", "2468", role="supervisor")
+    add_user(store, "sana", "246802", role="supervisor")
     config = config_file(tmp_path)
     assert pos(store_path, config, "sale", "--user", "admin", "--scan", TEA_BARCODE, "--pay", "cash:500").exit_code == 0
 
@@ -76,7 +76,7 @@ def test_a_supervisor_voids_a_sale_as_themselves(store: Session, store_path: Pat
 def test_a_cashier_voids_with_a_supervisors_pin_on_stdin_and_the_journal_names_both(
         store: Session, store_path: Path, tmp_path: Path) -> None:
     add_user(store, "sara", "1357", role="cashier")
-    add_user(store, "sana", "2468", role="supervisor")
+    add_user(store, "sana", "246802", role="supervisor")
     config = config_file(tmp_path)
     assert pos(store_path, config, "sale", "--user", "sara", "--scan", TEA_BARCODE, "--pay", "cash:500").exit_code == 0
 
@@ -84,7 +84,7 @@ def test_a_cashier_voids_with_a_supervisors_pin_on_stdin_and_the_journal_names_b
     assert alone.exit_code == 1 and "sara may not void a sale alone" in alone.stderr
     assert "--approved-by" in alone.stderr
     approved = pos(store_path, config, "void", "--sale", "T1-000001", "--reason", "rang up twice", "--user", "sara",
-                   "--approved-by", "sana", stdin="2468\n")
+                   "--approved-by", "sana", stdin="246802\n")
 
     assert approved.exit_code == 0, approved.output
     audit = pos(store_path, config, "audit", "--format", "csv")
@@ -96,14 +96,14 @@ def test_a_cashier_voids_with_a_supervisors_pin_on_stdin_and_the_journal_names_b
 def test_wrong_supervisor_pins_at_the_command_line_count_towards_the_lockout(
         store: Session, store_path: Path, tmp_path: Path) -> None:
     add_user(store, "sara", "1357", role="cashier")
-    add_user(store, "sana", "2468", role="supervisor")
+    add_user(store, "sana", "246802", role="supervisor")
     config = config_file(tmp_path, "[staff]\npin_attempts = 2\n")
     assert pos(store_path, config, "sale", "--user", "sara", "--scan", TEA_BARCODE, "--pay", "cash:500").exit_code == 0
     void = ("void", "--sale", "T1-000001", "--reason", "rang up twice", "--user", "sara", "--approved-by", "sana")
 
     first = pos(store_path, config, *void, stdin="0000\n")
     second = pos(store_path, config, *void, stdin="0000\n")
-    right_but_locked = pos(store_path, config, *void, stdin="2468\n")
+    right_but_locked = pos(store_path, config, *void, stdin="246802\n")
 
     assert first.exit_code == 1 and "Wrong user name or PIN" in first.stderr
     assert second.exit_code == 1 and "locked" in second.stderr
@@ -116,7 +116,7 @@ def test_wrong_supervisor_pins_at_the_command_line_count_towards_the_lockout(
 def test_no_pin_on_stdin_is_a_sentence_and_a_pin_is_never_taken_from_the_command_line(
         store: Session, store_path: Path, tmp_path: Path) -> None:
     add_user(store, "sara", "1357", role="cashier")
-    add_user(store, "sana", "2468", role="supervisor")
+    add_user(store, "sana", "246802", role="supervisor")
     config = config_file(tmp_path)
     assert pos(store_path, config, "sale", "--user", "sara", "--scan", TEA_BARCODE, "--pay", "cash:500").exit_code == 0
     before = journal(store_path)
@@ -124,7 +124,7 @@ def test_no_pin_on_stdin_is_a_sentence_and_a_pin_is_never_taken_from_the_command
     no_pin = pos(store_path, config, "void", "--sale", "T1-000001", "--reason", "x", "--user", "sara",
                  "--approved-by", "sana")
     in_argv = pos(store_path, config, "cash", "no-sale", "--why", "change", "--user", "sara", "--approved-by", "sana",
-                  "--approver-pin", "2468")
+                  "--approver-pin", "246802")
 
     assert no_pin.exit_code == 1 and "nothing came on standard input" in no_pin.stderr
     assert in_argv.exit_code == 2 and "No such option" in in_argv.stderr

@@ -21,11 +21,11 @@ BLOCK_TITLE = "## What the `pos` command does"
 
 # A command that asks for PINs, and what is typed: the demo's PINs, and new ones for new users.
 PINS_ON_STDIN = (
-    (re.compile(r"^pos init\b"), "1111\n"),
+    (re.compile(r"^pos init\b"), "111111\n"),
     (re.compile(r"^pos user add ayesha\b"), "5555\n"),
     (re.compile(r"^pos staff clock-(in|out) ayesha\b"), "5555\n"),
-    (re.compile(r"--approved-by supervisor\b"), "2345\n"),
-    (re.compile(r"--approved-by manager\b"), "3456\n"),
+    (re.compile(r"--approved-by supervisor\b"), "234567\n"),
+    (re.compile(r"--approved-by manager\b"), "345678\n"),
 )
 
 

@@ -170,7 +170,7 @@ def test_closing_the_terminal_window_parks_the_cart(tmp_path: Path) -> None:
         # "PIN" is drawn in one colour run only once: the label's), at least while the cursor blinks on.
         until(pane, lambda screen: "admin" in screen and screen.count("mPIN") == 1, styled=True)
         pane.keys("4")
-        pane.keys("567", "Enter")
+        pane.keys("56789", "Enter")
         pane.wait_for("Scan or type")
         pane.keys(TEA_BARCODE, "Enter")
         pane.wait_for("Tapal Danedar Tea")

@@ -17,14 +17,15 @@ from tests.tui.conftest import ADMIN, make_app, wait_for
 async def try_pin(pilot: Pilot[None], pin: str) -> None:
     screen = pilot.app.screen
     # The login slows down after a few misses: wait until it takes a try again (the seat's own pace).
-    await wait_for(pilot, lambda: time.monotonic() >= screen.locked_until, timeout=40)  # type: ignore[attr-defined]
+    await wait_for(pilot, lambda: time.monotonic() >= screen.locked_until.get(ADMIN, 0.0),  # type: ignore[attr-defined]
+                   timeout=40)
     screen.query_one("#user", Input).value = ADMIN
     pin_field = screen.query_one("#pin", Input)
     pin_field.value = pin
     pin_field.focus()
-    before = screen.failures  # type: ignore[attr-defined]
+    before = screen.seat_failures  # type: ignore[attr-defined]
     await pilot.press("enter")
-    await wait_for(pilot, lambda: screen.failures > before or pilot.app.return_code is not None,  # type: ignore[attr-defined]
+    await wait_for(pilot, lambda: screen.seat_failures > before or pilot.app.return_code is not None,  # type: ignore[attr-defined]
                    timeout=10)
 
 

@@ -246,17 +246,22 @@ async def test_f10_locks_and_another_cashier_finds_the_parked_carts_and_the_left
 
 async def test_parked_carts_are_listed_at_the_stores_time_not_utc_or_the_boxs(shop: Session, tmp_path: Path) -> None:
     from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
 
-    early = Session(shop.ledger, shop.settings, ADMIN, clock=lambda: datetime(2026, 3, 1, 7, 5, tzinfo=UTC))
+    # A minute that is not the same on the box's clock, in UTC and in Karachi (the journal's time only
+    # moves forward, so the cart is parked now, to the minute).
+    moment = datetime.now(UTC).replace(second=0, microsecond=0)
+    karachi = moment.astimezone(ZoneInfo("Asia/Karachi"))
+    early = Session(shop.ledger, shop.settings, ADMIN, clock=lambda: moment)
     parking.park_cart(early, Cart().add(catalog.resolve_scan(early, TEA_BARCODE)), "Mrs Khan")
-    assert parking.list_parked(shop)[0].local_at == "2026-03-01 12:05"  # Asia/Karachi, as on her receipt
+    assert parking.list_parked(shop)[0].local_at == karachi.strftime("%Y-%m-%d %H:%M")  # as on her receipt
     app = make_app(shop, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in(pilot)
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: isinstance(app.screen, ChooseDialog))
         shown = [text for _, text in app.screen.options]  # type: ignore[attr-defined]
-    assert shown == ["Mrs Khan — 1 lines, admin, 12:05"]
+    assert shown == [f"Mrs Khan — 1 lines, admin, {karachi:%H:%M}"]
 
 
 async def test_the_till_locks_itself_after_the_idle_minutes(shop: Session, tmp_path: Path) -> None:

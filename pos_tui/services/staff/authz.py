@@ -98,7 +98,8 @@ def check_pin_length(settings: Settings, role: str, pin: str) -> None:
     """Refuse a PIN shorter than ``staff.approver_pin_digits`` for a role that approves (see ``credentials``)."""
     digits = settings.staff.approver_pin_digits
     if len(pin) < digits and role_approves(settings, role):
-        raise InvalidInput(f"A {role}'s PIN has at least {digits} digits: a role that approves needs a PIN that"
+        article = "An" if role[:1].lower() in "aeiou" else "A"
+        raise InvalidInput(f"{article} {role}'s PIN has at least {digits} digits: a role that approves needs a PIN that"
                            " is slow to guess from a copy of the store.", f"Choose a PIN of {digits} to 8 digits.")
 
 

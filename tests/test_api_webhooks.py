@@ -8,7 +8,8 @@ import contextlib
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pos_tui.config import Settings
@@ -46,6 +47,14 @@ def dispatcher(store_path: Path, config: Path) -> Iterator[subprocess.Popen[str]
     finally:
         process.terminate()
         process.wait(timeout=60)
+
+
+def wait_for_row(ready: Callable[[], bool], timeout: float = 120.0) -> None:
+    """Poll the database until ``ready()``: the dispatcher tells nobody when it disables a subscription."""
+    deadline = time.monotonic() + timeout  # bounds a broken run only
+    while not ready():
+        assert time.monotonic() < deadline, "the row never came"
+        time.sleep(0.02)
 
 
 def sell(session: Session, product_id: int, quantity: int) -> int:
@@ -125,8 +134,7 @@ def test_a_subscription_that_only_fails_is_disabled_and_a_replay_enables_it(tmp_
             ledger = open_ledger(path, read_only=True)
             try:
                 disabled = Session(ledger, Settings())
-                receiver.wait_for(lambda: webhooks.get_webhook(disabled, hook.webhook_id).disabled_seq is not None,
-                                  timeout=120)
+                wait_for_row(lambda: webhooks.get_webhook(disabled, hook.webhook_id).disabled_seq is not None)
             finally:
                 ledger.close()
     finally:

@@ -89,3 +89,24 @@ def test_a_cashier_cannot_make_tokens(store: Session, store_path: Path) -> None:
     add_user(store, "ali", "2345", role="cashier")
     done = pos(store_path, "api", "token", "add", "webshop", "--scope", "items:read", "--user", "ali")
     assert done.returncode == 1 and "ali may not" in done.stderr
+
+
+def test_verify_replays_the_api_tables_and_catches_a_token_given_a_scope_by_hand(store: Session,
+                                                                                store_path: Path) -> None:
+    from pos_tui.ledger.database import open_ledger
+    from pos_tui.ledger.verify import verify_ledger
+
+    new = tokens.add_token(store, "accounts", ["sales:read"], acts_as="admin")
+    tokens.record_first_use(store, new.token)
+    assert_verifies(store_path)
+    with store.ledger.write() as conn:
+        conn.execute("UPDATE api_tokens SET scopes = '[\"sales:read\", \"sales:write\"]' WHERE token_id = ?",
+                     (new.token.token_id,))
+    ledger = open_ledger(store_path, read_only=True)
+    try:
+        report = verify_ledger(ledger)
+    finally:
+        ledger.close()
+    assert not report.ok and "api_tokens" in "; ".join(str(p) for p in report.problems)
+    with store.ledger.write() as conn:  # put it back, so the fixture's own verify passes
+        conn.execute("UPDATE api_tokens SET scopes = '[\"sales:read\"]' WHERE token_id = ?", (new.token.token_id,))

@@ -64,6 +64,36 @@ def start_server(path: Path, config: Path, port: int) -> subprocess.Popen[bytes]
             time.sleep(0.05)
 
 
+BARE_APP = """
+import sys, uvicorn
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+async def ok(request):
+    return JSONResponse({})
+
+uvicorn.run(Starlette(routes=[Route("/api/openapi.json", ok)]), host="127.0.0.1", port=int(sys.argv[1]),
+            log_level="warning")
+"""
+
+
+def bare_rss_kib() -> int:
+    """Baseline: resident memory of an empty Starlette app on uvicorn, once it answers."""
+    port = free_port()
+    bare = subprocess.Popen([sys.executable, "-c", BARE_APP, str(port)])
+    try:
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/openapi.json", timeout=5).status_code == 200:
+                    return rss_kib(bare.pid)
+            except httpx.HTTPError:
+                time.sleep(0.05)
+    finally:
+        bare.terminate()
+        bare.wait()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -131,6 +161,7 @@ def main() -> None:
         reader.close()
 
         rows = []
+        bare = bare_rss_kib()
         port = free_port()
         server = start_server(path, config, port)
         base, pid = f"http://127.0.0.1:{port}", server.pid
@@ -155,7 +186,8 @@ def main() -> None:
         print(f"| `GET /api/items/{{sku}}`, {clients} keep-alive client(s) on threads ({errors} errors); service CPU "
               f"{per_request:.2f} ms a request | {len(latencies)} | {statistics.median(latencies):.2f} | "
               f"{percentile(latencies, 99):.2f} | {rate:,.0f} |")
-    print(f"\nService resident memory: {idle / 1024:.1f} MiB idle after start, {loaded / 1024:.1f} MiB after the load.")
+    print(f"\nService resident memory: {idle / 1024:.1f} MiB idle after start, {loaded / 1024:.1f} MiB after the load; "
+          f"an empty Starlette app on uvicorn, same run: {bare / 1024:.1f} MiB.")
 
 
 if __name__ == "__main__":

@@ -159,6 +159,7 @@ def test_bad_subscriptions_are_refused_in_words(store: Session, store_path: Path
     for args, words in (
         (("ftp://x", "--event", "sale.completed"), "is not an http(s) URL"),
         (("http://127.0.0.1:9/h", "--event", "sale.exploded"), "Unknown event sale.exploded"),
+        (("https://shop:hunter2@shop.example/h", "--event", "sale.completed"), "holds a user name or password"),
     ):
         done = pos(store_path, config, "api", "webhook", "add", *args)
         assert done.returncode == 1 and words in done.stderr, done.stderr

@@ -66,7 +66,7 @@ _ITEM_COLUMNS = (
 
 
 def _filters(category: str, vendor: str, below_reorder: bool) -> tuple[str, list[object]]:
-    where, params = "", []
+    where, params = "", list[object]()
     if category:
         where += " AND p.category = ?"
         params.append(category)

@@ -68,6 +68,9 @@ def check_url(url: str) -> str:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput(f"{url!r} is not an http(s) URL.", "Give the receiver's URL, e.g. https://shop.example/hooks.")
+    if parts.username or parts.password:  # the URL goes into the journal, hashed for ever: no secrets in it
+        raise InvalidInput("The URL holds a user name or password, and URLs are kept in the journal.",
+                           "Give the URL without them; the receiver checks each delivery's signature instead.")
     return url.strip()
 
 

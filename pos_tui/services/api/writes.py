@@ -211,7 +211,7 @@ def item_write(code: str, body: object) -> Callable[[Session], JsonObject | None
             tuple(BarcodeSpec(c, m) for c, m in products.product_barcodes(session, product.product_id)),
         )
         fields = {**current.__dict__, **changes}
-        wanted = ProductDetails(**fields)  # type: ignore[arg-type]
+        wanted = ProductDetails(**fields)
         if wanted == current:  # nothing to journal: the item as it is
             return item_json(product, products.product_barcodes(session, product.product_id))
         products.change_product(session, product.product_id, wanted)

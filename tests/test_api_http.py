@@ -230,3 +230,15 @@ def test_a_token_over_its_rate_limit_is_told_when_to_come_back(shop: tuple[Sessi
     answer = client.get("/api/items/TEA-200", headers=headers)
     assert_problem(answer, 429)
     assert int(answer.headers["retry-after"]) >= 1
+
+
+def test_a_read_only_service_answers_reads_and_refuses_writes_changing_nothing(shop: tuple[Session, Path]) -> None:
+    session, path = shop
+    headers = bearer(session)
+    head = session.ledger.head().seq
+    with TestClient(create_app(SETTINGS, path, read_only=True), raise_server_exceptions=False) as read_only:
+        assert read_only.get("/api/items/TEA-200", headers=headers).status_code == 200
+        refused = read_only.post("/api/sales", headers={**headers, "Idempotency-Key": "o-1"},
+                                 json={"lines": [{"code": "TEA-200", "quantity": 1000}]})
+        assert "read-only" in str(assert_problem(refused, 503)["detail"])
+    assert session.ledger.head().seq == head  # not even the token's first use

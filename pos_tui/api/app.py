@@ -168,10 +168,11 @@ ROUTES: tuple[tuple[str, str, str, Handler], ...] = (
 class Service:
     """The two sessions the routes share, and the per-token rate limits."""
 
-    def __init__(self, settings: Settings, db: Path | None) -> None:
+    def __init__(self, settings: Settings, db: Path | None, *, read_only: bool = False) -> None:
         terminal = settings.api.terminal
+        self.read_only = read_only  # `pos --read-only api serve`: every write refused, first uses not journalled
         self.reader = open_session(settings, db, username="api", read_only=True)
-        self.writer = open_session(writes.api_settings(settings), db, username="api")
+        self.writer = open_session(writes.api_settings(settings), db, username="api", read_only=read_only)
         self.reader.terminal = self.writer.terminal = terminal
         self.limits = tokens.RateLimiter()
 
@@ -182,7 +183,7 @@ class Service:
     def handle(self, request: Request, body: bytes, scope: str, handler: Handler) -> Response:
         try:
             token = tokens.authenticate(self.reader, request.headers.get("authorization"))
-            if token.first_used_seq is None:  # the first request a valid token makes, allowed or not
+            if token.first_used_seq is None and not self.read_only:  # its first request, allowed or not
                 tokens.record_first_use(self.writer, token)
             tokens.require_scope(token, scope)
             self.limits.check(token)
@@ -229,8 +230,8 @@ async def _http_error(request: Request, error: Exception) -> Response:
                    headers=dict(error.headers or {}))
 
 
-def create_app(settings: Settings, db: Path | None = None) -> Starlette:
-    service = Service(settings, db)
+def create_app(settings: Settings, db: Path | None = None, *, read_only: bool = False) -> Starlette:
+    service = Service(settings, db, read_only=read_only)
     by_path: dict[str, list[tuple[str, str, Handler]]] = {}
     for method, path, scope, handler in ROUTES:
         by_path.setdefault(path, []).append((method, scope, handler))

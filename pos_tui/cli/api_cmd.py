@@ -90,10 +90,10 @@ def serve(
     import uvicorn
 
     from pos_tui.api.app import create_app
-    from pos_tui.cli.common import settings_from
+    from pos_tui.cli.common import PROCESS, settings_from
 
     settings = settings_from(config)
-    app = create_app(settings, db)
+    app = create_app(settings, db, read_only=PROCESS.read_only)
     bind_host, bind_port = host or settings.api.host, port or settings.api.port
     typer.echo(f"pos api listening on http://{bind_host}:{bind_port}/api/ (OpenAPI at /api/openapi.json)", err=True)
     uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning", access_log=False)

@@ -213,6 +213,8 @@ def test_bad_input_is_a_problem_body_never_a_500(shop: tuple[Session, Path], cli
         ("get", "/api/sales?page=2", b"", 422),
         ("get", "/api/sales/not-a-sale", b"", 422),
         ("get", "/api/reports/sales-by-day?from=yesterday", b"", 422),
+        ("get", "/api/reports/sales-by-day?limit=99999999999999999999999999", b"", 422),
+        ("get", "/api/sales/T1-99999999999999999999999", b"", 404),
         ("delete", "/api/items/TEA-200", b"", 405),
     )
     for number, (method, path, body, status) in enumerate(cases):

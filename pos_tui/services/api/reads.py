@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from pos_tui.domain.errors import InvalidInput, NotFound
@@ -169,6 +170,8 @@ def get_sale(session: Session, reference: str) -> JsonObject:
     text = reference.strip()
     is_return = text[:1] in ("R", "r") and "-" in text
     terminal, number = parse_sale_reference(text[1:] if is_return else text, session.settings.terminal.id)
+    if number >= 2**63:  # more than SQLite's integers hold: no such sale, rather than an overflow
+        raise NotFound(f"There is no sale {text}.", "List them with GET /api/sales.")
     table = "returns" if is_return else "sales"
     with snapshot(session) as head:
         row = session.ledger.conn.execute(
@@ -195,11 +198,18 @@ def report(session: Session, name: str, params: dict[str, str]) -> JsonObject:
         raise InvalidInput(f"Unknown parameter {', '.join(unknown)}.",
                            "Use from, to, terminal, cashier, category, vendor and limit.")
     limit_text = params.get("limit", str(registry.DEFAULT_LIMIT))
-    if not limit_text.isdigit():
+    if not limit_text.isascii() or not limit_text.isdigit() or len(limit_text) > 9:
         raise InvalidInput(f"limit {limit_text!r} is not a number of rows.", "Give a whole number, 0 for all.")
+    days = {}
+    for bound in ("from", "to"):
+        if params.get(bound):
+            try:  # one spelling of a day, as the summaries store it (fromisoformat also takes 20260101)
+                days[bound] = date.fromisoformat(params[bound]).isoformat()
+            except ValueError:
+                raise InvalidInput(f"{bound} {params[bound]!r} is not a day.", "Give days as YYYY-MM-DD.") from None
     with snapshot(session) as head:
-        first, last = registry.default_range(session, params.get("to") or None)
-        query = registry.ReportQuery(params.get("from") or first, last, params.get("terminal", ""),
+        first, last = registry.default_range(session, days.get("to"))
+        query = registry.ReportQuery(days.get("from") or first, last, params.get("terminal", ""),
                                      params.get("cashier", ""), params.get("category", ""), params.get("vendor", ""),
                                      int(limit_text))
         result = registry.run_report(session, name, query)

@@ -244,3 +244,14 @@ def test_a_read_only_service_answers_reads_and_refuses_writes_changing_nothing(s
                                  json={"lines": [{"code": "TEA-200", "quantity": 1000}]})
         assert "read-only" in str(assert_problem(refused, 503)["detail"])
     assert session.ledger.head().seq == head  # not even the token's first use
+
+
+def test_an_expired_token_is_refused(shop: tuple[Session, Path], client: TestClient) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    session, _ = shop
+    month_ago = Session(session.ledger, session.settings, "admin", clock=lambda: datetime.now(UTC) - timedelta(days=30))
+    old = tokens.add_token(month_ago, "trial", ["items:read"], acts_as="admin", expires_days=7)
+    answer = client.get("/api/items/TEA-200", headers={"Authorization": f"Bearer {old.secret}"})
+    assert "is expired" in str(assert_problem(answer, 401)["detail"])
+    assert tokens.get_token(session, old.token.token_id).state == "expired"

@@ -118,3 +118,12 @@ def test_generated_requests_never_get_a_500_and_every_refusal_is_a_problem(case:
         assert answer.headers["content-type"][0] == "application/problem+json", answer.text
         body = answer.json()
         assert body["status"] == answer.status_code and body["detail"]
+
+
+def test_the_api_and_the_dispatcher_are_units_of_their_own_on_localhost() -> None:
+    units = Path(__file__).resolve().parents[1] / "systemd"
+    serve = (units / "pos-api.service").read_text(encoding="utf-8")
+    dispatch = (units / "pos-api-webhooks.service").read_text(encoding="utf-8")
+    assert "ExecStart=/usr/bin/env pos api serve\n" in serve  # [api] host: 127.0.0.1 unless configured
+    assert "ExecStart=/usr/bin/env pos api webhooks run\n" in dispatch
+    assert Settings().api.host == "127.0.0.1"

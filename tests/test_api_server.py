@@ -16,8 +16,8 @@ from pos_tui.config import PricingSettings, Settings
 from pos_tui.services.api import tokens
 from pos_tui.services.catalog import products
 
-from .api_server import BLOCKING_CONFIG, api_server
 from .conftest import TSHIRT_S, assert_verifies, make_store
+from .support.api_server import BLOCKING_CONFIG, api_server
 
 SETTINGS = Settings(pricing=PricingSettings(negative_stock="block"))
 

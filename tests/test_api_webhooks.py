@@ -22,7 +22,7 @@ from pos_tui.services.selling import sales
 from pos_tui.services.session import Session
 
 from .conftest import MILK, TEA, assert_verifies, make_store
-from .webhook_receiver import Receiver
+from .support.webhook_receiver import Receiver
 
 CONFIG = """
 [api]

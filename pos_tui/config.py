@@ -25,6 +25,7 @@ from pos_tui.domain.money import Currency, Rounding
 from pos_tui.domain.permissions import BUILT_IN_ROLES, Action
 from pos_tui.domain.tax import TaxClass, TaxPolicy, TaxRounding
 from pos_tui.domain.tender import TenderMethod
+from pos_tui.services.api.settings import ApiSettings
 
 SYSTEM_CONFIG = Path("/etc/pos/pos.toml")
 MAX_EXPONENT = 4
@@ -292,6 +293,7 @@ class Settings(_Section):
     devices: DeviceSettings = Field(default_factory=DeviceSettings)
     cash: CashSettings = Field(default_factory=CashSettings)
     staff: StaffSettings = Field(default_factory=StaffSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
     keymap: dict[str, str] = Field(default_factory=dict)
     """Site key map: binding id -> keys, e.g. `"bucket.pay" = "f11"` (see the help screen for the ids)."""
     source: Path | None = None

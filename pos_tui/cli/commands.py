@@ -58,6 +58,8 @@ COMMANDS: tuple[CommandEntry, ...] = (
                  "Employees: clock in/out, hours for payroll, sales per cashier, commissions."),
     CommandEntry("audit", "pos_tui.cli.audit_cmd", "audit_command",
                  "Sensitive events of a period: who did what, who approved it, and why. Reads only.", group=False),
+    CommandEntry("api", "pos_tui.cli.api_cmd", "api_app",
+                 "The HTTP/JSON API for integrations: tokens, the service, webhooks."),
     CommandEntry("db", "pos_tui.cli.db_cmd", "db_app", "The store database: migrate, verify, rebuild."),
     CommandEntry("backup", "pos_tui.cli.backup_cmd", "backup_app",
                  "Encrypted, signed snapshots and journal segments; verify and restore them."),

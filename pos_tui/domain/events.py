@@ -32,16 +32,30 @@ def to_json_value(value: object) -> JsonValue:
 
 
 @dataclasses.dataclass(frozen=True)
+class ApiRequest:
+    """The integration API's request a change came from, stored with its event so that a repeat of
+    the request (same token, same Idempotency-Key) finds it and changes nothing again."""
+
+    token_id: str
+    key: str  # the Idempotency-Key header
+    digest: str  # sha256 of method, path and body: the same key on another request is refused
+
+
+@dataclasses.dataclass(frozen=True)
 class Event:
     KIND: ClassVar[str] = ""
     # Supervisors' approvals of what the user could not do alone (a void, an override...): the
     # journal then names both people. Left out of the payload when there are none.
     approvals: tuple[Approval, ...] = dataclasses.field(default=(), kw_only=True)
+    # Set on the events an API request writes; left out of the payload otherwise.
+    api_request: ApiRequest | None = dataclasses.field(default=None, kw_only=True)
 
     def payload(self) -> dict[str, JsonValue]:
         data: dict[str, JsonValue] = to_json_value(self)
         if not self.approvals:
             del data["approvals"]
+        if self.api_request is None:
+            del data["api_request"]
         return data
 
     def postings(self) -> tuple[Posting, ...]:

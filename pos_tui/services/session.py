@@ -7,7 +7,7 @@ domain policies (currency, tax, tenders, barcode layouts) the settings describe.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -20,7 +20,7 @@ from pos_tui.ledger.journal import Actor, append, store_time
 if TYPE_CHECKING:
     from pos_tui.config import Settings
     from pos_tui.domain.barcode import InStoreLayout
-    from pos_tui.domain.events import Event
+    from pos_tui.domain.events import ApiRequest, Event
     from pos_tui.domain.tax import TaxPolicy
     from pos_tui.domain.tender import TenderMethod
     from pos_tui.ledger.entry import JournalEntry
@@ -43,8 +43,13 @@ class Session:
     def actor(self) -> Actor:
         return Actor(self.ledger.store_info().store_id, self.terminal, self.username)
 
+    api_request: ApiRequest | None = None
+    """Set by the integration API for one request: every event recorded carries it (its Idempotency-Key)."""
+
     def record(self, event: Event) -> JournalEntry:
         """Append ``event`` as this session's user; call inside ``ledger.write()``."""
+        if self.api_request is not None:
+            event = replace(event, api_request=self.api_request)
         return append(self.ledger, event, self.actor, at=self.clock())
 
     @cached_property

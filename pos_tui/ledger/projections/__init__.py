@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from pos_tui.ledger.entry import Handler, JournalEntry
-from pos_tui.ledger.projections import cash, catalogue, core, daybook, reports, staff
+from pos_tui.ledger.projections import api, cash, catalogue, core, daybook, reports, staff
 
 Derive = Callable[[sqlite3.Connection, str, int], None]
 
@@ -53,6 +53,7 @@ AREAS: tuple[Area, ...] = (
     Area(daybook.HANDLERS, daybook.TABLES, Check.DERIVE, daybook.derive),
     Area(staff.HANDLERS, staff.TABLES, Check.REPLAY_BESIDE),
     Area(reports.HANDLERS, reports.TABLES, Check.DERIVE, reports.derive),
+    Area(api.HANDLERS, api.TABLES, Check.REPLAY_BESIDE),
 )
 
 

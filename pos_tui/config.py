@@ -237,6 +237,38 @@ class CashSettings(_Section):
         return value
 
 
+def _shrinkage_reasons() -> dict[str, str]:
+    return {
+        "count": "expenses:shrinkage", "damaged": "expenses:shrinkage:damaged",
+        "expired": "expenses:shrinkage:expired", "theft": "expenses:shrinkage:theft",
+        "found": "expenses:shrinkage", "sample": "expenses:marketing",
+    }
+
+
+class InventorySettings(_Section):
+    """The stock room: why stock moves (each reason posts to its account), and selling expired goods."""
+
+    adjustment_reasons: dict[str, str] = Field(default_factory=_shrinkage_reasons)
+    """Stock adjustments, stocktake postings and write-offs: reason -> the account the value goes to."""
+    return_reasons: dict[str, str] = Field(
+        default_factory=lambda: {
+            "damaged": "expenses:shrinkage:damaged", "faulty": "expenses:shrinkage:damaged",
+            "expired": "expenses:shrinkage:expired", "wrong-size": "expenses:shrinkage",
+            "changed-mind": "expenses:shrinkage",
+        }
+    )
+    """Returns: reason -> the account written-off goods are charged to."""
+    expired_sale: Literal["refuse", "supervisor"] = "refuse"
+    """Selling an item whose GS1 code says it is past its date: refused, or allowed with a supervisor."""
+
+    @field_validator("adjustment_reasons", "return_reasons")
+    @classmethod
+    def _reasons_have_accounts(cls, value: dict[str, str]) -> dict[str, str]:
+        if not value:
+            raise ValueError("give at least one reason")
+        return CashSettings._accounts_are_ledger_names(value)
+
+
 def _default_tax_classes() -> list[TaxClassSettings]:
     return [
         TaxClassSettings(code="std", name="GST 17%", rate_bp=1700),
@@ -265,6 +297,7 @@ class Settings(_Section):
     devices: DeviceSettings = Field(default_factory=DeviceSettings)
     cash: CashSettings = Field(default_factory=CashSettings)
     staff: StaffSettings = Field(default_factory=StaffSettings)
+    inventory: InventorySettings = Field(default_factory=InventorySettings)
     keymap: dict[str, str] = Field(default_factory=dict)
     """Site key map: binding id -> keys, e.g. `"bucket.pay" = "f11"` (see the help screen for the ids)."""
     source: Path | None = None

@@ -172,11 +172,20 @@ class StockAdjusted(Event):
     unit_cost: int
     cost: int
     reason: str
+    # The reason's account from [inventory] adjustment_reasons; "" for a free-text reason (and every
+    # adjustment recorded before reasons had accounts): expenses:stock-adjustments.
+    account: str = ""
+
+    def payload(self) -> dict[str, JsonValue]:
+        data = super().payload()
+        if not self.account:
+            del data["account"]  # an adjustment without a listed reason hashes as it always did
+        return data
 
     def postings(self) -> tuple[Posting, ...]:
         from pos_tui.domain.postings import INVENTORY, STOCK_ADJUSTMENTS, combine
 
-        return combine([Posting(INVENTORY, self.cost), Posting(STOCK_ADJUSTMENTS, -self.cost)])
+        return combine([Posting(INVENTORY, self.cost), Posting(self.account or STOCK_ADJUSTMENTS, -self.cost)])
 
 
 # --- selling ----------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ class Product:
     tax_rate_bp: int
     reorder_level: int
     on_hand: int
+    retired: bool = False  # no longer sold or received (`pos product retire`); kept for history
 
     @property
     def display_name(self) -> str:
@@ -54,7 +55,7 @@ class Product:
 
 _PRODUCT_COLUMNS = (
     "p.product_id, p.sku, p.name, p.grp, p.variant, p.category, p.vendor, p.unit, p.price, p.cost, p.tax_class,"
-    " t.rate_bp, p.reorder_level, s.on_hand"
+    " t.rate_bp, p.reorder_level, s.on_hand, p.retired"
 )
 _PRODUCT_FROM = (
     " FROM products p JOIN tax_classes t ON t.code = p.tax_class JOIN stock s ON s.product_id = p.product_id"
@@ -111,6 +112,12 @@ def show_product(session: Session, code: str) -> Product:
     return found[0]
 
 
+def refuse_retired(product: Product, what: str) -> None:
+    if product.retired:
+        raise InvalidInput(f"{product.display_name} ({product.sku}) is retired and cannot be {what}.",
+                           f"Restore it first: `pos product restore {product.sku}`.")
+
+
 def line_for(product: Product, quantity: int, *, barcode: str = "", price: int | None = None) -> CartLine:
     return CartLine(
         product_id=product.product_id,
@@ -138,6 +145,7 @@ def resolve_scan(session: Session, text: str) -> CartLine:
             f"No product has the barcode {request.lookup_code}.", "Nothing was added; search by name or set it aside."
         )
     product, multiplier = found
+    refuse_retired(product, "sold")
     if request.embedded_price is not None:
         # A price label: one pack at the printed price (an N* prefix for identical packs). The pack is
         # sold by the piece whatever the product's unit: the label's price is what the customer pays.
@@ -295,7 +303,7 @@ def receive_stock(
     approvals = authz.require(session, Action.STOCK_RECEIVE, approval)
     with session.ledger.write():
         for line in received:
-            get_product(session, line.product_id)
+            refuse_retired(get_product(session, line.product_id), "received")
         entry = session.record(StockReceived(reference, vendor, tuple(received), approvals=approvals))
     return entry.seq
 
@@ -311,7 +319,9 @@ def adjust_stock(
     approvals = authz.require(session, Action.STOCK_ADJUST, approval)
     with session.ledger.write():
         product = get_product(session, product_id)
+        # A reason from [inventory] adjustment_reasons posts to its account; free text to stock-adjustments.
+        account = session.settings.inventory.adjustment_reasons.get(reason.strip(), "")
         event = StockAdjusted(product_id, quantity, product.cost, extend(quantity, product.cost), reason.strip(),
-                              approvals=approvals)
+                              account=account, approvals=approvals)
         entry = session.record(event)
     return entry.seq

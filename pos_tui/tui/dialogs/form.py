@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
 
@@ -18,6 +19,8 @@ class Field:
     label: str
     value: str = ""
     password: bool = False
+    choices: tuple[str, ...] = ()
+    """When given, the answer must be one of these (offered as you type; Right arrow takes the suggestion)."""
 
 
 class FormDialog(ModalScreen[dict[str, str] | None]):
@@ -40,14 +43,20 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
         with Vertical() as box:
             box.border_title = self.title_text
             for field in self.fields:
-                yield Label(field.label, markup=False)
+                label = f"{field.label}: {', '.join(field.choices)}" if field.choices else field.label
+                yield Label(label, markup=False)
+                suggester = SuggestFromList(field.choices, case_sensitive=False) if field.choices else None
                 yield Input(field.value, id=f"f-{field.name}", password=field.password, compact=True,
-                            select_on_focus=True)
+                            select_on_focus=True, suggester=suggester)
             yield Static(self.note or "Enter: next / OK   Esc: cancel", id="form-note", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         inputs = list(self.query(Input))
         index = inputs.index(event.input)
+        field = self.fields[index]
+        if field.choices and event.value.strip() not in field.choices:
+            self.query_one("#form-note", Static).update(f"{field.label}: pick one of {', '.join(field.choices)}.")
+            return
         if index + 1 < len(inputs):
             inputs[index + 1].focus()
             return

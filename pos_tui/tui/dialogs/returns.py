@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Select, Static
 
 from pos_tui.domain.errors import PosError
@@ -73,8 +74,10 @@ class ReturnDialog(ModalScreen[ReturnRequest | None]):
         Binding("space", "whole_line", "All of the line", priority=True, id="return.whole_line"),
     ]
 
-    def __init__(self, sale_ref: str, lines: list[SoldLine], currency: Currency, methods: dict[str, str]) -> None:
+    def __init__(self, sale_ref: str, lines: list[SoldLine], currency: Currency, methods: dict[str, str],
+                 reasons: tuple[str, ...] = ()) -> None:
         super().__init__()
+        self.reasons = reasons  # [inventory] return_reasons: the answer must be one of them
         self.sale_ref = sale_ref
         self.lines = lines
         self.currency = currency
@@ -92,8 +95,9 @@ class ReturnDialog(ModalScreen[ReturnRequest | None]):
                                     markup=False)
                         yield QuantityField(placeholder="0", id=f"qty-{line.line_no}", compact=True,
                                             restrict=r"[0-9.,]*", disabled=line.returnable <= 0, select_on_focus=True)
-            yield Label("Reason")
-            yield Input(placeholder="damaged, wrong size, changed mind…", id="reason", compact=True)
+            yield Label(f"Reason: {', '.join(self.reasons)}" if self.reasons else "Reason", markup=False)
+            yield Input(placeholder="damaged, wrong size, changed mind…", id="reason", compact=True,
+                        suggester=SuggestFromList(self.reasons, case_sensitive=False) if self.reasons else None)
             yield Label("Refund by")
             yield Select([(label, code) for code, label in self.methods.items()], value=next(iter(self.methods)),
                          allow_blank=False, id="refund-method", compact=True)
@@ -132,8 +136,9 @@ class ReturnDialog(ModalScreen[ReturnRequest | None]):
         if not items:
             error.update("Type how much comes back on at least one line (Space: all of it).")
             return
-        if not reason:
-            error.update("A return needs a reason.")
+        if not reason or (self.reasons and reason not in self.reasons):
+            error.update(f"A return needs a reason: {', '.join(self.reasons)}." if self.reasons
+                         else "A return needs a reason.")
             self.query_one("#reason", Input).focus()
             return
         method = str(self.query_one("#refund-method", Select).value)

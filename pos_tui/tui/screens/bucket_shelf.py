@@ -87,7 +87,9 @@ class ParkAndReturn:
                 self.say(str(error), "error")
                 return
             methods = {code: m.label for code, m in self.session.tender_methods.items()}
-            self.app.push_screen(ReturnDialog(reference, lines, self.session.currency, methods), self._return_asked)
+            reasons = tuple(self.session.settings.inventory.return_reasons)
+            self.app.push_screen(ReturnDialog(reference, lines, self.session.currency, methods, reasons),
+                                 self._return_asked)
 
         self.app.push_screen(FormDialog("Return", [Field("value", "Sale number on the receipt (e.g. T1-000042)")]),
                              numbered)

@@ -277,7 +277,8 @@ class WarehouseScreen(ModeScreen):
             return
         self._ask(
             f"Adjust {product.display_name}",
-            [Field("qty", "Change (e.g. -2 for a loss, 3 for a find)"), Field("reason", "Reason")],
+            [Field("qty", "Change (e.g. -2 for a loss, 3 for a find)"),
+             Field("reason", "Reason", choices=tuple(self.session.settings.inventory.adjustment_reasons))],
             lambda a: self.write(
                 "adjust", lambda approval: products.adjust_stock(
                     self.session, product.product_id, signed_quantity(a["qty"]), a["reason"], approval=approval),

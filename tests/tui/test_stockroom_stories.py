@@ -1,0 +1,56 @@
+"""Reasons from a list at the till: the stock adjustment and the return offer pos.toml's reasons and
+take no other."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from pos_tui.services.reports import export
+from pos_tui.services.session import Session
+from pos_tui.tui.dialogs.form import FormDialog
+from pos_tui.tui.dialogs.receipt import ReceiptDialog
+from tests.conftest import TEA_BARCODE
+from tests.tui.conftest import log_in, make_app, scan, wait_for
+
+
+async def test_a_stock_adjustment_takes_only_a_listed_reason_and_posts_to_its_account(
+    shop: Session, tmp_path: Path
+) -> None:
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: bool(getattr(app.screen, "products", None)))
+        await pilot.press("f6")  # adjust the first product (tea)
+        await wait_for(pilot, lambda: app.screen.query("#f-qty"))
+        assert "damaged, expired, theft" in " ".join(str(label.content) for label in app.screen.query("Label"))
+        app.screen.query_one("#f-qty", Input).value = "-1"
+        app.screen.query_one("#f-reason", Input).value = "broken"
+        app.screen.query_one("#f-reason", Input).focus()
+        await pilot.press("enter")
+        assert isinstance(app.screen, FormDialog)
+        assert "pick one of count, damaged" in str(app.screen.query_one("#form-note", Static).content)
+        app.screen.query_one("#f-reason", Input).value = "theft"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, FormDialog))
+        await wait_for(pilot, lambda: "expenses:shrinkage:theft" in export.account_balances(shop))
+
+
+async def test_a_return_at_the_till_takes_only_a_listed_reason(shop: Session, tmp_path: Path) -> None:
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        await scan(pilot, TEA_BARCODE)
+        await pilot.press("f12", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReceiptDialog))
+        await pilot.press("enter", "ctrl+r", *"T1-1", "enter")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ReturnDialog")
+        await pilot.press("space")
+        app.screen.query_one("#reason", Input).value = "meh"
+        await pilot.press("f12")
+        assert "A return needs a reason: damaged, faulty" in str(app.screen.query_one("#return-error").content)
+        app.screen.query_one("#reason", Input).value = "faulty"
+        await pilot.press("f12")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ != "ReturnDialog")

@@ -238,3 +238,132 @@ def receive(
             typer.echo(f"{delivery.order.reference} is received in full.")
     finally:
         session.close()
+
+
+# --- stocktakes -------------------------------------------------------------------------------
+
+
+@stocktake_app.command("start")
+@reports_errors
+def start_stocktake(
+    category: Annotated[str, typer.Option("--category", help="Count only this category.")] = "",
+    vendor: Annotated[str, typer.Option("--vendor", help="Count only this vendor's products.")] = "",
+    db: DbOption = None,
+    config: ConfigOption = None,
+    user: StockUser = "admin",
+) -> None:
+    """Begin a stocktake of all stock, a category or a vendor."""
+    from pos_tui.services.inventory import stocktakes
+
+    session = session_from(db, config, user=user)
+    try:
+        number = stocktakes.start(session, category=category, vendor=vendor)
+        taken = stocktakes.get_stocktake(session, number)
+        typer.echo(f"{taken.reference} started ({taken.scope}): count with"
+                   f" `pos stocktake count {taken.reference} --scan CODE`.")
+    finally:
+        session.close()
+
+
+@stocktake_app.command("count")
+@reports_errors
+def count_stocktake(
+    stocktake: Annotated[str, typer.Argument(help="The stocktake, e.g. ST-000001.")],
+    scan: Annotated[list[str], typer.Option("--scan", help="An item as scanned: each scan counts one (a pack's code "
+                                                            "the pack); repeat for each.")],
+    qty: Annotated[str | None, typer.Option("--qty", help="Count this many for each --scan instead (0: none there).")]
+    = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    user: StockUser = "admin",
+) -> None:
+    """Add counts to an open stocktake; counts from several tills add up."""
+    from pos_tui.domain.errors import InvalidAmount
+    from pos_tui.domain.scan import parse_quantity
+    from pos_tui.services.inventory import stocktakes
+
+    quantity = None
+    if qty is not None:
+        if qty.strip().startswith("-"):
+            raise InvalidAmount(f"A count cannot be negative ({qty.strip()}).",
+                                "Nothing was counted; count what is there, 0 or more.")
+        quantity = 0 if qty.strip() in {"0", "0.0", "0.00", "0.000"} else parse_quantity(qty)
+    session = session_from(db, config, user=user)
+    try:
+        number = stocktakes.stocktake_number(stocktake)
+        stocktakes.count(session, number, scan, quantity=quantity)
+        scans = f"{len(scan)} scan{'s' if len(scan) != 1 else ''}"
+        typer.echo(f"Counted {scans} in {stocktakes.stocktake_reference(number)}.")
+    finally:
+        session.close()
+
+
+@stocktake_app.command("review")
+@reports_errors
+def review_stocktake(
+    stocktake: Annotated[str, typer.Argument(help="The stocktake, e.g. ST-000001.")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Each counted product's variance (quantity and value at cost), by category, before or after posting."""
+    from pos_tui.domain.money import format_quantity
+    from pos_tui.services.inventory import stocktakes
+
+    session = session_from(db, config, read_only=True)
+    try:
+        found = stocktakes.review(session, stocktakes.stocktake_number(stocktake))
+        taken = found.stocktake
+        state = f"posted ({taken.reason})" if taken.posted_seq else "open"
+        typer.echo(f"{taken.reference}  {taken.scope}  {state}")
+        typer.echo(f"  {'SKU':<14} {'Name':<28} {'Category':<14} {'Counted':>9} {'Expected':>9} {'Variance':>9}"
+                   f" {'Value':>14}")
+        for line in found.lines:
+            typer.echo(f"  {line.sku:<14} {line.name[:28]:<28} {line.category[:14]:<14}"
+                       f" {format_quantity(line.counted):>9} {format_quantity(line.expected):>9}"
+                       f" {format_quantity(line.quantity):>9} {session.money(line.value):>14}")
+        for category, quantity, value in found.by_category():
+            typer.echo(f"  category {category or '-':<22} variance {format_quantity(quantity):>9}"
+                       f"  {session.money(value):>14}")
+        typer.echo(f"  total value at cost {session.money(found.value)}")
+    finally:
+        session.close()
+
+
+@stocktake_app.command("post")
+@reports_errors
+def post_stocktake(
+    stocktake: Annotated[str, typer.Argument(help="The stocktake, e.g. ST-000001.")],
+    reason: Annotated[str, typer.Option("--reason", help="One of `pos stock reasons`; its account takes the "
+                                                          "value.")] = "count",
+    db: DbOption = None,
+    config: ConfigOption = None,
+    user: StockUser = "admin",
+) -> None:
+    """Post the variances as stock adjustments in one event (once only)."""
+    from pos_tui.services.inventory import reasons, stocktakes
+
+    session = session_from(db, config, user=user)
+    try:
+        number = stocktakes.stocktake_number(stocktake)
+        stocktakes.post(session, number, reason=reason)
+        found = stocktakes.review(session, number)
+        account = reasons.account_for(session.settings, "adjustment", reason)
+        counted = f"{len(found.lines)} product{'s' if len(found.lines) != 1 else ''}"
+        typer.echo(f"Posted {found.stocktake.reference}: {counted}, {session.money(found.value)}"
+                   f" at cost to {account}.")
+    finally:
+        session.close()
+
+
+@stocktake_app.command("list")
+@reports_errors
+def list_stocktakes(db: DbOption = None, config: ConfigOption = None) -> None:
+    """The latest stocktakes and whether each is posted."""
+    from pos_tui.services.inventory import stocktakes
+
+    session = session_from(db, config, read_only=True)
+    try:
+        for taken in stocktakes.list_stocktakes(session):
+            typer.echo(f"{taken.reference}  {taken.scope:<30} {'posted' if taken.posted_seq else 'open'}")
+    finally:
+        session.close()

@@ -105,16 +105,21 @@ class StocktakeStarted(Event):
 
 
 @dataclasses.dataclass(frozen=True)
-class StocktakeCounted(Event):
-    """Scans of one product in a stocktake. ``on_hand`` is the stock the till held for it when it was
-    counted: the first count of a product fixes its start, and what was sold between its first and
-    last count is not counted twice."""
+class CountLine:
+    """Scans of one product. ``on_hand`` is the stock the till held for it as they were recorded: the
+    first count of a product fixes its start, and what was sold between its first and last count is
+    not counted twice (those goods left the shelf before the counter reached them)."""
 
+    product_id: int
+    quantity: int  # thousandths, zero or more: added to what this and other tills counted before
+    on_hand: int
+
+
+@dataclasses.dataclass(frozen=True)
+class StocktakeCounted(Event):
     KIND: ClassVar[str] = "stocktake.counted"
     number: int
-    product_id: int
-    quantity: int  # thousandths, zero or more: these scans, added to what other tills counted
-    on_hand: int
+    lines: tuple[CountLine, ...]
 
 
 @dataclasses.dataclass(frozen=True)

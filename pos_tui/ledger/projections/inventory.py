@@ -49,11 +49,12 @@ def _stocktake_started(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, A
 
 
 def _stocktake_counted(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
-    conn.execute(
+    conn.executemany(
         "INSERT INTO stocktake_counts (number, product_id, counted, on_hand_start, on_hand_last, first_seq, last_seq)"
         " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (number, product_id) DO UPDATE SET"
         " counted = counted + excluded.counted, on_hand_last = excluded.on_hand_last, last_seq = excluded.last_seq",
-        (p["number"], p["product_id"], p["quantity"], p["on_hand"], p["on_hand"], e.seq, e.seq),
+        [(p["number"], ln["product_id"], ln["quantity"], ln["on_hand"], ln["on_hand"], e.seq, e.seq)
+         for ln in p["lines"]],
     )
 
 

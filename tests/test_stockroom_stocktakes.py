@@ -151,7 +151,8 @@ def test_every_variance_is_counted_less_what_was_on_hand_at_count_start_less_wha
                 on_hand_before = {pid: products.get_product(session, pid).on_hand for pid in found}
                 stocktakes.post(session, number)
                 for product_id, line in found.items():
-                    assert products.get_product(session, product_id).on_hand == on_hand_before[product_id] + line.quantity
+                    after = products.get_product(session, product_id).on_hand
+                    assert after == on_hand_before[product_id] + line.quantity
         finally:
             session.close()
         assert_verifies(Path(folder) / "store.db")

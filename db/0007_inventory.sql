@@ -56,3 +56,14 @@ CREATE TABLE stocktake_variances (
     cost INTEGER NOT NULL,
     PRIMARY KEY (number, product_id)
 ) STRICT, WITHOUT ROWID;
+
+-- Lots and dates of goods sold from GS1 labels (a recall asks "who bought lot L42?").
+CREATE TABLE sold_batches (
+    seq INTEGER NOT NULL,           -- the sale's journal entry
+    line_no INTEGER NOT NULL,
+    lot TEXT NOT NULL,
+    best_before TEXT NOT NULL,      -- ISO date or ''
+    expiry TEXT NOT NULL,           -- ISO date or ''
+    PRIMARY KEY (seq, line_no)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX sold_batches_lot ON sold_batches(lot) WHERE lot != '';

@@ -215,6 +215,16 @@ class SoldLine:
 
 
 @dataclasses.dataclass(frozen=True)
+class SoldBatch:
+    """What a GS1 label said about a sold line's goods: its lot and dates (ISO, "" when absent)."""
+
+    line_no: int
+    lot: str
+    best_before: str
+    expiry: str
+
+
+@dataclasses.dataclass(frozen=True)
 class TenderLine:
     method: str
     amount: int
@@ -235,6 +245,13 @@ class SaleCompleted(Event):
     change: int
     cost_total: int
     posted: tuple[Posting, ...]
+    batches: tuple[SoldBatch, ...] = ()  # lines scanned from GS1 labels with a lot or a date
+
+    def payload(self) -> dict[str, JsonValue]:
+        data = super().payload()
+        if not self.batches:
+            del data["batches"]  # a sale without GS1 labels hashes as it always did
+        return data
 
     def postings(self) -> tuple[Posting, ...]:
         return self.posted

@@ -32,6 +32,7 @@ class Action(StrEnum):
     STOCK_ADJUST = "stock_adjust"
     PRICE_CHANGE = "price_change"
     PRODUCT_EDIT = "product_edit"
+    SELL_EXPIRED = "sell_expired"  # a GS1 label past its date, where [inventory] expired_sale = "supervisor"
     USER_ADMIN = "user_admin"
     BACKUP = "backup"
     REPORTS = "reports"
@@ -59,6 +60,7 @@ _DOING: dict[Action, str] = {
     Action.STOCK_ADJUST: "adjust stock",
     Action.PRICE_CHANGE: "change prices",
     Action.PRODUCT_EDIT: "edit products",
+    Action.SELL_EXPIRED: "sell an item past its date",
     Action.USER_ADMIN: "manage users",
     Action.BACKUP: "run backups",
     Action.REPORTS: "read reports",
@@ -92,6 +94,7 @@ _SUPERVISOR = _CASHIER | {
     Action.PAID_OUT,
     Action.STOCK_RECEIVE,
     Action.Z_REPORT,
+    Action.SELL_EXPIRED,
 }
 _MANAGER = _SUPERVISOR | {
     Action.PAID_OUT_ABOVE_DRAWER,

@@ -54,3 +54,25 @@ async def test_a_return_at_the_till_takes_only_a_listed_reason(shop: Session, tm
         app.screen.query_one("#reason", Input).value = "faulty"
         await pilot.press("f12")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ != "ReturnDialog")
+
+
+async def test_an_item_past_its_date_sells_at_the_till_only_with_a_supervisors_pin(tmp_path: Path) -> None:
+    from pos_tui.config import InventorySettings, Settings
+    from pos_tui.domain.events import BarcodeSpec, ProductDetails
+    from pos_tui.services.catalog import products
+    from tests.conftest import assert_verifies, make_store
+    from tests.tui.test_staff_stories import CASHIER, CASHIER_PIN, SUPERVISOR, SUPERVISOR_PIN, approve, hire_staff
+
+    session = make_store(tmp_path / "store.db", Settings(inventory=InventorySettings(expired_sale="supervisor")))
+    products.add_products(session, [ProductDetails("YOG", "Yoghurt", "Dairy", "Dairy Co", "each", 9000, 6000, "std",
+                                                   0, barcodes=(BarcodeSpec("9501101530003"),))])
+    hire_staff(session)
+    app = make_app(session, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, CASHIER, CASHIER_PIN)
+        await scan(pilot, "(01)09501101530003(17)200101(10)OLD")
+        await approve(pilot, SUPERVISOR, SUPERVISOR_PIN, reason="customer insists")
+        await wait_for(pilot, lambda: len(app.screen.cart.lines) == 1)
+        assert [a.approver for a in app.screen.cart.approvals] == [SUPERVISOR]
+    session.close()
+    assert_verifies(tmp_path / "store.db")

@@ -68,6 +68,13 @@ def _stocktake_posted(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, An
     )
 
 
+def _sold_batches(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    conn.executemany(
+        "INSERT INTO sold_batches (seq, line_no, lot, best_before, expiry) VALUES (?, ?, ?, ?, ?)",
+        [(e.seq, b["line_no"], b["lot"], b["best_before"], b["expiry"]) for b in p.get("batches", ())],
+    )
+
+
 HANDLERS: dict[str, Handler] = {
     "purchase_order.created": _order_created,
     "purchase_order.line_added": _order_line_added,
@@ -75,6 +82,7 @@ HANDLERS: dict[str, Handler] = {
     "stocktake.started": _stocktake_started,
     "stocktake.counted": _stocktake_counted,
     "stocktake.posted": _stocktake_posted,
+    "sale.completed": _sold_batches,
 }
 
 TABLES: dict[str, str] = {
@@ -83,4 +91,5 @@ TABLES: dict[str, str] = {
     "stocktakes": "number",
     "stocktake_counts": "number, product_id",
     "stocktake_variances": "number, product_id",
+    "sold_batches": "seq, line_no",
 }

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 
 from pos_tui.domain.barcode import normalize_gtin
 from pos_tui.domain.cart import CartLine, check_quantity
-from pos_tui.domain.errors import BarcodeError, InvalidAmount, InvalidInput, NotFound, UnknownBarcode
+from pos_tui.domain.errors import (
+    BarcodeError,
+    InvalidAmount,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+    UnknownBarcode,
+)
 from pos_tui.domain.events import (
     PriceChanged,
     ProductAdded,
@@ -118,6 +125,18 @@ def refuse_retired(product: Product, what: str) -> None:
                            f"Restore it first: `pos product restore {product.sku}`.")
 
 
+def _refuse_past_date(session: Session, product: Product, use_by: str, approval: Approval | None) -> None:
+    from pos_tui.ledger.journal import business_day
+
+    info = session.ledger.store_info()
+    if use_by >= business_day(session.clock(), info.timezone, info.day_starts_at_hour):
+        return
+    if session.settings.inventory.expired_sale == "refuse":
+        raise RuleViolation(f"{product.display_name} is past its date ({use_by}) and cannot be sold.",
+                            "Nothing was added; take it off the shelf and write it off as expired.")
+    authz.require(session, Action.SELL_EXPIRED, approval)
+
+
 def line_for(product: Product, quantity: int, *, barcode: str = "", price: int | None = None) -> CartLine:
     return CartLine(
         product_id=product.product_id,
@@ -135,10 +154,12 @@ def line_for(product: Product, quantity: int, *, barcode: str = "", price: int |
     )
 
 
-def resolve_scan(session: Session, text: str) -> CartLine:
-    """What the counter does with a scan or typed code: a cart line, or an error saying why not."""
+def resolve_scan(session: Session, text: str, *, approval: Approval | None = None) -> CartLine:
+    """What the counter does with a scan or typed code: a cart line, or an error saying why not. A GS1
+    label past its date is refused, or needs ``sell_expired`` ([inventory] expired_sale)."""
     settings = session.settings.barcodes
-    request = parse_scan(text, layouts=session.instore_layouts, eight_digit=settings.eight_digit)
+    request = parse_scan(text, layouts=session.instore_layouts, eight_digit=settings.eight_digit,
+                         exponent=session.currency.exponent)
     found = find_by_code(session, request.lookup_code)
     if found is None:
         raise UnknownBarcode(
@@ -146,6 +167,8 @@ def resolve_scan(session: Session, text: str) -> CartLine:
         )
     product, multiplier = found
     refuse_retired(product, "sold")
+    if request.use_by:
+        _refuse_past_date(session, product, request.use_by, approval)
     if request.embedded_price is not None:
         # A price label: one pack at the printed price (an N* prefix for identical packs). The pack is
         # sold by the piece whatever the product's unit: the label's price is what the customer pays.

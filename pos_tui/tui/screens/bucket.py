@@ -14,7 +14,7 @@ from textual.widgets import Input
 from pos_tui.domain.cart import Cart, CartLine, Discount, PricedCart, price_cart
 from pos_tui.domain.errors import PosError
 from pos_tui.domain.money import format_quantity, parse_amount
-from pos_tui.domain.permissions import Action, Approval
+from pos_tui.domain.permissions import Action, Approval, PermissionRequired
 from pos_tui.domain.scan import parse_quantity
 from pos_tui.domain.tender import Tender
 from pos_tui.services.catalog import products
@@ -172,10 +172,24 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
         # in WAL mode): done here, in order, so fast scans never overtake each other.
         try:
             line = products.resolve_scan(self.session, message.code)
+        except PermissionRequired as needed:  # a GS1 label past its date, which a supervisor may allow
+            approve_then(self.app, needed.action, lambda approval: self.add_approved(message.code, approval),
+                         reason="sold past its date")
+            return
         except PosError as error:
             self.reject(message.code, str(error))
             return
         self.add_line(line, code=message.code)
+
+    def add_approved(self, code: str, approval: Approval | None) -> None:
+        try:
+            line = products.resolve_scan(self.session, code, approval=approval)
+        except PosError as error:
+            self.reject(code, str(error))
+            return
+        if approval is not None:
+            self.cart = self.cart.with_approval(approval)  # the sale event names the supervisor
+        self.add_line(line, code=code)
 
     def add_line(self, line: CartLine, *, code: str = "") -> None:
         try:

@@ -4,6 +4,12 @@
 -- A retired product is neither sold nor received, and stays in history, reports and stock.
 ALTER TABLE products ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
 
+-- Goods without a barcode sold from a grid in the bucket: a product's place in its category's grid.
+CREATE TABLE quick_keys (
+    product_id INTEGER PRIMARY KEY,
+    position INTEGER NOT NULL       -- 1 first; 0 once taken off
+) STRICT;
+
 CREATE TABLE purchase_orders (
     number INTEGER PRIMARY KEY,
     vendor TEXT NOT NULL,

@@ -16,7 +16,7 @@ from pos_tui.domain.tender import Tender
 from pos_tui.ledger.database import open_ledger
 from pos_tui.ledger.verify import verify_ledger
 from pos_tui.services.catalog import products
-from pos_tui.services.inventory import lifecycle, orders, stocktakes
+from pos_tui.services.inventory import lifecycle, orders, quick_keys, stocktakes
 from pos_tui.services.selling import sales
 from pos_tui.services.session import Session
 
@@ -32,6 +32,7 @@ def stockroom(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                                    0, barcodes=(BarcodeSpec("9501101530003"),))])
     lifecycle.add_product(session, lifecycle.details_from_fields(
         session, {"sku": "ROLL", "name": "Roll", "price": "40", "tax_class": "exempt"}))
+    quick_keys.set_quick_key(session, "ROLL", 1)
     lifecycle.retire_product(session, "ROLL")
     lifecycle.restore_product(session, "ROLL")
     lifecycle.retire_product(session, "ROLL")
@@ -54,8 +55,9 @@ def test_a_store_through_every_stock_room_event_verifies(stockroom: Path) -> Non
     assert_verifies(stockroom)
     with closing(sqlite3.connect(stockroom)) as conn:
         kinds = {kind for (kind,) in conn.execute("SELECT DISTINCT kind FROM journal")}
-    assert {"product.retired", "product.restored", "purchase_order.created", "purchase_order.line_added",
-            "purchase_order.received", "stocktake.started", "stocktake.counted", "stocktake.posted"} <= kinds
+    assert {"product.retired", "product.restored", "product.quick_key_set", "purchase_order.created",
+            "purchase_order.line_added", "purchase_order.received", "stocktake.started", "stocktake.counted",
+            "stocktake.posted"} <= kinds
 
 
 @pytest.mark.parametrize(("table", "edit"), [
@@ -66,6 +68,7 @@ def test_a_store_through_every_stock_room_event_verifies(stockroom: Path) -> Non
     ("stocktake_counts", "UPDATE stocktake_counts SET counted = counted + 1000 WHERE product_id = 1"),
     ("stocktake_variances", "DELETE FROM stocktake_variances WHERE product_id = 2"),
     ("sold_batches", "UPDATE sold_batches SET lot = 'L8'"),
+    ("quick_keys", "UPDATE quick_keys SET position = 2"),
 ])
 def test_a_stock_room_row_edited_by_hand_is_named(stockroom: Path, tmp_path: Path, table: str, edit: str) -> None:
     copy = tmp_path / "edited.db"

@@ -177,3 +177,23 @@ def restore(
         typer.echo(f"Restored {product.sku} {product.display_name}.")
     finally:
         session.close()
+
+
+@product_app.command("quick-key")
+@reports_errors
+def quick_key(
+    code: Annotated[str, typer.Argument(help="The product's barcode or SKU.")],
+    position: Annotated[int, typer.Option("--position", help="Its place in its category's grid (1 first); 0 takes "
+                                                             "it off.")],
+    db: DbOption = None, config: ConfigOption = None, user: AdminUser = "admin",
+) -> None:
+    """Put a product on the bucket's quick-key grid (Ctrl+G), for goods sold without a barcode."""
+    from pos_tui.services.inventory import quick_keys
+
+    session = session_from(db, config, user=user)
+    try:
+        product = quick_keys.set_quick_key(session, code, position)
+        where = f"quick key {position} in {product.category or 'Other'}" if position else "off the quick keys"
+        typer.echo(f"{product.sku} {product.display_name}: {where}.")
+    finally:
+        session.close()

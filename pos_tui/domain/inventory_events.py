@@ -52,6 +52,16 @@ class ProductRestored(Event):
     sku: str
 
 
+@dataclasses.dataclass(frozen=True)
+class QuickKeySet(Event):
+    """A product's place on its category's quick-key grid in the bucket (1 first); 0 takes it off."""
+
+    KIND: ClassVar[str] = "product.quick_key_set"
+    product_id: int
+    sku: str
+    position: int
+
+
 # --- purchase orders --------------------------------------------------------------------------
 
 
@@ -151,6 +161,7 @@ class StocktakePosted(Event):
 INVENTORY_EVENTS: tuple[type[Event], ...] = (
     ProductRetired,
     ProductRestored,
+    QuickKeySet,
     PurchaseOrderCreated,
     PurchaseOrderLineAdded,
     PurchaseOrderReceived,

@@ -76,3 +76,49 @@ async def test_an_item_past_its_date_sells_at_the_till_only_with_a_supervisors_p
         assert [a.approver for a in app.screen.cart.approvals] == [SUPERVISOR]
     session.close()
     assert_verifies(tmp_path / "store.db")
+
+
+async def test_goods_without_a_barcode_come_from_the_quick_key_grid_in_two_keys(shop: Session, tmp_path: Path) -> None:
+    from pos_tui.services.inventory import lifecycle, quick_keys
+    from pos_tui.tui.dialogs.quick_keys import QuickKeyDialog
+
+    roll, _ = lifecycle.add_product(shop, lifecycle.details_from_fields(
+        shop, {"sku": "ROLL", "name": "Bakery roll", "price": "40", "tax_class": "exempt", "category": "Bakery"}))
+    quick_keys.set_quick_key(shop, "ROLL", 1)
+    quick_keys.set_quick_key(shop, "RICE-KG", 1)  # loose rice, by weight
+    assert [(c.key, c.category, [i.key for i in c.items]) for c in quick_keys.grid(shop)] == [
+        ("1", "Bakery", ["1"]), ("2", "Rice", ["1"])]
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuickKeyDialog))
+        assert "[1] Bakery" in str(app.screen.query_one("#quick-grid", Static).content)
+        await pilot.press("1", "1")  # Bakery, then the roll
+        await wait_for(pilot, lambda: not isinstance(app.screen, QuickKeyDialog))
+        await wait_for(pilot, lambda: len(app.screen.cart.lines) == 1)
+        app.screen.query_one("#scan", Input).value = "0.5"  # half a kilo typed first
+        await pilot.press("ctrl+g", "2", "escape", "2", "1")  # Esc goes back to the categories
+        await wait_for(pilot, lambda: len(app.screen.cart.lines) == 2)
+        assert [(line.product_id, line.quantity) for line in app.screen.cart.lines] == [(roll, 1000), (3, 500)]
+
+
+async def test_the_warehouse_puts_a_product_on_a_quick_key(shop: Session, tmp_path: Path) -> None:
+    from pos_tui.services.inventory import quick_keys
+
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: bool(getattr(app.screen, "products", None)))
+        await pilot.press("ctrl+g")  # the first product (tea)
+        await wait_for(pilot, lambda: app.screen.query("#f-position"))
+        app.screen.query_one("#f-position", Input).value = "x"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, FormDialog))
+        await wait_for(pilot, lambda: "is not a quick-key position" in str(app.screen.query_one("#status").content))
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: app.screen.query("#f-position"))
+        app.screen.query_one("#f-position", Input).value = "2"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: [c.category for c in quick_keys.grid(shop)] == ["Tea"])

@@ -10,6 +10,11 @@ from typing import Any
 from pos_tui.ledger.entry import Handler, JournalEntry
 
 
+def _quick_key_set(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    conn.execute("INSERT INTO quick_keys (product_id, position) VALUES (?, ?) ON CONFLICT (product_id)"
+                 " DO UPDATE SET position = excluded.position", (p["product_id"], p["position"]))
+
+
 def _order_created(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
     conn.execute("INSERT INTO purchase_orders (number, vendor, created_seq, updated_seq) VALUES (?, ?, ?, ?)",
                  (p["number"], p["vendor"], e.seq, e.seq))
@@ -76,6 +81,7 @@ def _sold_batches(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) 
 
 
 HANDLERS: dict[str, Handler] = {
+    "product.quick_key_set": _quick_key_set,
     "purchase_order.created": _order_created,
     "purchase_order.line_added": _order_line_added,
     "purchase_order.received": _order_received,
@@ -86,6 +92,7 @@ HANDLERS: dict[str, Handler] = {
 }
 
 TABLES: dict[str, str] = {
+    "quick_keys": "product_id",
     "purchase_orders": "number",
     "purchase_order_lines": "number, product_id",
     "stocktakes": "number",

@@ -250,23 +250,28 @@ class InventorySettings(_Section):
 
     adjustment_reasons: dict[str, str] = Field(default_factory=_shrinkage_reasons)
     """Stock adjustments, stocktake postings and write-offs: reason -> the account the value goes to."""
-    return_reasons: dict[str, str] = Field(
-        default_factory=lambda: {
-            "damaged": "expenses:shrinkage:damaged", "faulty": "expenses:shrinkage:damaged",
-            "expired": "expenses:shrinkage:expired", "wrong-size": "expenses:shrinkage",
-            "changed-mind": "expenses:shrinkage",
-        }
+    return_reasons: list[str] = Field(
+        default_factory=lambda: ["damaged", "faulty", "expired", "wrong-size", "changed-mind"]
     )
-    """Returns: reason -> the account written-off goods are charged to."""
+    """Why goods come back. A return written off stays in the cost of sales (the reports' cost ties to
+    expenses:cogs) and shows by reason in the returns-by-reason report, so these need no account."""
     expired_sale: Literal["refuse", "supervisor"] = "refuse"
     """Selling an item whose GS1 code says it is past its date: refused, or allowed with a supervisor."""
 
-    @field_validator("adjustment_reasons", "return_reasons")
+    @field_validator("adjustment_reasons")
     @classmethod
     def _reasons_have_accounts(cls, value: dict[str, str]) -> dict[str, str]:
         if not value:
             raise ValueError("give at least one reason")
         return CashSettings._accounts_are_ledger_names(value)
+
+    @field_validator("return_reasons")
+    @classmethod
+    def _reasons_are_names(cls, value: list[str]) -> list[str]:
+        if not value or len(set(value)) != len(value):
+            raise ValueError("give at least one reason, each once")
+        CashSettings._accounts_are_ledger_names({reason: "expenses:x" for reason in value})
+        return value
 
 
 def _default_tax_classes() -> list[TaxClassSettings]:

@@ -131,10 +131,7 @@ def return_event(
     lines: Sequence[ReturnedLine],
     refunds: Sequence[TenderLine],
     methods: Mapping[str, TenderMethod],
-    write_off_account: str = COGS,
 ) -> SaleReturned:
-    """``write_off_account``: where goods not put back on the shelf are charged (the return reason's
-    account); by default they stay in the cost of goods sold."""
     refund_total = sum(line.gross for line in lines)
     rounding = sum(r.amount for r in refunds) - refund_total
     legs = [Posting(SALES, sum(line.net for line in lines))]
@@ -143,8 +140,6 @@ def return_event(
     legs.append(Posting(ROUNDING, rounding))
     restocked_cost = sum(line.cost for line in lines if line.restock)
     legs.extend([Posting(INVENTORY, restocked_cost), Posting(COGS, -restocked_cost)])
-    written_off_cost = sum(line.cost for line in lines if not line.restock)
-    legs.extend([Posting(write_off_account, written_off_cost), Posting(COGS, -written_off_cost)])
     return SaleReturned(
         terminal=terminal,
         number=number,

@@ -1,7 +1,8 @@
-"""Why stock moves: the reasons a site lists in ``[inventory]`` of pos.toml, each with its account.
+"""Why stock moves: the reasons a site lists in ``[inventory]`` of pos.toml; an adjustment's with the
+account its value goes to.
 
-The command line and the till offer these lists and refuse anything else, so every write-off,
-adjustment and return lands on an account the books know.
+The command line and the till offer these lists and refuse anything else, so every adjustment lands
+on an account the books know and every return on a reason the returns-by-reason report can group.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 from pos_tui.domain.errors import InvalidInput
+from pos_tui.domain.postings import COGS
 
 if TYPE_CHECKING:
     from pos_tui.config import Settings
@@ -17,9 +19,12 @@ ReasonKind = Literal["adjustment", "return"]
 
 
 def reasons(settings: Settings, kind: ReasonKind) -> dict[str, str]:
-    """The reasons of ``kind``, each with its account, in the order pos.toml lists them."""
+    """The reasons of ``kind`` in the order pos.toml lists them, each with its account (a return's is
+    expenses:cogs: goods written off stay in the cost of sales)."""
     inventory = settings.inventory
-    return dict(inventory.adjustment_reasons if kind == "adjustment" else inventory.return_reasons)
+    if kind == "adjustment":
+        return dict(inventory.adjustment_reasons)
+    return dict.fromkeys(inventory.return_reasons, COGS)
 
 
 def account_for(settings: Settings, kind: ReasonKind, reason: str) -> str:
@@ -29,5 +34,5 @@ def account_for(settings: Settings, kind: ReasonKind, reason: str) -> str:
     if account is None:
         shown = f"{reason.strip()!r} is not" if reason.strip() else "No reason was given: it must be"
         raise InvalidInput(f"{shown} one of the {kind} reasons: {', '.join(listed)}.",
-                           f"Pick one of them, or add it under [inventory] {kind}_reasons in pos.toml.")
+                           f"Pick one of them, or add it to [inventory] {kind}_reasons in pos.toml.")
     return account

@@ -11,7 +11,6 @@ from pos_tui.domain.errors import InvalidAmount, InvalidInput, NotFound, RuleVio
 from pos_tui.domain.events import ReturnedLine, TenderLine
 from pos_tui.domain.money import format_quantity, round_to_step
 from pos_tui.domain.permissions import Action, Approval
-from pos_tui.domain.postings import COGS
 from pos_tui.domain.sale import SoldLineState, return_event, returned_share, sale_event
 from pos_tui.domain.tender import Tender, settle
 from pos_tui.services.cash.shifts import require_shift_for_sale
@@ -160,8 +159,6 @@ def _record_return(
     event = return_event(
         terminal=session.terminal, number=number, sale_terminal=sale[0], sale_number=sale[1], reason=reason,
         is_void=is_void, lines=lines, refunds=refunds, methods=session.tender_methods,
-        # Goods written off go to the reason's account ([inventory] return_reasons), else stay in cost of sales.
-        write_off_account=session.settings.inventory.return_reasons.get(reason.strip(), COGS),
     )
     entry: JournalEntry = session.record(replace(event, approvals=approvals))
     return CompletedReturn(entry.seq, session.terminal, number, event.lines, event.refunds, event.refund_total)

@@ -156,3 +156,17 @@ def test_every_variance_is_counted_less_what_was_on_hand_at_count_start_less_wha
         finally:
             session.close()
         assert_verifies(Path(folder) / "store.db")
+
+
+def test_a_stocktake_left_open_across_a_z_is_named_in_the_z(store: Session) -> None:
+    from pos_tui.services.cash import day_reports
+    from pos_tui.services.reports.printed import day_report_document, report_text
+
+    posted = stocktakes.start(store)
+    stocktakes.count(store, posted, [TEA_BARCODE], quantity=100_000)
+    stocktakes.post(store, posted)
+    stocktakes.start(store, category="Dairy")
+    closed = day_reports.z_report(store, force=True)
+    text = report_text(day_report_document(store, closed.report))
+    assert "Stocktakes still open" in text and "ST-000002" in text and "category Dairy" in text
+    assert "ST-000001" not in text

@@ -82,6 +82,14 @@ def open_stocktakes(session: Session) -> list[Stocktake]:
     return [Stocktake(*row) for row in rows]
 
 
+def open_at(session: Session, seq: int) -> list[Stocktake]:
+    """The stocktakes open at journal ``seq`` (started by then, not posted by then): a Z names them."""
+    rows = session.ledger.conn.execute(
+        "SELECT number, category, vendor, posted_seq, reason FROM stocktakes WHERE started_seq <= ?"
+        " AND (posted_seq = 0 OR posted_seq > ?) ORDER BY number", (seq, seq))
+    return [Stocktake(*row) for row in rows]
+
+
 def start(session: Session, *, category: str = "", vendor: str = "", approval: Approval | None = None) -> int:
     """A new stocktake of all stock, or of one category and/or vendor; returns its number."""
     approvals = authz.require(session, Action.STOCK_ADJUST, approval)

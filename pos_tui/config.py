@@ -255,6 +255,9 @@ class InventorySettings(_Section):
     )
     """Why goods come back. A return written off stays in the cost of sales (the reports' cost ties to
     expenses:cogs) and shows by reason in the returns-by-reason report, so these need no account."""
+    open_item_category: str = "Departments"
+    """Products in this category are departments: sold as open items at a price typed at the till (their
+    tax class and name come from the product), for goods not in the catalogue."""
     expired_sale: Literal["refuse", "supervisor"] = "refuse"
     """Selling an item whose GS1 code says it is past its date: refused, or allowed with a supervisor."""
 

@@ -83,3 +83,35 @@ def test_a_retired_product_cannot_be_sold_or_received_but_keeps_its_history(stor
     assert tea.retired and tea.on_hand == 100_000  # still in stock and in the catalogue
     lifecycle.restore_product(store, TEA_BARCODE)
     assert products.resolve_scan(store, TEA_BARCODE).product_id == TEA
+
+
+def test_an_open_item_needs_a_department_a_price_and_a_role_that_may(tmp_path: Path) -> None:
+    from pos_tui.config import RoleSettings, Settings, StaffSettings
+    from pos_tui.domain.cart import Cart
+    from pos_tui.domain.errors import InvalidAmount
+    from pos_tui.domain.permissions import PermissionRequired
+    from pos_tui.domain.tender import Tender
+    from pos_tui.services.inventory import open_items
+    from pos_tui.services.selling import sales
+    from pos_tui.services.staff.users import add_user
+
+    from .conftest import make_store
+
+    settings = Settings(staff=StaffSettings(roles={"trainee": RoleSettings(extends="cashier",
+                                                                             without=["open_item"])}))
+    store = make_store(tmp_path / "store.db", settings)
+    lifecycle.add_product(store, lifecycle.details_from_fields(
+        store, {"sku": "DEPT-VEG", "name": "Vegetables", "price": "0", "tax_class": "exempt",
+                "category": "Departments"}))
+    line = open_items.open_item_line(store, "vegetables", 8000)
+    sold = sales.complete_sale(store, Cart().add(line), [Tender("cash", 8000)])
+    assert sold.priced.total == 8000
+    with pytest.raises(InvalidInput, match="'fish' is not a department \\(departments: Vegetables\\)"):
+        open_items.open_item_line(store, "fish", 8000)
+    with pytest.raises(InvalidAmount, match="price above zero"):
+        open_items.open_item_line(store, "DEPT-VEG", 0)
+    add_user(store, "tim", "1212", role="trainee")
+    with pytest.raises(PermissionRequired, match="tim may not ring up an open item"):
+        open_items.open_item_line(store.as_user("tim"), "DEPT-VEG", 8000)
+    store.close()
+    assert_verifies(tmp_path / "store.db")

@@ -122,3 +122,25 @@ async def test_the_warehouse_puts_a_product_on_a_quick_key(shop: Session, tmp_pa
         app.screen.query_one("#f-position", Input).value = "2"
         await pilot.press("enter")
         await wait_for(pilot, lambda: [c.category for c in quick_keys.grid(shop)] == ["Tea"])
+
+
+async def test_an_open_item_is_a_department_at_a_typed_price(shop: Session, tmp_path: Path) -> None:
+    from pos_tui.services.inventory import lifecycle
+
+    dept, _ = lifecycle.add_product(shop, lifecycle.details_from_fields(
+        shop, {"sku": "DEPT-GROCERY", "name": "Grocery", "price": "0", "tax_class": "reduced",
+               "category": "Departments"}))
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        await pilot.press("ctrl+e")
+        await wait_for(pilot, lambda: app.screen.query("#f-department"))
+        app.screen.query_one("#f-department", Input).value = "Grocery"
+        app.screen.query_one("#f-price", Input).value = "125.50"
+        app.screen.query_one("#f-price", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, FormDialog))
+        await wait_for(pilot, lambda: len(app.screen.cart.lines) == 1)
+        (line,) = app.screen.cart.lines
+        assert (line.product_id, line.unit_price, line.tax_class, line.price_source) == (
+            dept, 12_550, "reduced", "open")

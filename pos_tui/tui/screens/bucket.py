@@ -37,6 +37,7 @@ from pos_tui.tui.messages import (
     ScanRejected,
 )
 from pos_tui.tui.screens.base import ModeScreen
+from pos_tui.tui.screens.bucket_goods import GoodsWithoutBarcode
 from pos_tui.tui.screens.bucket_hardware import CounterHardware
 from pos_tui.tui.screens.bucket_search import SearchAsYouType
 from pos_tui.tui.screens.bucket_shelf import ParkAndReturn
@@ -65,7 +66,7 @@ def is_search(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
-class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
+class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithoutBarcode, ModeScreen):
     MODE = "bucket"
     AUTO_FOCUS = "#scan"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -81,6 +82,7 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
         Binding("ctrl+r", "start_return", "Return", priority=True, id="bucket.return"),
         Binding("ctrl+k", "void_sale", "Void sale", show=False, priority=True, id="bucket.void_sale"),
         Binding("ctrl+g", "quick_keys", "Quick keys", show=False, priority=True, id="bucket.quick_keys"),
+        Binding("ctrl+e", "open_item", "Open item", show=False, priority=True, id="bucket.open_item"),
         Binding("up", "move(-1)", "Up", show=False, priority=True, id="bucket.up"),
         Binding("down", "move(1)", "Down", show=False, priority=True, id="bucket.down"),
         Binding("escape", "clear", "Clear", show=False, priority=True, id="bucket.clear"),
@@ -181,28 +183,6 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
             self.reject(message.code, str(error))
             return
         self.add_line(line, code=message.code)
-
-    def action_quick_keys(self) -> None:
-        """Goods without a barcode from the grid; a quantity typed first ("0.5", "3") counts, else one."""
-        from pos_tui.services.inventory import quick_keys
-        from pos_tui.tui.dialogs.quick_keys import QuickKeyDialog
-
-        typed = self.query_one("#scan", Input).value.strip().rstrip("*")
-
-        def picked(product_id: int | None) -> None:
-            if product_id is None:
-                return
-            try:
-                product = products.get_product(self.session, product_id)
-                products.refuse_retired(product, "sold")
-                quantity = parse_quantity(typed) if typed else 1000
-            except PosError as error:
-                self.reject(typed or str(product_id), str(error))
-                return
-            self.query_one("#scan", Input).value = ""
-            self.add_line(products.line_for(product, quantity))
-
-        self.app.push_screen(QuickKeyDialog(quick_keys.grid(self.session), self.session.currency), picked)
 
     def add_approved(self, code: str, approval: Approval | None) -> None:
         try:

@@ -265,6 +265,46 @@ class CashSettings(_Section):
         return value
 
 
+def _shrinkage_reasons() -> dict[str, str]:
+    return {
+        "count": "expenses:shrinkage", "damaged": "expenses:shrinkage:damaged",
+        "expired": "expenses:shrinkage:expired", "theft": "expenses:shrinkage:theft",
+        "found": "expenses:shrinkage", "sample": "expenses:marketing",
+    }
+
+
+class InventorySettings(_Section):
+    """The stock room: why stock moves (each reason posts to its account), and selling expired goods."""
+
+    adjustment_reasons: dict[str, str] = Field(default_factory=_shrinkage_reasons)
+    """Stock adjustments, stocktake postings and write-offs: reason -> the account the value goes to."""
+    return_reasons: list[str] = Field(
+        default_factory=lambda: ["damaged", "faulty", "expired", "wrong-size", "changed-mind"]
+    )
+    """Why goods come back. A return written off stays in the cost of sales (the reports' cost ties to
+    expenses:cogs) and shows by reason in the returns-by-reason report, so these need no account."""
+    open_item_category: str = "Departments"
+    """Products in this category are departments: sold as open items at a price typed at the till (their
+    tax class and name come from the product), for goods not in the catalogue."""
+    expired_sale: Literal["refuse", "supervisor"] = "refuse"
+    """Selling an item whose GS1 code says it is past its date: refused, or allowed with a supervisor."""
+
+    @field_validator("adjustment_reasons")
+    @classmethod
+    def _reasons_have_accounts(cls, value: dict[str, str]) -> dict[str, str]:
+        if not value:
+            raise ValueError("give at least one reason")
+        return CashSettings._accounts_are_ledger_names(value)
+
+    @field_validator("return_reasons")
+    @classmethod
+    def _reasons_are_names(cls, value: list[str]) -> list[str]:
+        if not value or len(set(value)) != len(value):
+            raise ValueError("give at least one reason, each once")
+        CashSettings._accounts_are_ledger_names({reason: "expenses:x" for reason in value})
+        return value
+
+
 def _default_tax_classes() -> list[TaxClassSettings]:
     return [
         TaxClassSettings(code="std", name="GST 17%", rate_bp=1700),
@@ -294,6 +334,7 @@ class Settings(_Section):
     cash: CashSettings = Field(default_factory=CashSettings)
     staff: StaffSettings = Field(default_factory=StaffSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
+    inventory: InventorySettings = Field(default_factory=InventorySettings)
     keymap: dict[str, str] = Field(default_factory=dict)
     """Site key map: binding id -> keys, e.g. `"bucket.pay" = "f11"` (see the help screen for the ids)."""
     source: Path | None = None

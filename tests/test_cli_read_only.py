@@ -27,6 +27,9 @@ WRITING = {
     "staff clock-in": ["staff", "clock-in", "admin", "--pin", "456789"],
     "db migrate": ["db", "migrate"],
     "demo": ["demo", "--skus", "10", "--days", "1"],
+    "product add": ["product", "add", "ROLL", "--name", "Roll", "--price", "40", "--tax-class", "exempt"],
+    "po create": ["po", "create", "--vendor", "Tapal", "--line", "TEA-200:12"],
+    "stocktake start": ["stocktake", "start"],
 }
 
 

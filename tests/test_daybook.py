@@ -147,7 +147,10 @@ def test_a_store_from_before_the_daybook_gets_its_rows_on_migrate(trading_day: S
     raw.executescript(  # back to schema 4: what 0005 and every later migration made, undone
         "DROP TABLE money_movements; DROP INDEX sales_day_totals; DROP TABLE report_product_years;"
         " DROP TABLE api_tokens; DROP TABLE api_webhooks; DROP TABLE api_requests; DROP TABLE api_webhook_secrets;"
-        " DROP TABLE api_webhook_cursors; PRAGMA user_version = 4;"
+        " DROP TABLE api_webhook_cursors;"
+        " DROP TABLE quick_keys; DROP TABLE purchase_order_lines; DROP TABLE purchase_orders;"
+        " DROP TABLE stocktake_variances; DROP TABLE stocktake_counts; DROP TABLE stocktakes; DROP TABLE sold_batches;"
+        " ALTER TABLE products DROP COLUMN retired; PRAGMA user_version = 4;"
     )
     raw.close()
     ledger = open_ledger(store_path, migrate=True)

@@ -6,12 +6,20 @@ from typing import Annotated
 
 import typer
 
-from pos_tui.cli.common import ConfigOption, DbOption, command_group, reports_errors, session_from
+from pos_tui.cli.common import (
+    ConfigOption,
+    DbOption,
+    UserOption,
+    acting_session,
+    command_group,
+    reports_errors,
+    session_from,
+)
 from pos_tui.devices.receipt import format_rate
 from pos_tui.domain.money import format_quantity
 from pos_tui.services.catalog import products
 
-product_app = command_group(help="Look products up by name, SKU or barcode.", no_args_is_help=True)
+product_app = command_group(help="Look products up; add, edit, retire and restore them.", no_args_is_help=True)
 
 
 @product_app.command()
@@ -59,9 +67,139 @@ def show(
             ("Tax class", f"{product.tax_class} ({format_rate(product.tax_rate_bp)})"),
             ("On hand", f"{format_quantity(product.on_hand)} {product.unit}"),
             ("Reorder at", f"{format_quantity(product.reorder_level)} {product.unit}"),
+            ("Retired", "yes: not sold or received" if product.retired else "no"),
             ("Barcodes", ", ".join(c if m == 1000 else f"{c} (x{format_quantity(m)})" for c, m in barcodes) or "-"),
         ]
         for label, value in rows:
             typer.echo(f"{label:<11} {value}")
+    finally:
+        session.close()
+
+
+# --- adding, editing, retiring ----------------------------------------------------------------
+
+NameOpt = Annotated[str | None, typer.Option("--name", help="The product's name.")]
+BarcodeOpt = Annotated[list[str] | None, typer.Option(
+    "--barcode", help="A barcode; CODE*6 for a pack of six (repeatable; on edit, replaces them all).")]
+CategoryOpt = Annotated[str | None, typer.Option("--category")]
+VendorOpt = Annotated[str | None, typer.Option("--vendor")]
+PriceOpt = Annotated[str | None, typer.Option("--price", help="Shelf price, e.g. 450 or 450.50.")]
+CostOpt = Annotated[str | None, typer.Option("--cost", help="What one unit costs.")]
+TaxOpt = Annotated[str | None, typer.Option("--tax-class", help="A tax class code (std, reduced, exempt...).")]
+UnitOpt = Annotated[str | None, typer.Option("--unit", help="each, kg, g, l or m.")]
+ReorderOpt = Annotated[str | None, typer.Option("--reorder-level", help="Reorder below this quantity.")]
+GroupOpt = Annotated[str | None, typer.Option("--group", help="Variants share a group (T-Shirt).")]
+VariantOpt = Annotated[str | None, typer.Option("--variant", help="This variant's label (M, 500 g).")]
+
+def _fields(**given: str | list[str] | None) -> dict[str, str]:
+    fields = {name: value for name, value in given.items() if isinstance(value, str)}
+    codes = given.get("barcodes")
+    if isinstance(codes, list):
+        fields["barcodes"] = "|".join(codes)
+    return fields
+
+
+@product_app.command()
+@reports_errors
+def add(
+    sku: Annotated[str, typer.Argument(help="The new product's SKU.")],
+    name: NameOpt = None, barcode: BarcodeOpt = None, category: CategoryOpt = None, vendor: VendorOpt = None,
+    price: PriceOpt = None, cost: CostOpt = None, tax_class: TaxOpt = None, unit: UnitOpt = None,
+    reorder_level: ReorderOpt = None, group: GroupOpt = None, variant: VariantOpt = None,
+    db: DbOption = None, config: ConfigOption = None, user: UserOption = None,
+) -> None:
+    """Add a product (every field of the catalogue CSV); one without --barcode gets an in-store code."""
+    from pos_tui.services.inventory import lifecycle
+
+    session = acting_session(db, config, user)
+    try:
+        details = lifecycle.details_from_fields(session, _fields(
+            sku=sku, name=name, barcodes=barcode, category=category, vendor=vendor, price=price, cost=cost,
+            tax_class=tax_class, unit=unit, reorder_level=reorder_level, group=group, variant=variant))
+        product_id, generated = lifecycle.add_product(session, details)
+        note = f"; in-store barcode {generated}" if generated else ""
+        typer.echo(f"Added {details.sku} {details.name} as product {product_id}{note}.")
+    finally:
+        session.close()
+
+
+@product_app.command()
+@reports_errors
+def edit(
+    code: Annotated[str, typer.Argument(help="The product's barcode or SKU.")],
+    sku: Annotated[str | None, typer.Option("--sku", help="A new SKU.")] = None,
+    name: NameOpt = None, barcode: BarcodeOpt = None, category: CategoryOpt = None, vendor: VendorOpt = None,
+    price: PriceOpt = None, cost: CostOpt = None, tax_class: TaxOpt = None, unit: UnitOpt = None,
+    reorder_level: ReorderOpt = None, group: GroupOpt = None, variant: VariantOpt = None,
+    db: DbOption = None, config: ConfigOption = None, user: UserOption = None,
+) -> None:
+    """Change the fields given; the others stay. A new --price is a price change too."""
+    from pos_tui.domain.errors import InvalidInput
+    from pos_tui.services.inventory import lifecycle
+
+    fields = _fields(sku=sku, name=name, barcodes=barcode, category=category, vendor=vendor, price=price, cost=cost,
+                     tax_class=tax_class, unit=unit, reorder_level=reorder_level, group=group, variant=variant)
+    if not fields:
+        raise InvalidInput("Nothing to change.", "Give the fields to change, e.g. --price 450 or --vendor Nestle.")
+    session = acting_session(db, config, user)
+    try:
+        product = products.show_product(session, code)
+        details = lifecycle.details_from_fields(session, fields, lifecycle.details_of(session, product))
+        lifecycle.change_product(session, product.product_id, details)
+        typer.echo(f"Changed {details.sku}: {', '.join(sorted(fields))}.")
+    finally:
+        session.close()
+
+
+@product_app.command()
+@reports_errors
+def retire(
+    code: Annotated[str, typer.Argument(help="The product's barcode or SKU.")],
+    db: DbOption = None, config: ConfigOption = None, user: UserOption = None,
+) -> None:
+    """Stop selling and receiving a product; it stays in history, reports and stock."""
+    from pos_tui.services.inventory import lifecycle
+
+    session = acting_session(db, config, user)
+    try:
+        product = lifecycle.retire_product(session, code)
+        typer.echo(f"Retired {product.sku} {product.display_name}.")
+    finally:
+        session.close()
+
+
+@product_app.command()
+@reports_errors
+def restore(
+    code: Annotated[str, typer.Argument(help="The product's barcode or SKU.")],
+    db: DbOption = None, config: ConfigOption = None, user: UserOption = None,
+) -> None:
+    """Sell and receive a retired product again."""
+    from pos_tui.services.inventory import lifecycle
+
+    session = acting_session(db, config, user)
+    try:
+        product = lifecycle.restore_product(session, code)
+        typer.echo(f"Restored {product.sku} {product.display_name}.")
+    finally:
+        session.close()
+
+
+@product_app.command("quick-key")
+@reports_errors
+def quick_key(
+    code: Annotated[str, typer.Argument(help="The product's barcode or SKU.")],
+    position: Annotated[int, typer.Option("--position", help="Its place in its category's grid (1 first); 0 takes "
+                                                             "it off.")],
+    db: DbOption = None, config: ConfigOption = None, user: UserOption = None,
+) -> None:
+    """Put a product on the bucket's quick-key grid (Ctrl+G), for goods sold without a barcode."""
+    from pos_tui.services.inventory import quick_keys
+
+    session = acting_session(db, config, user)
+    try:
+        product = quick_keys.set_quick_key(session, code, position)
+        where = f"quick key {position} in {product.category or 'Other'}" if position else "off the quick keys"
+        typer.echo(f"{product.sku} {product.display_name}: {where}.")
     finally:
         session.close()

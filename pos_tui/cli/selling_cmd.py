@@ -82,7 +82,7 @@ def sale(
 
 @reports_errors
 def return_(
-    reason: Annotated[str, typer.Option(help="Why: damaged, wrong-size, changed-mind...")],
+    reason: Annotated[str, typer.Option(help="Why: one of [inventory] return_reasons (damaged, wrong-size...).")],
     sale_number: Annotated[
         str, typer.Option("--sale", help="The sale number on the receipt, e.g. T1-000042.")] = "",
     line: Annotated[list[int] | None, typer.Option("--line", help="Receipt line number coming back (repeatable).")
@@ -99,6 +99,7 @@ def return_(
 ) -> None:
     """Take goods back against a sale (--sale, --line, --qty), or without a receipt (--scan), and refund them."""
     from pos_tui.services.catalog import products
+    from pos_tui.services.inventory import reasons
     from pos_tui.services.selling import sales
 
     lines, quantities, scans = line or [], qty or [], scan or []
@@ -109,6 +110,7 @@ def return_(
         raise InvalidInput("Give one --qty for each --line.", "E.g. --line 1 --qty 2 --line 3 --qty 1.")
     session = acting_session(db, config, user)
     try:
+        reasons.account_for(session.settings, "return", reason)
         if scans:
             cart = Cart()
             for code in scans:

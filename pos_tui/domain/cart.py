@@ -17,7 +17,7 @@ from pos_tui.domain.tax import TaxPolicy, tax_lines
 
 # Quantities are thousandths of the product's unit; above this a quantity is a slip of the finger.
 MAX_QUANTITY = 9_999_000
-PriceSource = Literal["catalog", "override", "barcode"]
+PriceSource = Literal["catalog", "override", "barcode", "open"]  # open: an open item's typed price
 
 
 @dataclass(frozen=True)

@@ -186,11 +186,20 @@ class StockAdjusted(Event):
     unit_cost: int
     cost: int
     reason: str
+    # The reason's account from [inventory] adjustment_reasons; "" for a free-text reason (and every
+    # adjustment recorded before reasons had accounts): expenses:stock-adjustments.
+    account: str = ""
+
+    def payload(self) -> dict[str, JsonValue]:
+        data = super().payload()
+        if not self.account:
+            del data["account"]  # an adjustment without a listed reason hashes as it always did
+        return data
 
     def postings(self) -> tuple[Posting, ...]:
         from pos_tui.domain.postings import INVENTORY, STOCK_ADJUSTMENTS, combine
 
-        return combine([Posting(INVENTORY, self.cost), Posting(STOCK_ADJUSTMENTS, -self.cost)])
+        return combine([Posting(INVENTORY, self.cost), Posting(self.account or STOCK_ADJUSTMENTS, -self.cost)])
 
 
 # --- selling ----------------------------------------------------------------------------------
@@ -220,6 +229,16 @@ class SoldLine:
 
 
 @dataclasses.dataclass(frozen=True)
+class SoldBatch:
+    """What a GS1 label said about a sold line's goods: its lot and dates (ISO, "" when absent)."""
+
+    line_no: int
+    lot: str
+    best_before: str
+    expiry: str
+
+
+@dataclasses.dataclass(frozen=True)
 class TenderLine:
     method: str
     amount: int
@@ -240,6 +259,13 @@ class SaleCompleted(Event):
     change: int
     cost_total: int
     posted: tuple[Posting, ...]
+    batches: tuple[SoldBatch, ...] = ()  # lines scanned from GS1 labels with a lot or a date
+
+    def payload(self) -> dict[str, JsonValue]:
+        data = super().payload()
+        if not self.batches:
+            del data["batches"]  # a sale without GS1 labels hashes as it always did
+        return data
 
     def postings(self) -> tuple[Posting, ...]:
         return self.posted

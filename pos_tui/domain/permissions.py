@@ -34,6 +34,8 @@ class Action(StrEnum):
     STOCK_ADJUST = "stock_adjust"
     PRICE_CHANGE = "price_change"
     PRODUCT_EDIT = "product_edit"
+    SELL_EXPIRED = "sell_expired"  # a GS1 label past its date, where [inventory] expired_sale = "supervisor"
+    OPEN_ITEM = "open_item"  # a line for a department at a typed price, for what is not in the catalogue
     USER_ADMIN = "user_admin"
     BACKUP = "backup"
     REPORTS = "reports"
@@ -61,6 +63,8 @@ _DOING: dict[Action, str] = {
     Action.STOCK_ADJUST: "adjust stock",
     Action.PRICE_CHANGE: "change prices",
     Action.PRODUCT_EDIT: "edit products",
+    Action.SELL_EXPIRED: "sell an item past its date",
+    Action.OPEN_ITEM: "ring up an open item",
     Action.USER_ADMIN: "manage users",
     Action.BACKUP: "run backups",
     Action.REPORTS: "read reports",
@@ -76,6 +80,7 @@ def doing(action: Action) -> str:
 
 _CASHIER = frozenset(
     {
+        Action.OPEN_ITEM,
         Action.RETURN_WITH_RECEIPT,
         Action.PAID_IN,
         Action.CASH_DROP,
@@ -94,6 +99,7 @@ _SUPERVISOR = _CASHIER | {
     Action.PAID_OUT,
     Action.STOCK_RECEIVE,
     Action.Z_REPORT,
+    Action.SELL_EXPIRED,
 }
 _MANAGER = _SUPERVISOR | {
     Action.PAID_OUT_ABOVE_DRAWER,

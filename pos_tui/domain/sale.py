@@ -9,7 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pos_tui.domain.cart import PricedCart
-from pos_tui.domain.events import ReturnedLine, SaleCompleted, SaleReturned, SoldLine, TenderLine
+from pos_tui.domain.events import ReturnedLine, SaleCompleted, SaleReturned, SoldBatch, SoldLine, TenderLine
+from pos_tui.domain.gs1 import label_of
 from pos_tui.domain.money import Rounding, round_div
 from pos_tui.domain.postings import COGS, INVENTORY, ROUNDING, SALES, Posting, combine, tax_account
 from pos_tui.domain.tender import Settlement, TenderMethod
@@ -57,6 +58,9 @@ def sale_event(
     legs.extend(Posting(tax_account(bucket.tax_class), -bucket.tax) for bucket in priced.taxes)
     legs.append(Posting(ROUNDING, -settlement.rounding))
     legs.extend([Posting(COGS, priced.cost_total), Posting(INVENTORY, -priced.cost_total)])
+    labels = ((n, label_of(p.line.barcode)) for n, p in enumerate(priced.lines, start=1))
+    batches = tuple(SoldBatch(n, label.lot, label.best_before, label.expiry) for n, label in labels
+                    if label is not None and (label.lot or label.use_by))
     return SaleCompleted(
         terminal=terminal,
         number=number,
@@ -70,6 +74,7 @@ def sale_event(
         change=settlement.change,
         cost_total=priced.cost_total,
         posted=combine(legs),
+        batches=batches,
         approvals=priced.approvals,
     )
 

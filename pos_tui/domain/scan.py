@@ -18,6 +18,7 @@ from pos_tui.domain.barcode import (
     shown_in_message,
 )
 from pos_tui.domain.errors import BarcodeError, InvalidAmount
+from pos_tui.domain.gs1 import looks_like_gs1, parse_gs1
 from pos_tui.domain.money import format_quantity
 
 DEFAULT_MAX_QUANTITY: Final = 9_999_000
@@ -96,7 +97,11 @@ class ScanRequest:
     """Minor units printed into an in-store price label."""
     embedded_quantity: int | None
     """Thousandths printed into an in-store weight or count label."""
-    kind: Literal["gtin", "instore"]
+    kind: Literal["gtin", "instore", "gs1"]
+    use_by: str = ""
+    """A GS1 label's expiry (AI 17) or best-before (AI 15) date, ISO; "" for none."""
+    lot: str = ""
+    """A GS1 label's lot or batch (AI 10)."""
 
 
 def parse_scan(
@@ -106,6 +111,7 @@ def parse_scan(
     eight_digit: EightDigitCodes = "ean8",
     max_length: int = 64,
     max_quantity: int = DEFAULT_MAX_QUANTITY,
+    exponent: int = 2,
 ) -> ScanRequest:
     """Turn what a scanner or a cashier sent into a `ScanRequest`.
 
@@ -141,6 +147,23 @@ def parse_scan(
                 "Scan the item now, or type its code after the quantity.",
             )
 
+    if looks_like_gs1(code):
+        # GS1-128 / DataBar: a GTIN with weight, price, dates and lot (``exponent``: the currency's, for 392n).
+        label = parse_gs1(code, exponent=exponent)
+        if quantity is not None and label.weight is not None:
+            raise InvalidAmount(
+                f"The label {shown_in_message(code)} already says the weight; {format_quantity(quantity)}"
+                f"{QUANTITY_SEPARATOR} cannot change it.", "Scan the label without a quantity.")
+        return ScanRequest(
+            quantity=quantity,
+            lookup_code=normalize_gtin(label.gtin, eight_digit=eight_digit),
+            raw=text,
+            embedded_price=label.price,
+            embedded_quantity=label.weight,
+            kind="gs1",
+            use_by=label.use_by,
+            lot=label.lot,
+        )
     # A UPC-A is the 13-digit form with a leading 0, so US scale labels ("02" layouts) match as well.
     instore = decode_instore(code.zfill(13), layouts) if _is_digits(code) and len(code) in (12, 13) else None
     if instore is None:

@@ -133,8 +133,8 @@ async def test_a_stock_adjustment_without_a_reason_keeps_the_quantity_typed(shop
         await wait_for(pilot, lambda: on_top(pilot, FormDialog))
         dialog = pilot.app.screen
         await pilot.press(*"-2", "enter", "enter")  # Enter on the quantity goes to the reason; there, it sends
-        await wait_for(pilot, lambda: "needs a reason" in str(dialog.query_one("#form-error", Static).content))
+        await wait_for(pilot, lambda: "pick one of" in str(dialog.query_one("#form-error", Static).content))
         assert dialog.query_one("#f-qty", Input).value == "-2"
-        await pilot.press(*"broken", "enter")
+        await pilot.press(*"damaged", "enter")
         await wait_for(pilot, lambda: not on_top(pilot, FormDialog))
     assert products.get_product(shop, TEA).on_hand == 100_000 - 2000

@@ -79,13 +79,13 @@ async def test_a_return_without_a_receipt_takes_back_the_items_scanned_into_the_
         await pilot.press("ctrl+r", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ReturnDialog))
         assert app.screen.focused is app.screen.query_one("#reason", Input)
-        await pilot.press(*"gift, no receipt", "f12")
+        await pilot.press(*"changed-mind", "f12")
         await wait_for(pilot, lambda: isinstance(app.screen, ReceiptDialog))
         slip = str(app.screen.query_one("#receipt-text", Static).content)
         assert "Without a receipt" in slip and "900.00" in slip
         await pilot.press("enter")
         assert app.screen.cart.lines == ()  # type: ignore[attr-defined]
-    assert returns_in(shop) == [(1, "gift, no receipt")]
+    assert returns_in(shop) == [(1, "changed-mind")]
     assert products.get_product(shop, TEA).on_hand == 100_000 + 2000
 
 

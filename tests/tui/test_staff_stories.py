@@ -498,7 +498,7 @@ async def test_a_cashier_adjusting_stock_needs_a_manager_not_a_supervisor(shop: 
         await pilot.press("f6")  # adjust the first product (tea)
         await wait_for(pilot, lambda: app.screen.query("#f-qty"))
         app.screen.query_one("#f-qty", Input).value = "-1"
-        app.screen.query_one("#f-reason", Input).value = "dropped"
+        app.screen.query_one("#f-reason", Input).value = "damaged"
         app.screen.query_one("#f-reason", Input).focus()
         await pilot.press("enter")
         await approve(pilot, SUPERVISOR, SUPERVISOR_PIN, reason="dropped")

@@ -42,7 +42,7 @@ async def test_product_detail_shows_every_field_and_changes_price_and_stock_as_e
 
         await pilot.press("f6")  # two broken in the store room
         app.screen.query_one("#f-qty", Input).value = "-2"
-        app.screen.query_one("#f-reason", Input).value = "broken"
+        app.screen.query_one("#f-reason", Input).value = "damaged"
         app.screen.query_one("#f-reason", Input).focus()
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ProductDetailScreen) and table.row_count == 2)

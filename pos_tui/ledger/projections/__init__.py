@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from pos_tui.ledger.entry import Handler, JournalEntry
-from pos_tui.ledger.projections import api, cash, catalogue, core, daybook, reports, staff
+from pos_tui.ledger.projections import api, cash, catalogue, core, daybook, inventory, reports, staff
 
 Derive = Callable[[sqlite3.Connection, str, int], None]
 
@@ -47,6 +47,8 @@ class Area:
 AREAS: tuple[Area, ...] = (
     # Most of a big journal's replay (the catalogue, deliveries): verify's own process replays it...
     Area(catalogue.HANDLERS, catalogue.TABLES),
+    # The stock room's orders and counts (its stock moves in the catalogue's tables, just above).
+    Area(inventory.HANDLERS, inventory.TABLES),
     # ...while a worker replays the receipts, the people and the drawers.
     Area(core.HANDLERS, core.TABLES, Check.REPLAY_BESIDE),
     Area(cash.HANDLERS, cash.TABLES, Check.REPLAY_BESIDE),

@@ -146,6 +146,16 @@ def _stock_adjusted(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]
     _move_stock(conn, e.seq, [(p["product_id"], p["quantity"], p["unit_cost"], f"adjust:{p['reason']}")])
 
 
+def _retired(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    conn.execute("UPDATE products SET retired = ?, updated_seq = ? WHERE product_id = ?",
+                 (int(e.kind == "product.retired"), e.seq, p["product_id"]))
+
+
+def _stocktake_adjusts(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    _move_stock(conn, e.seq, [(ln["product_id"], ln["quantity"], ln["unit_cost"], f"count:{p['reason']}")
+                              for ln in p["lines"] if ln["quantity"]])
+
+
 def _sale_takes_stock(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
     _move_stock(conn, e.seq, ((ln["product_id"], -ln["quantity"], ln["unit_cost"], "sale") for ln in p["lines"]))
 
@@ -168,6 +178,11 @@ HANDLERS: dict[str, Handler] = {
     "price.changed": _price_changed,
     "stock.received": _stock_received,
     "stock.adjusted": _stock_adjusted,
+    # The stock room's events that change a product or move its stock (domain/inventory_events.py).
+    "product.retired": _retired,
+    "product.restored": _retired,
+    "purchase_order.received": _stock_received,
+    "stocktake.posted": _stocktake_adjusts,
     "sale.completed": _sale_takes_stock,
     "sale.returned": _return_restocks,
 }

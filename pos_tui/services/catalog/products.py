@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 
 from pos_tui.domain.barcode import normalize_gtin
 from pos_tui.domain.cart import CartLine, check_quantity
-from pos_tui.domain.errors import BarcodeError, InvalidAmount, InvalidInput, NotFound, UnknownBarcode
+from pos_tui.domain.errors import (
+    BarcodeError,
+    InvalidAmount,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+    UnknownBarcode,
+)
 from pos_tui.domain.events import (
     PriceChanged,
     ProductAdded,
@@ -46,6 +53,7 @@ class Product:
     tax_rate_bp: int
     reorder_level: int
     on_hand: int
+    retired: bool = False  # no longer sold or received (`pos product retire`); kept for history
 
     @property
     def display_name(self) -> str:
@@ -54,7 +62,7 @@ class Product:
 
 _PRODUCT_COLUMNS = (
     "p.product_id, p.sku, p.name, p.grp, p.variant, p.category, p.vendor, p.unit, p.price, p.cost, p.tax_class,"
-    " t.rate_bp, p.reorder_level, s.on_hand"
+    " t.rate_bp, p.reorder_level, s.on_hand, p.retired"
 )
 _PRODUCT_FROM = (
     " FROM products p JOIN tax_classes t ON t.code = p.tax_class JOIN stock s ON s.product_id = p.product_id"
@@ -111,6 +119,24 @@ def show_product(session: Session, code: str) -> Product:
     return found[0]
 
 
+def refuse_retired(product: Product, what: str) -> None:
+    if product.retired:
+        raise InvalidInput(f"{product.display_name} ({product.sku}) is retired and cannot be {what}.",
+                           f"Restore it first: `pos product restore {product.sku}`.")
+
+
+def _refuse_past_date(session: Session, product: Product, use_by: str, approval: Approval | None) -> None:
+    from pos_tui.ledger.journal import business_day
+
+    info = session.ledger.store_info()
+    if use_by >= business_day(session.clock(), info.timezone, info.day_starts_at_hour):
+        return
+    if session.settings.inventory.expired_sale == "refuse":
+        raise RuleViolation(f"{product.display_name} is past its date ({use_by}) and cannot be sold.",
+                            "Nothing was added; take it off the shelf and write it off as expired.")
+    authz.require(session, Action.SELL_EXPIRED, approval)
+
+
 def line_for(product: Product, quantity: int, *, barcode: str = "", price: int | None = None) -> CartLine:
     return CartLine(
         product_id=product.product_id,
@@ -128,16 +154,21 @@ def line_for(product: Product, quantity: int, *, barcode: str = "", price: int |
     )
 
 
-def resolve_scan(session: Session, text: str) -> CartLine:
-    """What the counter does with a scan or typed code: a cart line, or an error saying why not."""
+def resolve_scan(session: Session, text: str, *, approval: Approval | None = None) -> CartLine:
+    """What the counter does with a scan or typed code: a cart line, or an error saying why not. A GS1
+    label past its date is refused, or needs ``sell_expired`` ([inventory] expired_sale)."""
     settings = session.settings.barcodes
-    request = parse_scan(text, layouts=session.instore_layouts, eight_digit=settings.eight_digit)
+    request = parse_scan(text, layouts=session.instore_layouts, eight_digit=settings.eight_digit,
+                         exponent=session.currency.exponent)
     found = find_by_code(session, request.lookup_code)
     if found is None:
         raise UnknownBarcode(
             f"No product has the barcode {request.lookup_code}.", "Nothing was added; search by name or set it aside."
         )
     product, multiplier = found
+    refuse_retired(product, "sold")
+    if request.use_by:
+        _refuse_past_date(session, product, request.use_by, approval)
     if request.embedded_price is not None:
         # A price label: one pack at the printed price (an N* prefix for identical packs). The pack is
         # sold by the piece whatever the product's unit: the label's price is what the customer pays.
@@ -295,7 +326,7 @@ def receive_stock(
     approvals = authz.require(session, Action.STOCK_RECEIVE, approval)
     with session.ledger.write():
         for line in received:
-            get_product(session, line.product_id)
+            refuse_retired(get_product(session, line.product_id), "received")
         entry = session.record(StockReceived(reference, vendor, tuple(received), approvals=approvals))
     return entry.seq
 
@@ -311,7 +342,9 @@ def adjust_stock(
     approvals = authz.require(session, Action.STOCK_ADJUST, approval)
     with session.ledger.write():
         product = get_product(session, product_id)
+        # A reason from [inventory] adjustment_reasons posts to its account; free text to stock-adjustments.
+        account = session.settings.inventory.adjustment_reasons.get(reason.strip(), "")
         event = StockAdjusted(product_id, quantity, product.cost, extend(quantity, product.cost), reason.strip(),
-                              approvals=approvals)
+                              account=account, approvals=approvals)
         entry = session.record(event)
     return entry.seq

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 PAGE_SIZE = 100
 _COLUMNS = (
     "p.product_id, p.sku, p.name, p.grp, p.variant, p.category, p.vendor, p.unit, p.price, p.cost, p.tax_class,"
-    " t.rate_bp, p.reorder_level, s.on_hand"
+    " t.rate_bp, p.reorder_level, s.on_hand, p.retired"
 )
 _FROM = " FROM products p JOIN tax_classes t ON t.code = p.tax_class JOIN stock s ON s.product_id = p.product_id"
 

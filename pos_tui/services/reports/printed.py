@@ -85,6 +85,11 @@ def day_report_document(session: Session, report: DayReport) -> PrintedReport:
     sections.append(ReportSection("", (("Grand total", session.money(report.grand_total)),)))
     if report.open_shifts:
         sections.append(ReportSection("Shifts still open", tuple((s, "") for s in report.open_shifts)))
+    from pos_tui.services.inventory import stocktakes
+
+    counting = stocktakes.open_at(session, report.head_seq)
+    if counting:
+        sections.append(ReportSection("Stocktakes still open", tuple((t.reference, t.scope) for t in counting)))
     # The head the Z certifies, whole, as SEQ:HASH: typed back into `pos db verify --witness`, the
     # paper Z is a witness that a rewrite of the store's file cannot reach.
     footer = (f"Head {report.head_seq}:{report.head_hash[:16]}", report.head_hash[16:])

@@ -59,6 +59,8 @@ def _stock_warnings(session: Session, priced: PricedCart) -> tuple[str, ...]:
         return ()
     wanted: dict[int, int] = {}
     for p in priced.lines:
+        if p.line.price_source == "open":
+            continue  # an open item's department holds no stock of its own
         wanted[p.line.product_id] = wanted.get(p.line.product_id, 0) + p.line.quantity
     warnings = []
     conn = session.ledger.conn

@@ -23,6 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, RadioSet, Select, Static
 
@@ -125,6 +126,8 @@ class Field:
     label: str
     value: str = ""
     password: bool = False
+    choices: tuple[str, ...] = ()
+    """When given, the answer must be one of these (offered as you type; Right arrow takes the suggestion)."""
 
 
 Answer = dict[str, str]
@@ -157,9 +160,11 @@ class FormDialog(Form[Answer | None]):
         with Vertical() as box:
             box.border_title = self.title_text
             for field in self.fields:
-                yield Label(field.label, markup=False)
+                label = f"{field.label}: {', '.join(field.choices)}" if field.choices else field.label
+                yield Label(label, markup=False)
+                suggester = SuggestFromList(field.choices, case_sensitive=False) if field.choices else None
                 yield Input(field.value, id=f"f-{field.name}", password=field.password, compact=True,
-                            select_on_focus=True)
+                            select_on_focus=True, suggester=suggester)
             yield Static("", id="form-error", markup=False)
             yield Static(self.note or "Enter: next / OK   Esc: cancel", id="form-note", markup=False)
 
@@ -167,6 +172,11 @@ class FormDialog(Form[Answer | None]):
         return {field.name: self.query_one(f"#f-{field.name}", Input).value for field in self.fields}
 
     def submit(self) -> None:
+        for field in self.fields:  # a field with choices takes one of them, nothing else
+            typed = self.query_one(f"#f-{field.name}", Input)
+            if field.choices and typed.value.strip() not in field.choices:
+                self.refuse(f"{field.label}: pick one of {', '.join(field.choices)}.", typed)
+                return
         answer = self.answer()
         if self.act is None:
             self.dismiss(answer)

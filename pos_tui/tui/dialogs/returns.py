@@ -15,6 +15,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Select, Static
 
 from pos_tui.domain.errors import PosError
@@ -80,10 +81,12 @@ class ReturnDialog(Form[ReturnRequest | None]):
     ]
     ERROR_ID = "return-error"
 
-    def __init__(self, sale_ref: str, lines: list[SoldLine], currency: Currency, methods: dict[str, str], *,
-                 act: Callable[[ReturnRequest], object] | None = None) -> None:
-        """``sale_ref`` "": a return without a receipt of ``lines`` (the cart's), whole; ``act``: see `Form`."""
+    def __init__(self, sale_ref: str, lines: list[SoldLine], currency: Currency, methods: dict[str, str],
+                 reasons: tuple[str, ...] = (), *, act: Callable[[ReturnRequest], object] | None = None) -> None:
+        """``sale_ref`` "": a return without a receipt of ``lines`` (the cart's), whole; ``reasons``: the
+        store's list (empty: any); ``act``: see `Form`."""
         super().__init__()
+        self.reasons = reasons  # [inventory] return_reasons: the answer must be one of them
         self.sale_ref = sale_ref
         self.lines = lines
         self.currency = currency
@@ -111,8 +114,9 @@ class ReturnDialog(Form[ReturnRequest | None]):
                         else:
                             yield Label(f"{line.line_no}. {line.name[:44]}  {format_quantity(line.quantity)} "
                                         f"{line.unit}  {self.currency.format(line.gross)}", markup=False)
-            yield Label("Reason")
-            yield Input(placeholder="damaged, wrong size, changed mind…", id="reason", compact=True)
+            yield Label(f"Reason: {', '.join(self.reasons)}" if self.reasons else "Reason", markup=False)
+            yield Input(placeholder="damaged, wrong size, changed mind…", id="reason", compact=True,
+                        suggester=SuggestFromList(self.reasons, case_sensitive=False) if self.reasons else None)
             yield Label("Refund by")
             yield Select([(label, code) for code, label in self.methods.items()], value=next(iter(self.methods)),
                          allow_blank=False, id="refund-method", compact=True)
@@ -152,8 +156,9 @@ class ReturnDialog(Form[ReturnRequest | None]):
                 self.refuse("Type how much comes back on at least one line (Space: all of it).")
                 return
         reason = self.query_one("#reason", Input)
-        if not reason.value.strip():
-            self.refuse("A return needs a reason.", reason)
+        if not reason.value.strip() or (self.reasons and reason.value.strip() not in self.reasons):
+            self.refuse(f"A return needs a reason: {', '.join(self.reasons)}." if self.reasons
+                        else "A return needs a reason.", reason)
             return
         method = str(self.query_one("#refund-method", Select).value)
         restock = self.query_one("#stock", Select).value == "restock"

@@ -14,7 +14,7 @@ from textual.widgets import Input
 from pos_tui.domain.cart import Cart, CartLine, Discount, PricedCart, discount_within, price_cart
 from pos_tui.domain.errors import PosError
 from pos_tui.domain.money import format_quantity, parse_amount
-from pos_tui.domain.permissions import Action, Approval
+from pos_tui.domain.permissions import Action, Approval, PermissionRequired
 from pos_tui.domain.scan import parse_quantity
 from pos_tui.domain.tender import Tender
 from pos_tui.services.catalog import products
@@ -38,6 +38,7 @@ from pos_tui.tui.messages import (
     ScanRejected,
 )
 from pos_tui.tui.screens.base import ModeScreen
+from pos_tui.tui.screens.bucket_goods import GoodsWithoutBarcode
 from pos_tui.tui.screens.bucket_hardware import CounterHardware
 from pos_tui.tui.screens.bucket_search import SearchAsYouType
 from pos_tui.tui.screens.bucket_shelf import ParkAndReturn
@@ -66,7 +67,7 @@ def is_search(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
-class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
+class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithoutBarcode, ModeScreen):
     MODE = "bucket"
     AUTO_FOCUS = "#scan"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -81,6 +82,8 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
         Binding("ctrl+o", "resume", "Resume", priority=True, id="bucket.resume"),
         Binding("ctrl+r", "start_return", "Return", priority=True, id="bucket.return"),
         Binding("ctrl+k", "void_sale", "Void sale", show=False, priority=True, id="bucket.void_sale"),
+        Binding("ctrl+g", "quick_keys", "Quick keys", show=False, priority=True, id="bucket.quick_keys"),
+        Binding("ctrl+e", "open_item", "Open item", show=False, priority=True, id="bucket.open_item"),
         Binding("up", "move(-1)", "Up", show=False, priority=True, id="bucket.up"),
         Binding("down", "move(1)", "Down", show=False, priority=True, id="bucket.down"),
         Binding("escape", "clear", "Clear", show=False, priority=True, id="bucket.clear"),
@@ -181,10 +184,24 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, ModeScreen):
         # in WAL mode): done here, in order, so fast scans never overtake each other.
         try:
             line = products.resolve_scan(self.session, message.code)
+        except PermissionRequired as needed:  # a GS1 label past its date, which a supervisor may allow
+            approve_then(self.app, needed.action, lambda approval: self.add_approved(message.code, approval),
+                         reason="sold past its date")
+            return
         except PosError as error:
             self.reject(message.code, str(error))
             return
         self.add_line(line, code=message.code)
+
+    def add_approved(self, code: str, approval: Approval | None) -> None:
+        try:
+            line = products.resolve_scan(self.session, code, approval=approval)
+        except PosError as error:
+            self.reject(code, str(error))
+            return
+        if approval is not None:
+            self.cart = self.cart.with_approval(approval)  # the sale event names the supervisor
+        self.add_line(line, code=code)
 
     def add_line(self, line: CartLine, *, code: str = "") -> None:
         try:

@@ -101,7 +101,9 @@ class ParkAndReturn:
                 reference, lines = found["sale"]
             else:
                 reference, lines = "", self.cart_as_returned()
-            self.app.push_screen(ReturnDialog(reference, lines, self.session.currency, methods, act=self.run_return))
+            reasons = tuple(self.session.settings.inventory.return_reasons)
+            self.app.push_screen(ReturnDialog(reference, lines, self.session.currency, methods, reasons,
+                                              act=self.run_return))
 
         self.app.push_screen(FormDialog(
             "Return", [Field("value", "Sale number on the receipt (e.g. T1-000042)")],

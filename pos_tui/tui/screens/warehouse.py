@@ -76,6 +76,7 @@ class WarehouseScreen(ModeScreen):
         Binding("f8", "edit", "Edit", priority=True, id="warehouse.edit"),
         Binding("ctrl+l", "toggle_low", "Low stock", priority=True, id="warehouse.low"),
         Binding("ctrl+f", "focus_search", "Search", priority=True, id="warehouse.search"),
+        Binding("ctrl+g", "quick_key", "Quick key", show=False, priority=True, id="warehouse.quick_key"),
     ]
 
     def __init__(self) -> None:
@@ -282,7 +283,8 @@ class WarehouseScreen(ModeScreen):
             return
         self._ask(
             f"Adjust {product.display_name}",
-            [Field("qty", "Change (e.g. -2 for a loss, 3 for a find)"), Field("reason", "Reason")],
+            [Field("qty", "Change (e.g. -2 for a loss, 3 for a find)"),
+             Field("reason", "Reason", choices=tuple(self.session.settings.inventory.adjustment_reasons))],
             lambda a: self.write(
                 "adjust", lambda approval: products.adjust_stock(
                     self.session, product.product_id, signed_quantity(a["qty"]), a["reason"], approval=approval),
@@ -301,6 +303,22 @@ class WarehouseScreen(ModeScreen):
                 "price", lambda approval: products.change_price(
                     self.session, product.product_id, money.parse(a["price"]), a["reason"], approval=approval),
                 f"{product.display_name} now costs {money.format(money.parse(a['price']))}."),
+        )
+
+    def action_quick_key(self) -> None:
+        """The product's place on the bucket's quick-key grid (Ctrl+G there)."""
+        from pos_tui.services.inventory import quick_keys
+
+        product = self.current()
+        if product is None:
+            return
+        self._ask(
+            f"Quick key for {product.display_name}",
+            [Field("position", f"Place in the {product.category or 'Other'} grid (1 first, 0 takes it off)")],
+            lambda a: self.write(
+                "quick key", lambda approval: quick_keys.set_quick_key(
+                    self.session, product.sku, quick_keys.parse_position(a["position"]), approval=approval),
+                f"{product.display_name}: quick key {a['position'].strip()}."),
         )
 
     def action_edit(self) -> None:
@@ -349,4 +367,5 @@ class WarehouseScreen(ModeScreen):
             ("Adjust stock", "A count correction or loss, with a reason (F6)", "screen.adjust"),
             ("Change price", "A new shelf price for the highlighted product (F7)", "screen.price"),
             ("Show low stock only", "Products below their reorder level (Ctrl+L)", "screen.toggle_low"),
+            ("Quick key", "Put the highlighted product on the bucket's quick-key grid (Ctrl+G)", "screen.quick_key"),
         ]

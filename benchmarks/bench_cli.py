@@ -62,13 +62,14 @@ def environment(code: Path | None) -> dict[str, str]:
     return env
 
 
-def ensure_demo(db: Path) -> None:
+def ensure_demo(db: Path, code: Path | None = None) -> None:
+    """The `make run` demo store, built by ``code`` (another checkout makes its own: its schema may be older)."""
     if db.exists():
         return
     db.parent.mkdir(parents=True, exist_ok=True)
     print(f"building the demo store at {db} (as `make run` does)...", file=sys.stderr)
-    subprocess.run([sys.executable, "-c", LAUNCH, "demo", "--db", str(db), "--skus", "20000", "--days", "30",
-                    "--seed", "1"], check=True, env=environment(None), stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-c", LAUNCH, "demo", "--db", str(db.resolve()), "--skus", "20000", "--days", "30",
+                    "--seed", "1"], check=True, env=environment(code), cwd=code or ROOT, stdout=subprocess.DEVNULL)
 
 
 def main() -> None:
@@ -80,6 +81,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="Also write the results here.")
     args = parser.parse_args()
     ensure_demo(args.db)
+    baseline_db = args.db.with_name(args.db.stem + "-baseline.db")
+    if args.baseline:
+        ensure_demo(baseline_db, args.baseline)
     for tree in (ROOT / "pos_tui", *((args.baseline / "pos_tui",) if args.baseline else ())):
         compileall.compile_dir(tree, quiet=1)
     for packages in site.getsitepackages():  # the libraries too, as an installed till has them
@@ -100,12 +104,13 @@ def main() -> None:
     for name, value in results.items():
         print(f"{name:<44} {value:7.3f} {value / sqlite_floor:9.1f}")
     for name, words, target in COMMANDS:
-        argv = [python, "-c", LAUNCH, *(word.replace("{db}", str(args.db)) for word in words)]
+        argv = [python, "-c", LAUNCH, *(word.replace("{db}", str(args.db.resolve())) for word in words)]
         ours = child_cpu(argv, environment(None), args.runs)
         results[name] = ours
         line = f"{name:<44} {ours:7.3f} {ours / sqlite_floor:9.1f} {target:7.2f}"
         if args.baseline:
-            before = child_cpu(argv, environment(args.baseline), args.runs, cwd=args.baseline)
+            theirs = [python, "-c", LAUNCH, *(word.replace("{db}", str(baseline_db.resolve())) for word in words)]
+            before = child_cpu(theirs, environment(args.baseline), args.runs, cwd=args.baseline)
             results[f"{name} (baseline)"] = before
             line += f"  {before:8.3f} {before / ours:6.1f}x"
         print(line)
@@ -118,7 +123,7 @@ def main() -> None:
         line = f"{'till: spawn to login box (wall, median of 5)':<44} {ours:7.3f}"
         if args.baseline:  # the same `pos` script, importing the other checkout first
             os.environ["PYTHONPATH"] = str(args.baseline)
-            before = results["till (baseline)"] = pos_command_starts(args.db)["median_s"]
+            before = results["till (baseline)"] = pos_command_starts(baseline_db)["median_s"]
             del os.environ["PYTHONPATH"]
             line += f"  {'':>16}  {before:8.3f} {before / ours:6.1f}x"
         print(line)

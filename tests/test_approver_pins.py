@@ -19,7 +19,7 @@ from pos_tui.services.store import init_store
 
 def test_a_supervisor_or_manager_is_refused_a_four_digit_pin_and_takes_six(store: Session) -> None:
     for role in ("supervisor", "manager", "admin"):
-        with pytest.raises(InvalidInput, match=f"A {role}'s PIN has at least 6 digits"):
+        with pytest.raises(InvalidInput, match=f"An? {role}'s PIN has at least 6 digits"):
             users.add_user(store, f"short_{role}", "2580", role=role)
     users.add_user(store, "bilal", "258025", role="supervisor")
     with pytest.raises(InvalidInput, match="at least 6 digits"):

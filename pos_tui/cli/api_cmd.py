@@ -7,15 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pos_tui.cli.common import (
-    ConfigOption,
-    DbOption,
-    UserOption,
-    acting_session,
-    command_group,
-    reports_errors,
-    session_from,
-)
+from pos_tui.cli.common import ConfigOption, DbOption, UserOption, command_group, reports_errors, session_from
 
 api_app = command_group(help="The HTTP/JSON API for integrations: tokens, the service, webhooks.")
 token_app = command_group(help="API tokens: one per integration, with scopes; only their hash is kept.")
@@ -40,12 +32,12 @@ def token_add(
     rate_limit: Annotated[str, typer.Option("--rate-limit", help="Requests a minute, e.g. 120/min.")] = "",
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = None,
+    user: UserOption = "admin",
 ) -> None:
     """Make a token and print it once: only its sha256 is stored."""
     from pos_tui.services.api import tokens
 
-    with closing(acting_session(db, config, user)) as session:
+    with closing(session_from(db, config, user=user)) as session:
         new = tokens.add_token(session, name, scope, acts_as=acts_as, expires_days=expires,
                                rate_limit_per_minute=tokens.parse_rate_limit(rate_limit))
     typer.echo(new.secret)
@@ -76,12 +68,12 @@ def token_revoke(
     reason: Annotated[str, typer.Option(help="Why, for the audit.")] = "",
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = None,
+    user: UserOption = "admin",
 ) -> None:
     """Revoke a token: every request with it is refused from now on."""
     from pos_tui.services.api import tokens
 
-    with closing(acting_session(db, config, user)) as session:
+    with closing(session_from(db, config, user=user)) as session:
         token = tokens.revoke_token(session, token_id, reason)
     typer.echo(f"Token {token.token_id} ({token.name}) is revoked.")
 
@@ -114,12 +106,12 @@ def webhook_add(
     event: Annotated[list[str], typer.Option("--event", help="sale.completed, stock.low, ... (repeat).")],
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = None,
+    user: UserOption = "admin",
 ) -> None:
     """Subscribe URL to events from the next journal entry on; prints the signing secret once."""
     from pos_tui.services.api import webhooks
 
-    with closing(acting_session(db, config, user)) as session:
+    with closing(session_from(db, config, user=user)) as session:
         hook, secret = webhooks.add_webhook(session, url, event)
     typer.echo(secret)
     typer.echo(f"Webhook {hook.webhook_id} -> {hook.url}: {', '.join(hook.events)}. The secret above signs every "
@@ -147,12 +139,12 @@ def webhook_replay(
     from_seq: Annotated[int, typer.Option("--from-seq", help="Journal seq to deliver again from.")],
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = None,
+    user: UserOption = "admin",
 ) -> None:
     """Deliver again from a journal seq (same ids as before), enabling the subscription if it was disabled."""
     from pos_tui.services.api import webhooks
 
-    with closing(acting_session(db, config, user)) as session:
+    with closing(session_from(db, config, user=user)) as session:
         hook = webhooks.replay_webhook(session, webhook_id, from_seq)
     typer.echo(f"Webhook {hook.webhook_id} delivers again from seq {from_seq}.")
 

@@ -7,20 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pos_tui.cli.common import (
-    ConfigOption,
-    DbOption,
-    UserOption,
-    acting_session,
-    command_group,
-    print_csv,
-    reports_errors,
-    session_from,
-)
+from pos_tui.cli.common import ConfigOption, DbOption, command_group, print_csv, reports_errors, session_from
 
 if TYPE_CHECKING:
     from pos_tui.services.inventory.orders import PurchaseOrder
     from pos_tui.services.session import Session
+
+StockUser = Annotated[str, typer.Option("--user", help="Who is doing this (recorded in the journal).")]
 
 stock_app = command_group(help="Stock adjustments with a reason from the list in pos.toml.")
 po_app = command_group(help="Purchase orders: make, export, and receive deliveries against them by scan.")
@@ -38,14 +31,14 @@ def adjust(
     reason: Annotated[str, typer.Option("--reason", help="One of `pos stock reasons`.")],
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = None,
+    user: StockUser = "admin",
 ) -> None:
     """Add to or take from a product's stock, for a listed reason (its value goes to the reason's account)."""
     from pos_tui.domain.scan import parse_quantity
     from pos_tui.services.catalog import products
     from pos_tui.services.inventory import reasons
 
-    session = acting_session(db, config, user)
+    session = session_from(db, config, user=user)
     try:
         account = reasons.account_for(session.settings, "adjustment", reason)
         text = qty.strip()
@@ -105,12 +98,12 @@ def create(
         "--from-reorder", help="Add the reorder report's suggestions for this vendor.")] = False,
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = None,
+    user: StockUser = "admin",
 ) -> None:
     """Make a purchase order by hand (--line) or from the reorder report (--from-reorder)."""
     from pos_tui.services.inventory import orders
 
-    session = acting_session(db, config, user)
+    session = session_from(db, config, user=user)
     try:
         lines = [_order_line(session, text) for text in line or []]
         number = orders.create_order(session, vendor, lines, from_reorder=from_reorder)
@@ -128,13 +121,13 @@ def add_line(
     cost: Annotated[str | None, typer.Option("--cost", help="Unit cost (default: the product's average cost).")] = None,
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = None,
+    user: StockUser = "admin",
 ) -> None:
     """Add a line to an order (more of a product already on it adds to its line)."""
     from pos_tui.domain.scan import parse_quantity
     from pos_tui.services.inventory import orders
 
-    session = acting_session(db, config, user)
+    session = session_from(db, config, user=user)
     try:
         number = orders.order_number(order)
         unit_cost = session.currency.parse(cost) if cost is not None else None
@@ -218,14 +211,14 @@ def receive(
         "--cost", help="CODE:COST where the delivery note's unit cost differs from the order's.")] = None,
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = None,
+    user: StockUser = "admin",
 ) -> None:
     """Receive a delivery against an order, whole or in part: stock in, the vendor's payable at the delivered cost."""
     from pos_tui.domain.errors import InvalidInput
     from pos_tui.domain.money import format_quantity
     from pos_tui.services.inventory import orders
 
-    session = acting_session(db, config, user)
+    session = session_from(db, config, user=user)
     try:
         costs = {}
         for text in cost or []:
@@ -257,12 +250,12 @@ def start_stocktake(
     vendor: Annotated[str, typer.Option("--vendor", help="Count only this vendor's products.")] = "",
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = None,
+    user: StockUser = "admin",
 ) -> None:
     """Begin a stocktake of all stock, a category or a vendor."""
     from pos_tui.services.inventory import stocktakes
 
-    session = acting_session(db, config, user)
+    session = session_from(db, config, user=user)
     try:
         number = stocktakes.start(session, category=category, vendor=vendor)
         taken = stocktakes.get_stocktake(session, number)
@@ -282,7 +275,7 @@ def count_stocktake(
     = None,
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = None,
+    user: StockUser = "admin",
 ) -> None:
     """Add counts to an open stocktake; counts from several tills add up."""
     from pos_tui.domain.errors import InvalidAmount
@@ -295,7 +288,7 @@ def count_stocktake(
             raise InvalidAmount(f"A count cannot be negative ({qty.strip()}).",
                                 "Nothing was counted; count what is there, 0 or more.")
         quantity = 0 if qty.strip() in {"0", "0.0", "0.00", "0.000"} else parse_quantity(qty)
-    session = acting_session(db, config, user)
+    session = session_from(db, config, user=user)
     try:
         number = stocktakes.stocktake_number(stocktake)
         stocktakes.count(session, number, scan, quantity=quantity)
@@ -344,12 +337,12 @@ def post_stocktake(
                                                           "value.")] = "count",
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = None,
+    user: StockUser = "admin",
 ) -> None:
     """Post the variances as stock adjustments in one event (once only)."""
     from pos_tui.services.inventory import reasons, stocktakes
 
-    session = acting_session(db, config, user)
+    session = session_from(db, config, user=user)
     try:
         number = stocktakes.stocktake_number(stocktake)
         stocktakes.post(session, number, reason=reason)

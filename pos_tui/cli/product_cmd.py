@@ -6,15 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pos_tui.cli.common import (
-    ConfigOption,
-    DbOption,
-    UserOption,
-    acting_session,
-    command_group,
-    reports_errors,
-    session_from,
-)
+from pos_tui.cli.common import ConfigOption, DbOption, command_group, reports_errors, session_from
 from pos_tui.devices.receipt import format_rate
 from pos_tui.domain.money import format_quantity
 from pos_tui.services.catalog import products
@@ -90,6 +82,8 @@ UnitOpt = Annotated[str | None, typer.Option("--unit", help="each, kg, g, l or m
 ReorderOpt = Annotated[str | None, typer.Option("--reorder-level", help="Reorder below this quantity.")]
 GroupOpt = Annotated[str | None, typer.Option("--group", help="Variants share a group (T-Shirt).")]
 VariantOpt = Annotated[str | None, typer.Option("--variant", help="This variant's label (M, 500 g).")]
+AdminUser = Annotated[str, typer.Option("--user", help="Who is doing this (recorded in the journal).")]
+
 
 def _fields(**given: str | list[str] | None) -> dict[str, str]:
     fields = {name: value for name, value in given.items() if isinstance(value, str)}
@@ -106,12 +100,12 @@ def add(
     name: NameOpt = None, barcode: BarcodeOpt = None, category: CategoryOpt = None, vendor: VendorOpt = None,
     price: PriceOpt = None, cost: CostOpt = None, tax_class: TaxOpt = None, unit: UnitOpt = None,
     reorder_level: ReorderOpt = None, group: GroupOpt = None, variant: VariantOpt = None,
-    db: DbOption = None, config: ConfigOption = None, user: UserOption = None,
+    db: DbOption = None, config: ConfigOption = None, user: AdminUser = "admin",
 ) -> None:
     """Add a product (every field of the catalogue CSV); one without --barcode gets an in-store code."""
     from pos_tui.services.inventory import lifecycle
 
-    session = acting_session(db, config, user)
+    session = session_from(db, config, user=user)
     try:
         details = lifecycle.details_from_fields(session, _fields(
             sku=sku, name=name, barcodes=barcode, category=category, vendor=vendor, price=price, cost=cost,
@@ -131,7 +125,7 @@ def edit(
     name: NameOpt = None, barcode: BarcodeOpt = None, category: CategoryOpt = None, vendor: VendorOpt = None,
     price: PriceOpt = None, cost: CostOpt = None, tax_class: TaxOpt = None, unit: UnitOpt = None,
     reorder_level: ReorderOpt = None, group: GroupOpt = None, variant: VariantOpt = None,
-    db: DbOption = None, config: ConfigOption = None, user: UserOption = None,
+    db: DbOption = None, config: ConfigOption = None, user: AdminUser = "admin",
 ) -> None:
     """Change the fields given; the others stay. A new --price is a price change too."""
     from pos_tui.domain.errors import InvalidInput
@@ -141,7 +135,7 @@ def edit(
                      tax_class=tax_class, unit=unit, reorder_level=reorder_level, group=group, variant=variant)
     if not fields:
         raise InvalidInput("Nothing to change.", "Give the fields to change, e.g. --price 450 or --vendor Nestle.")
-    session = acting_session(db, config, user)
+    session = session_from(db, config, user=user)
     try:
         product = products.show_product(session, code)
         details = lifecycle.details_from_fields(session, fields, lifecycle.details_of(session, product))
@@ -155,12 +149,12 @@ def edit(
 @reports_errors
 def retire(
     code: Annotated[str, typer.Argument(help="The product's barcode or SKU.")],
-    db: DbOption = None, config: ConfigOption = None, user: UserOption = None,
+    db: DbOption = None, config: ConfigOption = None, user: AdminUser = "admin",
 ) -> None:
     """Stop selling and receiving a product; it stays in history, reports and stock."""
     from pos_tui.services.inventory import lifecycle
 
-    session = acting_session(db, config, user)
+    session = session_from(db, config, user=user)
     try:
         product = lifecycle.retire_product(session, code)
         typer.echo(f"Retired {product.sku} {product.display_name}.")
@@ -172,12 +166,12 @@ def retire(
 @reports_errors
 def restore(
     code: Annotated[str, typer.Argument(help="The product's barcode or SKU.")],
-    db: DbOption = None, config: ConfigOption = None, user: UserOption = None,
+    db: DbOption = None, config: ConfigOption = None, user: AdminUser = "admin",
 ) -> None:
     """Sell and receive a retired product again."""
     from pos_tui.services.inventory import lifecycle
 
-    session = acting_session(db, config, user)
+    session = session_from(db, config, user=user)
     try:
         product = lifecycle.restore_product(session, code)
         typer.echo(f"Restored {product.sku} {product.display_name}.")
@@ -191,12 +185,12 @@ def quick_key(
     code: Annotated[str, typer.Argument(help="The product's barcode or SKU.")],
     position: Annotated[int, typer.Option("--position", help="Its place in its category's grid (1 first); 0 takes "
                                                              "it off.")],
-    db: DbOption = None, config: ConfigOption = None, user: UserOption = None,
+    db: DbOption = None, config: ConfigOption = None, user: AdminUser = "admin",
 ) -> None:
     """Put a product on the bucket's quick-key grid (Ctrl+G), for goods sold without a barcode."""
     from pos_tui.services.inventory import quick_keys
 
-    session = acting_session(db, config, user)
+    session = session_from(db, config, user=user)
     try:
         product = quick_keys.set_quick_key(session, code, position)
         where = f"quick key {position} in {product.category or 'Other'}" if position else "off the quick keys"

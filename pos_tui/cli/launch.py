@@ -1,8 +1,8 @@
 """`pos` itself: the till when no command is named, else the one command named, and nothing else.
 
 Each command's module is imported only when it runs (`cli/commands.py` says where each lives), so
-`pos --help` imports no command at all and `pos report list` only the report group: a command
-starts in about a tenth of a second instead of the 1.8 s of CPU that importing every group cost.
+`pos --help` imports no command at all and `pos report list` only the report group, instead of every
+group, the printer library and every area's services (1.2-1.5 s of CPU before; docs/performance.md).
 The till is opened before any of this, since it is started far more often than any command.
 
 The common options may stand before the command as well as after it: `--db` and `--config` are

@@ -3,6 +3,7 @@ purchase orders and receiving by scan, counts and their variance)."""
 
 from __future__ import annotations
 
+from contextlib import closing
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -38,16 +39,13 @@ def adjust(
     from pos_tui.services.catalog import products
     from pos_tui.services.inventory import reasons
 
-    session = session_from(db, config, user=user)
-    try:
+    with closing(session_from(db, config, user=user)) as session:
         account = reasons.account_for(session.settings, "adjustment", reason)
         text = qty.strip()
         quantity = -parse_quantity(text[1:]) if text.startswith("-") else parse_quantity(text.lstrip("+"))
         product = products.show_product(session, code)
         products.adjust_stock(session, product.product_id, quantity, reason.strip())
         typer.echo(f"{product.sku}: {text} for {reason.strip()} (to {account}).")
-    finally:
-        session.close()
 
 
 @stock_app.command("reasons")
@@ -103,13 +101,10 @@ def create(
     """Make a purchase order by hand (--line) or from the reorder report (--from-reorder)."""
     from pos_tui.services.inventory import orders
 
-    session = session_from(db, config, user=user)
-    try:
+    with closing(session_from(db, config, user=user)) as session:
         lines = [_order_line(session, text) for text in line or []]
         number = orders.create_order(session, vendor, lines, from_reorder=from_reorder)
         _show(session, orders.get_order(session, number))
-    finally:
-        session.close()
 
 
 @po_app.command("add-line")
@@ -127,14 +122,11 @@ def add_line(
     from pos_tui.domain.scan import parse_quantity
     from pos_tui.services.inventory import orders
 
-    session = session_from(db, config, user=user)
-    try:
+    with closing(session_from(db, config, user=user)) as session:
         number = orders.order_number(order)
         unit_cost = session.currency.parse(cost) if cost is not None else None
         orders.add_line(session, number, code, parse_quantity(qty), unit_cost)
         _show(session, orders.get_order(session, number))
-    finally:
-        session.close()
 
 
 @po_app.command("show")
@@ -147,11 +139,8 @@ def show_order(
     """An order's lines: ordered, received, still to come."""
     from pos_tui.services.inventory import orders
 
-    session = session_from(db, config, read_only=True)
-    try:
+    with closing(session_from(db, config, read_only=True)) as session:
         _show(session, orders.get_order(session, orders.order_number(order)))
-    finally:
-        session.close()
 
 
 @po_app.command("list")
@@ -160,12 +149,9 @@ def list_orders(db: DbOption = None, config: ConfigOption = None) -> None:
     """The latest purchase orders and where each stands."""
     from pos_tui.services.inventory import orders
 
-    session = session_from(db, config, read_only=True)
-    try:
+    with closing(session_from(db, config, read_only=True)) as session:
         for order in orders.list_orders(session):
             typer.echo(f"{order.reference}  {order.vendor:<24} {order.status:<14} {session.money(order.total_cost)}")
-    finally:
-        session.close()
 
 
 @po_app.command("export")
@@ -184,8 +170,7 @@ def export_order(
 
     if format != "csv":
         raise InvalidInput(f"{format!r} is not a format purchase orders export to.", "Use --format csv.")
-    session = session_from(db, config, read_only=True)
-    try:
+    with closing(session_from(db, config, read_only=True)) as session:
         po = orders.get_order(session, orders.order_number(order))
         exponent = session.currency.exponent
 
@@ -197,8 +182,6 @@ def export_order(
 
         print_csv(("order", "vendor", "sku", "barcode", "name", "unit", "quantity", "unit_cost", "line_cost"),
                   (row(line) for line in po.lines))
-    finally:
-        session.close()
 
 
 @po_app.command("receive")
@@ -218,8 +201,7 @@ def receive(
     from pos_tui.domain.money import format_quantity
     from pos_tui.services.inventory import orders
 
-    session = session_from(db, config, user=user)
-    try:
+    with closing(session_from(db, config, user=user)) as session:
         costs = {}
         for text in cost or []:
             code, colon, amount = text.rpartition(":")
@@ -236,8 +218,6 @@ def receive(
                        f" of {format_quantity(line.ordered)} still to come")
         if not delivery.short():
             typer.echo(f"{delivery.order.reference} is received in full.")
-    finally:
-        session.close()
 
 
 # --- stocktakes -------------------------------------------------------------------------------
@@ -255,14 +235,11 @@ def start_stocktake(
     """Begin a stocktake of all stock, a category or a vendor."""
     from pos_tui.services.inventory import stocktakes
 
-    session = session_from(db, config, user=user)
-    try:
+    with closing(session_from(db, config, user=user)) as session:
         number = stocktakes.start(session, category=category, vendor=vendor)
         taken = stocktakes.get_stocktake(session, number)
         typer.echo(f"{taken.reference} started ({taken.scope}): count with"
                    f" `pos stocktake count {taken.reference} --scan CODE`.")
-    finally:
-        session.close()
 
 
 @stocktake_app.command("count")
@@ -288,14 +265,11 @@ def count_stocktake(
             raise InvalidAmount(f"A count cannot be negative ({qty.strip()}).",
                                 "Nothing was counted; count what is there, 0 or more.")
         quantity = 0 if qty.strip() in {"0", "0.0", "0.00", "0.000"} else parse_quantity(qty)
-    session = session_from(db, config, user=user)
-    try:
+    with closing(session_from(db, config, user=user)) as session:
         number = stocktakes.stocktake_number(stocktake)
         stocktakes.count(session, number, scan, quantity=quantity)
         scans = f"{len(scan)} scan{'s' if len(scan) != 1 else ''}"
         typer.echo(f"Counted {scans} in {stocktakes.stocktake_reference(number)}.")
-    finally:
-        session.close()
 
 
 @stocktake_app.command("review")
@@ -309,8 +283,7 @@ def review_stocktake(
     from pos_tui.domain.money import format_quantity
     from pos_tui.services.inventory import stocktakes
 
-    session = session_from(db, config, read_only=True)
-    try:
+    with closing(session_from(db, config, read_only=True)) as session:
         found = stocktakes.review(session, stocktakes.stocktake_number(stocktake))
         taken = found.stocktake
         state = f"posted ({taken.reason})" if taken.posted_seq else "open"
@@ -325,8 +298,6 @@ def review_stocktake(
             typer.echo(f"  category {category or '-':<22} variance {format_quantity(quantity):>9}"
                        f"  {session.money(value):>14}")
         typer.echo(f"  total value at cost {session.money(found.value)}")
-    finally:
-        session.close()
 
 
 @stocktake_app.command("post")
@@ -342,8 +313,7 @@ def post_stocktake(
     """Post the variances as stock adjustments in one event (once only)."""
     from pos_tui.services.inventory import reasons, stocktakes
 
-    session = session_from(db, config, user=user)
-    try:
+    with closing(session_from(db, config, user=user)) as session:
         number = stocktakes.stocktake_number(stocktake)
         stocktakes.post(session, number, reason=reason)
         found = stocktakes.review(session, number)
@@ -351,8 +321,6 @@ def post_stocktake(
         counted = f"{len(found.lines)} product{'s' if len(found.lines) != 1 else ''}"
         typer.echo(f"Posted {found.stocktake.reference}: {counted}, {session.money(found.value)}"
                    f" at cost to {account}.")
-    finally:
-        session.close()
 
 
 @stocktake_app.command("list")
@@ -361,9 +329,6 @@ def list_stocktakes(db: DbOption = None, config: ConfigOption = None) -> None:
     """The latest stocktakes and whether each is posted."""
     from pos_tui.services.inventory import stocktakes
 
-    session = session_from(db, config, read_only=True)
-    try:
+    with closing(session_from(db, config, read_only=True)) as session:
         for taken in stocktakes.list_stocktakes(session):
             typer.echo(f"{taken.reference}  {taken.scope:<30} {'posted' if taken.posted_seq else 'open'}")
-    finally:
-        session.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from typing import Annotated
 
 import typer
@@ -23,8 +24,7 @@ def search(
     config: ConfigOption = None,
 ) -> None:
     """Products whose name or SKU words start with TEXT."""
-    session = session_from(db, config, read_only=True)
-    try:
+    with closing(session_from(db, config, read_only=True)) as session:
         hits = products.search_products(session, text, limit=limit)
         for hit in hits:
             name = f"{hit.name} ({hit.variant})" if hit.variant else hit.name
@@ -32,8 +32,6 @@ def search(
                        f" {hit.unit}")
         if not hits:
             typer.echo("No product matches.", err=True)
-    finally:
-        session.close()
 
 
 @product_app.command()
@@ -44,8 +42,7 @@ def show(
     config: ConfigOption = None,
 ) -> None:
     """Everything about one product."""
-    session = session_from(db, config, read_only=True)
-    try:
+    with closing(session_from(db, config, read_only=True)) as session:
         product = products.show_product(session, code)
         barcodes = products.product_barcodes(session, product.product_id)
         rows = [
@@ -64,8 +61,6 @@ def show(
         ]
         for label, value in rows:
             typer.echo(f"{label:<11} {value}")
-    finally:
-        session.close()
 
 
 # --- adding, editing, retiring ----------------------------------------------------------------
@@ -105,16 +100,13 @@ def add(
     """Add a product (every field of the catalogue CSV); one without --barcode gets an in-store code."""
     from pos_tui.services.inventory import lifecycle
 
-    session = session_from(db, config, user=user)
-    try:
+    with closing(session_from(db, config, user=user)) as session:
         details = lifecycle.details_from_fields(session, _fields(
             sku=sku, name=name, barcodes=barcode, category=category, vendor=vendor, price=price, cost=cost,
             tax_class=tax_class, unit=unit, reorder_level=reorder_level, group=group, variant=variant))
         product_id, generated = lifecycle.add_product(session, details)
         note = f"; in-store barcode {generated}" if generated else ""
         typer.echo(f"Added {details.sku} {details.name} as product {product_id}{note}.")
-    finally:
-        session.close()
 
 
 @product_app.command()
@@ -135,14 +127,11 @@ def edit(
                      tax_class=tax_class, unit=unit, reorder_level=reorder_level, group=group, variant=variant)
     if not fields:
         raise InvalidInput("Nothing to change.", "Give the fields to change, e.g. --price 450 or --vendor Nestle.")
-    session = session_from(db, config, user=user)
-    try:
+    with closing(session_from(db, config, user=user)) as session:
         product = products.show_product(session, code)
         details = lifecycle.details_from_fields(session, fields, lifecycle.details_of(session, product))
         lifecycle.change_product(session, product.product_id, details)
         typer.echo(f"Changed {details.sku}: {', '.join(sorted(fields))}.")
-    finally:
-        session.close()
 
 
 @product_app.command()
@@ -154,12 +143,9 @@ def retire(
     """Stop selling and receiving a product; it stays in history, reports and stock."""
     from pos_tui.services.inventory import lifecycle
 
-    session = session_from(db, config, user=user)
-    try:
+    with closing(session_from(db, config, user=user)) as session:
         product = lifecycle.retire_product(session, code)
         typer.echo(f"Retired {product.sku} {product.display_name}.")
-    finally:
-        session.close()
 
 
 @product_app.command()
@@ -171,12 +157,9 @@ def restore(
     """Sell and receive a retired product again."""
     from pos_tui.services.inventory import lifecycle
 
-    session = session_from(db, config, user=user)
-    try:
+    with closing(session_from(db, config, user=user)) as session:
         product = lifecycle.restore_product(session, code)
         typer.echo(f"Restored {product.sku} {product.display_name}.")
-    finally:
-        session.close()
 
 
 @product_app.command("quick-key")
@@ -190,10 +173,7 @@ def quick_key(
     """Put a product on the bucket's quick-key grid (Ctrl+G), for goods sold without a barcode."""
     from pos_tui.services.inventory import quick_keys
 
-    session = session_from(db, config, user=user)
-    try:
+    with closing(session_from(db, config, user=user)) as session:
         product = quick_keys.set_quick_key(session, code, position)
         where = f"quick key {position} in {product.category or 'Other'}" if position else "off the quick keys"
         typer.echo(f"{product.sku} {product.display_name}: {where}.")
-    finally:
-        session.close()

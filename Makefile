@@ -7,7 +7,7 @@ DEMO_SKUS ?= 20000
 DEMO_DAYS ?= 30
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint types install demo bench clean
+.PHONY: run test lint types install demo bench clean help-pages
 
 $(BIN)/pos: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ run: $(BIN)/pos $(DEMO_DB)
 
 lint: $(BIN)/pos
 	$(BIN)/ruff check pos_tui tests benchmarks
+
+# The help pages `pos` prints without typer (pos_tui/cli/help_pages.py), written again from what
+# typer prints: after changing an option or a report that tests/test_cli_help_pages.py names.
+help-pages: $(BIN)/pos
+	$(BIN)/python -c "from pathlib import Path; from pos_tui.cli.main import help_pages_source; \
+	Path('pos_tui/cli/help_pages.py').write_text(help_pages_source(), encoding='utf-8')"
 
 types: $(BIN)/pos
 	$(BIN)/mypy --strict pos_tui/domain pos_tui/ledger

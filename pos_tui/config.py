@@ -7,7 +7,6 @@ the key and the line it is on, never with a traceback.
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from pathlib import Path
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import ErrorDetails
 
 from pos_tui.backup.settings import BackupSettings
+from pos_tui.config_file import DEFAULT_DATABASE_PATH, DEFAULT_TERMINAL_ID, find_config
 from pos_tui.devices.settings import DeviceSettings
 from pos_tui.domain.barcode import InStoreLayout
 from pos_tui.domain.errors import ConfigError
@@ -27,9 +27,7 @@ from pos_tui.domain.tax import TaxClass, TaxPolicy, TaxRounding
 from pos_tui.domain.tender import TenderMethod
 from pos_tui.services.api.settings import ApiSettings
 
-SYSTEM_CONFIG = Path("/etc/pos/pos.toml")
 MAX_EXPONENT = 4
-LOCAL_CONFIG = Path("config/pos.toml")
 
 
 class _Section(BaseModel):
@@ -85,12 +83,12 @@ class StoreSettings(_Section):
 
 
 class TerminalSettings(_Section):
-    id: str = Field(default="T1", pattern=r"^[A-Za-z0-9_-]{1,16}$")
+    id: str = Field(default=DEFAULT_TERMINAL_ID, pattern=r"^[A-Za-z0-9_-]{1,16}$")
     """This till's id: sale numbers are gapless per terminal and its drawer has its own cash account."""
 
 
 class DatabaseSettings(_Section):
-    path: Path = Path("var/pos.db")
+    path: Path = DEFAULT_DATABASE_PATH
     """The store database (one SQLite file on a local disk, never on NFS/SMB)."""
     clock_step_tolerance_seconds: int = Field(default=300, ge=0, le=24 * 3600)
     """How far a till's clock may step back (an NTP correction) before `pos db verify` calls an entry
@@ -367,22 +365,6 @@ class Settings(_Section):
 
     def instore_layouts(self) -> list[InStoreLayout]:
         return [InStoreLayout(layout.pattern) for layout in self.barcodes.instore]
-
-
-def find_config(explicit: Path | None = None) -> Path | None:
-    if explicit is not None:
-        if not explicit.is_file():
-            raise ConfigError(f"No config file at {explicit}.", "Check the --config path.")
-        return explicit
-    from_env = os.environ.get("POS_CONFIG")
-    if from_env:
-        if not Path(from_env).is_file():
-            raise ConfigError(f"POS_CONFIG names {from_env}, which is not a file.", "Fix or unset POS_CONFIG.")
-        return Path(from_env)
-    for candidate in (SYSTEM_CONFIG, LOCAL_CONFIG):
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def load_settings(explicit: Path | None = None) -> Settings:

@@ -8,18 +8,20 @@ row to the command it names, so the table cannot drift from the code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
 class CommandEntry:
-    """One word after `pos`: a group of commands (a `typer.Typer`) or a single command (a function)."""
+    """One word after `pos`: a group of commands (a `typer.Typer`) or a single command (a function).
 
-    name: str
-    module: str
-    attribute: str
-    summary: str
-    group: bool = True
+    A plain class, not a dataclass: `pos --help` reads this table, and importing `dataclasses` alone
+    costs more than the whole `python -c "import sqlite3"` that a command's start is measured against."""
+
+    __slots__ = ("attribute", "group", "module", "name", "summary")
+
+    def __init__(self, name: str, module: str, attribute: str, summary: str, group: bool = True) -> None:
+        self.name, self.module, self.attribute, self.summary, self.group = name, module, attribute, summary, group
+
+    def __repr__(self) -> str:
+        return f"CommandEntry({self.name!r}, {self.module!r}, {self.attribute!r}, group={self.group})"
 
 
 COMMANDS: tuple[CommandEntry, ...] = (

@@ -12,11 +12,8 @@ so a command that would write refuses and the database is opened with `query_onl
 
 from __future__ import annotations
 
-import difflib
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from pos_tui.cli.commands import BY_NAME, overview
 
@@ -40,16 +37,25 @@ def till_options(argv: Sequence[str]) -> dict[str, str | bool] | None:
     return options
 
 
-@dataclass
 class Invocation:
-    """A command line taken apart: the command's word, what follows it, and the common options."""
+    """A command line taken apart: the command's word, what follows it, and the common options.
 
-    command: str | None = None
-    args: list[str] = field(default_factory=list)
-    leading: list[str] = field(default_factory=list)  # --db/--config given before the command, as typed
-    read_only: bool = False
-    help: bool = False
-    problem: str | None = None
+    (A plain class: `dataclasses` costs more to import than the whole `pos --help` is allowed.)"""
+
+    def __init__(self, command: str | None = None, args: list[str] | None = None, leading: list[str] | None = None,
+                 read_only: bool = False, help: bool = False, problem: str | None = None) -> None:
+        self.command = command
+        self.args: list[str] = args if args is not None else []
+        self.leading: list[str] = leading if leading is not None else []  # --db/--config before the command
+        self.read_only = read_only
+        self.help = help
+        self.problem = problem
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Invocation) and vars(self) == vars(other)
+
+    def __repr__(self) -> str:
+        return f"Invocation({', '.join(f'{key}={value!r}' for key, value in vars(self).items())})"
 
 
 def parse(argv: Sequence[str]) -> Invocation:
@@ -80,6 +86,8 @@ def parse(argv: Sequence[str]) -> Invocation:
 
 
 def _unknown(command: str) -> str:
+    import difflib
+
     close = difflib.get_close_matches(command, list(BY_NAME), n=1)
     hint = f" Did you mean `pos {close[0]}`?" if close else ""
     return f"pos has no command {command!r}.{hint} Run `pos --help` for the list."
@@ -126,11 +134,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     if invocation.command not in BY_NAME:
         print(_unknown(invocation.command), file=sys.stderr)
         sys.exit(2)
-    run_command(invocation)
+    from pos_tui.cli.shortcuts import answer_without_typer
+
+    if not answer_without_typer(invocation.command, invocation.args, invocation.leading, invocation.help):
+        run_command(invocation)
     return None
 
 
 def _open_till(options: dict[str, str | bool]) -> None:
+    from pathlib import Path
+
     from pos_tui.cli.till import open_till
     from pos_tui.domain.errors import PosError
 

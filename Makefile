@@ -30,7 +30,7 @@ lint: $(BIN)/pos
 	$(BIN)/ruff check pos_tui tests benchmarks
 
 # The help pages `pos` prints without typer (pos_tui/cli/help_pages.py), written again from what
-# typer prints: after changing an option or a report that tests/test_cli_help_pages.py names.
+# typer prints: after changing an option or a report that tests/test_cli_shortcuts.py names.
 help-pages: $(BIN)/pos
 	$(BIN)/python -c "from pathlib import Path; from pos_tui.cli.main import help_pages_source; \
 	Path('pos_tui/cli/help_pages.py').write_text(help_pages_source(), encoding='utf-8')"

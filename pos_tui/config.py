@@ -1,8 +1,8 @@
 """Settings: pydantic models loaded from TOML. The only module that reads configuration files.
 
-Lookup order: ``--config PATH``, ``$POS_CONFIG``, ``/etc/pos/pos.toml``, ``./config/pos.toml``;
-with none of them, the defaults below (a demo-friendly PKR store). A broken file is reported with
-the key and the line it is on, never with a traceback.
+Lookup order (``config_file.find_config``): ``--config PATH``, ``$POS_CONFIG``, ``/etc/pos/pos.toml``,
+``./config/pos.toml``; with none of them, the defaults below (a demo-friendly PKR store). A broken
+file is reported with the key and the line it is on, never with a traceback.
 """
 
 from __future__ import annotations

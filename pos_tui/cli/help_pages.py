@@ -2,7 +2,7 @@
 loading typer and click (about four times `python -c "import sqlite3"` by themselves).
 
 Written by `make help-pages` (`pos_tui.cli.main.help_pages_source`); do not edit by hand.
-`tests/test_cli_help_pages.py` holds every page to what typer prints now, so a changed option or
+`tests/test_cli_shortcuts.py` holds every page to what typer prints now, so a changed option or
 report fails the suite until this file is written again. Pages are for a terminal at least 80 columns
 wide (or a pipe); a narrower one gets typer itself.
 """

@@ -4,7 +4,7 @@ typer and click cost about four times `python -c "import sqlite3"` to import, mo
 take to start (docs/performance.md, "Commands"). So `pos` answers these itself:
 
 - the help pages and the output held in `cli/help_pages.py`, written from what typer prints and held
-  equal to it by `tests/test_cli_help_pages.py`;
+  equal to it by `tests/test_cli_shortcuts.py`;
 - `pos report NAME [OPTIONS]` for an analytics report, when every option is one typer would read
   the plain way (``--from 2026-01-01`` or ``--from=2026-01-01``, each once, a value not starting with
   ``-``, ``--limit`` in digits, ``--format`` one there is). It runs the same code as the typer

@@ -177,3 +177,30 @@ def test_a_mistake_gets_typers_own_words(argv: list[str]) -> None:
     with contextlib.redirect_stdout(io.StringIO()):
         assert not shortcuts.answer_without_typer(invocation.command, invocation.args, invocation.leading,
                                                   invocation.help)
+
+
+def test_the_defaults_a_read_takes_without_the_models_are_the_models_own() -> None:
+    from pos_tui.cli.reading import DefaultSettings
+    from pos_tui.config import Settings
+    from pos_tui.config_file import DEFAULT_DATABASE_PATH, DEFAULT_TERMINAL_ID
+
+    defaults = Settings()
+    assert (defaults.terminal.id, defaults.database.path) == (DEFAULT_TERMINAL_ID, DEFAULT_DATABASE_PATH)
+    later = DefaultSettings()
+    assert later.cash == defaults.cash and later.currency() == defaults.currency() and later.source is None
+
+
+def test_with_no_config_file_a_read_opens_the_store_as_session_from_does(shop: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from pos_tui.cli.common import session_from
+    from pos_tui.cli.reading import open_for_reading
+
+    monkeypatch.delenv("POS_CONFIG", raising=False)
+    monkeypatch.chdir(shop.parent)  # no ./config/pos.toml here
+    ours, theirs = open_for_reading(shop, None), session_from(shop, None, read_only=True)
+    try:
+        assert (ours.terminal, ours.username, ours.ledger.read_only) == (theirs.terminal, theirs.username, True)
+        assert ours.tender_methods == theirs.tender_methods and ours.tax_policy == theirs.tax_policy
+    finally:
+        ours.close()
+        theirs.close()

@@ -204,3 +204,18 @@ def test_with_no_config_file_a_read_opens_the_store_as_session_from_does(shop: P
     finally:
         ours.close()
         theirs.close()
+
+
+@pytest.mark.parametrize("argv", [["sale", "--help"], ["report", "sales-by-day", "--limit", "0"],
+                                  ["report", "sales-by-day", "--limit", "+0"]])  # the last through typer
+def test_a_reader_that_has_gone_ends_the_command_quietly_with_status_1_either_way(shop: Path, argv: list[str]) -> None:
+    reader, writer = os.pipe()
+    os.close(reader)  # `pos ... | head` once head has stopped reading
+    try:
+        done = subprocess.run([sys.executable, "-m", "pos_tui.cli.main", *argv, *(["--db", str(shop)] if
+                                                                                  argv[0] == "report" else [])],
+                              stdout=writer, stderr=subprocess.PIPE, text=True, timeout=120, check=False,
+                              env={k: v for k, v in os.environ.items() if k not in ("COLUMNS", "POS_CONFIG")})
+    finally:
+        os.close(writer)
+    assert (done.returncode, done.stderr) == (1, "")

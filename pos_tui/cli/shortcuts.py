@@ -39,8 +39,11 @@ def answer_without_typer(command: str, args: list[str], leading: list[str], help
 
         page = PAGES.get(words)
         if page is not None:
-            sys.stdout.write(page)
-            sys.stdout.flush()
+            try:
+                sys.stdout.write(page)
+                sys.stdout.flush()
+            except BrokenPipeError:
+                _reader_gone()
             return True
     if command == "report" and args and not help:
         name, *rest = args
@@ -54,6 +57,31 @@ def answer_without_typer(command: str, args: list[str], leading: list[str], help
         _run_report(name, options)
         return True
     return False
+
+
+class _Pacified:
+    """A stream whose flush ignores a reader that has gone (click's `_PacifyFlushWrapper`): Python
+    flushes stdout and stderr at exit, and would complain about the broken pipe there."""
+
+    def __init__(self, wrapped: object) -> None:
+        self.wrapped = wrapped
+
+    def flush(self) -> None:
+        try:
+            self.wrapped.flush()  # type: ignore[attr-defined]
+        except BrokenPipeError:
+            return  # the reader has gone: there is nothing to flush to
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.wrapped, name)
+
+
+def _reader_gone() -> None:
+    """`pos report ... | head`: the reader stopped reading. End with status 1 and say nothing, as click
+    does for a command run through typer."""
+    sys.stdout = _Pacified(sys.stdout)
+    sys.stderr = _Pacified(sys.stderr)
+    sys.exit(1)
 
 
 def terminal_columns() -> int:
@@ -117,6 +145,8 @@ def _run_report(name: str, parameters: dict[str, object]) -> None:
 
     try:
         run_report(name, **parameters)  # type: ignore[arg-type]
+    except BrokenPipeError:
+        _reader_gone()
     except PosError as error:
         say(str(error), RED)
         sys.exit(1)

@@ -101,7 +101,7 @@ def test_a_command_loads_neither_the_screen_nor_the_printer_library_nor_the_conf
     assert _loaded_after(["report", "list"]) == []  # answered from cli/help_pages.py, without typer
     assert _loaded_after(["sale", "--help"]) == []
     assert _loaded_after(["report", "x", "--help"]) == []
-    assert _loaded_after(["stock", "--help"]) == ["click", "typer"]  # not stored: typer prints it
+    assert "typer" in _loaded_after(["stock", "--help"])  # not stored: typer prints it
 
 
 def test_an_unknown_command_gets_a_sentence_and_a_close_match() -> None:

@@ -39,6 +39,8 @@ COMMANDS: tuple[CommandEntry, ...] = (
                  "Void a completed sale: a full return, refunded the way it was paid.", group=False),
     CommandEntry("reprint", "pos_tui.cli.store_cmd", "reprint",
                  "Print a sale's receipt again, marked DUPLICATE (it never opens the drawer).", group=False),
+    CommandEntry("giftcard", "pos_tui.cli.giftcard_cmd", "giftcard_app",
+                 "Gift cards: sell, reload, check a balance, block a lost card, list the liability."),
     CommandEntry("product", "pos_tui.cli.product_cmd", "product_app",
                  "Look products up; add, edit, retire and restore them."),
     CommandEntry("stock", "pos_tui.cli.inventory_cmd", "stock_app",

@@ -27,6 +27,7 @@ from pos_tui.domain.tax import TaxClass, TaxPolicy, TaxRounding
 from pos_tui.domain.tender import TenderMethod
 from pos_tui.services.api.settings import ApiSettings
 from pos_tui.services.giftcards.settings import GiftCardSettings
+from pos_tui.services.messaging.settings import EmailSettings, OutboxSettings, SmsSettings
 
 SYSTEM_CONFIG = Path("/etc/pos/pos.toml")
 MAX_EXPONENT = 4
@@ -338,6 +339,9 @@ class Settings(_Section):
     api: ApiSettings = Field(default_factory=ApiSettings)
     inventory: InventorySettings = Field(default_factory=InventorySettings)
     gift_cards: GiftCardSettings = Field(default_factory=GiftCardSettings)
+    email: EmailSettings = Field(default_factory=EmailSettings)
+    sms: SmsSettings = Field(default_factory=SmsSettings)
+    outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     keymap: dict[str, str] = Field(default_factory=dict)
     """Site key map: binding id -> keys, e.g. `"bucket.pay" = "f11"` (see the help screen for the ids)."""
     source: Path | None = None

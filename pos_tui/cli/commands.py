@@ -41,6 +41,8 @@ COMMANDS: tuple[CommandEntry, ...] = (
                  "Print a sale's receipt again, marked DUPLICATE (it never opens the drawer).", group=False),
     CommandEntry("giftcard", "pos_tui.cli.giftcard_cmd", "giftcard_app",
                  "Gift cards: sell, reload, check a balance, block a lost card, list the liability."),
+    CommandEntry("outbox", "pos_tui.cli.outbox_cmd", "outbox_app",
+                 "Receipts by email or SMS: queue, send (once, or as a service), list, retry, purge."),
     CommandEntry("product", "pos_tui.cli.product_cmd", "product_app",
                  "Look products up; add, edit, retire and restore them."),
     CommandEntry("stock", "pos_tui.cli.inventory_cmd", "stock_app",

@@ -83,3 +83,39 @@ async def test_a_card_short_of_the_payment_is_refused_in_the_dialog_with_its_bal
         dialog = app.screen
         await wait_for(pilot, lambda: "holds Rs 100.00" in str(dialog.query_one("#form-error", Static).content))
     assert cards.balance(shop, number).balance == 10_000
+
+
+async def test_the_cashier_emails_the_receipt_the_till_sends_it_and_the_device_line_counts_what_waits(
+    tmp_path: Path,
+) -> None:
+    from pos_tui.config import Settings
+    from pos_tui.services.messaging.settings import EmailSettings, OutboxSettings
+    from pos_tui.tui.widgets.device_line import DeviceLine
+    from tests.conftest import make_store
+    from tests.support.message_servers import free_port, smtp_server
+
+    port = free_port()
+    settings = Settings(email=EmailSettings(host="127.0.0.1", port=port, from_address="shop@example.org",
+                                            starttls=False, timeout_s=5),
+                        outbox=OutboxSettings(retry_s=[0], poll_s=0.2))
+    shop = make_store(tmp_path / "store.db", settings)
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        await scan(pilot, TEA_BARCODE)
+        await pilot.press("f12")
+        await wait_for(pilot, lambda: isinstance(app.screen, TenderDialog))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReceiptDialog))
+        receipt = app.screen
+        await pilot.press("e")  # the mail server is down: the receipt waits, the till says so
+        await _fill(pilot, address="ayesha@example.org")
+        await wait_for(pilot, lambda: "queued for email" in str(receipt.query_one("#receipt-note").content))
+        await pilot.press("enter")
+        line = app.screen.query_one(DeviceLine)
+        await wait_for(pilot, lambda: "1 receipt waiting" in str(line.content))
+        with smtp_server(port) as (_, mailbox):  # the network is back: the till's own sender delivers it
+            await wait_for(pilot, lambda: len(mailbox.messages) == 1)
+            await wait_for(pilot, lambda: "waiting" not in str(line.content))
+        assert "T1-000001" in mailbox.messages[0]["Subject"]
+    shop.close()

@@ -424,8 +424,10 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
         self.refresh_cart()
         currency = self.session.currency
         self.say(f"Sale {sale.reference} saved. Change {currency.format(sale.change)}.", "success")
+        outbox = self.app.outbox  # type: ignore[attr-defined]
         self.app.push_screen(ReceiptDialog(message.receipt, currency.format(sale.change, symbol=False), sale.warnings,
-                                           printed=message.printed))
+                                           printed=message.printed, send=lambda channel, address: outbox.queue(
+                                               self.session, sale.reference, channel, address)))
         # not stopped: the message bubbles to the app, which refreshes the other modes
 
     def on_action_failed(self, message: ActionFailed) -> None:

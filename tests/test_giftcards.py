@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pos_tui.domain.cart import Cart
-from pos_tui.domain.errors import BarcodeError, NotFound, RuleViolation
+from pos_tui.domain.errors import BarcodeError, InvalidInput, NotFound, RuleViolation
 from pos_tui.domain.giftcards import CardState, GiftCardMove, card_number, check_number, check_redeem, luhn_digit
 from pos_tui.domain.permissions import Action, PermissionRequired
 from pos_tui.domain.tender import Tender
@@ -115,7 +115,7 @@ def test_unknown_cards_bad_check_digits_and_selling_a_sold_card_are_refused(stor
 
 def test_a_card_of_another_currency_is_refused_with_its_balance() -> None:
     state = CardState("4532015112830366", "USD", 2_500, False)
-    with pytest.raises(RuleViolation, match="holds USD, not PKR"):
+    with pytest.raises(RuleViolation, match=r"holds USD, not PKR \(2500 USD minor units\)"):
         check_redeem(state, GiftCardMove(state.number, "redeemed", 100, "PKR"))
 
 
@@ -126,7 +126,7 @@ def test_a_lost_card_is_blocked_by_a_cashier_and_unblocked_only_by_a_manager(sto
     cashier = store.as_user("ayesha")
     cards.block(cashier, number, "reported lost by the owner")
     head = _head(store)
-    with pytest.raises(RuleViolation, match="blocked"):
+    with pytest.raises(RuleViolation, match=r"blocked \(reported lost\); it holds Rs\s?800\.00"):
         sales.complete_sale(cashier, _tea(store), [Tender("gift-card", 45_000, card=number)])
     with pytest.raises(RuleViolation, match="blocked"):
         cards.load(cashier, number, 1_000, reload=True)
@@ -235,3 +235,14 @@ def test_two_tills_paying_with_one_card_at_once_one_succeeds_the_other_hears_the
         conn.close()
     assert held == 10_000
     assert_verifies(store_path)
+
+
+def test_a_card_named_for_a_cash_refund_is_refused_and_nothing_is_returned(store: Session) -> None:
+    number = _sell_card(store, 20_000)
+    sale = sales.complete_sale(store, _tea(store), [Tender("cash", 45_000)])
+    head = _head(store)
+    with pytest.raises(InvalidInput, match="does not go onto one"):
+        sales.return_items(store, sale.reference, [(1, 1000)], reason="changed mind", gift_card=number)
+    with pytest.raises(InvalidInput, match="needs the card's number"):
+        sales.return_items(store, sale.reference, [(1, 1000)], reason="changed mind", refund_method="gift-card")
+    assert _head(store) == head and cards.balance(store, number).balance == 20_000

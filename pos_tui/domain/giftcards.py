@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Literal
 
 from pos_tui.domain.errors import BarcodeError, InvalidAmount, NotFound, RuleViolation
+from pos_tui.domain.money import check_amount
 
 GIFT_CARDS = "liabilities:gift-cards"
 GIFT_CARD_TENDER = "gift-card"  # the tender method's code; its account is GIFT_CARDS
@@ -91,19 +92,20 @@ def check_load(state: CardState | None, move: GiftCardMove, show: Callable[[int]
     """Refuse selling a card that exists, or reloading one that is unknown, blocked or of another currency."""
     if move.amount <= 0:
         raise InvalidAmount("A gift card's amount must be more than zero.", "Type the amount to put on the card.")
+    check_amount(move.amount)
     if move.kind == "sold":
         if state is not None:
             raise RuleViolation(f"Gift card {masked(move.number)} is already sold (balance {show(state.balance)}).",
                                 "Reload it instead, or sell a new card.")
         return
-    _check_usable(state, move)
+    _check_usable(state, move, show)
 
 
 def check_redeem(state: CardState | None, move: GiftCardMove, show: Callable[[int], str] = str) -> None:
     """Refuse paying with a card that is unknown, blocked, of another currency or short of the amount."""
     if move.amount <= 0:
         raise InvalidAmount("A gift card payment must be more than zero.", "Type the amount to take from the card.")
-    state = _check_usable(state, move)
+    state = _check_usable(state, move, show)
     if move.amount > state.balance:
         raise RuleViolation(
             f"Gift card {masked(move.number)} holds {show(state.balance)}, less than {show(move.amount)}.",
@@ -111,15 +113,19 @@ def check_redeem(state: CardState | None, move: GiftCardMove, show: Callable[[in
         )
 
 
-def _check_usable(state: CardState | None, move: GiftCardMove) -> CardState:
+def _check_usable(state: CardState | None, move: GiftCardMove, show: Callable[[int], str] = str) -> CardState:
     if state is None:
         raise NotFound(f"Gift card {masked(move.number)} is not known here.", "Check the number, or sell it first.")
     if state.blocked:
-        raise RuleViolation(f"Gift card {masked(move.number)} is blocked (reported lost).",
-                            "A manager can unblock it once the owner shows it is theirs.")
+        raise RuleViolation(
+            f"Gift card {masked(move.number)} is blocked (reported lost); it holds {show(state.balance)}.",
+            "A manager can unblock it once the owner shows it is theirs.")
     if state.currency != move.currency:
-        raise RuleViolation(f"Gift card {masked(move.number)} holds {state.currency}, not {move.currency}.",
-                            "It can only be used where it was sold; take another payment.")
+        # ``show`` formats this store's currency: the card's balance is given in its own minor units.
+        raise RuleViolation(
+            f"Gift card {masked(move.number)} holds {state.currency}, not {move.currency}"
+            f" ({state.balance} {state.currency} minor units).",
+            "It can only be used where it was sold; take another payment.")
     return state
 
 
@@ -138,7 +144,7 @@ def card_states_after(
         elif move.kind in ("sold", "reloaded"):
             check_load(state, move, show)
         else:
-            _check_usable(state, move)
+            _check_usable(state, move, show)
         if state is None:
             state = CardState(move.number, move.currency, 0, False)
         states[move.number] = dataclasses.replace(state, balance=state.balance + move.delta)

@@ -161,6 +161,9 @@ def _record_return(
 ) -> CompletedReturn:
     conn = session.ledger.conn
     gift_cards = tuple(cards.refund_move(session, gift_card, r.amount) for r in refunds if r.method == GIFT_CARD_TENDER)
+    if gift_card and not gift_cards:
+        raise InvalidInput("A gift card was named but the refund does not go onto one.",
+                           "Refund by gift-card, or leave the card out.")
     number = conn.execute(
         "SELECT COALESCE(MAX(number), 0) + 1 FROM returns WHERE terminal = ?", (session.terminal,)
     ).fetchone()[0]

@@ -246,3 +246,23 @@ def test_a_card_named_for_a_cash_refund_is_refused_and_nothing_is_returned(store
     with pytest.raises(InvalidInput, match="needs the card's number"):
         sales.return_items(store, sale.reference, [(1, 1000)], reason="changed mind", refund_method="gift-card")
     assert _head(store) == head and cards.balance(store, number).balance == 20_000
+
+
+def test_verify_catches_a_card_unblocked_by_hand(store_path: Path) -> None:
+    session = make_store(store_path)
+    number = _sell_card(session, 100_000)
+    cards.block(session, number, "reported lost")
+    session.close()
+    conn = sqlite3.connect(store_path)
+    conn.execute("UPDATE gift_cards SET blocked = 0, blocked_seq = NULL WHERE number = ?", (number,))
+    conn.commit()
+    conn.close()
+    from pos_tui.ledger.database import open_ledger
+    from pos_tui.ledger.verify import verify_ledger
+
+    ledger = open_ledger(store_path, read_only=True)
+    try:
+        report = verify_ledger(ledger)
+    finally:
+        ledger.close()
+    assert any("gift_cards" in str(p) for p in report.problems), report.problems

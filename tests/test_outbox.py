@@ -158,3 +158,28 @@ def test_two_senders_never_take_the_same_message(store_path: Path) -> None:
     assert first is not None and outbox.claim_next(other, "b") is None
     other.close()
     session.close()
+
+
+def test_pos_outbox_run_is_a_process_of_its_own_that_sends_until_it_is_stopped(
+    store_path: Path, tmp_path: Path
+) -> None:
+    import signal
+
+    with smtp_server() as (port, mailbox):
+        config = tmp_path / "pos.toml"
+        config.write_text(f'[email]\nhost = "127.0.0.1"\nport = {port}\nfrom = "receipts@shop.example"\n'
+                          'starttls = false\n\n[outbox]\npoll_s = 0.2\n', encoding="utf-8")
+        session = make_store(store_path, _settings(port))
+        reference = _sale(session)
+        sender = subprocess.Popen([sys.executable, "-m", "pos_tui.cli.main", "outbox", "run", "--db", str(store_path),
+                                   "--config", str(config)], stderr=subprocess.PIPE, text=True)
+        try:
+            assert sender.stderr is not None and "outbox sender running" in sender.stderr.readline()
+            message_id = outbox.queue_receipt(session, reference, "email", ADDRESS)  # queued while it runs
+            assert sender.stderr.readline().strip() == f"sent {message_id}"
+        finally:
+            sender.send_signal(signal.SIGTERM)
+            sender.communicate(timeout=60)
+        assert sender.returncode == 0
+        assert len(mailbox.messages) == 1 and outbox.waiting_count(session) == 0
+        session.close()

@@ -266,3 +266,14 @@ def test_verify_catches_a_card_unblocked_by_hand(store_path: Path) -> None:
     finally:
         ledger.close()
     assert any("gift_cards" in str(p) for p in report.problems), report.problems
+
+
+def test_a_parked_cart_keeps_its_gift_card_and_is_sold_with_it_after_resuming(store: Session) -> None:
+    from pos_tui.services.selling import parking
+
+    cart = cards.add_to_cart(store, _tea(store), None, 25_000)
+    cart_id = parking.park_cart(store, cart, "Mrs Khan")
+    resumed = parking.resume_cart(store, cart_id)
+    assert resumed == cart
+    sales.complete_sale(store, resumed, [Tender("card", 70_000)])
+    assert cards.balance(store, cart.gift_cards[0].number).balance == 25_000

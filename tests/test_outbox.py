@@ -183,3 +183,27 @@ def test_pos_outbox_run_is_a_process_of_its_own_that_sends_until_it_is_stopped(
         assert sender.returncode == 0
         assert len(mailbox.messages) == 1 and outbox.waiting_count(session) == 0
         session.close()
+
+
+def test_email_goes_over_starttls_with_a_login_whose_password_is_read_from_a_file(
+    store_path: Path, tmp_path: Path
+) -> None:
+    from .support.message_servers import self_signed
+
+    certificate, key = self_signed(tmp_path)
+    password = tmp_path / "smtp-password"
+    password.write_text("hunter2\n", encoding="utf-8")
+    with smtp_server(tls=(certificate, key), login=("till", "hunter2")) as (port, mailbox):
+        email_settings = EmailSettings(host="127.0.0.1", port=port, from_address="receipts@shop.example",
+                                       starttls=True, user="till", password_file=password, ca_file=certificate,
+                                       timeout_s=3)
+        session = make_store(store_path, Settings(email=email_settings, outbox=OutboxSettings(retry_s=[0])))
+        reference = _sale(session)
+        outbox.queue_receipt(session, reference, "email", ADDRESS)
+        assert send_due(session).sent
+        password.write_text("wrong\n", encoding="utf-8")  # a refused login: the message waits, it is not lost
+        outbox.queue_receipt(session, reference, "email", ADDRESS)
+        report = send_due(session)
+        assert not report.sent and outbox.waiting_count(session) == 1  # retried later, or failed and kept
+        session.close()
+    assert len(mailbox.messages) == 1 and reference in mailbox.messages[0]["Subject"]

@@ -7,15 +7,20 @@ from __future__ import annotations
 import email
 import email.policy
 import http.server
+import ipaddress
 import json
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 def free_port() -> int:
@@ -36,11 +41,49 @@ class Mailbox:
         return "250 OK"
 
 
+def self_signed(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, as PEM files (the certificate is its own CA)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "smtp-cert.pem", directory / "smtp-key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
 @contextmanager
-def smtp_server(port: int | None = None) -> Iterator[tuple[int, Mailbox]]:
-    """A real SMTP server on 127.0.0.1 (no TLS, no login), stopped on exit."""
+def smtp_server(port: int | None = None, *, tls: tuple[Path, Path] | None = None,
+                login: tuple[str, str] | None = None) -> Iterator[tuple[int, Mailbox]]:
+    """A real SMTP server on 127.0.0.1, stopped on exit. With ``tls`` (certificate, key) it offers
+    STARTTLS and requires it; with ``login`` (user, password) it requires AUTH over TLS."""
     mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port or free_port())
+    options: dict[str, object] = {}
+    if tls is not None:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(str(tls[0]), str(tls[1]))
+        options.update(tls_context=context, require_starttls=True)
+    if login is not None:
+        def check(server: object, session: object, envelope: object, mechanism: str, data: object) -> AuthResult:
+            ok = isinstance(data, LoginPassword) and (data.login.decode(), data.password.decode()) == login
+            return AuthResult(success=ok)
+
+        options.update(authenticator=check, auth_required=True, auth_require_tls=True)
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port or free_port(), **options)
     controller.start()
     try:
         yield controller.port, mailbox

@@ -25,6 +25,8 @@ class EmailSettings(_Section):
     """SMTP login; "" for a server that takes mail without one."""
     password_file: Path | None = None
     """A file holding the SMTP password (one line), readable by the till's user only; never the password here."""
+    ca_file: Path | None = None
+    """A CA certificate to trust for STARTTLS (a relay with a private CA); the system's CAs otherwise."""
     timeout_s: int = Field(default=10, ge=1, le=300)
     """How long one connection may take before the message waits for the next try."""
 

@@ -38,7 +38,8 @@ def send_email(settings: EmailSettings, message: EmailMessage) -> None:
     try:
         with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_s) as smtp:
             if settings.starttls:
-                smtp.starttls(context=ssl.create_default_context())
+                cafile = str(settings.ca_file) if settings.ca_file is not None else None
+                smtp.starttls(context=ssl.create_default_context(cafile=cafile))
             if settings.user:
                 smtp.login(settings.user, _secret(settings.password_file, "SMTP password"))
             smtp.send_message(message)

@@ -19,7 +19,7 @@ def test_a_card_sold_at_the_command_line_pays_for_tea_and_a_blocked_one_is_refus
     assert f"|| {number} ||" in sold.stdout  # the receipt carries the card as a barcode
     paid = pos(store_path, "sale", "--scan", TEA_BARCODE, "--pay", f"gift-card:{number}:450", "--user", "admin")
     assert paid.returncode == 0, paid.stderr
-    assert "paid Rs 450.00" in paid.stdout
+    assert "paid Rs 450.00, left Rs 550.00" in " ".join(paid.stdout.split())  # wrapped to the paper
     balance = pos(store_path, "giftcard", "balance", number, "--history")
     assert f"Gift card {number}: Rs 550.00" in balance.stdout and "redeemed" in balance.stdout
 

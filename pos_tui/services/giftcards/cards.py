@@ -147,6 +147,13 @@ def refund_move(session: Session, number: str, amount: int) -> GiftCardMove:
     return move
 
 
+def balance_after(session: Session, number: str, seq: int) -> int:
+    """What card ``number`` held just after journal entry ``seq`` (for the receipt of that sale)."""
+    return int(session.ledger.conn.execute(
+        "SELECT COALESCE(SUM(delta), 0) FROM gift_card_moves WHERE number = ? AND seq <= ?", (number, seq)
+    ).fetchone()[0])
+
+
 def has_moves(session: Session, seq: int) -> bool:
     """Whether the sale or return at ``seq`` moved a gift card."""
     return session.ledger.conn.execute("SELECT 1 FROM gift_card_moves WHERE seq = ?", (seq,)).fetchone() is not None

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pos_tui.domain.errors import PosError
 from pos_tui.services.messaging import outbox
 from pos_tui.services.messaging.render import receipt_email, receipt_sms
 from pos_tui.services.messaging.transports import SendFailed, send_email, send_sms
@@ -47,6 +48,10 @@ def send_due(session: Session, claimant: str | None = None, *, limit: int = 100)
             break
         try:
             send_one(session, message)
+        except PosError as error:  # the receipt cannot be made (never expected): keep it, do not loop on it
+            outbox.mark_failed(session, message, str(error), permanent=True)
+            report.failed.append((message.id, str(error)))
+            continue
         except SendFailed as error:
             state = outbox.mark_failed(session, message, str(error), permanent=error.permanent)
             (report.failed if state == "failed" else report.retrying).append((message.id, str(error)))
@@ -87,7 +92,11 @@ class OutboxWorker:
         self._thread.join(timeout)
 
     def _run(self) -> None:
-        session = self._open_session()
+        try:
+            session = self._open_session()
+        except Exception:  # the till sells on; `pos outbox run` can still send what waits
+            log.exception("the outbox sender could not open the store")
+            return
         try:
             while not self._stop.is_set():
                 try:

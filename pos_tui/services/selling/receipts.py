@@ -73,7 +73,8 @@ def receipt_data(session: Session, sale_ref: str, *, duplicate: bool = False) ->
     captions = tuple(
         ReceiptGiftCard(f"Gift card {m.number} +{session.money(m.amount)}",
                         m.number) if m.kind in ("sold", "reloaded")
-        else ReceiptGiftCard(f"Gift card {masked(m.number)} paid {session.money(m.amount)}")
+        else ReceiptGiftCard(f"Gift card *{m.number[-4:]} paid {session.money(m.amount)},"
+                             f" left {session.money(cards.balance_after(session, m.number, seq))}")
         for m in moves
     )
     local = session.local_time(at)

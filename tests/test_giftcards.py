@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -176,6 +177,13 @@ def test_the_liability_equals_the_outstanding_balances_and_the_exports_carry_it(
     balance = subprocess.run([hledger, "-f", str(journal), "bal", GIFT_CARDS, "-N", "--flat"], check=True,
                              capture_output=True, text=True).stdout
     assert "-700.00 PKR" in balance
+    ledger = require_tool("ledger")
+    books = tmp_path / "books.ledger"
+    with books.open("w", encoding="utf-8") as handle:
+        export.export_journal(store, "ledger", handle)
+    held = subprocess.run([ledger, "--pedantic", "-f", str(books), "bal", GIFT_CARDS, "--flat", "--no-total",
+                           "--format", "%(quantity(amount))\n"], check=True, capture_output=True, text=True).stdout
+    assert [Decimal(figure) for figure in held.split()] == [Decimal("-700")]
 
 
 def test_verify_catches_a_hand_edited_card_move(store_path: Path) -> None:

@@ -147,6 +147,10 @@ def claim_next(session: Session, claimant: str) -> OutboxMessage | None:
     """The oldest due message, marked as being sent by ``claimant``; None when nothing is due."""
     now = session.clock()
     stale = _utc(now - STALE_CLAIM)
+    # A plain read first: an idle sender polling every few seconds must not take the write lock each time.
+    if session.ledger.conn.execute("SELECT 1 FROM outbox_messages WHERE state IN ('waiting', 'sending')"
+                                   " AND next_attempt_at <= ? LIMIT 1", (_utc(now),)).fetchone() is None:
+        return None
     with session.ledger.write() as conn:
         row = conn.execute(
             f"{_SELECT} WHERE (m.state = 'waiting' AND m.next_attempt_at <= ?)"

@@ -26,6 +26,8 @@ from pos_tui.domain.permissions import BUILT_IN_ROLES, Action
 from pos_tui.domain.tax import TaxClass, TaxPolicy, TaxRounding
 from pos_tui.domain.tender import TenderMethod
 from pos_tui.services.api.settings import ApiSettings
+from pos_tui.services.giftcards.settings import GiftCardSettings
+from pos_tui.services.messaging.settings import EmailSettings, OutboxSettings, SmsSettings
 
 MAX_EXPONENT = 4
 
@@ -316,6 +318,7 @@ def _default_tenders() -> list[TenderSettings]:
         TenderSettings(code="cash", label="Cash", cash=True, account="assets:cash:drawer:{terminal}"),
         TenderSettings(code="card", label="Card", account="assets:bank:card-clearing"),
         TenderSettings(code="wallet", label="Wallet", account="assets:bank:wallet-clearing"),
+        TenderSettings(code="gift-card", label="Gift card", account="liabilities:gift-cards"),
     ]
 
 
@@ -333,6 +336,10 @@ class Settings(_Section):
     staff: StaffSettings = Field(default_factory=StaffSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     inventory: InventorySettings = Field(default_factory=InventorySettings)
+    gift_cards: GiftCardSettings = Field(default_factory=GiftCardSettings)
+    email: EmailSettings = Field(default_factory=EmailSettings)
+    sms: SmsSettings = Field(default_factory=SmsSettings)
+    outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     keymap: dict[str, str] = Field(default_factory=dict)
     """Site key map: binding id -> keys, e.g. `"bucket.pay" = "f11"` (see the help screen for the ids)."""
     source: Path | None = None

@@ -26,11 +26,12 @@ if TYPE_CHECKING:
 
 
 def parse_payment(session: Session, text: str) -> Tender:
-    """"cash:5000" or "card:1,200.50" -> a tender in minor units."""
+    """"cash:5000" or "card:1,200.50" -> a tender in minor units; "gift-card:NUMBER:AMOUNT" pays with a card."""
     method, separator, amount = text.partition(":")
     if not separator or not method.strip():
         raise InvalidInput(f"{text!r} is not a payment.", "Write METHOD:AMOUNT, e.g. cash:5000 or card:1200.50.")
-    return Tender(method.strip(), session.currency.parse(amount))
+    card, _, amount = amount.rpartition(":")
+    return Tender(method.strip(), session.currency.parse(amount), card=card.strip())
 
 
 @reports_errors
@@ -91,6 +92,8 @@ def return_(
     scan: Annotated[list[str] | None, typer.Option(
         "--scan", help="Without a receipt: a barcode coming back (3*CODE for three), at today's price.")] = None,
     refund: Annotated[str, typer.Option(help="How the money goes back: a tender method.")] = "cash",
+    gift_card: Annotated[str, typer.Option("--gift-card", help="With --refund gift-card: the card it goes onto.")
+                         ] = "",
     write_off: Annotated[bool, typer.Option("--write-off", help="Do not put the goods back in stock.")] = False,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -116,13 +119,14 @@ def return_(
             for code in scans:
                 cart = cart.add(products.resolve_scan(session, code))
             done = with_approval(session, approved_by, reason, lambda approval: sales.return_without_receipt(
-                session, cart, reason=reason, refund_method=refund, restock=not write_off, approval=approval))
+                session, cart, reason=reason, refund_method=refund, restock=not write_off, approval=approval,
+                gift_card=gift_card))
             against = "without a receipt"
         else:
             items = [(n, parse_quantity(q)) for n, q in zip(lines, quantities, strict=True)]
             done = with_approval(session, approved_by, reason, lambda approval: sales.return_items(
                 session, sale_number, items, reason=reason, refund_method=refund, restock=not write_off,
-                approval=approval))
+                approval=approval, gift_card=gift_card))
             against = f"against {sale_number}"
         refunded = ", ".join(f"{r.method} {session.money(r.amount)}" for r in done.refunds)
         typer.echo(f"Return {done.reference} {against}: refunded {refunded}.")

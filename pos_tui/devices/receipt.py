@@ -53,6 +53,15 @@ class ReceiptTender:
 
 
 @dataclass(frozen=True)
+class ReceiptGiftCard:
+    """A gift card the sale sold, reloaded or was paid with: a caption, and for a card sold or reloaded
+    its number as a barcode (the receipt can stand in for the card at the next visit)."""
+
+    caption: str
+    barcode: str = ""
+
+
+@dataclass(frozen=True)
 class ReceiptData:
     store_name: str
     address_lines: tuple[str, ...]
@@ -77,6 +86,7 @@ class ReceiptData:
     # The sale's journal seq: printed with the hash prefix as SEQ:HASH, a head anyone can type back
     # into `pos db verify --witness` (a paper witness the store's file cannot rewrite).
     journal_seq: int | None = None
+    gift_cards: tuple[ReceiptGiftCard, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -155,6 +165,12 @@ def layout_receipt(
     elements.append(Rule())
     elements += _totals(data, format_money, labels)
     elements.append(Rule())
+    for card in data.gift_cards:
+        elements += _centered(card.caption, width)
+        if card.barcode:
+            elements.append(Barcode(card.barcode))
+    if data.gift_cards:
+        elements.append(Rule())
     for footer_line in data.footer_lines:
         elements += _centered(footer_line, width)
     elements.append(Barcode(data.barcode_payload))

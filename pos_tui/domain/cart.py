@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from pos_tui.domain.errors import InvalidAmount, InvalidInput
+from pos_tui.domain.giftcards import GiftCardMove
 from pos_tui.domain.money import Currency, Rounding, allocate, check_amount, extend, percent_of
 from pos_tui.domain.permissions import Approval
 from pos_tui.domain.tax import TaxPolicy, tax_lines
@@ -82,6 +83,22 @@ class Cart:
     # Supervisors' approvals given while building this sale (a void, an override); they go into the
     # sale's event, so the journal names both people.
     approvals: tuple[Approval, ...] = ()
+    # Gift cards sold or reloaded in this sale: not goods (no tax, no stock), a promise paid for.
+    gift_cards: tuple[GiftCardMove, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines and not self.gift_cards
+
+    def with_gift_card(self, move: GiftCardMove) -> Cart:
+        if any(m.number == move.number for m in self.gift_cards):
+            raise InvalidInput("That gift card is already in the cart.", "Take it off first to change its amount.")
+        return replace(self, gift_cards=(*self.gift_cards, move))
+
+    def without_gift_card(self, index: int) -> Cart:
+        if not 0 <= index < len(self.gift_cards):
+            raise InvalidInput(f"There is no gift card {index + 1} in the cart.", "Pick a card from the list.")
+        return replace(self, gift_cards=self.gift_cards[:index] + self.gift_cards[index + 1 :])
 
     def with_approval(self, approval: Approval) -> Cart:
         return replace(self, approvals=(*self.approvals, approval))
@@ -176,6 +193,16 @@ class PricedCart:
     cost_total: int
     taxes: tuple[TaxBucket, ...]
     approvals: tuple[Approval, ...] = ()  # the cart's, carried to the sale event
+    gift_cards: tuple[GiftCardMove, ...] = ()  # cards sold or reloaded, paid on top of ``total``
+
+    @property
+    def gift_card_total(self) -> int:
+        return sum(m.amount for m in self.gift_cards)
+
+    @property
+    def due(self) -> int:
+        """What the customer pays: the goods' total and the gift cards loaded."""
+        return self.total + self.gift_card_total
 
     @property
     def item_count(self) -> int:
@@ -228,6 +255,7 @@ def price_cart(cart: Cart, policy: TaxPolicy) -> PricedCart:
         cost_total=sum(p.cost for p in priced),
         taxes=tuple(TaxBucket(c, r, n, t) for (c, r), (n, t) in sorted(buckets.items())),
         approvals=cart.approvals,
+        gift_cards=cart.gift_cards,
     )
 
 
@@ -265,6 +293,8 @@ def cart_to_json(cart: Cart) -> dict[str, object]:
     data: dict[str, object] = to_json_value(cart)
     if not cart.approvals:
         del data["approvals"]  # parked carts without approvals keep the shape they always had
+    if not cart.gift_cards:
+        del data["gift_cards"]  # and so do those without gift cards
     return data
 
 
@@ -275,12 +305,13 @@ def _discount_from_json(data: object) -> Discount | None:
 
 
 def cart_from_json(data: dict[str, object]) -> Cart:
-    lines, approvals = data.get("lines"), data.get("approvals", [])
-    assert isinstance(lines, list) and isinstance(approvals, list)
+    lines, approvals, cards = data.get("lines"), data.get("approvals", []), data.get("gift_cards", [])
+    assert isinstance(lines, list) and isinstance(approvals, list) and isinstance(cards, list)
     return Cart(
         lines=tuple(
             CartLine(**{**line, "discount": _discount_from_json(line.get("discount"))}) for line in lines
         ),
         discount=_discount_from_json(data.get("discount")),
         approvals=tuple(Approval(**approval) for approval in approvals),
+        gift_cards=tuple(GiftCardMove(**card) for card in cards),
     )

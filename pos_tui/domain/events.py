@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, ClassVar
 
+from pos_tui.domain.giftcards import GiftCardMove
 from pos_tui.domain.permissions import Approval
 from pos_tui.domain.postings import Posting
 
@@ -260,11 +261,19 @@ class SaleCompleted(Event):
     cost_total: int
     posted: tuple[Posting, ...]
     batches: tuple[SoldBatch, ...] = ()  # lines scanned from GS1 labels with a lot or a date
+    # Gift cards sold or reloaded (paid for on top of ``total``: a liability, not a sale) and paid with.
+    gift_cards: tuple[GiftCardMove, ...] = ()
+
+    @property
+    def gift_card_loads(self) -> int:
+        return sum(m.amount for m in self.gift_cards if m.kind in ("sold", "reloaded"))
 
     def payload(self) -> dict[str, JsonValue]:
         data = super().payload()
         if not self.batches:
             del data["batches"]  # a sale without GS1 labels hashes as it always did
+        if not self.gift_cards:
+            del data["gift_cards"]  # so does a sale without gift cards
         return data
 
     def postings(self) -> tuple[Posting, ...]:
@@ -300,6 +309,13 @@ class SaleReturned(Event):
     refund_total: int  # sum of the lines' gross
     rounding: int  # refunds - refund_total (cash rounding of the refund)
     posted: tuple[Posting, ...]
+    gift_cards: tuple[GiftCardMove, ...] = ()  # the refund put onto a gift card
+
+    def payload(self) -> dict[str, JsonValue]:
+        data = super().payload()
+        if not self.gift_cards:
+            del data["gift_cards"]  # a return without gift cards hashes as it always did
+        return data
 
     def postings(self) -> tuple[Posting, ...]:
         return self.posted

@@ -36,6 +36,8 @@ class Action(StrEnum):
     PRODUCT_EDIT = "product_edit"
     SELL_EXPIRED = "sell_expired"  # a GS1 label past its date, where [inventory] expired_sale = "supervisor"
     OPEN_ITEM = "open_item"  # a line for a department at a typed price, for what is not in the catalogue
+    GIFT_CARD_BLOCK = "gift_card_block"  # block a card its owner reports lost
+    GIFT_CARD_UNBLOCK = "gift_card_unblock"  # give a blocked card back its use
     USER_ADMIN = "user_admin"
     BACKUP = "backup"
     REPORTS = "reports"
@@ -65,6 +67,8 @@ _DOING: dict[Action, str] = {
     Action.PRODUCT_EDIT: "edit products",
     Action.SELL_EXPIRED: "sell an item past its date",
     Action.OPEN_ITEM: "ring up an open item",
+    Action.GIFT_CARD_BLOCK: "block a gift card",
+    Action.GIFT_CARD_UNBLOCK: "unblock a gift card",
     Action.USER_ADMIN: "manage users",
     Action.BACKUP: "run backups",
     Action.REPORTS: "read reports",
@@ -81,6 +85,7 @@ def doing(action: Action) -> str:
 _CASHIER = frozenset(
     {
         Action.OPEN_ITEM,
+        Action.GIFT_CARD_BLOCK,
         Action.RETURN_WITH_RECEIPT,
         Action.PAID_IN,
         Action.CASH_DROP,
@@ -108,6 +113,7 @@ _MANAGER = _SUPERVISOR | {
     Action.PRODUCT_EDIT,
     Action.REPORTS,
     Action.AUDIT,
+    Action.GIFT_CARD_UNBLOCK,
 }
 
 # The built-in matrix; config may add roles and override these.

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from pos_tui.domain.cart import PricedCart
 from pos_tui.domain.events import ReturnedLine, SaleCompleted, SaleReturned, SoldBatch, SoldLine, TenderLine
+from pos_tui.domain.giftcards import GIFT_CARDS, GiftCardMove
 from pos_tui.domain.gs1 import label_of
 from pos_tui.domain.money import Rounding, round_div
 from pos_tui.domain.postings import COGS, INVENTORY, ROUNDING, SALES, Posting, combine, tax_account
@@ -17,8 +18,15 @@ from pos_tui.domain.tender import Settlement, TenderMethod
 
 
 def sale_event(
-    terminal: str, number: int, priced: PricedCart, settlement: Settlement, methods: Mapping[str, TenderMethod]
+    terminal: str,
+    number: int,
+    priced: PricedCart,
+    settlement: Settlement,
+    methods: Mapping[str, TenderMethod],
+    gift_cards: Sequence[GiftCardMove] = (),
 ) -> SaleCompleted:
+    """``gift_cards``: the cart's cards loaded and the cards paid with, as moves; a load credits the
+    gift-card liability (paying with a card debits it through the tender's account)."""
     lines = tuple(
         SoldLine(
             line_no=n,
@@ -58,6 +66,7 @@ def sale_event(
     legs.extend(Posting(tax_account(bucket.tax_class), -bucket.tax) for bucket in priced.taxes)
     legs.append(Posting(ROUNDING, -settlement.rounding))
     legs.extend([Posting(COGS, priced.cost_total), Posting(INVENTORY, -priced.cost_total)])
+    legs.append(Posting(GIFT_CARDS, -priced.gift_card_total))
     labels = ((n, label_of(p.line.barcode)) for n, p in enumerate(priced.lines, start=1))
     batches = tuple(SoldBatch(n, label.lot, label.best_before, label.expiry) for n, label in labels
                     if label is not None and (label.lot or label.use_by))
@@ -76,6 +85,7 @@ def sale_event(
         posted=combine(legs),
         batches=batches,
         approvals=priced.approvals,
+        gift_cards=tuple(gift_cards),
     )
 
 
@@ -131,6 +141,7 @@ def return_event(
     lines: Sequence[ReturnedLine],
     refunds: Sequence[TenderLine],
     methods: Mapping[str, TenderMethod],
+    gift_cards: Sequence[GiftCardMove] = (),
 ) -> SaleReturned:
     refund_total = sum(line.gross for line in lines)
     rounding = sum(r.amount for r in refunds) - refund_total
@@ -152,4 +163,5 @@ def return_event(
         refund_total=refund_total,
         rounding=rounding,
         posted=combine(legs),
+        gift_cards=tuple(gift_cards),
     )

@@ -30,6 +30,7 @@ class TenderMethod:
 class Tender:
     method: str
     amount: int
+    card: str = ""  # the gift card paid with, for the gift-card method
 
 
 @dataclass(frozen=True)

@@ -350,7 +350,24 @@ def _first_difference(conn: sqlite3.Connection, table: str, key: str, live: str,
 
 def live_problems(conn: sqlite3.Connection) -> list[Problem]:
     """What the live tables say that cannot be: sales and returns whose parts do not add up."""
-    return [*_sales_add_up(conn), *_returns_add_up(conn)]
+    return [*_sales_add_up(conn), *_returns_add_up(conn), *_gift_cards_add_up(conn)]
+
+
+def _gift_cards_add_up(conn: sqlite3.Connection) -> list[Problem]:
+    """The gift-card liability in the books equals what the cards hold, and no card holds less than nothing."""
+    booked = conn.execute(
+        "SELECT COALESCE(-SUM(amount), 0) FROM main.postings WHERE account = 'liabilities:gift-cards'"
+    ).fetchone()[0]
+    held = conn.execute("SELECT COALESCE(SUM(delta), 0) FROM main.gift_card_moves").fetchone()[0]
+    problems = []
+    if booked != held:
+        problems.append(Problem(None, f"gift cards hold {held} in all but liabilities:gift-cards is {booked}."))
+    row = conn.execute(
+        "SELECT number FROM main.gift_card_moves GROUP BY number HAVING SUM(delta) < 0 ORDER BY number LIMIT 1"
+    ).fetchone()
+    if row is not None:
+        problems.append(Problem(None, f"gift card {row[0]} holds less than nothing."))
+    return problems
 
 
 def stock_problems(conn: sqlite3.Connection) -> list[Problem]:
@@ -383,8 +400,11 @@ def _sales_add_up(conn: sqlite3.Connection) -> list[Problem]:
          " SUM(line_discount + cart_discount) d FROM main.sale_lines GROUP BY sale_seq) l ON l.sale_seq = s.seq"
          " WHERE l.g != s.total OR l.t != s.tax_total OR l.d != s.discount_total ORDER BY s.seq LIMIT 1",
          "its lines do not add up to its total, tax or discount."),
+        # Gift cards sold or reloaded are paid for on top of the goods' total (a liability, not a sale).
         ("SELECT s.seq FROM main.sales s JOIN (SELECT sale_seq, SUM(amount) paid FROM main.sale_tenders"
-         " GROUP BY sale_seq) t ON t.sale_seq = s.seq WHERE t.paid - s.change != s.total + s.rounding"
+         " GROUP BY sale_seq) t ON t.sale_seq = s.seq LEFT JOIN (SELECT seq, SUM(amount) loaded"
+         " FROM main.gift_card_moves WHERE kind IN ('sold', 'reloaded') GROUP BY seq) g ON g.seq = s.seq"
+         " WHERE t.paid - s.change != s.total + s.rounding + COALESCE(g.loaded, 0)"
          " OR s.change < 0 ORDER BY s.seq LIMIT 1",
          "its tenders minus change do not equal its total plus rounding."),
         ("SELECT sale_seq, line_no FROM main.sale_lines WHERE returned_quantity > quantity ORDER BY sale_seq LIMIT 1",

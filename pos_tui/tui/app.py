@@ -49,6 +49,7 @@ from pos_tui.tui.messages import (
 )
 from pos_tui.tui.screens.login import LoginScreen
 from pos_tui.tui.theme import DEFAULT_THEME, THEMES, ThemeMemory
+from pos_tui.tui.till_outbox import ReceiptsWaiting, TillOutbox, receipts_waiting
 
 IDLE_CHECK_S = 5.0  # float-ok: how often the idle lock looks at the clock
 MODE_KEYS = (
@@ -134,6 +135,7 @@ class PosApp(App[None]):
         super().__init__()
         self.devices = devices or CounterDevices(session.settings, session.currency)
         self.devices_signal: Signal[None] = Signal(self, "devices-changed")
+        self.outbox = TillOutbox(self, session)  # receipts by email or SMS
         self.base_session = session
         self.session = session
         self.demo = demo
@@ -170,11 +172,15 @@ class PosApp(App[None]):
         selling = not self.session.ledger.read_only
         self.run_worker(partial(self.devices.start, self.post_message, selling=selling), thread=True,
                         exit_on_error=False, group="devices")
+        self.outbox.start()
+        if waiting := receipts_waiting(self.session):
+            self.post_message(ReceiptsWaiting(waiting))
 
     def on_unmount(self) -> None:
         if self.hang_up_handled:
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
         self.devices.close()
+        self.outbox.stop()
 
     # --- the counter's hardware ----------------------------------------------------------------
 
@@ -201,6 +207,11 @@ class PosApp(App[None]):
 
     def on_devices_changed(self, message: DevicesChanged) -> None:
         self.devices_signal.publish(None)
+
+    def on_receipts_waiting(self, message: ReceiptsWaiting) -> None:
+        if self.devices.receipts_waiting != message.count:
+            self.devices.receipts_waiting = message.count
+            self.devices_signal.publish(None)
 
     # --- who is here ---------------------------------------------------------------------------
 

@@ -57,6 +57,7 @@ class CounterDevices:
     """``evdev_opener``: how an evdev scanner's device is opened (tests hand in a pipe-backed one)."""
 
     def __init__(self, settings: Settings, currency: Currency, *, evdev_opener: Callable[[str], Any] | None = None):
+        self.receipts_waiting = 0  # receipts by email or SMS not yet sent (the outbox)
         self.settings = settings
         self.currency = currency
         self.evdev_opener = evdev_opener
@@ -197,4 +198,7 @@ class CounterDevices:
             lines.append((level, text))
         if self.display is not None and self.display.problem:
             lines.append(("warning", f"Pole display: {self.display.problem}"))
+        if self.receipts_waiting:
+            lines.append(("warning", f"{self.receipts_waiting} receipt{'s' if self.receipts_waiting > 1 else ''}"
+                                     " waiting to be sent"))
         return lines

@@ -345,7 +345,8 @@ def totals(session: Session, days: DayRange) -> DaybookTotals:
         span,
     ).fetchall()
     globs = _tender_globs(session)
-    per_method = dict.fromkeys(globs, 0)
+    # Tenders that settle a promise (a gift card: a liability) bring no money in: no tile of their own.
+    per_method = {code: 0 for code, glob in globs.items() if glob.startswith("assets:")}
     net_cash = expenses = 0
     for account, amount in by_account:
         if account.startswith("expenses:"):

@@ -7,10 +7,19 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pos_tui.devices.print_elements import Align, PrintElement, Rule, TextLine, TwoColumnLine
-from pos_tui.devices.receipt import ReceiptData, ReceiptLine, ReceiptTender, TaxSummary, layout_receipt
+from pos_tui.devices.receipt import (
+    ReceiptData,
+    ReceiptGiftCard,
+    ReceiptLine,
+    ReceiptTender,
+    TaxSummary,
+    layout_receipt,
+)
 from pos_tui.devices.text_render import render_text
 from pos_tui.domain.errors import NotFound
+from pos_tui.domain.giftcards import masked
 from pos_tui.domain.money import format_quantity
+from pos_tui.services.giftcards import cards
 from pos_tui.services.selling.sales import parse_sale_reference, sale_reference
 
 if TYPE_CHECKING:
@@ -55,6 +64,19 @@ def receipt_data(session: Session, sale_ref: str, *, duplicate: bool = False) ->
         ReceiptTender(methods[m].label if m in methods else m, amount, m in methods and methods[m].is_cash)
         for m, amount in conn.execute("SELECT method, amount FROM sale_tenders WHERE sale_seq = ? ORDER BY n", (seq,))
     )
+    # Cards sold or reloaded are lines paid on top of the goods (untaxed); cards paid with say what they hold.
+    moves = cards.moves_of(session, seq)
+    loads = [m for m in moves if m.kind in ("sold", "reloaded")]
+    lines += tuple(ReceiptLine(f"Gift card {masked(m.number)}" + (" reload" if m.kind == "reloaded" else ""),
+                               1000, "each", m.amount, 0, m.amount) for m in loads)
+    loaded = sum(m.amount for m in loads)
+    captions = tuple(
+        ReceiptGiftCard(f"Gift card {m.number} +{session.money(m.amount)}",
+                        m.number) if m.kind in ("sold", "reloaded")
+        else ReceiptGiftCard(f"Gift card *{m.number[-4:]} paid {session.money(m.amount)},"
+                             f" left {session.money(cards.balance_after(session, m.number, seq))}")
+        for m in moves
+    )
     local = session.local_time(at)
     return ReceiptData(
         store_name=info.name,
@@ -66,9 +88,9 @@ def receipt_data(session: Session, sale_ref: str, *, duplicate: bool = False) ->
         local_datetime=local.strftime("%Y-%m-%d %H:%M"),
         lines=lines,
         taxes=taxes,
-        subtotal=subtotal,
+        subtotal=subtotal + loaded,
         discount_total=discount_total,
-        total=total,
+        total=total + loaded,
         tenders=tenders,
         change=change,
         rounding=rounding,
@@ -78,6 +100,7 @@ def receipt_data(session: Session, sale_ref: str, *, duplicate: bool = False) ->
         journal_hash_prefix=digest[:12],
         is_duplicate=duplicate,
         journal_seq=seq,
+        gift_cards=captions,
     )
 
 

@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING
 from pos_tui.domain.cart import Cart, PricedCart, price_cart
 from pos_tui.domain.errors import InvalidAmount, InvalidInput, NotFound, RuleViolation
 from pos_tui.domain.events import ReturnedLine, TenderLine
+from pos_tui.domain.giftcards import GIFT_CARD_TENDER
 from pos_tui.domain.money import format_quantity, round_to_step
 from pos_tui.domain.permissions import Action, Approval
 from pos_tui.domain.sale import SoldLineState, return_event, returned_share, sale_event
 from pos_tui.domain.tender import Tender, settle
 from pos_tui.services.cash.shifts import require_shift_for_sale
+from pos_tui.services.giftcards import cards
 from pos_tui.services.staff import authz
 
 if TYPE_CHECKING:
@@ -77,11 +79,11 @@ def _stock_warnings(session: Session, priced: PricedCart) -> tuple[str, ...]:
 
 def complete_sale(session: Session, cart: Cart, tenders: Sequence[Tender]) -> CompletedSale:
     """Price, settle and record a sale: ONE journal event in ONE transaction, or nothing at all."""
-    if not cart.lines:
+    if cart.is_empty:
         raise InvalidInput("The cart is empty.", "Scan an item first.")
     priced = price_cart(cart, session.tax_policy)
     settlement = settle(
-        priced.total,
+        priced.due,
         tenders,
         session.tender_methods,
         cash_step=session.settings.pricing.cash_rounding_step,
@@ -91,10 +93,11 @@ def complete_sale(session: Session, cart: Cart, tenders: Sequence[Tender]) -> Co
     with session.ledger.write() as conn:
         require_shift_for_sale(session)  # [cash] no_shift: "refuse" stops here; "auto-open" lets the sale start one
         warnings = _stock_warnings(session, priced)
+        gift_cards = cards.sale_moves(session, cart, settlement.tenders)  # balances as of this transaction
         number = conn.execute(
             "SELECT COALESCE(MAX(number), 0) + 1 FROM sales WHERE terminal = ?", (session.terminal,)
         ).fetchone()[0]
-        event = sale_event(session.terminal, number, priced, settlement, session.tender_methods)
+        event = sale_event(session.terminal, number, priced, settlement, session.tender_methods, gift_cards)
         entry = session.record(event)
     return CompletedSale(entry.seq, session.terminal, number, entry.at, entry.hash, priced, settlement.tenders,
                          settlement.rounding, settlement.change, warnings)
@@ -154,14 +157,19 @@ def _record_return(
     lines: Sequence[ReturnedLine],
     refunds: Sequence[TenderLine],
     approvals: tuple[Approval, ...],
+    gift_card: str = "",
 ) -> CompletedReturn:
     conn = session.ledger.conn
+    gift_cards = tuple(cards.refund_move(session, gift_card, r.amount) for r in refunds if r.method == GIFT_CARD_TENDER)
+    if gift_card and not gift_cards:
+        raise InvalidInput("A gift card was named but the refund does not go onto one.",
+                           "Refund by gift-card, or leave the card out.")
     number = conn.execute(
         "SELECT COALESCE(MAX(number), 0) + 1 FROM returns WHERE terminal = ?", (session.terminal,)
     ).fetchone()[0]
     event = return_event(
         terminal=session.terminal, number=number, sale_terminal=sale[0], sale_number=sale[1], reason=reason,
-        is_void=is_void, lines=lines, refunds=refunds, methods=session.tender_methods,
+        is_void=is_void, lines=lines, refunds=refunds, methods=session.tender_methods, gift_cards=gift_cards,
     )
     entry: JournalEntry = session.record(replace(event, approvals=approvals))
     return CompletedReturn(entry.seq, session.terminal, number, event.lines, event.refunds, event.refund_total)
@@ -176,8 +184,10 @@ def return_items(
     refund_method: str = "cash",
     restock: bool = True,
     approval: Approval | None = None,
+    gift_card: str = "",
 ) -> CompletedReturn:
-    """Take back ``(line_no, quantity)`` of a sale; refunds the lines' share of what was paid."""
+    """Take back ``(line_no, quantity)`` of a sale; refunds the lines' share of what was paid
+    (``gift_card``: the card a refund by gift card goes onto)."""
     if not reason.strip():
         raise InvalidInput("A return needs a reason.", "Say why: damaged, wrong size, changed mind...")
     if not items:
@@ -206,7 +216,7 @@ def return_items(
             returned[line_no] = returned.get(line_no, 0) + quantity
         refund = _refund(session, refund_method, sum(line.gross for line in lines))
         return _record_return(session, sale=(terminal, number), reason=reason.strip(), is_void=False, lines=lines,
-                              refunds=[refund], approvals=approvals)
+                              refunds=[refund], approvals=approvals, gift_card=gift_card)
 
 
 def return_without_receipt(
@@ -217,6 +227,7 @@ def return_without_receipt(
     refund_method: str = "cash",
     restock: bool = True,
     approval: Approval | None = None,
+    gift_card: str = "",
 ) -> CompletedReturn:
     """Take back goods nobody has a receipt for, at today's price and cost: flagged by sale number 0."""
     if not reason.strip():
@@ -233,7 +244,7 @@ def return_without_receipt(
     with session.ledger.write():
         refund = _refund(session, refund_method, sum(line.gross for line in lines))
         return _record_return(session, sale=("", 0), reason=reason.strip(), is_void=False, lines=lines,
-                              refunds=[refund], approvals=approvals)
+                              refunds=[refund], approvals=approvals, gift_card=gift_card)
 
 
 def void_sale(session: Session, sale_ref: str, *, reason: str, approval: Approval | None = None) -> CompletedReturn:
@@ -244,6 +255,11 @@ def void_sale(session: Session, sale_ref: str, *, reason: str, approval: Approva
     approvals = authz.require(session, Action.VOID_SALE, approval)
     with session.ledger.write() as conn:
         sale_seq = _sale_seq(session, terminal, number)
+        if cards.has_moves(session, sale_seq):
+            raise RuleViolation(
+                f"Sale {sale_reference(terminal, number)} sold, reloaded or was paid with a gift card; it cannot be"
+                " voided whole.", "Return its goods instead (a refund can go onto a gift card).",
+            )
         sold = _sold_lines(session, sale_seq)
         if any(state.returned_quantity for state in sold.values()):
             raise RuleViolation(

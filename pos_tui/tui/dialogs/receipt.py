@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -26,12 +27,16 @@ class ReceiptDialog(ModalScreen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,escape", "close", "Next customer", priority=True, id="receipt.close"),
+        Binding("e", "send('email')", "Email it", id="receipt.email"),
+        Binding("s", "send('sms')", "SMS it", id="receipt.sms"),
     ]
 
     def __init__(self, receipt: str, change: str, warnings: tuple[str, ...] = (), *, title: str = "Sale complete",
-                 printed: str = "") -> None:
-        """``change`` "" shows no change (a reprint); ``printed``: what the printer did ("" = no printer)."""
+                 printed: str = "", send: Callable[[str, str], str] | None = None) -> None:
+        """``change`` "" shows no change (a reprint); ``printed``: what the printer did ("" = no printer);
+        ``send(channel, address)`` queues the receipt for email or SMS and says so (None: not offered)."""
         super().__init__()
+        self.send = send
         self.receipt = receipt
         self.change = change
         self.warnings = warnings
@@ -49,7 +54,8 @@ class ReceiptDialog(ModalScreen[None]):
             with VerticalScroll():
                 yield Static(self.receipt, id="receipt-text", markup=False)
             note = self.printed or "Receipt preview (no printer configured)."
-            yield Static(f"{note} Enter: next customer", id="receipt-note", markup=False)
+            offer = ". E: email it, S: SMS it." if self.send is not None else ""
+            yield Static(f"{note} Enter: next customer{offer}", id="receipt-note", markup=False)
 
     def on_mount(self) -> None:
         # As wide as the receipt's longest line plus the frame (border, paddings, the scrollbar's gutter),
@@ -59,3 +65,21 @@ class ReceiptDialog(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "send" or self.send is not None
+
+    def action_send(self, channel: str) -> None:
+        """Ask for the address and queue the receipt; the outbox sends it when the network is there."""
+        from pos_tui.tui.dialogs.form import Field, FormDialog
+
+        send = self.send
+        assert send is not None
+        label = "Email address" if channel == "email" else "Phone number (with country code)"
+
+        def act(answer: dict[str, str]) -> Callable[[], None]:
+            said = send(channel, answer["address"])
+            return lambda: self.query_one("#receipt-note", Static).update(said)
+
+        self.app.push_screen(FormDialog("Email the receipt" if channel == "email" else "SMS the receipt",
+                                        [Field("address", label)], act=act))

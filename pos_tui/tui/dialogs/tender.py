@@ -6,6 +6,8 @@ word on whether they pay the total; this dialog only gathers them.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -15,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Digits, Input, Label, Static
 
 from pos_tui.domain.errors import PosError
+from pos_tui.domain.giftcards import GIFT_CARD_TENDER
 from pos_tui.domain.money import Currency
 from pos_tui.domain.tender import Tender, TenderMethod
 
@@ -53,8 +56,11 @@ class TenderDialog(ModalScreen[list[Tender] | None]):
         Binding("down", "quick(1)", "Quick amount", show=False, priority=True, id="tender.quick_next"),
     ]
 
-    def __init__(self, total: int, currency: Currency, methods: dict[str, TenderMethod]) -> None:
+    def __init__(self, total: int, currency: Currency, methods: dict[str, TenderMethod],
+                 card_tender: Callable[[str, int], Tender] | None = None) -> None:
+        """``card_tender(number, amount)``: a gift card payment checked against the card (or refused)."""
         super().__init__()
+        self.card_tender = card_tender
         self.total = total
         self.currency = currency
         self.methods = methods
@@ -155,7 +161,23 @@ class TenderDialog(ModalScreen[list[Tender] | None]):
         if not self.methods[self.method].is_cash and amount > self.remaining:
             error.update("No change is given on cards: the amount is more than is still due.")
             return
-        self.tenders.append(Tender(self.method, amount))
+        if self.method == GIFT_CARD_TENDER and self.card_tender is not None:
+            self._ask_card(self.card_tender, amount)
+            return
+        self._append(Tender(self.method, amount))
+
+    def _ask_card(self, card_tender: Callable[[str, int], Tender], amount: int) -> None:
+        """The card to take ``amount`` from: scanned or typed, checked against its balance before it counts."""
+        from pos_tui.tui.dialogs.form import Field, FormDialog
+
+        def act(answer: dict[str, str]) -> Callable[[], None]:
+            return functools.partial(self._append, card_tender(answer["card"], amount))
+
+        self.app.push_screen(FormDialog("Gift card", [Field("card", "Card number (scan the card)")],
+                                        f"Paying {self.currency.format(amount)} from the card.", act=act))
+
+    def _append(self, tender: Tender) -> None:
+        self.tenders.append(tender)
         if self.remaining == 0:
             self.dismiss(self.tenders)
             return

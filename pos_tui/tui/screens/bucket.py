@@ -18,6 +18,7 @@ from pos_tui.domain.permissions import Action, Approval, PermissionRequired
 from pos_tui.domain.scan import parse_quantity
 from pos_tui.domain.tender import Tender
 from pos_tui.services.catalog import products
+from pos_tui.services.giftcards import cards as gift_cards
 from pos_tui.services.selling import sales
 from pos_tui.services.selling.receipts import receipt_text
 from pos_tui.services.session import Session
@@ -38,6 +39,7 @@ from pos_tui.tui.messages import (
     ScanRejected,
 )
 from pos_tui.tui.screens.base import ModeScreen
+from pos_tui.tui.screens.bucket_giftcards import GiftCardsAtTheCounter
 from pos_tui.tui.screens.bucket_goods import GoodsWithoutBarcode
 from pos_tui.tui.screens.bucket_hardware import CounterHardware
 from pos_tui.tui.screens.bucket_search import SearchAsYouType
@@ -67,7 +69,8 @@ def is_search(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
-class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithoutBarcode, ModeScreen):
+class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithoutBarcode, GiftCardsAtTheCounter,
+                   ModeScreen):
     MODE = "bucket"
     AUTO_FOCUS = "#scan"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -84,6 +87,7 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
         Binding("ctrl+k", "void_sale", "Void sale", show=False, priority=True, id="bucket.void_sale"),
         Binding("ctrl+g", "quick_keys", "Quick keys", show=False, priority=True, id="bucket.quick_keys"),
         Binding("ctrl+e", "open_item", "Open item", show=False, priority=True, id="bucket.open_item"),
+        Binding("ctrl+l", "gift_card", "Gift card", show=False, priority=True, id="bucket.gift_card"),
         Binding("up", "move(-1)", "Up", show=False, priority=True, id="bucket.up"),
         Binding("down", "move(1)", "Down", show=False, priority=True, id="bucket.down"),
         Binding("escape", "clear", "Clear", show=False, priority=True, id="bucket.clear"),
@@ -93,7 +97,7 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
         super().__init__()
         self.cart = Cart()
         self.searching = False
-        self.bindings_for_empty_cart: bool | None = None
+        self.bindings_for_empty_cart: tuple[bool, bool] | None = None
 
     @property
     def session(self) -> Session:
@@ -130,9 +134,10 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
         self.query_one(CartTable).show(priced, self.session.currency, select=select,
                                        only=None if self.cart.discount else only)
         self.query_one(Totals).show(priced, self.session.currency)
-        if self.bindings_for_empty_cart != (not self.cart.lines):
+        empty = (not self.cart.lines, self.cart.is_empty)  # no goods; nothing at all (gift cards are paid too)
+        if self.bindings_for_empty_cart != empty:
             # What the footer offers depends only on whether the cart is empty; redrawing it costs a frame.
-            self.bindings_for_empty_cart = not self.cart.lines
+            self.bindings_for_empty_cart = empty
             self.refresh_bindings()
 
     def selected_line(self) -> int:
@@ -142,7 +147,13 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
         read_only = self.session.ledger.read_only
         if action in {"pay", "park", "resume", "start_return", "void_sale"} and read_only:
             return False
-        if action in NEEDS_LINE | {"pay", "park", "cart_discount"} and not self.cart.lines:
+        if action == "void_line" and not self.cart.is_empty:
+            return True  # a gift card's row is voided too
+        if action in NEEDS_LINE | {"park", "cart_discount"} and not self.cart.lines:
+            return None
+        if action in NEEDS_LINE and self.cart.gift_cards and self.selected_line() >= len(self.cart.lines):
+            return None  # a gift card's row has no quantity, price or discount to change
+        if action == "pay" and self.cart.is_empty:  # a cart of gift cards alone is paid for too
             return None
         return True
 
@@ -295,6 +306,11 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
 
     def action_void_line(self) -> None:
         index = self.selected_line()
+        if index >= len(self.cart.lines):  # a gift card's row, under the goods: nothing is owed for it yet
+            self.cart = self.cart.without_gift_card(index - len(self.cart.lines))
+            self.refresh_cart()
+            self.say("Gift card taken off the sale.", "warning")
+            return
         line = self.cart.lines[index]
 
         def void(approval: Approval | None) -> None:
@@ -383,7 +399,8 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
 
     def _ask_tender(self) -> None:
         priced = self.priced
-        dialog = TenderDialog(priced.total, self.session.currency, self.session.tender_methods)
+        dialog = TenderDialog(priced.due, self.session.currency, self.session.tender_methods,
+                              card_tender=lambda number, amount: gift_cards.tender(self.session, number, amount))
         self.app.push_screen(dialog, self._tendered)
 
     def _tendered(self, tenders: list[Tender] | None) -> None:
@@ -407,8 +424,10 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
         self.refresh_cart()
         currency = self.session.currency
         self.say(f"Sale {sale.reference} saved. Change {currency.format(sale.change)}.", "success")
+        outbox = self.app.outbox  # type: ignore[attr-defined]
         self.app.push_screen(ReceiptDialog(message.receipt, currency.format(sale.change, symbol=False), sale.warnings,
-                                           printed=message.printed))
+                                           printed=message.printed, send=lambda channel, address: outbox.queue(
+                                               self.session, sale.reference, channel, address)))
         # not stopped: the message bubbles to the app, which refreshes the other modes
 
     def on_action_failed(self, message: ActionFailed) -> None:
@@ -423,4 +442,5 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
             ("Return against a receipt", "Take items back from an earlier sale (Ctrl+R)", "screen.start_return"),
             ("Void a sale", "Take back a whole earlier sale, refunded as paid (Ctrl+K)", "screen.void_sale"),
             ("Cart discount", "A discount on the whole cart (F6)", "screen.cart_discount"),
+            ("Gift card", "Sell or reload a gift card, or check its balance (Ctrl+L)", "screen.gift_card"),
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from pos_tui.domain.cart import PricedCart, PricedLine
+from pos_tui.domain.giftcards import GiftCardMove, masked
 from pos_tui.domain.money import Currency, format_quantity
 from pos_tui.tui.widgets.line_table import Column, LineTable
 
@@ -18,6 +19,13 @@ def line_cells(n: int, p: PricedLine, currency: Currency) -> tuple[str, ...]:
         str(n), line.name, qty, currency.format(line.unit_price, symbol=False) + mark,
         currency.format(-p.discount, symbol=False) if p.discount else "", currency.format(p.amount, symbol=False),
     )
+
+
+def gift_card_cells(p: GiftCardMove, currency: Currency) -> tuple[str, ...]:
+    """A gift card sold or reloaded in the cart: after the goods, unnumbered."""
+    what = "new" if p.kind == "sold" else "reload"
+    amount = currency.format(p.amount, symbol=False)
+    return ("", f"Gift card {masked(p.number)} ({what})", "1", amount, "", amount)
 
 
 class CartTable(LineTable):
@@ -36,9 +44,11 @@ class CartTable(LineTable):
         The caller passes no ``only`` while a cart discount is on: it spreads over every line.
         """
         count = len(priced.lines)
-        if only is not None and self.row_count in (count, count - 1):
+        if only is not None and not priced.gift_cards and self.row_count in (count, count - 1):
             self.set_row(only, line_cells(only + 1, priced.lines[only], currency))
         else:
-            self.set_rows([line_cells(n, p, currency) for n, p in enumerate(priced.lines, start=1)])
+            self.set_rows([line_cells(n, p, currency) for n, p in enumerate(priced.lines, start=1)]
+                          + [gift_card_cells(card, currency) for card in priced.gift_cards])
+            count += len(priced.gift_cards)
         if count:
             self.move_cursor(row=count - 1 if select is None else select)

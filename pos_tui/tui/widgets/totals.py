@@ -20,7 +20,7 @@ def totals_rows(priced: PricedCart, currency: Currency) -> list[tuple[str, str]]
         ("Subtotal", money(priced.subtotal)),
         ("Discounts", money(-priced.discount_total) if priced.discount_total else money(0)),
         ("Tax", money(priced.tax_total)),
-        ("TOTAL", money(priced.total)),
+        ("TOTAL", money(priced.due)),  # with any gift cards sold or reloaded
     ]
 
 
@@ -30,7 +30,7 @@ def totals_bar(priced: PricedCart, currency: Currency) -> Text:
     text = Text(f"Items {priced.item_count} · Subtotal {money(priced.subtotal)}")
     text.append(f" · Disc {money(-priced.discount_total)}\n")
     text.append(f"Tax {money(priced.tax_total)} · ")
-    text.append(f"TOTAL {money(priced.total)}", style="bold")
+    text.append(f"TOTAL {money(priced.due)}", style="bold")
     return text
 
 
@@ -69,4 +69,4 @@ class Totals(Vertical):
         # Fixed sizes (five rows, two lines): a change repaints these widgets without re-laying the screen.
         self.query_one(FigureRows).show(totals_rows(priced, currency))
         self.query_one("#totals-bar", Static).update(totals_bar(priced, currency), layout=False)
-        self.query_one("#total-digits", Digits).update(currency.format(priced.total, symbol=False))
+        self.query_one("#total-digits", Digits).update(currency.format(priced.due, symbol=False))

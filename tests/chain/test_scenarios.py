@@ -10,14 +10,16 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from pos_tui.config import Settings
 from pos_tui.services.catalog import products
 from pos_tui.services.chain.wire import ChainEvent
 from pos_tui.services.doctor import run_checks
 from pos_tui.services.hq.ingest import ingest
+from pos_tui.services.session import open_session
 from tests.chain.conftest import HeadOffice, pos, sell
 from tests.chain.helpers import acked_seq, sync_state, wait_for
 from tests.conftest import MILK_BARCODE, TEA, TEA_BARCODE, assert_verifies, make_store
-from tests.forgeries import change_past_entry, journal_of
+from tests.forgeries import change_past_entry, copy_store, journal_of
 from tests.support.chain_servers import BLACKHOLE, DROP_REPLY, PASS, RESET, NatsServer, TcpProxy
 
 
@@ -197,3 +199,29 @@ def test_head_office_projects_only_what_its_head_moved_over(hq: HeadOffice, tmp_
     assert hq.sync(db).returncode == 0
     on_hand = products.show_product(store, TEA_BARCODE).on_hand
     assert hq.query("SELECT on_hand FROM hq_stock WHERE store = %s AND product_id = %s", store_id, TEA) == [(on_hand,)]
+
+
+def test_a_till_restored_from_an_old_snapshot_stops_at_a_fork_and_no_reused_seq_reaches_head_office(
+        hq: HeadOffice, tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    store = make_store(db)
+    store_id = hq.add_store(store)
+    hq.serve()
+    assert hq.sync(db).returncode == 0
+    snapshot = copy_store(db, tmp_path / "old.db")  # last night's backup
+    for _ in range(3):
+        sell(store, TEA_BARCODE, 50_000)
+    assert hq.sync(db).returncode == 0
+    held = hq.query("SELECT seq, hash FROM hq_heads WHERE store = %s", store_id)
+    store.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    os.replace(snapshot, db)  # the box is restored from the backup and sells again
+    restored = open_session(Settings(), db, username="admin")
+    sell(restored, MILK_BARCODE, 30_000)  # reuses a seq head office already holds, with other content
+    restored.close()
+    done = hq.sync(db)
+    assert done.returncode == 3 and "disagree" in done.stderr, done.stderr
+    assert hq.query("SELECT seq, hash FROM hq_heads WHERE store = %s", store_id) == held
+    assert hq.query("SELECT count(*) FROM hq_events WHERE store = %s AND kind = 'sale.completed'", store_id) == [(3,)]
+    assert "FORK" in pos("sync", "--db", str(db), "--status").stdout

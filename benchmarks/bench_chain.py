@@ -38,7 +38,7 @@ from pos_tui.services.hq import schema, stores
 from pos_tui.services.hq.ingest import ingest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.support.chain_servers import nats_server, postgres_cluster  # noqa: E402
+from tests.support.chain_servers import nats_server, postgres_cluster
 
 POS = str(Path(sys.executable).parent / "pos")
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -51,8 +51,8 @@ def backend_cpu(conn: psycopg.Connection) -> float:
 
 
 def sample_sale() -> JournalEntry:
-    from tests.conftest import TEA_BARCODE, make_store
     from tests.chain.conftest import sell
+    from tests.conftest import TEA_BARCODE, make_store
 
     with tempfile.TemporaryDirectory() as scratch:
         session = make_store(Path(scratch) / "sample.db")

@@ -33,3 +33,20 @@ def test_a_store_syncs_its_sales_and_head_office_holds_its_chain_and_its_figures
     status = pos("sync", "--db", str(db), "--status")
     assert status.returncode == 0 and "synced" in status.stdout
     assert_verifies(db)
+
+
+def test_head_office_registers_a_store_once_and_prints_each_terminals_limited_nats_user(hq: HeadOffice) -> None:
+    again = pos("hq", "init", env=hq.env())
+    assert again.returncode == 0 and "nothing to apply" in again.stdout
+    done = pos("hq", "store", "add", "lhr-1", "--name", "Lahore Mall", "--terminal", "T1", "--terminal", "T2",
+               env=hq.env())
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2
+    assert f'"{hq.namespace}.ev.lhr-1.T1"' in lines[0] and f'"{hq.namespace}.head.lhr-1.T2"' in lines[1]
+    password = lines[0].split('password: "')[1].split('"')[0]
+    assert password not in str(hq.query("SELECT * FROM hq_terminals"))  # only its hash is kept
+    twice = pos("hq", "store", "add", "lhr-1", "--name", "Lahore Mall", "--terminal", "T3", "--terminal", "T1",
+                env=hq.env())
+    assert twice.returncode == 1 and "registered already; nothing was added" in twice.stderr
+    assert hq.query("SELECT terminal FROM hq_terminals ORDER BY terminal") == [("T1",), ("T2",)]

@@ -50,6 +50,26 @@ def backend_cpu(conn: psycopg.Connection) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+def process_cpu(pid: int, children: bool = False) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12]) + ((int(fields[13]) + int(fields[14])) if children else 0)
+    return ticks / TICKS
+
+
+def cluster_cpu(data: Path) -> float:
+    """CPU of the whole PostgreSQL cluster: the postmaster (with its ended children) and its live children."""
+    postmaster = int((data / "postmaster.pid").read_text().split()[0])
+    total = process_cpu(postmaster, children=True)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == postmaster:
+            total += (int(fields[11]) + int(fields[12])) / TICKS
+    return total
+
+
 def sample_sale() -> JournalEntry:
     from tests.chain.conftest import sell
     from tests.conftest import TEA_BARCODE, make_store
@@ -109,7 +129,7 @@ def bench_ingest(url: str, count: int, batch: int) -> None:
     print(f"  ingest / COPY: {ingest_cpu / copy_cpu:.1f}x the CPU")
 
 
-def bench_backlog(cluster_url_of: object, nats_url: str, events: int, workdir: Path) -> None:
+def bench_backlog(cluster_url_of: object, data: Path, nats_url: str, events: int, workdir: Path) -> None:
     db = workdir / "backlog.db"
     days = max(1, events // 1000)
     subprocess.run([POS, "demo", "--db", str(db), "--skus", "50", "--days", str(days), "--sales-per-day", "1000",
@@ -125,29 +145,36 @@ def bench_backlog(cluster_url_of: object, nats_url: str, events: int, workdir: P
     server = subprocess.Popen([POS, "hq", "serve", "--nats", nats_url], env=env, stderr=subprocess.PIPE, text=True)
     assert server.stderr is not None and server.stderr.readline().strip() == "ready"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    serve0, pg0 = process_cpu(server.pid), cluster_cpu(data)
     wall0 = time.perf_counter()
     done = subprocess.run([POS, "sync", "--db", str(db), "--nats", nats_url, "--until-synced", "--batch", "1000"],
                           env=env, capture_output=True, text=True)
     wall = time.perf_counter() - wall0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    serve_cpu, pg_cpu = process_cpu(server.pid) - serve0, cluster_cpu(data) - pg0
     server.terminate()
     server.wait()
     assert done.returncode == 0, done.stderr
     sync_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     print(f"backlog of {head:,} journal entries ({days} demo days) caught up by pos sync + pos hq serve:")
-    print(f"  {wall:.1f} s wall end to end ({head / wall:,.0f} entries/s); pos sync's CPU {sync_cpu:.1f} s")
+    total = sync_cpu + serve_cpu + pg_cpu
+    print(f"  {wall:.1f} s wall end to end ({head / wall:,.0f} entries/s); CPU: pos sync {sync_cpu:.1f} s,"
+          f" pos hq serve {serve_cpu:.1f} s, PostgreSQL {pg_cpu:.1f} s; {total:.1f} s in all"
+          f" ({head / total:,.0f} entries per CPU-s)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=50_000)
     parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--backlog-only", action="store_true")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f},"
           f" {os.cpu_count()} CPUs")
     with postgres_cluster(durable=True) as cluster, nats_server() as nats, tempfile.TemporaryDirectory() as scratch:
-        bench_ingest(cluster.create_database("bench_ingest"), args.events, args.batch)
-        bench_backlog(cluster.create_database, nats.url, args.events, Path(scratch))
+        if not args.backlog_only:
+            bench_ingest(cluster.create_database("bench_ingest"), args.events, args.batch)
+        bench_backlog(cluster.create_database, cluster.directory / "data", nats.url, args.events, Path(scratch))
     print(f"load average after {os.getloadavg()[0]:.2f}")
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pos_tui.ledger.entry import JournalEntry, canonical_json
-from pos_tui.ledger.journal import entry_from_json, entry_to_json
+from pos_tui.ledger.journal import entry_to_json
 
 DEDUP_WINDOW_S = 600.0
 """JetStream drops a repeated Nats-Msg-Id within this window; beyond it PostgreSQL's key still does."""
@@ -89,7 +89,11 @@ class BadMessage(ValueError):
 def parse_event(body: bytes) -> ChainEvent:
     try:
         raw = json.loads(body)
-        entry = entry_from_json(json.dumps(raw["entry"]).encode())
+        recorded = raw["entry"]
+        entry = JournalEntry(recorded["seq"], recorded["event_id"], recorded["at"], recorded["day"], recorded["store"],
+                             recorded["terminal"], recorded["user"], recorded["kind"], recorded["payload"],
+                             tuple((account, int(amount)) for account, amount in recorded["postings"]),
+                             recorded["prev_hash"], recorded["hash"])
         event = ChainEvent(str(raw["store"]), str(raw["terminal"]), int(raw["epoch"]), entry)
         envelope_agrees = raw["seq"] == entry.seq and raw["prev_hash"] == entry.prev_hash and raw["hash"] == entry.hash
     except (ValueError, KeyError, TypeError) as error:

@@ -163,18 +163,74 @@ def bench_backlog(cluster_url_of: object, data: Path, nats_url: str, events: int
           f" ({head / total:,.0f} entries per CPU-s)")
 
 
+def bench_sale_beside_sync(cluster_url_of: object, data: Path, nats_url: str, workdir: Path, sales: int) -> None:
+    """Sale commits at the till, alternating rounds with and without `pos sync` running on the same file
+    (sending each sale as it is made), so both sides see the same box."""
+    from tests.chain.conftest import sell
+    from tests.conftest import MILK_BARCODE, make_store
+
+    db = workdir / "till.db"
+    session = make_store(db)
+    store_id = session.ledger.store_info().store_id
+    url = cluster_url_of("beside")  # type: ignore[operator]
+    env = {**os.environ, "POS_HQ_PG": url}
+    subprocess.run([POS, "hq", "init"], check=True, env=env, capture_output=True)
+    subprocess.run([POS, "hq", "store", "add", store_id, "--name", "Till", "--terminal", "T1"], check=True,
+                   env=env, capture_output=True)
+    server = subprocess.Popen([POS, "hq", "serve", "--nats", nats_url], env=env, stderr=subprocess.PIPE, text=True)
+    assert server.stderr is not None and server.stderr.readline().strip() == "ready"
+    timings: dict[bool, tuple[list[float], list[float]]] = {False: ([], []), True: ([], [])}
+    rounds = 4
+    for round_no in range(rounds * 2):
+        syncing = round_no % 2 == 1
+        worker = subprocess.Popen([POS, "sync", "--db", str(db), "--nats", nats_url, "--ack-timeout", "1"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) if syncing else None
+        walls, cpus = timings[syncing]
+        for _ in range(sales // rounds):
+            wall0, cpu0 = time.perf_counter(), time.process_time()
+            sell(session, MILK_BARCODE, 30_000)
+            walls.append(time.perf_counter() - wall0)
+            cpus.append(time.process_time() - cpu0)
+        if worker is not None:
+            worker.terminate()
+            worker.wait()
+    server.terminate()
+    server.wait()
+    session.close()
+
+    def pct(values: list[float], q: float) -> float:
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+    print(f"sale commit at the till ({sales:,} sales each way, {rounds} alternating rounds), ms:")
+    for syncing in (False, True):
+        walls, cpus = timings[syncing]
+        label = "with pos sync   " if syncing else "without pos sync"
+        print(f"  {label}: wall p50 {pct(walls, .5):6.2f} p99 {pct(walls, .99):6.2f};"
+              f" CPU p50 {pct(cpus, .5):6.2f} p99 {pct(cpus, .99):6.2f}")
+    print(f"  ratio with/without: wall p50 {pct(timings[True][0], .5) / pct(timings[False][0], .5):.2f}x,"
+          f" p99 {pct(timings[True][0], .99) / pct(timings[False][0], .99):.2f}x;"
+          f" CPU p50 {pct(timings[True][1], .5) / pct(timings[False][1], .5):.2f}x,"
+          f" p99 {pct(timings[True][1], .99) / pct(timings[False][1], .99):.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=50_000)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--backlog-only", action="store_true")
+    parser.add_argument("--sales-only", action="store_true")
+    parser.add_argument("--sales", type=int, default=2000)
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f},"
           f" {os.cpu_count()} CPUs")
     with postgres_cluster(durable=True) as cluster, nats_server() as nats, tempfile.TemporaryDirectory() as scratch:
-        if not args.backlog_only:
+        if not (args.backlog_only or args.sales_only):
             bench_ingest(cluster.create_database("bench_ingest"), args.events, args.batch)
-        bench_backlog(cluster.create_database, cluster.directory / "data", nats.url, args.events, Path(scratch))
+        if not args.sales_only:
+            bench_backlog(cluster.create_database, cluster.directory / "data", nats.url, args.events, Path(scratch))
+        bench_sale_beside_sync(cluster.create_database, cluster.directory / "data", nats.url, Path(scratch),
+                               args.sales)
     print(f"load average after {os.getloadavg()[0]:.2f}")
 
 

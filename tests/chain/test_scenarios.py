@@ -20,7 +20,7 @@ from tests.chain.conftest import HeadOffice, pos, sell
 from tests.chain.helpers import acked_seq, sync_state, wait_for
 from tests.conftest import MILK_BARCODE, TEA, TEA_BARCODE, assert_verifies, make_store
 from tests.forgeries import change_past_entry, copy_store, journal_of
-from tests.support.chain_servers import BLACKHOLE, DROP_REPLY, PASS, RESET, NatsServer, TcpProxy
+from tests.support.chain_servers import BLACKHOLE, DELAY, DROP_REPLY, PASS, RESET, NatsServer, TcpProxy
 
 
 def _head_office_holds_each_entry_once(hq: HeadOffice, store_id: str, db_head: int) -> None:
@@ -225,3 +225,28 @@ def test_a_till_restored_from_an_old_snapshot_stops_at_a_fork_and_no_reused_seq_
     assert hq.query("SELECT seq, hash FROM hq_heads WHERE store = %s", store_id) == held
     assert hq.query("SELECT count(*) FROM hq_events WHERE store = %s AND kind = 'sale.completed'", store_id) == [(3,)]
     assert "FORK" in pos("sync", "--db", str(db), "--status").stdout
+
+
+def test_a_flapping_slow_line_still_delivers_every_entry_once(hq: HeadOffice, proxy: TcpProxy, tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    store = make_store(db)
+    store_id = hq.add_store(store)
+    for _ in range(120):
+        sell(store, MILK_BARCODE, 30_000)
+    head = store.ledger.head().seq
+    hq.serve()
+    proxy.set_mode(DELAY, delay_s=0.05)
+    worker = hq.start_sync(db, proxy.url, "--batch", "10", "--ack-timeout", "1")
+    try:
+        seen = 0
+        for _ in range(4):  # the line drops each time head office's head has moved, then comes back slow
+            seen = wait_for("the head to move", lambda seen=seen: (acked_seq(db) > seen) and acked_seq(db))
+            proxy.set_mode(RESET)
+            proxy.set_mode(DELAY)
+        proxy.set_mode(PASS)
+        wait_for("the whole journal at head office", lambda: acked_seq(db) >= head)
+    finally:
+        worker.terminate()
+        worker.communicate(timeout=60)
+    _head_office_holds_each_entry_once(hq, store_id, head)
+    assert _sales_at_head_office(hq, store_id) == 120

@@ -17,6 +17,7 @@ import contextlib
 from dataclasses import dataclass, field
 
 import nats
+from nats.aio.client import Client as NatsClient
 from nats.errors import Error as NatsError
 from nats.js.errors import Error as JetStreamError
 
@@ -45,9 +46,9 @@ class _Line:
     def __init__(self, url: str, options: SyncOptions) -> None:
         self.url = url
         self.options = options
-        self.nc: nats.NATS | None = None
+        self.nc: NatsClient | None = None
 
-    async def connect(self) -> nats.NATS:
+    async def connect(self) -> NatsClient:
         while self.nc is None or self.nc.is_closed:
             try:
                 self.nc = await nats.connect(

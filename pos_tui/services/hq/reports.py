@@ -38,7 +38,8 @@ class SalesDay:
 
 def sales_by_day(conn: psycopg.Connection[Any], stores: list[str], first: str | None,
                  last: str | None) -> list[SalesDay]:
-    clauses, params = ["TRUE"], []
+    clauses: list[str] = ["TRUE"]
+    params: list[object] = []
     if stores:
         clauses.append("store = ANY(%s)")
         params.append(stores)

@@ -59,7 +59,7 @@ def migrate(conn: psycopg.Connection[Any]) -> list[int]:
         current = schema_version(conn)
         for version, path in hq_migration_files():
             if version > current:
-                conn.execute(path.read_text())  # type: ignore[arg-type]  # our own SQL file
+                conn.execute(path.read_text())  # our own SQL file
                 conn.execute("INSERT INTO hq_schema (version) VALUES (%s)", (version,))
                 applied.append(version)
     return applied

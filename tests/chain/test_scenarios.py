@@ -250,3 +250,32 @@ def test_a_flapping_slow_line_still_delivers_every_entry_once(hq: HeadOffice, pr
         worker.communicate(timeout=60)
     _head_office_holds_each_entry_once(hq, store_id, head)
     assert _sales_at_head_office(hq, store_id) == 120
+
+
+def test_kill_9_of_head_office_inside_its_transaction_leaves_nothing_and_the_redelivery_completes(
+        hq: HeadOffice, tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    store = make_store(db)
+    store_id = hq.add_store(store)
+    for _ in range(30):
+        sell(store, MILK_BARCODE, 30_000)
+    head = store.ledger.head().seq
+    blocker = psycopg.connect(hq.pg_url)
+    blocker.execute("LOCK TABLE hq_heads IN EXCLUSIVE MODE")  # the ingest's transaction will wait on the head
+    server = hq.serve()
+    worker = hq.start_sync(db, None, "--ack-timeout", "1")
+    try:
+        wait_for("pos hq serve waiting inside its transaction", lambda: hq.query(
+            "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"))
+        os.kill(server.pid, signal.SIGKILL)
+        server.communicate(timeout=60)
+        blocker.rollback()
+        assert hq.query("SELECT count(*) FROM hq_events WHERE store = %s", store_id) == [(0,)]  # rolled back
+        hq.serve()  # JetStream redelivers what the killed consumer never acknowledged
+        wait_for("the whole journal at head office", lambda: acked_seq(db) >= head)
+    finally:
+        blocker.close()
+        worker.terminate()
+        worker.communicate(timeout=60)
+    _head_office_holds_each_entry_once(hq, store_id, head)
+    assert _sales_at_head_office(hq, store_id) == 30

@@ -155,6 +155,8 @@ def ingest(conn: psycopg.Connection[Any], events: Sequence[ChainEvent]) -> Inges
             entry = event.entry
             if (event.store, event.terminal) not in known:
                 _refuse(cur, result, key, entry.seq, entry.hash, "this terminal is not registered at head office")
+            elif entry.store != event.store:
+                _refuse(cur, result, key, entry.seq, entry.hash, f"the entry belongs to store {entry.store}")
             elif not event.verifies():
                 _refuse(cur, result, key, entry.seq, entry.hash, "its hash does not match its content")
             else:

@@ -80,9 +80,15 @@ async def _ingest_and_answer(js: Any, pg: psycopg.Connection[Any], channels: Cha
     events: list[ChainEvent] = []
     for message in messages:
         try:
-            events.append(parse_event(message.data))
+            event = parse_event(message.data)
         except BadMessage as error:
             log.warning("dropped a message on %s: %s", message.subject, error)
+            continue
+        # The subject is what NATS lets each terminal publish on: the body may not claim another chain.
+        if message.subject != channels.event_subject(event.store, event.terminal):
+            log.warning("dropped %s seq %d sent on %s", event.store, event.seq, message.subject)
+            continue
+        events.append(event)
     result = ingest(pg, events)
     for head in result.heads.values():
         await js.publish(channels.head_subject(head.store, head.terminal), head.body())

@@ -58,6 +58,50 @@ def store_add(
                " nats-server authorization users; the passwords are shown this once.", err=True)
 
 
+@store_app.command("list")
+@reports_errors
+def store_list(pg: PgOption = DEFAULT_PG, db: DbOption = None, config: ConfigOption = None) -> None:
+    """Every store's terminals: head office's verified head, when it last moved, and any alarm."""
+    from pos_tui.services.hq import schema, stores
+
+    with schema.connect(pg) as conn:
+        schema.require_current(conn)
+        states = stores.terminal_states(conn)
+    for state in states:
+        alarm = f"  ALARM: refused seq {state.refused_seq}: {state.refused_reason}" if state.alarm else ""
+        typer.echo(f"{state.store}  {state.name:<20} {state.terminal:<8} epoch {state.epoch or '-'}"
+                   f"  head {state.head_seq:>8}  moved {state.moved_at}{alarm}")
+    alarms = sum(1 for state in states if state.alarm)
+    typer.echo(f"{len(states)} terminal(s), {alarms} with an alarm.")
+    if alarms:
+        raise typer.Exit(2)
+
+
+@hq_app.command("stock")
+@reports_errors
+def stock(
+    sku: Annotated[str, typer.Argument(help="The product's SKU.")],
+    pg: PgOption = DEFAULT_PG,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """What each store holds of a product, as head office has its movements."""
+    from pos_tui.services.hq import reports, schema
+
+    with schema.connect(pg) as conn:
+        schema.require_current(conn)
+        found = reports.stock_of(conn, sku)
+    for row in found:
+        typer.echo(f"{row.store}  {row.sku}  {row.name}  {_quantity(row.on_hand)}")
+    typer.echo(f"all stores: {_quantity(sum(row.on_hand for row in found))}")
+
+
+def _quantity(thousandths: int) -> str:
+    sign, whole = ("-" if thousandths < 0 else ""), abs(thousandths)
+    fraction = f"{whole % 1000:03d}".rstrip("0")
+    return f"{sign}{whole // 1000}{'.' + fraction if fraction else ''}"
+
+
 @hq_app.command("serve")
 @reports_errors
 def serve(

@@ -65,6 +65,11 @@ def test_two_tills_sell_the_same_item_offline_and_reconnect_in_either_order(
         assert _sales_at_head_office(hq, ids[name]) == 1
     on_hand = hq.query("SELECT sum(on_hand) FROM hq_stock WHERE product_id = %s", TEA)
     assert on_hand == [(100_000 - 2_000 + 100_000 - 5_000,)]  # each store received 100, sold 2 and 5
+    by_store = pos("hq", "stock", "TEA-200", env=hq.env())
+    assert by_store.returncode == 0 and f"{ids['a']}  TEA-200" in by_store.stdout and "  98\n" in by_store.stdout
+    assert "all stores: 193" in by_store.stdout
+    listed = pos("hq", "store", "list", env=hq.env())
+    assert listed.returncode == 0 and "2 terminal(s), 0 with an alarm." in listed.stdout
     for name in "ab":
         assert_verifies(tmp_path / f"{name}.db")
 
@@ -155,6 +160,8 @@ def test_one_byte_changed_in_an_entry_is_refused_at_its_seq_and_the_till_alarms(
     assert done.returncode == 3 and f"disagree at seq {sale.seq}" in done.stderr
     assert hq.query("SELECT seq FROM hq_refusals WHERE store = %s", store_id) == [(sale.seq,)]
     assert hq.query("SELECT seq FROM hq_heads WHERE store = %s", store_id) == [(sale.seq - 1,)]
+    listed = pos("hq", "store", "list", env=hq.env())
+    assert listed.returncode == 2 and f"ALARM: refused seq {sale.seq}" in listed.stdout
     chain = [check for check in run_checks(None, db) if check.name == "chain"]
     assert len(chain) == 1 and not chain[0].ok and f"seq {sale.seq}" in chain[0].detail
     again = hq.sync(db)  # stays stopped: nothing more is sent

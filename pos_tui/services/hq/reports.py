@@ -62,3 +62,24 @@ def run(conn: psycopg.Connection[Any], name: str, stores: list[str], first: str 
     if name not in REPORTS:
         raise InvalidInput(f"head office has no report {name!r}; it has: {', '.join(REPORTS)}.")
     return sales_by_day(conn, stores, first, last)
+
+
+@dataclass(frozen=True)
+class StoreStock:
+    store: str
+    product_id: int
+    sku: str
+    name: str
+    on_hand: int  # thousandths of the unit
+
+
+def stock_of(conn: psycopg.Connection[Any], sku: str) -> list[StoreStock]:
+    """What each store holds of ``sku``: the sum of its signed movements as head office has them."""
+    rows = conn.execute(
+        "SELECT p.store, p.product_id, p.sku, p.name, coalesce(s.on_hand, 0) FROM hq_products p"
+        " LEFT JOIN hq_stock s USING (store, product_id) WHERE p.sku = %s ORDER BY p.store",
+        (sku,),
+    ).fetchall()
+    if not rows:
+        raise InvalidInput(f"no store has sent head office a product with SKU {sku!r}; check the SKU.")
+    return [StoreStock(*row) for row in rows]

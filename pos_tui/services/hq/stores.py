@@ -63,3 +63,36 @@ def add_store(conn: psycopg.Connection[Any], store: str, name: str, terminals: l
                 raise InvalidInput(f"terminal {terminal} of store {store} is registered already; nothing was added.")
             out.append(TerminalCredentials(store, terminal, user, password))
     return out
+
+
+@dataclass(frozen=True)
+class TerminalState:
+    """A terminal as head office sees it: its verified head, when it last moved, its last refusal."""
+
+    store: str
+    name: str
+    terminal: str
+    epoch: int | None
+    head_seq: int
+    moved_at: str
+    refused_seq: int | None
+    refused_reason: str
+
+    @property
+    def alarm(self) -> bool:
+        return self.refused_seq is not None
+
+
+def terminal_states(conn: psycopg.Connection[Any]) -> list[TerminalState]:
+    rows = conn.execute(
+        "SELECT s.store, s.name, t.terminal, h.epoch, coalesce(h.seq, 0),"
+        " coalesce(to_char(h.moved_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), 'never'), r.seq,"
+        " coalesce(r.reason, '')"
+        " FROM hq_stores s JOIN hq_terminals t USING (store)"
+        " LEFT JOIN LATERAL (SELECT * FROM hq_heads h WHERE h.store = t.store AND h.terminal = t.terminal"
+        "   ORDER BY epoch DESC LIMIT 1) h ON TRUE"
+        " LEFT JOIN LATERAL (SELECT * FROM hq_refusals r WHERE r.store = t.store AND r.terminal = t.terminal"
+        "   ORDER BY refused_at DESC, seq DESC LIMIT 1) r ON TRUE"
+        " ORDER BY s.store, t.terminal"
+    ).fetchall()
+    return [TerminalState(*row) for row in rows]

@@ -67,6 +67,7 @@ class CounterDevices:
         self.scanners: list[ScanSource] = []
         self.scanner_status: dict[str, ScannerStatus] = {}
         self._display_lock = threading.Lock()  # one write at a time on the display's serial line
+        self.chain_line: tuple[str, str] | None = None  # (level, "synced 14:02 · 0 waiting") in a chain
         self._post: Post = lambda message: None
 
     # --- life cycle (start runs in a worker thread) ----------------------------------------------
@@ -197,4 +198,6 @@ class CounterDevices:
             lines.append((level, text))
         if self.display is not None and self.display.problem:
             lines.append(("warning", f"Pole display: {self.display.problem}"))
+        if self.chain_line is not None:
+            lines.append(self.chain_line)
         return lines

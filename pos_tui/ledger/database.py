@@ -11,15 +11,26 @@ import json
 import os
 import shutil
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import peewee
-from peewee import SqliteDatabase
-
 from pos_tui.domain.errors import LedgerError
+
+# peewee imports psycopg when it is installed (a PostgreSQL backend we never use): a third of a second of
+# CPU and tens of MiB on every till start, since psycopg is installed for head office (`pos hq`). It is
+# hidden from peewee's import only; head office's own code imports it as usual afterwards.
+_HIDE_PSYCOPG = "psycopg" not in sys.modules
+if _HIDE_PSYCOPG:
+    sys.modules["psycopg"] = None  # type: ignore[assignment]  # import psycopg -> ImportError, for peewee
+try:
+    import peewee
+    from peewee import SqliteDatabase
+finally:
+    if _HIDE_PSYCOPG and sys.modules.get("psycopg", 0) is None:
+        del sys.modules["psycopg"]
 
 APPLICATION_ID = 0x504F5354  # "POST": marks a file as a pos_tui store
 GENESIS_HASH = "0" * 64

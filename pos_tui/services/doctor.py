@@ -65,6 +65,7 @@ def run_checks(config: Path | None, db: Path | None = None, limits: Limits = Lim
     path = db or settings.database.path
     checks.append(_restore_leftovers(path))
     checks += _database(path, settings)
+    checks += _chain(path)
     checks += _modes(path, settings)
     checks += _devices(settings, limits)
     checks.append(_receipt_shaping())
@@ -112,6 +113,28 @@ def _database(path: Path, settings: Settings) -> list[Check]:
     else:
         checks.append(Check("roles", True, f"every user's role is defined ({', '.join(roles)})."))
     return checks
+
+
+def _chain(path: Path) -> list[Check]:
+    """For a store in a chain (one that has run `pos sync`): where sync stands, and the fork alarm."""
+    from pos_tui.ledger.database import open_ledger
+    from pos_tui.services.chain import outbox
+
+    try:
+        ledger = open_ledger(path, read_only=True)
+    except PosError:
+        return []  # the database check above says what is wrong
+    try:
+        state = outbox.sync_state(ledger)
+        if state is None:
+            return []
+        if state.forked:
+            return [Check("chain", False, state.fork_sentence())]
+        return [Check("chain", True, f"{outbox.sync_line(ledger)} (head office holds seq {state.acked_seq}).")]
+    except sqlite3.Error:
+        return []
+    finally:
+        ledger.close()
 
 
 def _mode_check(name: str, path: Path, forbidden: int, wanted: str) -> Check:

@@ -52,6 +52,7 @@ from pos_tui.tui.theme import DEFAULT_THEME, THEMES, ThemeMemory
 from pos_tui.tui.till_outbox import ReceiptsWaiting, TillOutbox, receipts_waiting
 
 IDLE_CHECK_S = 5.0  # float-ok: how often the idle lock looks at the clock
+CHAIN_CHECK_S = 30.0  # float-ok: how often the device line reads where `pos sync` stands
 MODE_KEYS = (
     ("bucket", "mode.bucket"), ("warehouse", "mode.warehouse"), ("daybook", "mode.daybook"),
     ("reports", "mode.reports"), ("audit", "mode.audit"),
@@ -163,6 +164,7 @@ class PosApp(App[None]):
         self.call_after_refresh(self.settle_after_first_frame)
         if self.idle_lock_s:
             self.set_interval(min(IDLE_CHECK_S, self.idle_lock_s / 4), self.lock_if_idle)
+        self.set_interval(CHAIN_CHECK_S, self.check_chain)
 
     def settle_after_first_frame(self) -> None:
         # What start-up built lives as long as the till: out of the collector's sight, so a full
@@ -175,6 +177,21 @@ class PosApp(App[None]):
         self.outbox.start()
         if waiting := receipts_waiting(self.session):
             self.post_message(ReceiptsWaiting(waiting))
+        self.check_chain()
+
+    def check_chain(self) -> None:
+        """Where `pos sync` stands (its own process writes it into the store's file), on the device line."""
+        self.run_worker(self._read_chain_line, thread=True, exit_on_error=False, group="chain", exclusive=True)
+
+    def _read_chain_line(self) -> None:
+        from pos_tui.services.chain.outbox import sync_line
+
+        text = sync_line(self.base_session.ledger)
+        level = "error" if text.startswith("FORK") else "warning" if text.startswith("offline") else "info"
+        line = (level, f"Head office: {text}") if text else None
+        if line != self.devices.chain_line:
+            self.devices.chain_line = line
+            self.post_message(DevicesChanged())
 
     def on_unmount(self) -> None:
         if self.hang_up_handled:

@@ -68,6 +68,7 @@ class CounterDevices:
         self.scanners: list[ScanSource] = []
         self.scanner_status: dict[str, ScannerStatus] = {}
         self._display_lock = threading.Lock()  # one write at a time on the display's serial line
+        self.chain_line: tuple[str, str] | None = None  # (level, "synced 14:02 · 0 waiting") in a chain
         self._post: Post = lambda message: None
 
     # --- life cycle (start runs in a worker thread) ----------------------------------------------
@@ -201,4 +202,6 @@ class CounterDevices:
         if self.receipts_waiting:
             lines.append(("warning", f"{self.receipts_waiting} receipt{'s' if self.receipts_waiting > 1 else ''}"
                                      " waiting to be sent"))
+        if self.chain_line is not None:
+            lines.append(self.chain_line)
         return lines

@@ -1,0 +1,16 @@
+-- pos_tui schema 13: the chain. Where this store's journal stands at head office, and the alarm when
+-- head office's chain and ours disagree. Outside the journal, like the webhook cursors: head office's
+-- acknowledgement is not a change to the books, and replay neither writes nor compares these rows.
+
+CREATE TABLE chain_sync (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    terminal TEXT NOT NULL,          -- the terminal id this file's journal syncs as
+    epoch INTEGER NOT NULL,          -- a restore or a reinstall starts a new one
+    acked_seq INTEGER NOT NULL,      -- head office's verified chain head: every entry up to it is there
+    acked_hash TEXT NOT NULL,
+    acked_at TEXT,                   -- UTC, when that head last moved
+    heard_at TEXT,                   -- UTC, when head office was last heard at all
+    fork_seq INTEGER,                -- not NULL: head office and this journal disagree here; sync stops
+    fork_detail TEXT,
+    fork_at TEXT
+) STRICT;

@@ -1,0 +1,188 @@
+"""`pos hq`: head office. Its PostgreSQL schema, its stores and terminals, the ingest consumer, reports."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Annotated
+
+import typer
+
+from pos_tui.cli.common import ConfigOption, DbOption, command_group, reports_errors
+from pos_tui.cli.sync_cmd import NamespaceOption, NatsOption
+
+hq_app = command_group(help="Head office: PostgreSQL schema, stores and terminals, the ingest consumer, reports.")
+store_app = command_group(help="The stores and terminals head office knows.")
+hq_app.add_typer(store_app, name="store")
+
+PgOption = Annotated[str, typer.Option("--pg", envvar="POS_HQ_PG",
+                                       help="Head office's PostgreSQL URL (postgresql://user@host/db).")]
+DEFAULT_PG = "postgresql:///pos_hq"
+
+
+@hq_app.command("init")
+@reports_errors
+def init(pg: PgOption = DEFAULT_PG, db: DbOption = None, config: ConfigOption = None) -> None:
+    """Create or migrate head office's PostgreSQL schema (db/hq/); running it again changes nothing."""
+    from pos_tui.services.hq import schema
+
+    with schema.connect(pg) as conn:
+        applied = schema.migrate(conn)
+        version = schema.schema_version(conn)
+    done = f"applied {', '.join(map(str, applied))}" if applied else "nothing to apply"
+    typer.echo(f"head office schema {version} ({done}).")
+
+
+@store_app.command("add")
+@reports_errors
+def store_add(
+    store: Annotated[str, typer.Argument(help="The store's id, as `pos status` shows it at the store.")],
+    name: Annotated[str, typer.Option(help="What head office calls the store.")],
+    terminal: Annotated[list[str], typer.Option("--terminal", help="A terminal id (repeat).")],
+    namespace: NamespaceOption = "pos",
+    pg: PgOption = DEFAULT_PG,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Register a store and its terminals; print each terminal's NATS user once (only a hash is kept)."""
+    from pos_tui.services.chain.wire import Channels
+    from pos_tui.services.hq import schema, stores
+
+    with schema.connect(pg) as conn:
+        schema.require_current(conn)
+        made = stores.add_store(conn, store, name, terminal)
+    for credentials in made:
+        credentials = stores.TerminalCredentials(credentials.store, credentials.terminal, credentials.user,
+                                                 credentials.password, Channels(namespace))
+        typer.echo(credentials.nats_user_block())
+    typer.echo(f"Store {store} ({name}) with {len(made)} terminal(s). Add each line above to head office's"
+               " nats-server authorization users; the passwords are shown this once.", err=True)
+
+
+@store_app.command("list")
+@reports_errors
+def store_list(pg: PgOption = DEFAULT_PG, db: DbOption = None, config: ConfigOption = None) -> None:
+    """Every store's terminals: head office's verified head, when it last moved, and any alarm."""
+    from pos_tui.services.hq import schema, stores
+
+    with schema.connect(pg) as conn:
+        schema.require_current(conn)
+        states = stores.terminal_states(conn)
+    for state in states:
+        alarm = f"  ALARM: refused seq {state.refused_seq}: {state.refused_reason}" if state.alarm else ""
+        typer.echo(f"{state.store}  {state.name:<20} {state.terminal:<8} epoch {state.epoch or '-'}"
+                   f"  head {state.head_seq:>8}  moved {state.moved_at}{alarm}")
+    alarms = sum(1 for state in states if state.alarm)
+    typer.echo(f"{len(states)} terminal(s), {alarms} with an alarm.")
+    if alarms:
+        raise typer.Exit(2)
+
+
+@hq_app.command("stock")
+@reports_errors
+def stock(
+    sku: Annotated[str, typer.Argument(help="The product's SKU.")],
+    pg: PgOption = DEFAULT_PG,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """What each store holds of a product, as head office has its movements."""
+    from pos_tui.services.hq import reports, schema
+
+    with schema.connect(pg) as conn:
+        schema.require_current(conn)
+        found = reports.stock_of(conn, sku)
+    for row in found:
+        typer.echo(f"{row.store}  {row.sku}  {row.name}  {_quantity(row.on_hand)}")
+    typer.echo(f"all stores: {_quantity(sum(row.on_hand for row in found))}")
+
+
+def _quantity(thousandths: int) -> str:
+    sign, whole = ("-" if thousandths < 0 else ""), abs(thousandths)
+    fraction = f"{whole % 1000:03d}".rstrip("0")
+    return f"{sign}{whole // 1000}{'.' + fraction if fraction else ''}"
+
+
+@hq_app.command("serve")
+@reports_errors
+def serve(
+    nats_url: NatsOption = "nats://127.0.0.1:4222",
+    namespace: NamespaceOption = "pos",
+    pg: PgOption = DEFAULT_PG,
+    batch: Annotated[int, typer.Option(min=1, max=10_000, help="Events a PostgreSQL transaction.")] = 1000,
+    ack_wait: Annotated[float, typer.Option(min=0.5, help="Seconds before JetStream redelivers what a crashed"
+                                                          " consumer did not acknowledge.")] = 30.0,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Ingest the stores' events into PostgreSQL and publish each terminal's verified head (own process)."""
+    import asyncio
+    import logging
+
+    from pos_tui.services.chain.wire import Channels
+    from pos_tui.services.hq import schema
+    from pos_tui.services.hq.serve import ServeOptions
+    from pos_tui.services.hq.serve import serve as run_serve
+
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    with schema.connect(pg) as conn:
+        schema.require_current(conn)
+    options = ServeOptions(batch=batch, ack_wait_s=ack_wait, channels=Channels(namespace))
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_serve(nats_url, pg, options, on_ready=lambda: typer.echo("ready", err=True)))
+
+
+@hq_app.command("report")
+@reports_errors
+def report(
+    name: Annotated[str, typer.Argument(help="sales-by-day")],
+    store: Annotated[list[str] | None, typer.Option("--store", help="Only this store (repeat); all by default.")]
+    = None,
+    first: Annotated[str | None, typer.Option("--from", help="First business day, YYYY-MM-DD.")] = None,
+    last: Annotated[str | None, typer.Option("--to", help="Last business day, YYYY-MM-DD.")] = None,
+    output: Annotated[str, typer.Option("--format", help="table, csv or json (money in minor units in csv and"
+                                                         " json).")] = "table",
+    exponent: Annotated[int, typer.Option(min=0, max=4, help="Decimal places of the currency, for the table.")] = 2,
+    pg: PgOption = DEFAULT_PG,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """A consolidated report over every store (or --store ...), from head office's projections."""
+    import json
+
+    from pos_tui.cli.common import fail, print_csv
+    from pos_tui.services.hq import reports, schema
+
+    if output not in ("table", "csv", "json"):
+        fail(f"--format {output!r} is not one of table, csv, json.")
+    with schema.connect(pg) as conn:
+        schema.require_current(conn)
+        rows = reports.run(conn, name, store or [], first, last)
+    if output == "csv":
+        print_csv(reports.COLUMNS, (row.cells() for row in rows))
+    elif output == "json":
+        typer.echo(json.dumps([dict(zip(reports.COLUMNS, row.cells(), strict=True)) for row in rows], indent=1))
+    else:
+        typer.echo(_table(rows, exponent))
+
+
+def _table(rows: list[object], exponent: int) -> str:
+    from pos_tui.services.hq import reports
+
+    def shown(column: str, value: object) -> str:
+        if column in reports.MONEY_COLUMNS and isinstance(value, int):
+            sign, whole = ("-" if value < 0 else ""), abs(value)
+            if not exponent:
+                return f"{sign}{whole:,}"
+            return f"{sign}{whole // 10 ** exponent:,}.{whole % 10 ** exponent:0{exponent}d}"
+        return str(value)
+
+    cells = [[shown(c, v) for c, v in zip(reports.COLUMNS, row.cells(), strict=True)]  # type: ignore[attr-defined]
+             for row in rows]
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(reports.COLUMNS)]
+    lines = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(reports.COLUMNS, widths,
+                                                                                        strict=True)))]
+    for r in cells:
+        lines.append("  ".join(v.ljust(w) if i < 2 else v.rjust(w) for i, (v, w) in enumerate(zip(r, widths,
+                                                                                             strict=True))))
+    lines.append(f"{len(rows)} store-day(s).")
+    return "\n".join(lines)

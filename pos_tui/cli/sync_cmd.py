@@ -1,0 +1,58 @@
+"""`pos sync`: send this store's journal to head office (its own process, beside the till)."""
+
+from __future__ import annotations
+
+from contextlib import closing
+from typing import Annotated
+
+import typer
+
+from pos_tui.cli.common import ConfigOption, DbOption, reports_errors
+
+NatsOption = Annotated[str, typer.Option("--nats", envvar="POS_NATS_URL",
+                                         help="Head office's NATS server (TLS: tls://...).")]
+NamespaceOption = Annotated[str, typer.Option("--namespace", envvar="POS_CHAIN_NAMESPACE",
+                                              help="The chain's streams and subjects (one NATS may carry several).")]
+FORKED_EXIT = 3
+
+
+@reports_errors
+def sync_command(
+    nats_url: NatsOption = "nats://127.0.0.1:4222",
+    namespace: NamespaceOption = "pos",
+    terminal: Annotated[str | None, typer.Option(help="The terminal id this journal syncs as, the first time"
+                                                      " (default: the config's terminal.id).")] = None,
+    creds: Annotated[str | None, typer.Option(help="This terminal's NATS credentials file.")] = None,
+    batch: Annotated[int, typer.Option(min=1, max=10_000, help="Entries a batch.")] = 500,
+    ack_timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to wait for head office's head before"
+                                                             " sending again from it.")] = 5.0,
+    until_synced: Annotated[bool, typer.Option("--until-synced", help="Exit once head office holds the whole"
+                                                                      " journal.")] = False,
+    status: Annotated[bool, typer.Option("--status", help="Say where sync stands and exit.")] = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Send this store's journal to head office over NATS (its own process); stop on a fork.
+
+    What counts as sent is head office's verified chain head, not the transport's receipt."""
+    from pos_tui.cli.common import session_from
+    from pos_tui.services.chain import outbox
+
+    with closing(session_from(db, config, read_only=status)) as session:
+        if status:
+            typer.echo(outbox.sync_line(session.ledger) or "this store has never synced.")
+            return
+        import asyncio
+
+        from pos_tui.services.chain.wire import Channels
+        from pos_tui.services.chain.worker import SyncOptions, run_sync
+
+        options = SyncOptions(batch=batch, ack_timeout_s=ack_timeout, until_synced=until_synced,
+                              credentials=creds, channels=Channels(namespace))
+        try:
+            state = asyncio.run(run_sync(session.ledger, nats_url, terminal or session.terminal, options))
+        except outbox.ChainForked as forked:
+            typer.secho(str(forked), fg=typer.colors.RED, err=True)
+            raise typer.Exit(FORKED_EXIT) from None
+        typer.echo(f"synced: head office holds seq {state.acked_seq} of terminal {state.terminal},"
+                   f" epoch {state.epoch}.")

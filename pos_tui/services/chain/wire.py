@@ -1,0 +1,136 @@
+"""What travels between a store and head office: subjects, message ids and message bodies.
+
+A journal entry travels as its recorded JSON (``entry_to_json``) inside an envelope that names the
+chain it belongs to: ``store`` (the store's id), ``terminal`` (the id this file's journal syncs as),
+``epoch``, ``seq``, ``prev_hash`` and ``hash``. Head office recomputes the hash from the entry
+itself, so an envelope cannot vouch for what it carries. Shared by `pos sync` and `pos hq serve`;
+no I/O here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pos_tui.ledger.entry import JournalEntry, canonical_json
+from pos_tui.ledger.journal import entry_to_json
+
+DEDUP_WINDOW_S = 600.0
+"""JetStream drops a repeated Nats-Msg-Id within this window; beyond it PostgreSQL's key still does."""
+DEFAULT_NAMESPACE = "pos"
+
+
+@dataclass(frozen=True)
+class Channels:
+    """The streams and subjects of one chain. The namespace lets several chains share one NATS
+    account (a demo beside production; each test of the suite on the suite's one server)."""
+
+    namespace: str = DEFAULT_NAMESPACE
+
+    @property
+    def events_stream(self) -> str:
+        return f"{self.namespace.upper()}_EVENTS"
+
+    @property
+    def heads_stream(self) -> str:
+        return f"{self.namespace.upper()}_HEADS"
+
+    @property
+    def all_events(self) -> str:
+        return f"{self.namespace}.ev.>"
+
+    @property
+    def all_heads(self) -> str:
+        return f"{self.namespace}.head.>"
+
+    def event_subject(self, store: str, terminal: str) -> str:
+        return f"{self.namespace}.ev.{store}.{terminal}"
+
+    def head_subject(self, store: str, terminal: str) -> str:
+        return f"{self.namespace}.head.{store}.{terminal}"
+
+
+def message_id(store: str, terminal: str, epoch: int, seq: int) -> str:
+    return f"{store}.{terminal}.{epoch}.{seq}"
+
+
+@dataclass(frozen=True)
+class ChainEvent:
+    """One journal entry of one terminal's chain, as head office receives it."""
+
+    store: str
+    terminal: str
+    epoch: int
+    entry: JournalEntry
+
+    @property
+    def seq(self) -> int:
+        return self.entry.seq
+
+    def verifies(self) -> bool:
+        """The entry's hash is the hash of its own content (a changed byte breaks it)."""
+        return self.entry.expected_hash() == self.entry.hash
+
+
+def event_body(store: str, terminal: str, epoch: int, entry: JournalEntry) -> bytes:
+    return (
+        b'{"epoch":%d,"hash":"%s","prev_hash":"%s","seq":%d,"store":%s,"terminal":%s,"entry":'
+        % (epoch, entry.hash.encode(), entry.prev_hash.encode(), entry.seq,
+           json.dumps(store).encode(), json.dumps(terminal).encode())
+        + entry_to_json(entry) + b"}"
+    )
+
+
+class BadMessage(ValueError):
+    """A message that is not a chain event at all (head office records and drops it)."""
+
+
+def parse_event(body: bytes) -> ChainEvent:
+    try:
+        raw = json.loads(body)
+        recorded = raw["entry"]
+        entry = JournalEntry(recorded["seq"], recorded["event_id"], recorded["at"], recorded["day"], recorded["store"],
+                             recorded["terminal"], recorded["user"], recorded["kind"], recorded["payload"],
+                             tuple((account, int(amount)) for account, amount in recorded["postings"]),
+                             recorded["prev_hash"], recorded["hash"])
+        event = ChainEvent(str(raw["store"]), str(raw["terminal"]), int(raw["epoch"]), entry)
+        envelope_agrees = raw["seq"] == entry.seq and raw["prev_hash"] == entry.prev_hash and raw["hash"] == entry.hash
+    except (ValueError, KeyError, TypeError) as error:
+        raise BadMessage(f"not a chain event: {error}") from error
+    if not envelope_agrees:
+        raise BadMessage(f"the envelope of {event.store}.{event.terminal} seq {entry.seq} disagrees with its entry")
+    return event
+
+
+@dataclass(frozen=True)
+class Refusal:
+    seq: int
+    hash: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Head:
+    """Head office's verified chain head for one terminal's epoch, and the last entry it refused."""
+
+    store: str
+    terminal: str
+    epoch: int
+    seq: int
+    hash: str
+    refused: Refusal | None = None
+
+    def body(self) -> bytes:
+        refused: dict[str, Any] | None = None
+        if self.refused is not None:
+            refused = {"seq": self.refused.seq, "hash": self.refused.hash, "reason": self.refused.reason}
+        return canonical_json({"store": self.store, "terminal": self.terminal, "epoch": self.epoch,
+                               "seq": self.seq, "hash": self.hash, "refused": refused}).encode()
+
+
+def parse_head(body: bytes) -> Head:
+    raw = json.loads(body)
+    refused = raw.get("refused")
+    return Head(raw["store"], raw["terminal"], int(raw["epoch"]), int(raw["seq"]), raw["hash"],
+                Refusal(int(refused["seq"]), refused["hash"], refused["reason"]) if refused else None)

@@ -1,0 +1,128 @@
+"""`pos sync`: send the journal to head office over NATS JetStream until head office's head says it is there.
+
+One loop, in its own process beside the till. It sends the entries after the acknowledged seq, in
+order, in batches (``Nats-Msg-Id = store.terminal.epoch.seq``, so a repeat inside JetStream's window
+is dropped there, and PostgreSQL's unique key drops the rest), at most ``window`` entries ahead of
+head office's head; then it waits for the head to move. A head that does not move within
+``ack_timeout_s`` means the line or head office lost something: it sends again from the head. The
+head arrives on the head subject as head office publishes it, and is read back from the heads
+stream (the last per terminal) whenever the wait times out, so a head published while the line
+was down is not missed. A fork stops the loop: the process exits with the alarm's sentence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+
+import nats
+from nats.aio.client import Client as NatsClient
+from nats.errors import Error as NatsError
+from nats.js.errors import Error as JetStreamError
+
+from pos_tui.ledger.database import Ledger
+from pos_tui.services.chain import outbox
+from pos_tui.services.chain.wire import Channels, event_body, message_id, parse_head
+
+RECONNECT_WAIT_S = 0.5
+TRANSPORT_ERRORS = (NatsError, JetStreamError, asyncio.TimeoutError, OSError)
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    batch: int = 500
+    window: int = 5000
+    ack_timeout_s: float = 5.0
+    until_synced: bool = False
+    """Exit once head office holds the whole journal (a cron job, a test); otherwise run for ever."""
+    credentials: str | None = None
+    channels: Channels = field(default_factory=Channels)
+
+
+class _Line:
+    """The NATS connection, made again whenever it cannot be made or is lost."""
+
+    def __init__(self, url: str, options: SyncOptions) -> None:
+        self.url = url
+        self.options = options
+        self.nc: NatsClient | None = None
+
+    async def connect(self) -> NatsClient:
+        while self.nc is None or self.nc.is_closed:
+            try:
+                self.nc = await nats.connect(
+                    self.url, connect_timeout=2, max_reconnect_attempts=-1, reconnect_time_wait=RECONNECT_WAIT_S,
+                    allow_reconnect=True, user_credentials=self.options.credentials, name="pos sync",
+                )
+            except TRANSPORT_ERRORS:
+                await asyncio.sleep(RECONNECT_WAIT_S)
+        return self.nc
+
+
+async def run_sync(ledger: Ledger, url: str, terminal: str, options: SyncOptions = SyncOptions()) -> outbox.SyncState:
+    state = outbox.sync_state(ledger, terminal)
+    assert state is not None
+    if state.forked:
+        raise outbox.ChainForked(state.fork_sentence())
+    store, epoch, terminal = state.store, state.epoch, state.terminal
+    line = _Line(url, options)
+    nc = await line.connect()
+    js = nc.jetstream()
+    moved = asyncio.Event()
+    channels = options.channels
+
+    async def on_head(msg: object) -> None:
+        data = getattr(msg, "data", b"")
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            outbox.record_head(ledger, parse_head(data))
+        moved.set()
+
+    async def read_last_head() -> None:
+        with contextlib.suppress(*TRANSPORT_ERRORS):
+            last = await js.get_last_msg(channels.heads_stream, channels.head_subject(store, terminal))
+            if last.data:
+                await on_head(last)
+
+    await nc.subscribe(channels.head_subject(store, terminal), cb=on_head)
+    await read_last_head()
+    subject = channels.event_subject(store, terminal)
+    sent_upto = state.acked_seq
+    try:
+        while True:
+            state = outbox.sync_state(ledger)
+            assert state is not None
+            if state.forked:
+                raise outbox.ChainForked(state.fork_sentence())
+            local = ledger.head().seq
+            if options.until_synced and state.acked_seq >= local:
+                return state
+            sent_upto = max(sent_upto, state.acked_seq)
+            if sent_upto < local and sent_upto - state.acked_seq < options.window:
+                entries = outbox.pending_entries(ledger, sent_upto, options.batch)
+                try:
+                    await asyncio.gather(*(
+                        js.publish(subject, event_body(store, terminal, epoch, entry),
+                                   headers={"Nats-Msg-Id": message_id(store, terminal, epoch, entry.seq)},
+                                   timeout=options.ack_timeout_s)
+                        for entry in entries
+                    ))
+                except TRANSPORT_ERRORS:
+                    # Offline, or JetStream did not answer: send again from head office's head.
+                    sent_upto = state.acked_seq
+                    await asyncio.sleep(RECONNECT_WAIT_S)
+                    continue
+                sent_upto = entries[-1].seq
+                continue
+            moved.clear()
+            waiting_for_head = sent_upto > state.acked_seq
+            try:
+                await asyncio.wait_for(moved.wait(), options.ack_timeout_s if waiting_for_head else 1.0)
+            except TimeoutError:
+                await read_last_head()
+                reread = outbox.sync_state(ledger)
+                if waiting_for_head and reread is not None and reread.acked_seq == state.acked_seq:
+                    sent_upto = reread.acked_seq
+    finally:
+        with contextlib.suppress(*TRANSPORT_ERRORS):
+            await nc.close()

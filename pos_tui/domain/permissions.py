@@ -41,6 +41,7 @@ class Action(StrEnum):
     REPORTS = "reports"
     DAYBOOK = "daybook"
     AUDIT = "audit"
+    CUSTOMER_ADMIN = "customer_admin"  # merge, export and forget customers (adding and editing: anyone)
 
 
 # What each action is, as the rest of a sentence "NAME may not ...".
@@ -70,6 +71,7 @@ _DOING: dict[Action, str] = {
     Action.REPORTS: "read reports",
     Action.DAYBOOK: "read the daybook",
     Action.AUDIT: "read the audit",
+    Action.CUSTOMER_ADMIN: "merge, export or forget customers",
 }
 
 
@@ -108,6 +110,7 @@ _MANAGER = _SUPERVISOR | {
     Action.PRODUCT_EDIT,
     Action.REPORTS,
     Action.AUDIT,
+    Action.CUSTOMER_ADMIN,
 }
 
 # The built-in matrix; config may add roles and override these.

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from pos_tui.ledger.entry import Handler, JournalEntry
-from pos_tui.ledger.projections import api, cash, catalogue, core, daybook, inventory, reports, staff
+from pos_tui.ledger.projections import api, cash, catalogue, core, customers, daybook, inventory, reports, staff
 
 Derive = Callable[[sqlite3.Connection, str, int], None]
 
@@ -56,6 +56,8 @@ AREAS: tuple[Area, ...] = (
     Area(staff.HANDLERS, staff.TABLES, Check.REPLAY_BESIDE),
     Area(reports.HANDLERS, reports.TABLES, Check.DERIVE, reports.derive),
     Area(api.HANDLERS, api.TABLES, Check.REPLAY_BESIDE),
+    # Customers' visits and balances (their personal fields are outside the journal).
+    Area(customers.HANDLERS, customers.TABLES, Check.REPLAY_BESIDE),
 )
 
 

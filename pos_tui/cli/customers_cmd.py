@@ -186,10 +186,12 @@ def forget(
 @customer_app.command("expire-points")
 @reports_errors
 def expire_points(db: DbOption = None, config: ConfigOption = None, user: UserOption = None) -> None:
-    """Expire the points older than [loyalty] expiry_months (breakage); safe to run every day."""
+    """Expire the points older than [loyalty] expiry_months (breakage); safe to run every day (systemd timer)."""
+    from pos_tui.cli.common import session_from
     from pos_tui.services.customers.loyalty import expire_points as expire
 
-    with closing(acting_session(db, config, user)) as session:
+    # A scheduled job: the journal names "system" unless a user runs it by hand with --user.
+    with closing(acting_session(db, config, user) if user else session_from(db, config)) as session:
         event = expire(session)
         if event is None:
             typer.echo("No points to expire.")

@@ -18,7 +18,7 @@ from pos_tui.domain.errors import PosError
 from pos_tui.domain.money import Currency
 from pos_tui.domain.tender import Tender, TenderMethod
 
-METHOD_KEYS = ("f5", "f6", "f7", "f8")
+METHOD_KEYS = ("f5", "f6", "f7", "f8", "f9")  # F9: a fifth method (store credit with a customer attached)
 
 
 def quick_amounts(due: int, exponent: int, count: int = 3) -> list[int]:

@@ -38,6 +38,7 @@ from pos_tui.tui.messages import (
     ScanRejected,
 )
 from pos_tui.tui.screens.base import ModeScreen
+from pos_tui.tui.screens.bucket_customer import CustomerAtCounter
 from pos_tui.tui.screens.bucket_goods import GoodsWithoutBarcode
 from pos_tui.tui.screens.bucket_hardware import CounterHardware
 from pos_tui.tui.screens.bucket_search import SearchAsYouType
@@ -67,7 +68,8 @@ def is_search(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
-class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithoutBarcode, ModeScreen):
+class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithoutBarcode, CustomerAtCounter,
+                   ModeScreen):
     MODE = "bucket"
     AUTO_FOCUS = "#scan"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -84,6 +86,7 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
         Binding("ctrl+k", "void_sale", "Void sale", show=False, priority=True, id="bucket.void_sale"),
         Binding("ctrl+g", "quick_keys", "Quick keys", show=False, priority=True, id="bucket.quick_keys"),
         Binding("ctrl+e", "open_item", "Open item", show=False, priority=True, id="bucket.open_item"),
+        Binding("ctrl+u", "attach_customer", "Customer", show=False, priority=True, id="bucket.customer"),
         Binding("up", "move(-1)", "Up", show=False, priority=True, id="bucket.up"),
         Binding("down", "move(1)", "Down", show=False, priority=True, id="bucket.down"),
         Binding("escape", "clear", "Clear", show=False, priority=True, id="bucket.clear"),
@@ -182,6 +185,9 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
     def on_barcode_scanned(self, message: BarcodeScanned) -> None:
         # A barcode lookup is a primary-key read (well under a millisecond, never blocked by a writer
         # in WAL mode): done here, in order, so fast scans never overtake each other.
+        if self.customer_card_scanned(message.code):
+            self.query_one("#scan", Input).value = ""
+            return
         try:
             line = products.resolve_scan(self.session, message.code)
         except PermissionRequired as needed:  # a GS1 label past its date, which a supervisor may allow
@@ -383,7 +389,7 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
 
     def _ask_tender(self) -> None:
         priced = self.priced
-        dialog = TenderDialog(priced.total, self.session.currency, self.session.tender_methods)
+        dialog = TenderDialog(priced.total, self.session.currency, self.payment_methods())
         self.app.push_screen(dialog, self._tendered)
 
     def _tendered(self, tenders: list[Tender] | None) -> None:
@@ -394,7 +400,7 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
     @work(thread=True, exclusive=True, exit_on_error=False, group="pay")
     def complete(self, cart: Cart, tenders: list[Tender]) -> None:
         try:
-            sale = sales.complete_sale(self.session, cart, tenders)
+            sale = sales.complete_sale(self.session, cart, tenders, customer_id=self.customer_id)
         except PosError as error:
             self.post_message(ActionFailed("pay", str(error)))
             return
@@ -405,6 +411,8 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
         sale = message.sale
         self.cart = Cart()
         self.refresh_cart()
+        self.attached = None
+        self.show_customer()
         currency = self.session.currency
         self.say(f"Sale {sale.reference} saved. Change {currency.format(sale.change)}.", "success")
         self.app.push_screen(ReceiptDialog(message.receipt, currency.format(sale.change, symbol=False), sale.warnings,
@@ -423,4 +431,6 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
             ("Return against a receipt", "Take items back from an earlier sale (Ctrl+R)", "screen.start_return"),
             ("Void a sale", "Take back a whole earlier sale, refunded as paid (Ctrl+K)", "screen.void_sale"),
             ("Cart discount", "A discount on the whole cart (F6)", "screen.cart_discount"),
+            ("Customer", "Attach a customer by phone, name, email or card, or add one (Ctrl+U)",
+             "screen.attach_customer"),
         ]

@@ -1,8 +1,8 @@
 -- pos_tui schema 9: customers, their loyalty points and store credit.
 --
--- customers, customer_activity, customer_sales and customer_sale_lines are projections of the
--- customer.* and loyalty.* events (replayed and compared by verify). A balance is a SUM over
--- customer_activity, one row per event that moved it: there is no balance column to edit.
+-- customers, customer_activity, customer_sales and customer_sale_lines are projections of sales with
+-- a customer attached and of the customer.* and loyalty.* events (replayed and compared by verify). A
+-- balance is a SUM over customer_activity, one row per event that moved it: no balance column to edit.
 --
 -- customer_people is NOT in the journal and not compared by verify: a customer's personal fields and
 -- the salt of their commitment. `pos customer forget` deletes the row (secure_delete zeroes the bytes),
@@ -34,7 +34,7 @@ CREATE INDEX customer_activity_by_customer ON customer_activity(customer_id, at,
 CREATE TABLE customer_sales (
     sale_seq INTEGER PRIMARY KEY,
     customer_id INTEGER NOT NULL,
-    seq INTEGER NOT NULL,                 -- the customer.sale entry
+    seq INTEGER NOT NULL,                 -- the entry the balances are read as of (the sale itself)
     terminal TEXT NOT NULL,
     number INTEGER NOT NULL,
     total INTEGER NOT NULL,

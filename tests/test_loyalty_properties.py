@@ -40,11 +40,14 @@ def _events_sum(session: Session) -> dict[int, tuple[int, int]]:
     """Each customer's (points, credit) added up straight from the journal's payloads, merges followed."""
     held: dict[int, list[int]] = {}
     for kind, payload in session.ledger.conn.execute(
-        "SELECT kind, payload FROM journal WHERE kind IN ('customer.sale', 'customer.return',"
+        "SELECT kind, payload FROM journal WHERE kind IN ('sale.completed', 'customer.return',"
         " 'loyalty.points_expired') ORDER BY seq"
     ):
         p = json.loads(payload)
-        if kind == "customer.sale":
+        if kind == "sale.completed":
+            if "customer" not in p:
+                continue
+            p = p["customer"]
             row = held.setdefault(p["customer_id"], [0, 0])
             row[0] += p["points_earned"] - p["points_redeemed"]
             row[1] -= p["credit_redeemed"]

@@ -6,10 +6,12 @@ A customer's name, phone and email live in ``customer_people`` (db/0009_customer
 chain, with the salt of the commitment; ``pos customer forget`` deletes that row and every hash still
 holds. A balance is the sum of a customer's activity rows, each written by one of these events.
 
-Points move in the books at their value: earning posts ``expenses:loyalty`` against
-``liabilities:loyalty``; redeeming is the ``points`` tender of the sale (it debits the liability in the
-sale's own postings); expiry moves the liability to ``income:loyalty-breakage``. Store credit is issued
-by a return refunded with the ``store-credit`` tender and spent as the same tender at a sale.
+A sale's customer rides in the sale itself (``SaleCompleted.customer``, ``domain/events.py``): the
+points its lines earned and what it spent. Points move in the books at their value: earning posts
+``expenses:loyalty`` against ``liabilities:loyalty`` in the sale's postings; redeeming is the sale's
+``points`` tender (it debits the liability in the same postings); expiry moves the liability to
+``income:loyalty-breakage``. Store credit is issued by a return refunded with the ``store-credit``
+tender and spent as the same tender at a sale.
 """
 
 from __future__ import annotations
@@ -61,34 +63,6 @@ class CustomerForgotten(Event):
 
 
 @dataclasses.dataclass(frozen=True)
-class LinePoints:
-    line_no: int
-    points: int
-
-
-@dataclasses.dataclass(frozen=True)
-class CustomerSale(Event):
-    """A customer attached to a sale (written in the sale's transaction, right after it): the points
-    its lines earned, and what the sale's points and store-credit tenders took from the balances."""
-
-    KIND: ClassVar[str] = "customer.sale"
-    customer_id: int
-    sale_seq: int
-    terminal: str
-    number: int
-    total: int
-    lines: tuple[LinePoints, ...]
-    points_earned: int
-    earned_value: int  # what the earned points are worth (liability posted now)
-    points_redeemed: int
-    redeemed_value: int  # the sale's points tender (its own postings debited the liability)
-    credit_redeemed: int  # the sale's store-credit tender
-
-    def postings(self) -> tuple[Posting, ...]:
-        return combine([Posting(LOYALTY_EXPENSE, self.earned_value), Posting(LOYALTY_LIABILITY, -self.earned_value)])
-
-
-@dataclasses.dataclass(frozen=True)
 class CustomerReturn(Event):
     """A return or void touching a customer's balances (written in the return's transaction, after it).
 
@@ -135,7 +109,6 @@ CUSTOMER_EVENTS: tuple[type[Event], ...] = (
     CustomerChanged,
     CustomersMerged,
     CustomerForgotten,
-    CustomerSale,
     CustomerReturn,
     PointsExpired,
 )

@@ -9,7 +9,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pos_tui.domain.cart import PricedCart
-from pos_tui.domain.events import ReturnedLine, SaleCompleted, SaleReturned, SoldBatch, SoldLine, TenderLine
+from pos_tui.domain.customer_events import LOYALTY_EXPENSE, LOYALTY_LIABILITY
+from pos_tui.domain.events import (
+    ReturnedLine,
+    SaleCompleted,
+    SaleCustomer,
+    SaleReturned,
+    SoldBatch,
+    SoldLine,
+    TenderLine,
+)
 from pos_tui.domain.gs1 import label_of
 from pos_tui.domain.money import Rounding, round_div
 from pos_tui.domain.postings import COGS, INVENTORY, ROUNDING, SALES, Posting, combine, tax_account
@@ -17,7 +26,12 @@ from pos_tui.domain.tender import Settlement, TenderMethod
 
 
 def sale_event(
-    terminal: str, number: int, priced: PricedCart, settlement: Settlement, methods: Mapping[str, TenderMethod]
+    terminal: str,
+    number: int,
+    priced: PricedCart,
+    settlement: Settlement,
+    methods: Mapping[str, TenderMethod],
+    customer: SaleCustomer | None = None,
 ) -> SaleCompleted:
     lines = tuple(
         SoldLine(
@@ -58,6 +72,9 @@ def sale_event(
     legs.extend(Posting(tax_account(bucket.tax_class), -bucket.tax) for bucket in priced.taxes)
     legs.append(Posting(ROUNDING, -settlement.rounding))
     legs.extend([Posting(COGS, priced.cost_total), Posting(INVENTORY, -priced.cost_total)])
+    if customer is not None:  # the points earned: owed to the customer from now on
+        earned = customer.earned_value
+        legs.extend([Posting(LOYALTY_EXPENSE, earned), Posting(LOYALTY_LIABILITY, -earned)])
     labels = ((n, label_of(p.line.barcode)) for n, p in enumerate(priced.lines, start=1))
     batches = tuple(SoldBatch(n, label.lot, label.best_before, label.expiry) for n, label in labels
                     if label is not None and (label.lot or label.use_by))
@@ -75,6 +92,7 @@ def sale_event(
         cost_total=priced.cost_total,
         posted=combine(legs),
         batches=batches,
+        customer=customer,
         approvals=priced.approvals,
     )
 

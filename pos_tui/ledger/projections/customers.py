@@ -43,19 +43,22 @@ def _forgotten(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> 
 
 
 def _sale(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
-    customer = p["customer_id"]
+    c = p.get("customer")
+    if c is None:
+        return
+    customer = c["customer_id"]
     conn.execute(
         "INSERT INTO customer_sales (sale_seq, customer_id, seq, terminal, number, total, points_earned,"
         " points_redeemed, credit_redeemed, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (p["sale_seq"], customer, e.seq, p["terminal"], p["number"], p["total"], p["points_earned"],
-         p["points_redeemed"], p["credit_redeemed"], e.at),
+        (e.seq, customer, e.seq, p["terminal"], p["number"], p["total"], c["points_earned"], c["points_redeemed"],
+         c["credit_redeemed"], e.at),
     )
     conn.executemany("INSERT INTO customer_sale_lines (sale_seq, line_no, points) VALUES (?, ?, ?)",
-                     [(p["sale_seq"], line["line_no"], line["points"]) for line in p["lines"]])
+                     [(e.seq, line["line_no"], line["points"]) for line in c["lines"]])
     _activity(conn, e, [
-        (customer, "earn", p["points_earned"], p["earned_value"], 0),
-        (customer, "redeem", -p["points_redeemed"], -p["redeemed_value"], 0),
-        (customer, "credit-redeem", 0, 0, -p["credit_redeemed"]),
+        (customer, "earn", c["points_earned"], c["earned_value"], 0),
+        (customer, "redeem", -c["points_redeemed"], -c["redeemed_value"], 0),
+        (customer, "credit-redeem", 0, 0, -c["credit_redeemed"]),
     ])
 
 
@@ -77,7 +80,7 @@ HANDLERS: dict[str, Handler] = {
     "customer.changed": _changed,
     "customer.merged": _merged,
     "customer.forgotten": _forgotten,
-    "customer.sale": _sale,
+    "sale.completed": _sale,  # a sale with a customer attached
     "customer.return": _return,
     "loyalty.points_expired": _expired,
 }

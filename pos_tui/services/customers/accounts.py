@@ -146,6 +146,20 @@ def active_customer(session: Session, customer_id: int) -> Customer:
     return customer
 
 
+def live_customer_id(session: Session, customer_id: int) -> int:
+    """The customer to attach for ``customer_id``: itself, or the one it was merged into; refused if unknown.
+    One primary-key read (it runs inside every sale with a customer)."""
+    conn = session.ledger.conn
+    while True:
+        row = conn.execute("SELECT merged_into FROM customers WHERE customer_id = ?", (customer_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"There is no customer #{customer_id}.",
+                           "Find them with `pos customer find` by phone or name.")
+        if row[0] is None:
+            return customer_id
+        customer_id = row[0]
+
+
 def find_customers(session: Session, text: str, limit: int = FIND_LIMIT) -> list[Customer]:
     """By card scan, phone prefix (digits), email, or name prefix; at most ``limit``, merged ones left out.
 

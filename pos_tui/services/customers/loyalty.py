@@ -12,15 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pos_tui.domain.customer_events import CustomerReturn, CustomerSale, ExpiredPoints, LinePoints, PointsExpired
+from pos_tui.domain.customer_events import CustomerReturn, ExpiredPoints, PointsExpired
 from pos_tui.domain.errors import InvalidInput, RuleViolation
+from pos_tui.domain.events import LinePoints, SaleCustomer
 from pos_tui.domain.loyalty import LoyaltyRules, earned_points, expiring_points, points_share
 from pos_tui.services.catalog import products
-from pos_tui.services.customers.accounts import active_customer
+from pos_tui.services.customers.accounts import active_customer, live_customer_id
 from pos_tui.services.customers.balances import balance, expiry_cutoff
 
 if TYPE_CHECKING:
-    from pos_tui.domain.events import SaleCompleted, TenderLine
+    from pos_tui.domain.cart import PricedCart
+    from pos_tui.domain.events import TenderLine
     from pos_tui.domain.tender import Tender
     from pos_tui.services.session import Session
 
@@ -55,7 +57,7 @@ def check_redemption(session: Session, customer_id: int | None, tenders: Sequenc
             raise InvalidInput("Points and store credit belong to a customer, and none is attached to this sale.",
                                "Attach the customer first (Ctrl+U at the till, --customer in `pos sale`).")
         return Redemption(None, 0, 0, 0)
-    customer_id = active_customer(session, customer_id).customer_id
+    customer_id = live_customer_id(session, customer_id)
     if not (value or credit):
         return Redemption(customer_id, 0, 0, 0)
     loyalty = rules(session)
@@ -84,28 +86,26 @@ def check_redemption(session: Session, customer_id: int | None, tenders: Sequenc
     return Redemption(customer_id, points, value, credit)
 
 
-def record_sale(session: Session, sale_seq: int, sale: SaleCompleted, redemption: Redemption) -> CustomerSale | None:
-    """The customer's side of a sale just recorded (same transaction): points earned by its lines on what
-    they paid for with money (not with points or store credit), and the balances it spent."""
+def sale_customer_part(session: Session, priced: PricedCart, redemption: Redemption) -> SaleCustomer | None:
+    """The customer's part of a sale about to be recorded: the points its lines earn on what they paid for
+    with money (not with points or store credit), and the balances it spends."""
     if redemption.customer_id is None:
         return None
     loyalty = rules(session)
-    paid_with_money = sale.total - redemption.points_value - redemption.credit
-    categories = {pid: products.get_product(session, pid).category for pid in {line.product_id for line in sale.lines}}
-    eligible = (
-        (line.line_no, line.gross * paid_with_money // sale.total if sale.total else 0, categories[line.product_id])
-        for line in sale.lines
-    )
+    total = priced.total
+    paid_with_money = total - redemption.points_value - redemption.credit
+    # Categories matter only where pos.toml gives them multipliers (a read saved on every sale otherwise).
+    categories = products.categories_of(session, {p.line.product_id for p in priced.lines}) if loyalty.multipliers \
+        else {}
+    eligible = ((n, p.gross * paid_with_money // total if total else 0, categories.get(p.line.product_id, ""))
+                for n, p in enumerate(priced.lines, start=1))
     earned = earned_points(loyalty, eligible)
     points = sum(earned.values())
-    event = CustomerSale(
-        customer_id=redemption.customer_id, sale_seq=sale_seq, terminal=sale.terminal, number=sale.number,
-        total=sale.total, lines=tuple(LinePoints(n, p) for n, p in earned.items()), points_earned=points,
-        earned_value=loyalty.value(points), points_redeemed=redemption.points, redeemed_value=redemption.points_value,
-        credit_redeemed=redemption.credit,
+    return SaleCustomer(
+        customer_id=redemption.customer_id, lines=tuple(LinePoints(n, p) for n, p in earned.items()),
+        points_earned=points, earned_value=loyalty.value(points), points_redeemed=redemption.points,
+        redeemed_value=redemption.points_value, credit_redeemed=redemption.credit,
     )
-    session.record(event)
-    return event
 
 
 # --- returns and voids ------------------------------------------------------------------------

@@ -81,7 +81,7 @@ def complete_sale(
     session: Session, cart: Cart, tenders: Sequence[Tender], *, customer_id: int | None = None
 ) -> CompletedSale:
     """Price, settle and record a sale: ONE journal event in ONE transaction, or nothing at all. With a
-    customer attached, their ``customer.sale`` event (points earned and spent) joins the same transaction."""
+    customer attached, the sale carries their id and the points it earned and spent (same event)."""
     if not cart.lines:
         raise InvalidInput("The cart is empty.", "Scan an item first.")
     priced = price_cart(cart, session.tax_policy)
@@ -100,9 +100,9 @@ def complete_sale(
         number = conn.execute(
             "SELECT COALESCE(MAX(number), 0) + 1 FROM sales WHERE terminal = ?", (session.terminal,)
         ).fetchone()[0]
-        event = sale_event(session.terminal, number, priced, settlement, session.tender_methods)
+        customer = loyalty.sale_customer_part(session, priced, redemption)
+        event = sale_event(session.terminal, number, priced, settlement, session.tender_methods, customer)
         entry = session.record(event)
-        loyalty.record_sale(session, entry.seq, event, redemption)
     return CompletedSale(entry.seq, session.terminal, number, entry.at, entry.hash, priced, settlement.tenders,
                          settlement.rounding, settlement.change, warnings, redemption.customer_id)
 

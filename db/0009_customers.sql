@@ -41,9 +41,11 @@ CREATE TABLE customer_sales (
     points_earned INTEGER NOT NULL,
     points_redeemed INTEGER NOT NULL,
     credit_redeemed INTEGER NOT NULL,
-    at TEXT NOT NULL
+    at TEXT NOT NULL,
+    day TEXT NOT NULL                     -- the business day, as the sale's
 ) STRICT;
 CREATE INDEX customer_sales_by_customer ON customer_sales(customer_id, at, total);
+CREATE INDEX customer_sales_by_day ON customer_sales(day, customer_id, total);
 
 CREATE TABLE customer_sale_lines (
     sale_seq INTEGER NOT NULL,

@@ -234,3 +234,19 @@ def test_verify_catches_a_hand_edited_balance_row(store: Session, store_path: Pa
     raw.execute("UPDATE customer_activity SET points = points - 1000")
     raw.commit()
     raw.close()
+
+
+def test_the_customer_reports_are_in_the_registry_that_pos_report_and_f4_use(store: Session, ayesha: int) -> None:
+    from pos_tui.services.reports import registry
+
+    done = _sell(store, [TEA_BARCODE, MILK_BARCODE], [Tender("cash", 100_000)], ayesha)
+    first, last = registry.default_range(store)
+    query = registry.ReportQuery(first, last)
+    top = registry.run_report(store, "customers-top", query)
+    assert [row[1] for row in top.rows] == ["Ayesha Khan"] and top.rows[0][3] == done.priced.total
+    owed = registry.run_report(store, "customers-liability", query)
+    assert owed.rows[0][2] == owed.rows[0][3] == 730
+    visits = registry.run_report(store, "customers-visits", query)
+    assert visits.rows == (("1", 1, 1, 73_000),)
+    assert registry.run_report(store, "customers-lapsed", query).rows == ()
+    assert registry.run_report(store, "customers-breakage", query).rows == ()

@@ -202,6 +202,10 @@ def expire_points(db: DbOption = None, config: ConfigOption = None, user: UserOp
 
 
 def _print(session: Session, table: Table) -> None:
+    from pos_tui.domain.permissions import Action
+    from pos_tui.services.staff import authz
+
+    authz.require(session, Action.REPORTS)  # what customers spend is for those who read reports
     typer.echo(table.title)
     rows = [[session.money(v) if i in table.money_columns and isinstance(v, int) else str(v)
              for i, v in enumerate(row)] for row in table.rows]
@@ -221,7 +225,7 @@ def top(days: Days = 365, db: DbOption = None, config: ConfigOption = None, user
     from pos_tui.services.customers import reports
 
     with closing(acting_session(db, config, user)) as session:
-        _print(session, reports.top_customers(session, days=days))
+        _print(session, reports.top_customers(session, *reports.days_back(session, days)))
 
 
 @report_app.command()
@@ -231,7 +235,7 @@ def visits(days: Days = 365, db: DbOption = None, config: ConfigOption = None, u
     from pos_tui.services.customers import reports
 
     with closing(acting_session(db, config, user)) as session:
-        _print(session, reports.visit_frequency(session, days=days))
+        _print(session, reports.visit_frequency(session, *reports.days_back(session, days)))
 
 
 @report_app.command()
@@ -241,7 +245,7 @@ def lapsed(days: Days = 90, db: DbOption = None, config: ConfigOption = None, us
     from pos_tui.services.customers import reports
 
     with closing(acting_session(db, config, user)) as session:
-        _print(session, reports.lapsed_customers(session, days=days))
+        _print(session, reports.lapsed_customers(session, reports.days_back(session, days)[0]))
 
 
 @report_app.command()

@@ -49,9 +49,9 @@ def _sale(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
     customer = c["customer_id"]
     conn.execute(
         "INSERT INTO customer_sales (sale_seq, customer_id, seq, terminal, number, total, points_earned,"
-        " points_redeemed, credit_redeemed, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " points_redeemed, credit_redeemed, at, day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (e.seq, customer, e.seq, p["terminal"], p["number"], p["total"], c["points_earned"], c["points_redeemed"],
-         c["credit_redeemed"], e.at),
+         c["credit_redeemed"], e.at, e.day),
     )
     conn.executemany("INSERT INTO customer_sale_lines (sale_seq, line_no, points) VALUES (?, ?, ?)",
                      [(e.seq, line["line_no"], line["points"]) for line in c["lines"]])

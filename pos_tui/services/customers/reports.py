@@ -11,10 +11,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from pos_tui.domain.customer_events import LOYALTY_LIABILITY, STORE_CREDIT_LIABILITY
-from pos_tui.domain.permissions import Action
-from pos_tui.ledger.journal import format_time
 from pos_tui.services.customers.balances import account_balance, outstanding
-from pos_tui.services.staff import authz
 
 if TYPE_CHECKING:
     from pos_tui.services.session import Session
@@ -31,66 +28,71 @@ class Table:
 
 
 _NAME = "COALESCE(p.name, '#' || c.customer_id)"
-_PEOPLE = "customers c LEFT JOIN customer_people p ON p.customer_id = c.customer_id"
+_SALES = ("customer_sales s JOIN customers c ON c.customer_id = s.customer_id"
+          " LEFT JOIN customer_people p ON p.customer_id = c.customer_id")
 
 
-def _since(session: Session, days: int) -> str:
-    return format_time(session.clock() - timedelta(days=days))
+def _local(session: Session, rows: list[tuple[object, ...]], column: int) -> list[tuple[object, ...]]:
+    """Rows with the journal time in ``column`` as the store's local time, as people read it."""
+    return [(*row[:column], session.local_time(str(row[column])).strftime("%Y-%m-%d %H:%M"), *row[column + 1:])
+            for row in rows]
 
 
-def top_customers(session: Session, *, days: int = 365, limit: int = 20) -> Table:
-    authz.require(session, Action.REPORTS)
+def days_back(session: Session, days: int) -> tuple[str, str]:
+    """The business days from ``days`` ago to today, as reports take them."""
+    today = session.local_time(session.clock()).date()
+    return (today - timedelta(days=days)).isoformat(), today.isoformat()
+
+
+def top_customers(session: Session, first: str, last: str, *, limit: int = 20) -> Table:
     rows = session.ledger.conn.execute(
         f"SELECT c.customer_id, {_NAME}, COUNT(*), SUM(s.total), SUM(s.points_earned), MAX(s.at)"
-        f" FROM customer_sales s JOIN {_PEOPLE} ON c.customer_id = s.customer_id WHERE s.at >= ?"
+        f" FROM {_SALES} WHERE s.day BETWEEN ? AND ?"
         " GROUP BY c.customer_id ORDER BY SUM(s.total) DESC, c.customer_id LIMIT ?",
-        (_since(session, days), limit),
+        (first, last, limit),
     ).fetchall()
-    return Table(f"Top customers, last {days} days", ("#", "Customer", "Visits", "Spent", "Points earned",
-                                                      "Last visit"), rows, frozenset({3}))
+    return Table(f"Top customers, {first} to {last}", ("#", "Customer", "Visits", "Spent", "Points earned",
+                                                        "Last visit"), _local(session, rows, 5), frozenset({3}))
 
 
-def visit_frequency(session: Session, *, days: int = 365) -> Table:
+def visit_frequency(session: Session, first: str, last: str) -> Table:
     """How many customers came once, 2-3 times, 4-11 times, 12 times or more in the period."""
-    authz.require(session, Action.REPORTS)
     rows = session.ledger.conn.execute(
         "SELECT CASE WHEN visits = 1 THEN '1' WHEN visits <= 3 THEN '2-3' WHEN visits <= 11 THEN '4-11'"
-        " ELSE '12+' END AS band, COUNT(*), SUM(spent), MIN(visits) FROM"
-        " (SELECT customer_id, COUNT(*) AS visits, SUM(total) AS spent FROM customer_sales WHERE at >= ?"
-        "  GROUP BY customer_id) GROUP BY band ORDER BY MIN(visits)",
-        (_since(session, days),),
+        " ELSE '12+' END AS band, COUNT(*), SUM(visits), SUM(spent), MIN(visits) FROM"
+        " (SELECT customer_id, COUNT(*) AS visits, SUM(total) AS spent FROM customer_sales"
+        "  WHERE day BETWEEN ? AND ? GROUP BY customer_id) GROUP BY band ORDER BY MIN(visits)",
+        (first, last),
     ).fetchall()
-    return Table(f"Visit frequency, last {days} days", ("Visits", "Customers", "Spent"),
-                 [row[:3] for row in rows], frozenset({2}))
+    return Table(f"Visit frequency, {first} to {last}", ("Visits", "Customers", "Sales", "Spent"),
+                 [row[:4] for row in rows], frozenset({3}))
 
 
-def lapsed_customers(session: Session, *, days: int = 90, limit: int = 100) -> Table:
-    """Customers who came before but not in the last ``days`` days, the most valuable first."""
-    authz.require(session, Action.REPORTS)
+def lapsed_customers(session: Session, since: str, *, limit: int = 100) -> Table:
+    """Customers who came before the business day ``since`` and not from it on, the most valuable first."""
     rows = session.ledger.conn.execute(
-        f"SELECT c.customer_id, {_NAME}, COUNT(*), SUM(s.total), MAX(s.at) FROM customer_sales s"
-        f" JOIN {_PEOPLE} ON c.customer_id = s.customer_id GROUP BY c.customer_id HAVING MAX(s.at) < ?"
+        f"SELECT c.customer_id, {_NAME}, COUNT(*), SUM(s.total), MAX(s.at) FROM {_SALES}"
+        " GROUP BY c.customer_id HAVING MAX(s.day) < ?"
         " ORDER BY SUM(s.total) DESC, c.customer_id LIMIT ?",
-        (_since(session, days), limit),
+        (since, limit),
     ).fetchall()
-    return Table(f"Customers not seen for {days} days", ("#", "Customer", "Visits", "Spent", "Last visit"), rows,
-                 frozenset({3}))
+    return Table(f"Customers not seen since {since}", ("#", "Customer", "Visits", "Spent", "Last visit"),
+                 _local(session, rows, 4), frozenset({3}))
 
 
 def purchase_history(session: Session, customer_id: int, *, limit: int = 200) -> Table:
-    authz.require(session, Action.REPORTS)
     rows = session.ledger.conn.execute(
         "SELECT at, terminal || '-' || printf('%06d', number), total, points_earned, points_redeemed, credit_redeemed"
         " FROM customer_sales WHERE customer_id = ? ORDER BY at DESC LIMIT ?",
         (customer_id, limit),
     ).fetchall()
     return Table(f"Purchases of customer #{customer_id}", ("When", "Sale", "Total", "Points earned",
-                                                           "Points spent", "Credit spent"), rows, frozenset({2, 5}))
+                                                           "Points spent", "Credit spent"), _local(session, rows, 0),
+                 frozenset({2, 5}))
 
 
 def liability(session: Session) -> Table:
     """What the shop owes its customers, from their balances, beside the ledger accounts (they agree)."""
-    authz.require(session, Action.REPORTS)
     owed = outstanding(session)
     rows: list[tuple[object, ...]] = [
         ("Loyalty points", owed.points, owed.points_value, -account_balance(session, LOYALTY_LIABILITY)),
@@ -102,9 +104,9 @@ def liability(session: Session) -> Table:
 
 def breakage(session: Session) -> Table:
     """Each expiry run: when, the cutoff, how many customers, points and their value moved to income."""
-    authz.require(session, Action.REPORTS)
     rows = session.ledger.conn.execute(
         "SELECT MIN(at), COUNT(*), -SUM(points), -SUM(points_value) FROM customer_activity WHERE kind = 'expire'"
         " GROUP BY seq ORDER BY seq"
     ).fetchall()
-    return Table("Points expired (breakage)", ("When", "Customers", "Points", "Value"), rows, frozenset({3}))
+    return Table("Points expired (breakage)", ("When", "Customers", "Points", "Value"), _local(session, rows, 0),
+                 frozenset({3}))

@@ -250,3 +250,50 @@ def test_the_customer_reports_are_in_the_registry_that_pos_report_and_f4_use(sto
     assert visits.rows == (("1", 1, 1, 73_000),)
     assert registry.run_report(store, "customers-lapsed", query).rows == ()
     assert registry.run_report(store, "customers-breakage", query).rows == ()
+
+
+def _trade_with_customers(store: Session, ayesha: int) -> None:
+    done = _sell(store, [TEA_BARCODE, MILK_BARCODE], [Tender("cash", 100_000)], ayesha)
+    sales.return_items(store, done.reference, [(2, 1000)], reason="damaged", refund_method="store-credit")
+    _sell(store, [MILK_BARCODE], [Tender("points", 300), Tender("store-credit", 10_000), Tender("cash", 17_700)],
+          ayesha)
+
+
+def test_hledger_checks_the_export_with_the_liabilities_and_its_balances_are_what_customers_hold(
+        store: Session, ayesha: int, tmp_path: Path) -> None:
+    import csv
+    import subprocess
+    from decimal import Decimal
+
+    from .support.tools import require_tool
+
+    _trade_with_customers(store, ayesha)
+    hledger = require_tool("hledger")
+    journal = tmp_path / "books.journal"
+    with journal.open("w", encoding="utf-8") as handle:
+        export.export_journal(store, "hledger", handle)
+    subprocess.run([hledger, "check", "-f", str(journal), "accounts", "commodities"], check=True)
+    output = subprocess.run([hledger, "-f", str(journal), "bal", "--flat", "-N", "-O", "csv"], check=True,
+                            capture_output=True, text=True).stdout
+    theirs = {row[0]: int(Decimal(row[1].split()[0]) * 100) for row in list(csv.reader(io.StringIO(output)))[1:]}
+    owed = balances.outstanding(store)
+    assert -theirs[LOYALTY_LIABILITY] == owed.points_value and -theirs[STORE_CREDIT_LIABILITY] == owed.credit
+
+
+def test_beancount_loads_the_export_with_the_liabilities_and_they_equal_what_customers_hold(
+        store: Session, ayesha: int, tmp_path: Path) -> None:
+    from beancount import loader
+    from beancount.core import realization
+
+    _trade_with_customers(store, ayesha)
+    path = tmp_path / "books.beancount"
+    with path.open("w", encoding="utf-8") as handle:
+        export.export_journal(store, "beancount", handle)
+    entries, errors, _ = loader.load_file(str(path))
+    assert errors == []
+    real = realization.realize(entries)
+    held = {account.account: account.balance.get_currency_units("PKR").number
+            for account in realization.iter_children(real) if account.txn_postings}
+    owed = balances.outstanding(store)
+    assert -held[export.beancount_account(LOYALTY_LIABILITY)] * 100 == owed.points_value
+    assert -held[export.beancount_account(STORE_CREDIT_LIABILITY)] * 100 == owed.credit

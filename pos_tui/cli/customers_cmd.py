@@ -173,14 +173,29 @@ def forget(
 ) -> None:
     """Erase a customer's name, phone and email for good; their number, visits and balances stay."""
     from pos_tui.domain.errors import InvalidInput
-    from pos_tui.services.customers.accounts import customer_by_reference, forget_customer
+    from pos_tui.services.customers.accounts import (
+        customer_by_reference,
+        forget_customer,
+        get_customer,
+        wipe_old_pages,
+    )
 
     if not yes:
         raise InvalidInput("Forgetting a customer cannot be undone.", "Add --yes to confirm; nothing was changed.")
     with closing(acting_session(db, config, user)) as session:
-        found = customer_by_reference(session, customer)
-        forget_customer(session, found.customer_id)
+        found = customer_by_reference(session, customer) if not customer.strip().lstrip("#").isdigit() else \
+            get_customer(session, int(customer.strip().lstrip("#")))
+        if found.person is None:  # forgotten before: make sure no old page is left
+            wiped = wipe_old_pages(session)
+            typer.echo(f"Customer #{found.customer_id} has no details left (forgotten or merged); old pages "
+                       f"{'wiped' if wiped else 'still in use by another till: run this again later'}.")
+            return
+        wiped = forget_customer(session, found.customer_id)
         typer.echo(f"Customer #{found.customer_id} forgotten: details erased, balances kept.")
+        if not wiped:
+            typer.secho("Another till was reading: older copies may stay in the database's write-ahead log until"
+                        " it is checkpointed. Run this again when the tills are quiet to make sure.",
+                        fg=typer.colors.YELLOW, err=True)
 
 
 @customer_app.command("expire-points")

@@ -204,8 +204,12 @@ def merge_customers(session: Session, from_id: int, into_id: int) -> Customer:
     return get_customer(session, into_id)
 
 
-def forget_customer(session: Session, customer_id: int) -> None:
-    """Erase a customer's personal fields and salt; their id, visits and balances stay in the books."""
+def forget_customer(session: Session, customer_id: int) -> bool:
+    """Erase a customer's personal fields and salt; their id, visits and balances stay in the books.
+
+    False when another till was reading at that moment, so older copies of the pages may still sit in
+    the write-ahead log until it is checkpointed (the next quiet moment does it; running
+    ``wipe_old_pages`` again then makes sure)."""
     authz.require(session, Action.CUSTOMER_ADMIN)
     with session.ledger.write():
         customer = get_customer(session, customer_id)
@@ -213,8 +217,14 @@ def forget_customer(session: Session, customer_id: int) -> None:
             raise RuleViolation(f"Customer #{customer_id} is already forgotten.", "Nothing was changed.")
         session.record(CustomerForgotten(customer_id))
         _erase_person(session, customer_id)
-    # The old page images may still sit in the WAL: copy the zeroed pages back and empty it.
-    session.ledger.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return wipe_old_pages(session)
+
+
+def wipe_old_pages(session: Session) -> bool:
+    """Copy the zeroed pages back into the file and empty the write-ahead log, where older images of
+    them may still sit. False when a reader kept it from finishing."""
+    busy, _, _ = session.ledger.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return not busy
 
 
 def _secure_delete(session: Session) -> None:

@@ -20,7 +20,9 @@ from pos_tui.backup.settings import BackupSettings
 from pos_tui.config_file import DEFAULT_DATABASE_PATH, DEFAULT_TERMINAL_ID, find_config
 from pos_tui.devices.settings import DeviceSettings
 from pos_tui.domain.barcode import InStoreLayout
+from pos_tui.domain.customer_events import LOYALTY_LIABILITY, STORE_CREDIT_LIABILITY
 from pos_tui.domain.errors import ConfigError
+from pos_tui.domain.loyalty import LoyaltyRules
 from pos_tui.domain.money import Currency, Rounding
 from pos_tui.domain.permissions import BUILT_IN_ROLES, Action
 from pos_tui.domain.tax import TaxClass, TaxPolicy, TaxRounding
@@ -29,6 +31,10 @@ from pos_tui.services.api.settings import ApiSettings
 from pos_tui.services.giftcards.settings import GiftCardSettings
 from pos_tui.services.messaging.settings import EmailSettings, OutboxSettings, SmsSettings
 
+CUSTOMER_TENDERS = (
+    TenderMethod("points", "Points", False, LOYALTY_LIABILITY),
+    TenderMethod("store-credit", "Store credit", False, STORE_CREDIT_LIABILITY),
+)
 MAX_EXPONENT = 4
 
 
@@ -305,6 +311,33 @@ class InventorySettings(_Section):
         return value
 
 
+class LoyaltySettings(_Section):
+    """Loyalty points: how customers earn them, what they are worth, when they expire."""
+
+    spend_per_point: int = Field(default=100, ge=1)
+    """Minor units spent for one point (100 with 2 decimals: one point per 1.00 spent)."""
+    value_per_point: int = Field(default=1, ge=1)
+    """Minor units a point pays for when redeemed (1: a point is worth 0.01)."""
+    categories: dict[str, int] = Field(default_factory=dict)
+    """Per-category multipliers in per cent, e.g. `Tea = 200` (double points), `Tobacco = 0` (none)."""
+    exclude: list[str] = Field(default_factory=list)
+    """Categories that earn no points (the same as a multiplier of 0)."""
+    min_redeem: int = Field(default=0, ge=0)
+    """Points a customer must hold before any can be spent."""
+    expiry_months: int = Field(default=12, ge=0)
+    """Points expire this many months after they were earned (0: never); `pos customer expire-points`."""
+    spent_points_on_return: Literal["reduce-refund", "negative"] = "reduce-refund"
+    """A return takes back the points its lines earned. When they were already spent: reduce the refund by
+    their value (the receipt says so), or let the balance go below zero."""
+    card_prefix: str = Field(default="28", pattern=r"^[0-9]{1,4}$")
+    """Customer cards are EAN-13 codes starting with this (28: a shop's own numbers, GS1 restricted)."""
+
+    def rules(self) -> LoyaltyRules:
+        multipliers = {**self.categories, **dict.fromkeys(self.exclude, 0)}
+        return LoyaltyRules(self.spend_per_point, self.value_per_point, multipliers, self.min_redeem,
+                            self.expiry_months, self.spent_points_on_return)
+
+
 def _default_tax_classes() -> list[TaxClassSettings]:
     return [
         TaxClassSettings(code="std", name="GST 17%", rate_bp=1700),
@@ -340,6 +373,7 @@ class Settings(_Section):
     email: EmailSettings = Field(default_factory=EmailSettings)
     sms: SmsSettings = Field(default_factory=SmsSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
+    loyalty: LoyaltySettings = Field(default_factory=LoyaltySettings)
     keymap: dict[str, str] = Field(default_factory=dict)
     """Site key map: binding id -> keys, e.g. `"bucket.pay" = "f11"` (see the help screen for the ids)."""
     source: Path | None = None
@@ -365,10 +399,12 @@ class Settings(_Section):
         return [TaxClass(t.code, t.name, t.rate_bp) for t in self.tax_classes]
 
     def tender_methods(self) -> dict[str, TenderMethod]:
-        return {
+        methods = {
             t.code: TenderMethod(t.code, t.label, t.cash, t.account or f"assets:tender:{t.code}")
             for t in self.tenders
         }
+        # What the shop owes its customers, spent as tenders (a customer must be attached).
+        return {**methods, **{m.code: m for m in CUSTOMER_TENDERS if m.code not in methods}}
 
     def instore_layouts(self) -> list[InStoreLayout]:
         return [InStoreLayout(layout.pattern) for layout in self.barcodes.instore]

@@ -63,7 +63,7 @@ def test_card_over_the_total_is_refused_because_cards_give_no_change() -> None:
 @pytest.mark.parametrize(
     ("tender", "error", "sentence"),
     [(Tender("cheque", 100), InvalidInput,
-      "'cheque' is not a payment method here. Use one of: card, cash, gift-card, wallet"),
+      "'cheque' is not a payment method here. Use one of: card, cash, gift-card, points, store-credit, wallet"),
      (Tender("cash", 0), InvalidAmount, "A payment must be more than zero"),
      (Tender("cash", -500), InvalidAmount, "A payment must be more than zero"),
      (Tender("cash", MAX_AMOUNT + 1), InvalidAmount, "more than the till accepts")],

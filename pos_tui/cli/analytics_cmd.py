@@ -46,7 +46,7 @@ def _command(spec: registry.ReportSpec) -> Callable[..., None]:
 
 def list_reports(db: DbOption = None, config: ConfigOption = None) -> None:
     """The reports there are, by group."""
-    for group in ("Sales", "Items", "Stock", "People"):
+    for group in ("Sales", "Items", "Stock", "People", "Customers"):
         typer.echo(f"{group}:")
         for spec in registry.REPORTS.values():
             if spec.group == group:

@@ -66,6 +66,8 @@ COMMANDS: tuple[CommandEntry, ...] = (
                  "Reports: X and Z for the day, sales and stock analytics."),
     CommandEntry("export", "pos_tui.cli.export_cmd", "export_app",
                  "Export the books (hledger, ledger, beancount, CSV)."),
+    CommandEntry("customer", "pos_tui.cli.customers_cmd", "customer_app",
+                 "Customers: add, find, show, edit, merge, export, forget; points and reports."),
     CommandEntry("user", "pos_tui.cli.people_cmd", "user_app", "Users and PINs."),
     CommandEntry("staff", "pos_tui.cli.staff_cmd", "staff_app",
                  "Employees: clock in/out, hours for payroll, sales per cashier, commissions."),

@@ -25,6 +25,16 @@ if TYPE_CHECKING:
     from pos_tui.services.session import Session
 
 
+CustomerOption = Annotated[str | None, typer.Option(
+    "--customer", help="The customer: their number, card, or a phone/name that finds one.")]
+
+
+def customer_id_of(session: Session, text: str | None) -> int | None:
+    from pos_tui.services.customers.accounts import customer_by_reference
+
+    return None if text is None else customer_by_reference(session, text).customer_id
+
+
 def parse_payment(session: Session, text: str) -> Tender:
     """"cash:5000" or "card:1,200.50" -> a tender in minor units; "gift-card:NUMBER:AMOUNT" pays with a card."""
     method, separator, amount = text.partition(":")
@@ -43,6 +53,7 @@ def sale(
     user: UserOption = None,
     printer: PrinterOption = None,
     wait: WaitOption = None,
+    customer: CustomerOption = None,
 ) -> None:
     """Sell the scanned items, take the payments, and print the receipt."""
     from pos_tui.services.catalog import products
@@ -64,7 +75,8 @@ def sale(
                     priced = price_cart(cart, session.tax_policy)
                     shown = [p for p in priced.lines if p.line.product_id == line.product_id][-1]
                     display.show_item(line.name, shown.gross, priced.total)
-            completed = sales.complete_sale(session, cart, [parse_payment(session, p) for p in pay])
+            completed = sales.complete_sale(session, cart, [parse_payment(session, p) for p in pay],
+                                            customer_id=customer_id_of(session, customer))
             # Committed: from here on a printer or display problem is reported, never raised.
             job = receipt_printer.print_sale(session, completed.reference)
             display.show_paid(completed.priced.total + completed.rounding, completed.change)
@@ -99,6 +111,7 @@ def return_(
     config: ConfigOption = None,
     user: UserOption = None,
     approved_by: ApprovedByOption = None,
+    customer: CustomerOption = None,
 ) -> None:
     """Take goods back against a sale (--sale, --line, --qty), or without a receipt (--scan), and refund them."""
     from pos_tui.services.catalog import products
@@ -114,19 +127,20 @@ def return_(
     session = acting_session(db, config, user)
     try:
         reasons.account_for(session.settings, "return", reason)
+        customer_id = customer_id_of(session, customer)
         if scans:
             cart = Cart()
             for code in scans:
                 cart = cart.add(products.resolve_scan(session, code))
             done = with_approval(session, approved_by, reason, lambda approval: sales.return_without_receipt(
                 session, cart, reason=reason, refund_method=refund, restock=not write_off, approval=approval,
-                gift_card=gift_card))
+                gift_card=gift_card, customer_id=customer_id))
             against = "without a receipt"
         else:
             items = [(n, parse_quantity(q)) for n, q in zip(lines, quantities, strict=True)]
             done = with_approval(session, approved_by, reason, lambda approval: sales.return_items(
                 session, sale_number, items, reason=reason, refund_method=refund, restock=not write_off,
-                approval=approval, gift_card=gift_card))
+                approval=approval, gift_card=gift_card, customer_id=customer_id))
             against = f"against {sale_number}"
         refunded = ", ".join(f"{r.method} {session.money(r.amount)}" for r in done.refunds)
         typer.echo(f"Return {done.reference} {against}: refunded {refunded}.")

@@ -246,6 +246,26 @@ class TenderLine:
 
 
 @dataclasses.dataclass(frozen=True)
+class LinePoints:
+    line_no: int
+    points: int
+
+
+@dataclasses.dataclass(frozen=True)
+class SaleCustomer:
+    """The customer of a sale (by id: never a personal field), the points its lines earned and what its
+    points and store-credit tenders took from the balances (``domain/customer_events.py`` has the rest)."""
+
+    customer_id: int
+    lines: tuple[LinePoints, ...]
+    points_earned: int
+    earned_value: int  # the liability the earned points stand for: posted in the sale's own postings
+    points_redeemed: int
+    redeemed_value: int  # the sale's points tender
+    credit_redeemed: int  # the sale's store-credit tender
+
+
+@dataclasses.dataclass(frozen=True)
 class SaleCompleted(Event):
     KIND: ClassVar[str] = "sale.completed"
     terminal: str
@@ -267,6 +287,7 @@ class SaleCompleted(Event):
     @property
     def gift_card_loads(self) -> int:
         return sum(m.amount for m in self.gift_cards if m.kind in ("sold", "reloaded"))
+    customer: SaleCustomer | None = None  # a customer attached at the till
 
     def payload(self) -> dict[str, JsonValue]:
         data = super().payload()
@@ -274,6 +295,8 @@ class SaleCompleted(Event):
             del data["batches"]  # a sale without GS1 labels hashes as it always did
         if not self.gift_cards:
             del data["gift_cards"]  # so does a sale without gift cards
+        if self.customer is None:
+            del data["customer"]  # and one without a customer too
         return data
 
     def postings(self) -> tuple[Posting, ...]:

@@ -43,6 +43,7 @@ class Action(StrEnum):
     REPORTS = "reports"
     DAYBOOK = "daybook"
     AUDIT = "audit"
+    CUSTOMER_ADMIN = "customer_admin"  # merge, export and forget customers (adding and editing: anyone)
 
 
 # What each action is, as the rest of a sentence "NAME may not ...".
@@ -74,6 +75,7 @@ _DOING: dict[Action, str] = {
     Action.REPORTS: "read reports",
     Action.DAYBOOK: "read the daybook",
     Action.AUDIT: "read the audit",
+    Action.CUSTOMER_ADMIN: "merge, export or forget customers",
 }
 
 
@@ -114,6 +116,7 @@ _MANAGER = _SUPERVISOR | {
     Action.REPORTS,
     Action.AUDIT,
     Action.GIFT_CARD_UNBLOCK,
+    Action.CUSTOMER_ADMIN,
 }
 
 # The built-in matrix; config may add roles and override these.

@@ -9,7 +9,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pos_tui.domain.cart import PricedCart
-from pos_tui.domain.events import ReturnedLine, SaleCompleted, SaleReturned, SoldBatch, SoldLine, TenderLine
+from pos_tui.domain.customer_events import LOYALTY_EXPENSE, LOYALTY_LIABILITY
+from pos_tui.domain.events import (
+    ReturnedLine,
+    SaleCompleted,
+    SaleCustomer,
+    SaleReturned,
+    SoldBatch,
+    SoldLine,
+    TenderLine,
+)
 from pos_tui.domain.giftcards import GIFT_CARDS, GiftCardMove
 from pos_tui.domain.gs1 import label_of
 from pos_tui.domain.money import Rounding, round_div
@@ -24,6 +33,7 @@ def sale_event(
     settlement: Settlement,
     methods: Mapping[str, TenderMethod],
     gift_cards: Sequence[GiftCardMove] = (),
+    customer: SaleCustomer | None = None,
 ) -> SaleCompleted:
     """``gift_cards``: the cart's cards loaded and the cards paid with, as moves; a load credits the
     gift-card liability (paying with a card debits it through the tender's account)."""
@@ -67,6 +77,9 @@ def sale_event(
     legs.append(Posting(ROUNDING, -settlement.rounding))
     legs.extend([Posting(COGS, priced.cost_total), Posting(INVENTORY, -priced.cost_total)])
     legs.append(Posting(GIFT_CARDS, -priced.gift_card_total))
+    if customer is not None:  # the points earned: owed to the customer from now on
+        earned = customer.earned_value
+        legs.extend([Posting(LOYALTY_EXPENSE, earned), Posting(LOYALTY_LIABILITY, -earned)])
     labels = ((n, label_of(p.line.barcode)) for n, p in enumerate(priced.lines, start=1))
     batches = tuple(SoldBatch(n, label.lot, label.best_before, label.expiry) for n, label in labels
                     if label is not None and (label.lot or label.use_by))
@@ -84,6 +97,7 @@ def sale_event(
         cost_total=priced.cost_total,
         posted=combine(legs),
         batches=batches,
+        customer=customer,
         approvals=priced.approvals,
         gift_cards=tuple(gift_cards),
     )

@@ -13,7 +13,18 @@ from dataclasses import dataclass
 from enum import Enum
 
 from pos_tui.ledger.entry import Handler, JournalEntry
-from pos_tui.ledger.projections import api, cash, catalogue, core, daybook, giftcards, inventory, reports, staff
+from pos_tui.ledger.projections import (
+    api,
+    cash,
+    catalogue,
+    core,
+    customers,
+    daybook,
+    giftcards,
+    inventory,
+    reports,
+    staff,
+)
 
 Derive = Callable[[sqlite3.Connection, str, int], None]
 
@@ -58,6 +69,8 @@ AREAS: tuple[Area, ...] = (
     Area(api.HANDLERS, api.TABLES, Check.REPLAY_BESIDE),
     # Gift cards: their moves ride in sales and returns; they read no other area's tables.
     Area(giftcards.HANDLERS, giftcards.TABLES, Check.REPLAY_BESIDE),
+    # Customers' visits and balances (their personal fields are outside the journal).
+    Area(customers.HANDLERS, customers.TABLES, Check.REPLAY_BESIDE),
 )
 
 

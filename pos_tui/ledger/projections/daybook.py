@@ -16,6 +16,7 @@ from pos_tui.ledger.entry import Handler, JournalEntry
 
 STOCK_ACCOUNT = "assets:inventory"
 COST_OF_SALES_ACCOUNT = "expenses:cogs"
+LOYALTY_EXPENSE_ACCOUNT = "expenses:loyalty"  # points promised at a sale: owed, not money paid out
 
 # Drawer events that move no money but belong in the daybook as a zero line (who opened the drawer).
 ZERO_LINE_KINDS: frozenset[str] = frozenset({"drawer.opened"})
@@ -27,14 +28,16 @@ def is_money_account(account: str) -> bool:
 
 
 def is_expense_account(account: str) -> bool:
-    """Money spent on running the shop; the cost of goods sold is the stock leaving, not money."""
-    return account.startswith("expenses:") and account != COST_OF_SALES_ACCOUNT
+    """Money spent on running the shop; the cost of goods sold is the stock leaving, and the loyalty
+    expense a promise to customers (liabilities:loyalty), neither of them money."""
+    return account.startswith("expenses:") and account not in (COST_OF_SALES_ACCOUNT, LOYALTY_EXPENSE_ACCOUNT)
 
 
 # is_money_account(account) or is_expense_account(account), in SQL.
 _MONEY_OR_EXPENSE = (
     f"({{account}} GLOB 'assets:*' AND {{account}} != '{STOCK_ACCOUNT}')"
-    f" OR ({{account}} GLOB 'expenses:*' AND {{account}} != '{COST_OF_SALES_ACCOUNT}')"
+    f" OR ({{account}} GLOB 'expenses:*' AND {{account}} NOT IN ('{COST_OF_SALES_ACCOUNT}',"
+    f" '{LOYALTY_EXPENSE_ACCOUNT}'))"
 )
 
 _INSERT = (

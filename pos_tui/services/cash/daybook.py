@@ -116,8 +116,10 @@ def _moment(text: str, zone: ZoneInfo, cutoff: int) -> tuple[str, str]:
 
 
 def _tender_globs(session: Session) -> dict[str, str]:
-    """Tender method code -> GLOB pattern of its account(s) on any terminal."""
-    return {code: m.account.replace("{terminal}", "*") for code, m in session.tender_methods.items()}
+    """Tender method code -> GLOB pattern of its account(s) on any terminal. Money only: points and store
+    credit are tenders on liability accounts, which the daybook does not follow."""
+    return {code: m.account.replace("{terminal}", "*") for code, m in session.tender_methods.items()
+            if m.account.startswith("assets:")}
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pos_tui.domain.errors import InvalidInput
-from pos_tui.services.reports import items, people, sales, stock
+from pos_tui.services.reports import customers, items, people, sales, stock
 from pos_tui.services.reports.model import (
     DEFAULT_LIMIT,
     FILTERS,
@@ -123,6 +123,16 @@ _SPECS = (
           "overrides, approvals, voids and returns.", _SALES, people.exceptions_by_cashier, "People"),
     _spec("employee-performance", "Employee performance", "Per cashier: sales, basket, items per sale, sales per "
           "active hour.", _SALES, people.employee_performance, "People"),
+    _spec("customers-top", "Top customers", "Customers who spent most in the range, with visits and points.",
+          frozenset(), customers.top_customers, "Customers"),
+    _spec("customers-visits", "Visit frequency", "How many customers came once, a few times, often.", frozenset(),
+          customers.visit_frequency, "Customers"),
+    _spec("customers-lapsed", "Lapsed customers", "Customers not seen since the start of the range, most valuable "
+          "first.", frozenset(), customers.lapsed_customers, "Customers"),
+    _spec("customers-liability", "Points and store credit owed", "What customers hold, beside the liability "
+          "accounts (they agree).", frozenset(), customers.liability, "Customers", ranged=False),
+    _spec("customers-breakage", "Points expired", "Each expiry run: customers, points and their value (breakage).",
+          frozenset(), customers.breakage, "Customers", ranged=False),
 )
 
 REPORTS: dict[str, ReportSpec] = {spec.name: spec for spec in _SPECS}

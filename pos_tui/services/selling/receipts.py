@@ -19,6 +19,7 @@ from pos_tui.devices.text_render import render_text
 from pos_tui.domain.errors import NotFound
 from pos_tui.domain.giftcards import masked
 from pos_tui.domain.money import format_quantity
+from pos_tui.services.customers import balances
 from pos_tui.services.giftcards import cards
 from pos_tui.services.selling.sales import parse_sale_reference, sale_reference
 
@@ -95,7 +96,7 @@ def receipt_data(session: Session, sale_ref: str, *, duplicate: bool = False) ->
         change=change,
         rounding=rounding,
         item_count=item_count,
-        footer_lines=("Thank you for shopping with us.",),
+        footer_lines=(*balances.receipt_lines(session, seq), "Thank you for shopping with us."),
         barcode_payload=sale_reference(terminal, number),
         journal_hash_prefix=digest[:12],
         is_duplicate=duplicate,
@@ -152,5 +153,6 @@ def refund_slip_text(session: Session, return_seq: int) -> str:
     ):
         elements.append(TwoColumnLine(f"  {methods[method].label if method in methods else method}",
                                       money.format(amount, symbol=False)))
-    elements += [TextLine(f"Reason: {reason}"), Rule(), TextLine(f"Journal {digest[:12]}", Align.CENTER)]
+    customer = (TextLine(line) for line in balances.refund_lines(session, return_seq))
+    elements += [TextLine(f"Reason: {reason}"), *customer, Rule(), TextLine(f"Journal {digest[:12]}", Align.CENTER)]
     return render_text(elements, RECEIPT_COLUMNS)

@@ -15,6 +15,7 @@ from pos_tui.domain.permissions import Action, Approval
 from pos_tui.domain.sale import SoldLineState, return_event, returned_share, sale_event
 from pos_tui.domain.tender import Tender, settle
 from pos_tui.services.cash.shifts import require_shift_for_sale
+from pos_tui.services.customers import loyalty
 from pos_tui.services.giftcards import cards
 from pos_tui.services.staff import authz
 
@@ -35,6 +36,7 @@ class CompletedSale:
     rounding: int
     change: int
     warnings: tuple[str, ...]
+    customer_id: int | None = None
 
     @property
     def reference(self) -> str:
@@ -77,8 +79,11 @@ def _stock_warnings(session: Session, priced: PricedCart) -> tuple[str, ...]:
     return tuple(warnings)
 
 
-def complete_sale(session: Session, cart: Cart, tenders: Sequence[Tender]) -> CompletedSale:
-    """Price, settle and record a sale: ONE journal event in ONE transaction, or nothing at all."""
+def complete_sale(
+    session: Session, cart: Cart, tenders: Sequence[Tender], *, customer_id: int | None = None
+) -> CompletedSale:
+    """Price, settle and record a sale: ONE journal event in ONE transaction, or nothing at all. With a
+    customer attached, the sale carries their id and the points it earned and spent (same event)."""
     if cart.is_empty:
         raise InvalidInput("The cart is empty.", "Scan an item first.")
     priced = price_cart(cart, session.tax_policy)
@@ -94,13 +99,16 @@ def complete_sale(session: Session, cart: Cart, tenders: Sequence[Tender]) -> Co
         require_shift_for_sale(session)  # [cash] no_shift: "refuse" stops here; "auto-open" lets the sale start one
         warnings = _stock_warnings(session, priced)
         gift_cards = cards.sale_moves(session, cart, settlement.tenders)  # balances as of this transaction
+        redemption = loyalty.check_redemption(session, customer_id, settlement.tenders)
         number = conn.execute(
             "SELECT COALESCE(MAX(number), 0) + 1 FROM sales WHERE terminal = ?", (session.terminal,)
         ).fetchone()[0]
-        event = sale_event(session.terminal, number, priced, settlement, session.tender_methods, gift_cards)
+        customer = loyalty.sale_customer_part(session, priced, redemption)
+        event = sale_event(session.terminal, number, priced, settlement, session.tender_methods, gift_cards,
+                           customer)
         entry = session.record(event)
     return CompletedSale(entry.seq, session.terminal, number, entry.at, entry.hash, priced, settlement.tenders,
-                         settlement.rounding, settlement.change, warnings)
+                         settlement.rounding, settlement.change, warnings, redemption.customer_id)
 
 
 # --- returns ----------------------------------------------------------------------------------
@@ -158,6 +166,7 @@ def _record_return(
     refunds: Sequence[TenderLine],
     approvals: tuple[Approval, ...],
     gift_card: str = "",
+    plan: loyalty.ReturnPlan,
 ) -> CompletedReturn:
     conn = session.ledger.conn
     gift_cards = tuple(cards.refund_move(session, gift_card, r.amount) for r in refunds if r.method == GIFT_CARD_TENDER)
@@ -172,6 +181,7 @@ def _record_return(
         is_void=is_void, lines=lines, refunds=refunds, methods=session.tender_methods, gift_cards=gift_cards,
     )
     entry: JournalEntry = session.record(replace(event, approvals=approvals))
+    loyalty.record_return(session, plan, entry.seq, event.refunds)
     return CompletedReturn(entry.seq, session.terminal, number, event.lines, event.refunds, event.refund_total)
 
 
@@ -185,9 +195,11 @@ def return_items(
     restock: bool = True,
     approval: Approval | None = None,
     gift_card: str = "",
+    customer_id: int | None = None,
 ) -> CompletedReturn:
     """Take back ``(line_no, quantity)`` of a sale; refunds the lines' share of what was paid
-    (``gift_card``: the card a refund by gift card goes onto)."""
+    (``gift_card``: the card a refund by gift card goes onto). The points the lines earned go back too;
+    store credit goes to the sale's customer (or ``customer_id``)."""
     if not reason.strip():
         raise InvalidInput("A return needs a reason.", "Say why: damaged, wrong size, changed mind...")
     if not items:
@@ -195,9 +207,11 @@ def return_items(
     terminal, number = parse_sale_reference(sale_ref, session.terminal)
     approvals = authz.require(session, Action.RETURN_WITH_RECEIPT, approval)
     with session.ledger.write():
-        sold = _sold_lines(session, _sale_seq(session, terminal, number))
+        sale_seq = _sale_seq(session, terminal, number)
+        sold = _sold_lines(session, sale_seq)
         returned: dict[int, int] = {}
         lines = []
+        shares = []
         for line_no, quantity in items:
             if line_no not in sold:
                 raise NotFound(f"Sale {sale_reference(terminal, number)} has no line {line_no}.", "Check the receipt.")
@@ -213,10 +227,14 @@ def return_items(
                     "Nothing was returned.",
                 )
             lines.append(returned_share(replace(state, returned_quantity=already), quantity, restock))
+            shares.append((line_no, state.quantity, already, quantity))
             returned[line_no] = returned.get(line_no, 0) + quantity
-        refund = _refund(session, refund_method, sum(line.gross for line in lines))
+        gross = sum(line.gross for line in lines)
+        plan = loyalty.plan_return(session, sale_seq=sale_seq, shares=shares, refund_method=refund_method,
+                                   refund_amount=gross, customer_id=customer_id)
+        refund = _refund(session, refund_method, gross - plan.withheld)
         return _record_return(session, sale=(terminal, number), reason=reason.strip(), is_void=False, lines=lines,
-                              refunds=[refund], approvals=approvals, gift_card=gift_card)
+                              refunds=plan.refunds(refund), approvals=approvals, plan=plan, gift_card=gift_card)
 
 
 def return_without_receipt(
@@ -228,6 +246,7 @@ def return_without_receipt(
     restock: bool = True,
     approval: Approval | None = None,
     gift_card: str = "",
+    customer_id: int | None = None,
 ) -> CompletedReturn:
     """Take back goods nobody has a receipt for, at today's price and cost: flagged by sale number 0."""
     if not reason.strip():
@@ -242,9 +261,12 @@ def return_without_receipt(
         for p in priced.lines
     ]
     with session.ledger.write():
-        refund = _refund(session, refund_method, sum(line.gross for line in lines))
+        gross = sum(line.gross for line in lines)
+        plan = loyalty.plan_return(session, sale_seq=None, shares=(), refund_method=refund_method,
+                                   refund_amount=gross, customer_id=customer_id)
+        refund = _refund(session, refund_method, gross)
         return _record_return(session, sale=("", 0), reason=reason.strip(), is_void=False, lines=lines,
-                              refunds=[refund], approvals=approvals, gift_card=gift_card)
+                              refunds=[refund], approvals=approvals, plan=plan, gift_card=gift_card)
 
 
 def void_sale(session: Session, sale_ref: str, *, reason: str, approval: Approval | None = None) -> CompletedReturn:
@@ -278,5 +300,6 @@ def void_sale(session: Session, sale_ref: str, *, reason: str, approval: Approva
             if amount:
                 refunds.append(TenderLine(method, amount))
         assert sum(r.amount for r in refunds) == sum(line.gross for line in lines) + rounding
+        plan = loyalty.plan_void(session, sale_seq, refunds)
         return _record_return(session, sale=(terminal, number), reason=reason.strip(), is_void=True, lines=lines,
-                              refunds=refunds, approvals=approvals)
+                              refunds=refunds, approvals=approvals, plan=plan)

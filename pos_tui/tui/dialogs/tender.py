@@ -21,7 +21,7 @@ from pos_tui.domain.giftcards import GIFT_CARD_TENDER
 from pos_tui.domain.money import Currency
 from pos_tui.domain.tender import Tender, TenderMethod
 
-METHOD_KEYS = ("f5", "f6", "f7", "f8")
+METHOD_KEYS = ("f5", "f6", "f7", "f8", "f9", "f12")  # F10 and F11 stay lock and help everywhere
 
 
 def quick_amounts(due: int, exponent: int, count: int = 3) -> list[int]:

@@ -39,6 +39,7 @@ from pos_tui.tui.messages import (
     ScanRejected,
 )
 from pos_tui.tui.screens.base import ModeScreen
+from pos_tui.tui.screens.bucket_customer import CustomerAtCounter
 from pos_tui.tui.screens.bucket_giftcards import GiftCardsAtTheCounter
 from pos_tui.tui.screens.bucket_goods import GoodsWithoutBarcode
 from pos_tui.tui.screens.bucket_hardware import CounterHardware
@@ -70,6 +71,7 @@ def is_search(text: str) -> bool:
 
 
 class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithoutBarcode, GiftCardsAtTheCounter,
+                   CustomerAtCounter,
                    ModeScreen):
     MODE = "bucket"
     AUTO_FOCUS = "#scan"
@@ -88,6 +90,7 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
         Binding("ctrl+g", "quick_keys", "Quick keys", show=False, priority=True, id="bucket.quick_keys"),
         Binding("ctrl+e", "open_item", "Open item", show=False, priority=True, id="bucket.open_item"),
         Binding("ctrl+l", "gift_card", "Gift card", show=False, priority=True, id="bucket.gift_card"),
+        Binding("ctrl+u", "attach_customer", "Customer", show=False, priority=True, id="bucket.customer"),
         Binding("up", "move(-1)", "Up", show=False, priority=True, id="bucket.up"),
         Binding("down", "move(1)", "Down", show=False, priority=True, id="bucket.down"),
         Binding("escape", "clear", "Clear", show=False, priority=True, id="bucket.clear"),
@@ -193,6 +196,9 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
     def on_barcode_scanned(self, message: BarcodeScanned) -> None:
         # A barcode lookup is a primary-key read (well under a millisecond, never blocked by a writer
         # in WAL mode): done here, in order, so fast scans never overtake each other.
+        if self.customer_card_scanned(message.code):
+            self.query_one("#scan", Input).value = ""
+            return
         try:
             line = products.resolve_scan(self.session, message.code)
         except PermissionRequired as needed:  # a GS1 label past its date, which a supervisor may allow
@@ -399,7 +405,7 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
 
     def _ask_tender(self) -> None:
         priced = self.priced
-        dialog = TenderDialog(priced.due, self.session.currency, self.session.tender_methods,
+        dialog = TenderDialog(priced.due, self.session.currency, self.payment_methods(),
                               card_tender=lambda number, amount: gift_cards.tender(self.session, number, amount))
         self.app.push_screen(dialog, self._tendered)
 
@@ -411,7 +417,7 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
     @work(thread=True, exclusive=True, exit_on_error=False, group="pay")
     def complete(self, cart: Cart, tenders: list[Tender]) -> None:
         try:
-            sale = sales.complete_sale(self.session, cart, tenders)
+            sale = sales.complete_sale(self.session, cart, tenders, customer_id=self.customer_id)
         except PosError as error:
             self.post_message(ActionFailed("pay", str(error)))
             return
@@ -422,6 +428,8 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
         sale = message.sale
         self.cart = Cart()
         self.refresh_cart()
+        self.attached = None
+        self.show_customer()
         currency = self.session.currency
         self.say(f"Sale {sale.reference} saved. Change {currency.format(sale.change)}.", "success")
         outbox = self.app.outbox  # type: ignore[attr-defined]
@@ -443,4 +451,6 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
             ("Void a sale", "Take back a whole earlier sale, refunded as paid (Ctrl+K)", "screen.void_sale"),
             ("Cart discount", "A discount on the whole cart (F6)", "screen.cart_discount"),
             ("Gift card", "Sell or reload a gift card, or check its balance (Ctrl+L)", "screen.gift_card"),
+            ("Customer", "Attach a customer by phone, name, email or card, or add one (Ctrl+U)",
+             "screen.attach_customer"),
         ]

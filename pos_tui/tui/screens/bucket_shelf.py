@@ -96,7 +96,8 @@ class ParkAndReturn:
         def numbered(answer: dict[str, str] | None) -> None:
             if answer is None:
                 return
-            methods = {code: m.label for code, m in self.session.tender_methods.items()}
+            # Store credit with a customer attached (Ctrl+U first); points are never a refund.
+            methods = {code: m.label for code, m in self.payment_methods().items() if code != "points"}
             if "sale" in found:
                 reference, lines = found["sale"]
             else:
@@ -118,15 +119,15 @@ class ParkAndReturn:
     def run_return(self, request: ReturnRequest) -> Callable[[], None]:
         """In the return dialog's worker: a refusal keeps the dialog open with what was typed; once it
         has closed, the refund slip shows."""
-        session, cart = self.session, self.cart
+        session, cart, customer = self.session, self.cart, self.customer_id
         if request.sale_ref:
             done = guarded(self.app, lambda approval: sales.return_items(
                 session, request.sale_ref, request.items, reason=request.reason, refund_method=request.method,
-                restock=request.restock, approval=approval), reason=request.reason)
+                restock=request.restock, approval=approval, customer_id=customer), reason=request.reason)
         else:
             done = guarded(self.app, lambda approval: sales.return_without_receipt(
                 session, cart, reason=request.reason, refund_method=request.method, restock=request.restock,
-                approval=approval), reason=request.reason)
+                approval=approval, customer_id=customer), reason=request.reason)
         completed = ReturnCompleted(done, self.slip_of(done), from_cart=not request.sale_ref)
         return lambda: self.post_message(completed)
 

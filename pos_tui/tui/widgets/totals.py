@@ -64,6 +64,7 @@ class Totals(Vertical):
         yield FigureRows(id="totals-lines")
         yield Static(id="totals-bar")
         yield Digits("0", id="total-digits")
+        yield Static("", id="customer-panel", markup=False)  # the attached customer (bucket_customer.py)
 
     def show(self, priced: PricedCart, currency: Currency) -> None:
         # Fixed sizes (five rows, two lines): a change repaints these widgets without re-laying the screen.

@@ -1,0 +1,1 @@
+"""Customers: who they are (outside the chain), their visits, loyalty points and store credit."""

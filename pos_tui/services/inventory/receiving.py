@@ -1,0 +1,88 @@
+"""A delivery being received at the till, before it is posted: each scan counts against its line on the
+order (one piece, a pack's code the pack, "12*" typed first twelve), and over- and under-deliveries
+show as they happen. Nothing is written until `post`, which is `orders.receive` with the scans: one
+event, the stock and the vendor's payable, or a refusal and nothing changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pos_tui.domain.errors import InvalidInput
+from pos_tui.domain.permissions import Approval
+from pos_tui.services.inventory import orders
+from pos_tui.services.inventory.scanning import scanned
+
+if TYPE_CHECKING:
+    from pos_tui.services.session import Session
+
+
+@dataclass(frozen=True)
+class ReceivingLine:
+    """An order line as this delivery leaves it: received before, scanned now, and what that makes."""
+
+    line: orders.OrderLineView
+    now: int
+
+    @property
+    def after(self) -> int:
+        return self.line.received + self.now
+
+    @property
+    def over(self) -> int:
+        return max(0, self.after - self.line.ordered)
+
+    @property
+    def short(self) -> int:
+        return max(0, self.line.ordered - self.after)
+
+
+@dataclass(frozen=True)
+class Scan:
+    text: str
+    product_id: int
+    quantity: int
+
+
+class Receiving:
+    """The scans of one delivery against ``order``, kept in memory until posted."""
+
+    def __init__(self, order: orders.PurchaseOrder) -> None:
+        self.order = order
+        self.scans: list[Scan] = []
+        self.now: dict[int, int] = {}
+        self.row_of = {line.product_id: row for row, line in enumerate(order.lines)}
+
+    def scan(self, session: Session, text: str) -> int:
+        """Count a scan against its line; returns the line's row. A product not on the order, retired,
+        or unknown: refused (a `PosError`), nothing counted."""
+        product, quantity = scanned(session, text, what="received")
+        row = self.row_of.get(product.product_id)
+        if row is None:
+            raise InvalidInput(f"{product.display_name} ({product.sku}) is not on {self.order.reference}.",
+                               "Not counted: set it aside, or add it to the order first.")
+        self.scans.append(Scan(text.strip(), product.product_id, quantity))
+        self.now[product.product_id] = self.now.get(product.product_id, 0) + quantity
+        return row
+
+    def take_back(self) -> int | None:
+        """Undo the last scan; returns its row (None: nothing scanned)."""
+        if not self.scans:
+            return None
+        last = self.scans.pop()
+        self.now[last.product_id] -= last.quantity
+        return self.row_of[last.product_id]
+
+    def line(self, row: int) -> ReceivingLine:
+        line = self.order.lines[row]
+        return ReceivingLine(line, self.now.get(line.product_id, 0))
+
+    def lines(self) -> list[ReceivingLine]:
+        return [self.line(row) for row in range(len(self.order.lines))]
+
+    def over(self) -> list[ReceivingLine]:
+        return [line for line in self.lines() if line.over]
+
+    def post(self, session: Session, approval: Approval | None = None) -> orders.Delivery:
+        """Receive what was scanned: one event (stock and the vendor's payable), or refused, nothing changed."""
+        return orders.receive(session, self.order.number, [scan.text for scan in self.scans], approval=approval)

@@ -328,7 +328,8 @@ class WarehouseScreen(ModeScreen):
             return
         self._ask(
             f"Quick key for {product.display_name}",
-            [Field("position", f"Place in the {product.category or 'Other'} grid (1 first, 0 takes it off)")],
+            [Field("position", f"Place in the {product.category or 'Other'} grid (1 first, 0 takes it off)",
+                   str(quick_keys.position_of(self.session, product.product_id)))],
             lambda a: self.write(
                 "quick key", lambda approval: quick_keys.set_quick_key(
                     self.session, product.sku, quick_keys.parse_position(a["position"]), approval=approval),

@@ -204,11 +204,8 @@ def labels(
             return
         till_printer = printer_from(session.settings, printer)
         try:
-            if not till_printer.enabled:
-                from pos_tui.devices.errors import DeviceConfigError
-
-                raise DeviceConfigError("No printer is configured, so no labels were printed.",
-                                        "Set devices.printer.uri in the config or pass --printer URI.")
+            columns = till_printer.renderer.columns if till_printer.enabled else 42
+            typer.echo(shelf_labels.labels_text(session, chosen, columns), nl=False)
             job = shelf_labels.print_labels(session, till_printer, chosen)
             typer.echo(f"{len(chosen)} label{'s' if len(chosen) != 1 else ''}: "
                        + ", ".join(product.sku for product in chosen[:10]) + (" ..." if len(chosen) > 10 else ""))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pos_tui.devices.print_elements import Align, Barcode, Cut, PrintElement, TextLine, TextStyle
+from pos_tui.devices.print_elements import Align, Barcode, Cut, Feed, PrintElement, TextLine, TextStyle
 from pos_tui.devices.text_fit import wrap
 
 LABEL_NAME_LINES = 2  # a long name wraps onto two lines at most, then is cut
@@ -36,5 +36,5 @@ def layout_labels(labels: Sequence[LabelData], columns: int) -> list[PrintElemen
             elements.append(TextLine(label.per_unit, Align.CENTER))
         elements.append(Barcode(label.code, height=48))
         elements.append(TextLine(label.sku, Align.CENTER))
-        elements.append(Cut())
+        elements += [Feed(1), Cut()]
     return elements

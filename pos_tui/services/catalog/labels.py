@@ -66,6 +66,13 @@ def products_to_label(
     return [products.get_product(session, pid) for pid in ids]
 
 
+def labels_text(session: Session, chosen: list[products.Product], columns: int = 42) -> str:
+    """The labels as plain text, as they print: for the shell, and where no printer is configured."""
+    from pos_tui.devices.text_render import render_text
+
+    return render_text(layout_labels([label_data(session, product) for product in chosen], columns), columns)
+
+
 def print_labels(session: Session, printer: ReceiptPrinter, chosen: list[products.Product]) -> QueuedJob | None:
     """Queue one job of labels on ``printer`` (None: no printer is configured)."""
     if not printer.enabled or not chosen:

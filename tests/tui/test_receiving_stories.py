@@ -143,3 +143,23 @@ async def test_a_retired_product_or_one_not_on_the_order_is_not_counted_in_a_del
         await pilot.press("f12")
         await wait_for(pilot, lambda: "Nothing is scanned yet" in status(pilot))
     assert head(tmp_path / "store.db") == before
+
+
+async def test_a_configured_scanners_codes_go_to_the_delivery_on_screen_not_to_the_cart(
+    shop: Session, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from pos_tui.devices.scan_source import Scan
+    from pos_tui.tui.messages import ScannerRead
+
+    orders.create_order(shop, "Engro", [("MILK-1L", 5000, None)])
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_orders(pilot)
+        await wait_for(pilot, lambda: len(getattr(app.screen, "orders", [])) == 1)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReceivingScreen))
+        for _ in range(2):  # as the evdev or serial reader posts them
+            app.post_message(ScannerRead(Scan(MILK_BARCODE, "scanner-1", datetime.now(UTC))))
+        await wait_for(pilot, lambda: row_of(app.screen, "MILK-1L")[4] == "2")

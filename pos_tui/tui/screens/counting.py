@@ -21,6 +21,7 @@ from pos_tui.domain.scan import parse_quantity
 from pos_tui.services.inventory import stocktakes
 from pos_tui.tui.dialogs.approval import guarded
 from pos_tui.tui.dialogs.form import Answer, Field, FormDialog
+from pos_tui.tui.messages import BarcodeScanned
 from pos_tui.tui.screens.stock_page import StockPage
 from pos_tui.tui.widgets.line_table import Column, LineTable
 from pos_tui.tui.widgets.scan_input import ScanInput
@@ -80,6 +81,7 @@ class StocktakePosted(Message):
 
 class CountingScreen(StockPage):
     AUTO_FOCUS = "#scan"
+    TAKES_SCANS = True  # a configured evdev or serial scanner's codes come here too (the app routes them)
     WRITES = frozenset({"quantity", "post"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", priority=True, id="counting.back"),
@@ -151,6 +153,10 @@ class CountingScreen(StockPage):
         message.stop()
         typed = message.typed.strip()
         self.take(typed + message.code if typed.endswith("*") else message.code)
+
+    def on_barcode_scanned(self, message: BarcodeScanned) -> None:
+        message.stop()
+        self.take(message.code)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -20,6 +20,7 @@ from pos_tui.services.inventory import orders
 from pos_tui.services.inventory.receiving import Receiving, ReceivingLine
 from pos_tui.tui.dialogs.approval import guarded
 from pos_tui.tui.dialogs.confirm import ConfirmDialog
+from pos_tui.tui.messages import BarcodeScanned
 from pos_tui.tui.screens.stock_page import StockPage
 from pos_tui.tui.widgets.line_table import Column, LineTable
 from pos_tui.tui.widgets.scan_input import ScanInput
@@ -57,6 +58,7 @@ class ReceiptRefused(Message):
 
 class ReceivingScreen(StockPage):
     AUTO_FOCUS = "#scan"
+    TAKES_SCANS = True  # a configured evdev or serial scanner's codes come here too (the app routes them)
     WRITES = frozenset({"post"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", priority=True, id="receiving.back"),
@@ -110,6 +112,10 @@ class ReceivingScreen(StockPage):
     def on_scan_input_scanned(self, message: ScanInput.Scanned) -> None:
         message.stop()
         self.take(message.typed.strip() + message.code if message.typed.strip().endswith("*") else message.code)
+
+    def on_barcode_scanned(self, message: BarcodeScanned) -> None:
+        message.stop()
+        self.take(message.code)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

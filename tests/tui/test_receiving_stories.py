@@ -163,3 +163,20 @@ async def test_a_configured_scanners_codes_go_to_the_delivery_on_screen_not_to_t
         for _ in range(2):  # as the evdev or serial reader posts them
             app.post_message(ScannerRead(Scan(MILK_BARCODE, "scanner-1", datetime.now(UTC))))
         await wait_for(pilot, lambda: row_of(app.screen, "MILK-1L")[4] == "2")
+
+
+async def test_an_order_for_a_retired_product_is_refused_in_the_form_and_nothing_changes(
+    shop: Session, tmp_path: Path
+) -> None:
+    lifecycle.retire_product(shop, "TS-S")
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_orders(pilot)
+        before = head(tmp_path / "store.db")
+        await pilot.press("f5")
+        await fill(pilot, vendor="Local", lines="TS-M:2 TS-S:2")
+        await wait_for(pilot, lambda: "is retired and cannot be ordered" in str(
+            app.screen.query_one("#form-error").content))
+        assert isinstance(app.screen, FormDialog)
+        assert head(tmp_path / "store.db") == before
+    assert orders.list_orders(shop) == []

@@ -122,3 +122,30 @@ async def test_posting_a_stocktake_twice_is_refused_and_nothing_changes(shop: Se
         await wait_for(pilot, lambda: "ST-000001 was posted already" in form_error(pilot))
         assert head(tmp_path / "store.db") == before
     assert products.get_product(shop, TEA).on_hand == 99_000
+
+
+async def test_a_supervisor_posts_a_stocktake_only_with_a_managers_pin(shop: Session, tmp_path: Path) -> None:
+    from tests.tui.test_staff_stories import MANAGER, MANAGER_PIN, SUPERVISOR, SUPERVISOR_PIN, approve, hire_staff
+
+    hire_staff(shop)
+    number = stocktakes.start(shop)
+    stocktakes.count(shop, number, [TEA_BARCODE], quantity=97_000)
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, SUPERVISOR, SUPERVISOR_PIN)
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: bool(getattr(pilot.app.screen, "products", None)))
+        await pilot.press("ctrl+k")
+        await wait_for(pilot, lambda: len(getattr(pilot.app.screen, "stocktakes", [])) == 1)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, CountingScreen))
+        await pilot.press("f12")
+        await fill(pilot, reason="damaged")
+        await approve(pilot, MANAGER, MANAGER_PIN, reason="weekly count")
+        await wait_for(pilot, lambda: isinstance(app.screen, CountingScreen) and "posted: stock moved" in status(pilot))
+    user, approver = shop.ledger.conn.execute(
+        "SELECT user, json_extract(payload, '$.approvals[0].approver') FROM journal"
+        " WHERE kind = 'stocktake.posted'").fetchone()
+    assert (user, approver) == (SUPERVISOR, MANAGER)
+    assert products.get_product(shop, TEA).on_hand == 97_000
+    assert export.account_balances(shop)["expenses:shrinkage:damaged"] == 3 * 37_000

@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from pos_tui.domain.errors import PosError
+from pos_tui.domain.inventory_events import stocktake_reference
 from pos_tui.domain.money import Currency, format_quantity
 from pos_tui.domain.scan import parse_quantity
 from pos_tui.services.inventory import stocktakes
@@ -60,7 +61,7 @@ class CategoryTable(LineTable):
 @dataclass
 class ReviewLoaded(Message):
     review: stocktakes.Review
-    head: int
+    head: int  # the stocktakes' last change it shows
     focus: int | None  # the product just counted here: the cursor goes to it
 
 
@@ -107,7 +108,7 @@ class CountingScreen(StockPage):
 
     def on_mount(self) -> None:
         self.query_one(CategoryTable).display = False
-        self.title_line(f"Count {stocktakes.stocktake_reference(self.number)}", "loading…")
+        self.title_line(f"Count {stocktake_reference(self.number)}", "loading…")
         self.say("Scan what is on the shelf. F6 a quantity · F7 by category · F12 posts the variance · Esc back.")
         self.load(None)
         self.set_interval(FOLLOW_SECONDS, self.follow_other_tills)
@@ -115,13 +116,13 @@ class CountingScreen(StockPage):
     # --- loading -------------------------------------------------------------------------------
 
     def follow_other_tills(self) -> None:
-        if not self.counting and self.session.ledger.head().seq != self.seen_head:
+        if not self.counting and stocktakes.last_change(self.session) != self.seen_head:
             self.load(None)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="count-review")
     def load(self, focus: int | None) -> None:
         try:
-            head = self.session.ledger.head().seq
+            head = stocktakes.last_change(self.session)
             self.post_message(ReviewLoaded(stocktakes.review(self.session, self.number), head, focus))
         except PosError as error:
             self.post_message(CountRefused(str(error)))
@@ -234,11 +235,11 @@ class CountingScreen(StockPage):
                 self.session, self.number, reason=answer["reason"], approval=approval))
             self.post_message(StocktakePosted(seq))
 
-        self.app.push_screen(FormDialog(f"Post {stocktakes.stocktake_reference(self.number)}", [
+        self.app.push_screen(FormDialog(f"Post {stocktake_reference(self.number)}", [
             Field("reason", "Reason", "count" if "count" in reasons else "", choices=reasons),
         ], note=f"Variance at cost {value}. Enter posts it; Esc keeps counting.", act=post))
 
     def on_stocktake_posted(self, message: StocktakePosted) -> None:
         self.books_moved()
         self.load(None)
-        self.say(f"{stocktakes.stocktake_reference(self.number)} posted: stock moved by each variance.", "success")
+        self.say(f"{stocktake_reference(self.number)} posted: stock moved by each variance.", "success")

@@ -23,6 +23,11 @@ class ReceivingLine:
 
     line: orders.OrderLineView
     now: int
+    unit_cost: int  # the delivery note's, where it differs from the order's
+
+    @property
+    def cost_changed(self) -> bool:
+        return self.unit_cost != self.line.unit_cost
 
     @property
     def after(self) -> int:
@@ -51,6 +56,7 @@ class Receiving:
         self.order = order
         self.scans: list[Scan] = []
         self.now: dict[int, int] = {}
+        self.costs: dict[int, int] = {}  # product -> the delivery note's unit cost, where it differs
         self.row_of = {line.product_id: row for row, line in enumerate(order.lines)}
 
     def scan(self, session: Session, text: str) -> int:
@@ -73,9 +79,17 @@ class Receiving:
         self.now[last.product_id] -= last.quantity
         return self.row_of[last.product_id]
 
+    def set_cost(self, row: int, unit_cost: int) -> None:
+        """The delivery note's unit cost for a line (checked when posted: zero or more, and delivered)."""
+        line = self.order.lines[row]
+        if unit_cost == line.unit_cost:
+            self.costs.pop(line.product_id, None)
+        else:
+            self.costs[line.product_id] = unit_cost
+
     def line(self, row: int) -> ReceivingLine:
         line = self.order.lines[row]
-        return ReceivingLine(line, self.now.get(line.product_id, 0))
+        return ReceivingLine(line, self.now.get(line.product_id, 0), self.costs.get(line.product_id, line.unit_cost))
 
     def lines(self) -> list[ReceivingLine]:
         return [self.line(row) for row in range(len(self.order.lines))]
@@ -85,4 +99,7 @@ class Receiving:
 
     def post(self, session: Session, approval: Approval | None = None) -> orders.Delivery:
         """Receive what was scanned: one event (stock and the vendor's payable), or refused, nothing changed."""
-        return orders.receive(session, self.order.number, [scan.text for scan in self.scans], approval=approval)
+        skus = {line.product_id: line.sku for line in self.order.lines}
+        costs = {skus[product_id]: cost for product_id, cost in self.costs.items() if self.now.get(product_id)}
+        return orders.receive(session, self.order.number, [scan.text for scan in self.scans], costs=costs,
+                              approval=approval)

@@ -15,18 +15,19 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from pos_tui.domain.errors import PosError
-from pos_tui.domain.money import format_quantity
+from pos_tui.domain.money import Currency, format_quantity
 from pos_tui.services.inventory import orders
 from pos_tui.services.inventory.receiving import Receiving, ReceivingLine
 from pos_tui.tui.dialogs.approval import guarded
 from pos_tui.tui.dialogs.confirm import ConfirmDialog
+from pos_tui.tui.dialogs.form import Answer, Field, FormDialog
 from pos_tui.tui.messages import BarcodeScanned
 from pos_tui.tui.screens.stock_page import StockPage
 from pos_tui.tui.widgets.line_table import Column, LineTable
 from pos_tui.tui.widgets.scan_input import ScanInput
 
 
-def receiving_cells(line: ReceivingLine) -> tuple[str, ...]:
+def receiving_cells(line: ReceivingLine, money: Currency) -> tuple[str, ...]:
     """The cells of one order line as this delivery leaves it: a pure function of the line."""
     order_line = line.line
     if line.over:
@@ -35,14 +36,15 @@ def receiving_cells(line: ReceivingLine) -> tuple[str, ...]:
         note = f"short {format_quantity(line.short)}" if line.now or order_line.received else "to come"
     else:
         note = "complete"
+    cost = money.format(line.unit_cost, symbol=False) + (" *" if line.cost_changed else "")
     return (order_line.sku, order_line.name, format_quantity(order_line.ordered),
-            format_quantity(order_line.received), format_quantity(line.now) if line.now else "", note)
+            format_quantity(order_line.received), format_quantity(line.now) if line.now else "", note, cost)
 
 
 class ReceivingTable(LineTable):
     COLUMNS: ClassVar[tuple[Column, ...]] = (
         Column("SKU", 14), Column("Item", 0), Column("Ordered", 9, "right"), Column("Before", 9, "right"),
-        Column("Scanned", 9, "right"), Column("", 14),
+        Column("Scanned", 9, "right"), Column("", 14), Column("Unit cost", 12, "right"),
     )
 
 
@@ -64,6 +66,7 @@ class ReceivingScreen(StockPage):
         Binding("escape", "back", "Back", priority=True, id="receiving.back"),
         Binding("f12", "post", "Post receipt", priority=True, id="receiving.post"),
         Binding("ctrl+d", "take_back", "Take back scan", priority=True, id="receiving.take_back"),
+        Binding("f6", "cost", "Cost", priority=True, id="receiving.cost"),
         Binding("up", "cursor(-1)", "Up", show=False, priority=True, id="receiving.up"),
         Binding("down", "cursor(1)", "Down", show=False, priority=True, id="receiving.down"),
     ]
@@ -80,12 +83,14 @@ class ReceivingScreen(StockPage):
     def on_mount(self) -> None:
         self.title_line(f"Receive {self.receiving.order.reference}", self.summary())
         self.show_all()
-        self.say("Scan the delivery. F12 posts the receipt; Ctrl+D takes the last scan back; Esc leaves.")
+        self.say("Scan the delivery. F6 the delivery note's cost of a line; Ctrl+D takes the last scan back;"
+                 " F12 posts the receipt; Esc leaves.")
 
     # --- showing -------------------------------------------------------------------------------
 
     def show_all(self) -> None:
-        self.query_one(ReceivingTable).set_rows([receiving_cells(line) for line in self.receiving.lines()])
+        money = self.session.currency
+        self.query_one(ReceivingTable).set_rows([receiving_cells(line, money) for line in self.receiving.lines()])
         self.show_summary()
 
     def summary(self) -> str:
@@ -104,7 +109,7 @@ class ReceivingScreen(StockPage):
 
     def show_row(self, row: int) -> None:
         table = self.query_one(ReceivingTable)
-        table.set_row(row, receiving_cells(self.receiving.line(row)))
+        table.set_row(row, receiving_cells(self.receiving.line(row), self.session.currency))
         table.move_cursor(row=row)
 
     # --- scanning ------------------------------------------------------------------------------
@@ -148,6 +153,25 @@ class ReceivingScreen(StockPage):
         self.show_row(row)
         self.show_summary()
         self.say(f"Took back one scan of {self.receiving.order.lines[row].name}.")
+
+    def action_cost(self) -> None:
+        """The delivery note's unit cost for the highlighted line, where it differs from the order's."""
+        row = self.query_one(ReceivingTable).cursor_row
+        line = self.receiving.line(row)
+        money = self.session.currency
+
+        def set_cost(answer: Answer) -> object:
+            unit_cost = money.parse(answer["cost"])
+            return lambda: self.cost_set(row, unit_cost)  # on the UI thread, once the form has closed
+
+        self.app.push_screen(FormDialog(f"Unit cost of {line.line.name}", [
+            Field("cost", f"Unit cost on the delivery note (ordered at {money.format(line.line.unit_cost)})",
+                  money.format(line.unit_cost, symbol=False)),
+        ], act=set_cost))
+
+    def cost_set(self, row: int, unit_cost: int) -> None:
+        self.receiving.set_cost(row, unit_cost)
+        self.show_row(row)
 
     def action_cursor(self, step: int) -> None:
         table = self.query_one(ReceivingTable)

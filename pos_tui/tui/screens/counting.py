@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from pos_tui.domain.errors import PosError
+from pos_tui.domain.errors import InvalidInput, PosError
 from pos_tui.domain.inventory_events import stocktake_reference
 from pos_tui.domain.money import Currency, format_quantity
 from pos_tui.domain.scan import parse_quantity
@@ -63,6 +63,8 @@ class ReviewLoaded(Message):
     review: stocktakes.Review
     head: int  # the stocktakes' last change it shows
     focus: int | None  # the product just counted here: the cursor goes to it
+    by_product: list[tuple[str, ...]]  # the tables' rows, made in the worker: a count may have 20,000
+    by_category: list[tuple[str, ...]]
 
 
 @dataclass
@@ -123,7 +125,14 @@ class CountingScreen(StockPage):
     def load(self, focus: int | None) -> None:
         try:
             head = stocktakes.last_change(self.session)
-            self.post_message(ReviewLoaded(stocktakes.review(self.session, self.number), head, focus))
+            found = stocktakes.review(self.session, self.number)
+            money = self.session.currency
+            products_in: dict[str, int] = {}
+            for line in found.lines:
+                products_in[line.category] = products_in.get(line.category, 0) + 1
+            self.post_message(ReviewLoaded(
+                found, head, focus, [variance_cells(line, money) for line in found.lines],
+                [category_cells(row, products_in.get(row[0], 0), money) for row in found.by_category()]))
         except PosError as error:
             self.post_message(CountRefused(str(error)))
 
@@ -132,16 +141,12 @@ class CountingScreen(StockPage):
         money = self.session.currency
         found = message.review
         table = self.query_one(VarianceTable)
-        table.set_rows([variance_cells(line, money) for line in found.lines])
+        table.set_rows(message.by_product)
         if message.focus is not None:
             row = next((n for n, line in enumerate(found.lines) if line.product_id == message.focus), None)
             if row is not None:
                 table.move_cursor(row=row)
-        products_in: dict[str, int] = {}
-        for line in found.lines:
-            products_in[line.category] = products_in.get(line.category, 0) + 1
-        self.query_one(CategoryTable).set_rows(
-            [category_cells(row, products_in.get(row[0], 0), money) for row in found.by_category()])
+        self.query_one(CategoryTable).set_rows(message.by_category)
         taken = found.stocktake
         state = f"posted ({taken.reason})" if taken.posted_seq else "open"
         self.query_one("#page-summary", Static).update(
@@ -205,8 +210,10 @@ class CountingScreen(StockPage):
     def action_quantity(self) -> None:
         def count(answer: Answer) -> None:
             quantity = answer["qty"].strip()
+            if not quantity:
+                raise InvalidInput("Type how many are there.", "0 when there are none; nothing was counted.")
             negative = quantity.startswith("-")
-            amount = parse_quantity(quantity.lstrip("-")) if quantity.lstrip("-") not in {"", "0"} else 0
+            amount = parse_quantity(quantity.lstrip("-")) if quantity.lstrip("-").strip("0.") else 0
             stocktakes.count(self.session, self.number, [answer["code"]], quantity=-amount if negative else amount)
             self.post_message(CountsWritten(self._product_of(answer["code"])))
 

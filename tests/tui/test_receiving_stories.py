@@ -12,6 +12,7 @@ from pos_tui.services.catalog import products
 from pos_tui.services.inventory import lifecycle, orders
 from pos_tui.services.reports import export
 from pos_tui.services.session import Session
+from pos_tui.tui.dialogs.confirm import ConfirmDialog
 from pos_tui.tui.dialogs.form import FormDialog
 from pos_tui.tui.screens.orders import OrdersScreen
 from pos_tui.tui.screens.receiving import ReceivingScreen, ReceivingTable
@@ -122,6 +123,14 @@ async def test_receiving_more_than_ordered_is_shown_and_refused_and_nothing_chan
         await pilot.press("f12")
         await wait_for(pilot, lambda: "would be received against 2 ordered" in status(pilot))
         assert row_of(app.screen, "MILK-1L")[4] == "3"  # the scans are kept: take one back and post again
+        await pilot.press("escape")  # leaving asks first: three scans would be forgotten
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReceivingScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, OrdersScreen))
     assert head(tmp_path / "store.db") == before
     assert products.get_product(shop, MILK).on_hand == 50_000
 

@@ -58,6 +58,7 @@ class Receiving:
         self.now: dict[int, int] = {}
         self.costs: dict[int, int] = {}  # product -> the delivery note's unit cost, where it differs
         self.row_of = {line.product_id: row for row, line in enumerate(order.lines)}
+        self.over_rows: set[int] = set()  # kept as scans come, so a scan costs the same on a 1,000-line order
 
     def scan(self, session: Session, text: str) -> int:
         """Count a scan against its line; returns the line's row. A product not on the order, retired,
@@ -69,6 +70,7 @@ class Receiving:
                                "Not counted: set it aside, or add it to the order first.")
         self.scans.append(Scan(text.strip(), product.product_id, quantity))
         self.now[product.product_id] = self.now.get(product.product_id, 0) + quantity
+        self._note_over(row)
         return row
 
     def take_back(self) -> int | None:
@@ -77,6 +79,7 @@ class Receiving:
             return None
         last = self.scans.pop()
         self.now[last.product_id] -= last.quantity
+        self._note_over(self.row_of[last.product_id])
         return self.row_of[last.product_id]
 
     def set_cost(self, row: int, unit_cost: int) -> None:
@@ -94,8 +97,14 @@ class Receiving:
     def lines(self) -> list[ReceivingLine]:
         return [self.line(row) for row in range(len(self.order.lines))]
 
+    def _note_over(self, row: int) -> None:
+        if self.line(row).over:
+            self.over_rows.add(row)
+        else:
+            self.over_rows.discard(row)
+
     def over(self) -> list[ReceivingLine]:
-        return [line for line in self.lines() if line.over]
+        return [self.line(row) for row in sorted(self.over_rows)]
 
     def post(self, session: Session, approval: Approval | None = None) -> orders.Delivery:
         """Receive what was scanned: one event (stock and the vendor's payable), or refused, nothing changed."""

@@ -139,3 +139,13 @@ def test_labels_refused_in_a_sentence_change_nothing(till: Session, config: Path
     shown = pos("product", "labels", "--barcode", "RICE-KG", "--printer", "none", "--db", str(store_path),
                 "--config", str(config))  # no printer: the labels are shown, as `pos reprint` shows a receipt
     assert shown.exit_code == 0 and "Rs 320.00 / kg" in shown.output and "1 label: RICE-KG" in shown.output
+
+
+def test_goods_sold_by_the_gram_quote_their_price_per_kg_and_by_the_piece_none(till: Session) -> None:
+    lifecycle.add_product(till, lifecycle.details_from_fields(till, {
+        "sku": "SAFFRON", "name": "Saffron", "price": "12.50", "unit": "g", "tax_class": "std", "category": "Spices"}))
+    product = products.show_product(till, "SAFFRON")
+    saffron = labels.label_data(till, product)
+    [(in_store, _)] = products.product_barcodes(till, product.product_id)  # made for it, with a check digit
+    assert (saffron.price, saffron.per_unit, saffron.code) == ("Rs 12.50", "Rs 12,500.00 / kg", in_store)
+    assert labels.label_data(till, products.show_product(till, TEA_BARCODE)).per_unit == ""

@@ -66,14 +66,9 @@ def list_reasons(db: DbOption = None, config: ConfigOption = None) -> None:
 
 def _order_line(session: Session, text: str) -> tuple[str, int, int | None]:
     """"CODE:QTY" or "CODE:QTY@COST"."""
-    from pos_tui.domain.errors import InvalidInput
-    from pos_tui.domain.scan import parse_quantity
+    from pos_tui.services.inventory import orders
 
-    code, colon, rest = text.rpartition(":")
-    if not colon or not code.strip():
-        raise InvalidInput(f"{text!r} is not an order line.", "Write CODE:QTY or CODE:QTY@COST, e.g. TEA-200:24@380.")
-    quantity, at, cost = rest.partition("@")
-    return code.strip(), parse_quantity(quantity), session.currency.parse(cost) if at else None
+    return orders.parse_order_line(session, text)
 
 
 def _show(session: Session, order: PurchaseOrder) -> None:

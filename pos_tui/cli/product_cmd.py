@@ -177,3 +177,38 @@ def quick_key(
         product = quick_keys.set_quick_key(session, code, position)
         where = f"quick key {position} in {product.category or 'Other'}" if position else "off the quick keys"
         typer.echo(f"{product.sku} {product.display_name}: {where}.")
+
+
+@product_app.command("labels")
+@reports_errors
+def labels(
+    barcode: Annotated[str | None, typer.Option("--barcode", help="One product's barcode or SKU.")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="Every product on sale in a category.")] = None,
+    changed_since: Annotated[str | None, typer.Option(
+        "--changed-since", help="Every product whose price changed on or after this business day (YYYY-MM-DD).",
+    )] = None,
+    printer: Annotated[str | None, typer.Option(
+        "--printer", help="Printer URI (default: devices.printer.uri), e.g. tcp://10.0.0.7:9100.")] = None,
+    wait: Annotated[float | None, typer.Option(
+        "--wait", help="Seconds to wait for the printer (default: devices.printer.wait_seconds).")] = None,
+    db: DbOption = None, config: ConfigOption = None,
+) -> None:
+    """Print price and shelf labels (name, price, price per kg/litre, barcode) on the receipt printer."""
+    from pos_tui.cli.devices_cmd import printer_from, report_job
+    from pos_tui.services.catalog import labels as shelf_labels
+
+    with closing(session_from(db, config)) as session:
+        chosen = shelf_labels.products_to_label(session, code=barcode, category=category, changed_since=changed_since)
+        if not chosen:
+            typer.echo(f"No price has changed since {changed_since}: no labels to print.")
+            return
+        till_printer = printer_from(session.settings, printer)
+        try:
+            columns = till_printer.renderer.columns if till_printer.enabled else 42
+            typer.echo(shelf_labels.labels_text(session, chosen, columns), nl=False)
+            job = shelf_labels.print_labels(session, till_printer, chosen)
+            typer.echo(f"{len(chosen)} label{'s' if len(chosen) != 1 else ''}: "
+                       + ", ".join(product.sku for product in chosen[:10]) + (" ..." if len(chosen) > 10 else ""))
+            report_job(till_printer, job, wait, "The labels")
+        finally:
+            till_printer.close()

@@ -40,6 +40,7 @@ class JobKind(Enum):
     TEST = "test"
     DRAWER = "drawer"
     REPORT = "report"
+    LABELS = "labels"  # price and shelf labels
 
 
 @dataclass(frozen=True)

@@ -202,9 +202,11 @@ class PosApp(App[None]):
     # --- the counter's hardware ----------------------------------------------------------------
 
     def on_scanner_read(self, message: ScannerRead) -> None:
-        """A configured scanner's code goes into the bucket like a typed one, if the bucket is in front."""
+        """A configured scanner's code goes into the bucket like a typed one, if the bucket is in front, or
+        into a stock-room page that takes scans (a delivery, a count)."""
         scan = message.scan
-        if self.user is not None and getattr(self.screen, "MODE", "") == "bucket":
+        if self.user is not None and (getattr(self.screen, "MODE", "") == "bucket"
+                                      or getattr(self.screen, "TAKES_SCANS", False)):
             self.screen.post_message(BarcodeScanned(scan.code, scan.source))
             return
         self.bell()

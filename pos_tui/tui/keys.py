@@ -10,9 +10,13 @@ from pos_tui.tui.dialogs.returns import ReturnDialog
 from pos_tui.tui.dialogs.tender import METHOD_KEYS, TenderDialog
 from pos_tui.tui.screens.audit import AuditScreen
 from pos_tui.tui.screens.bucket import BucketScreen
+from pos_tui.tui.screens.counting import CountingScreen
 from pos_tui.tui.screens.daybook import DaybookScreen
+from pos_tui.tui.screens.orders import OrdersScreen
 from pos_tui.tui.screens.product_detail import ProductDetailScreen
+from pos_tui.tui.screens.receiving import ReceivingScreen
 from pos_tui.tui.screens.reports import ReportsScreen
+from pos_tui.tui.screens.stocktakes import StocktakesScreen
 from pos_tui.tui.screens.warehouse import WarehouseScreen
 
 
@@ -40,6 +44,10 @@ def key_groups(app: App[object]) -> list[tuple[str, list[tuple[str, str]]]]:
         ("Return", [*_rows(app, ReturnDialog.BINDINGS), ("Enter", "next field")]),  # type: ignore[arg-type]
         ("Warehouse", [*_rows(app, WarehouseScreen.BINDINGS), ("Enter", "the product's detail")]),  # type: ignore[arg-type]
         ("Product", _rows(app, ProductDetailScreen.BINDINGS)),  # type: ignore[arg-type]
+        ("Purchase orders", _rows(app, OrdersScreen.BINDINGS)),  # type: ignore[arg-type]
+        ("Receiving", [*_rows(app, ReceivingScreen.BINDINGS), ("12*code", "twelve of the next code")]),  # type: ignore[arg-type]
+        ("Stocktakes", _rows(app, StocktakesScreen.BINDINGS)),  # type: ignore[arg-type]
+        ("Counting", [*_rows(app, CountingScreen.BINDINGS), ("scan", "one more of it, on every till's total")]),  # type: ignore[arg-type]
         ("Questions", _rows(app, ConfirmDialog.BINDINGS)),  # type: ignore[arg-type]
         ("Daybook", _rows(app, DaybookScreen.BINDINGS)),  # type: ignore[arg-type]
         ("Reports", _rows(app, ReportsScreen.BINDINGS)),  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ from pos_tui.domain.inventory_events import (
 )
 from pos_tui.domain.money import check_amount, extend, format_quantity
 from pos_tui.domain.permissions import Action, Approval
+from pos_tui.domain.scan import parse_quantity
 from pos_tui.services.catalog import products
 from pos_tui.services.inventory.scanning import scanned
 from pos_tui.services.staff import authz
@@ -75,6 +76,15 @@ def order_number(text: str) -> int:
     if match is None or int(match.group(1)) == 0:
         raise InvalidInput(f"{text.strip()!r} is not a purchase order number.", "Write it as on the order: PO-000042.")
     return int(match.group(1))
+
+
+def parse_order_line(session: Session, text: str) -> tuple[str, int, int | None]:
+    """"CODE:QTY" or "CODE:QTY@COST" -> (code, thousandths, unit cost or None for the product's cost)."""
+    code, colon, rest = text.rpartition(":")
+    if not colon or not code.strip():
+        raise InvalidInput(f"{text!r} is not an order line.", "Write CODE:QTY or CODE:QTY@COST, e.g. TEA-200:24@380.")
+    quantity, at, cost = rest.partition("@")
+    return code.strip(), parse_quantity(quantity), session.currency.parse(cost) if at else None
 
 
 def get_order(session: Session, number: int) -> PurchaseOrder:

@@ -45,6 +45,12 @@ def parse_position(text: str) -> int:
     return int(typed)
 
 
+def position_of(session: Session, product_id: int) -> int:
+    """A product's place on its category's grid; 0: not on a quick key."""
+    row = session.ledger.conn.execute("SELECT position FROM quick_keys WHERE product_id = ?", (product_id,)).fetchone()
+    return int(row[0]) if row else 0
+
+
 def set_quick_key(session: Session, code: str, position: int, *, approval: Approval | None = None) -> products.Product:
     """Put a product on its category's grid at ``position`` (1 first); 0 takes it off."""
     if not 0 <= position <= MAX_POSITION:

@@ -90,6 +90,14 @@ def open_at(session: Session, seq: int) -> list[Stocktake]:
     return [Stocktake(*row) for row in rows]
 
 
+def last_change(session: Session) -> int:
+    """The seq of the newest count or posting of any stocktake: a screen showing a count loads it again
+    when this moves (another till counted), not on every sale. Two index look-ups."""
+    conn = session.ledger.conn
+    return max(int(conn.execute("SELECT MAX(seq) FROM journal WHERE kind = ?", (kind,)).fetchone()[0] or 0)
+               for kind in (StocktakeCounted.KIND, StocktakePosted.KIND))
+
+
 def start(session: Session, *, category: str = "", vendor: str = "", approval: Approval | None = None) -> int:
     """A new stocktake of all stock, or of one category and/or vendor; returns its number."""
     approvals = authz.require(session, Action.STOCK_ADJUST, approval)

@@ -251,11 +251,11 @@ class ReceiptPrinter:
             self._queue_changed(self._queue.status())
             return None
 
-    def print_document(self, elements: list[PrintElement]) -> QueuedJob | None:
-        """Queue a laid-out document (an X, Z or shift report); None when no printer is configured."""
+    def print_document(self, elements: list[PrintElement], kind: JobKind = JobKind.REPORT) -> QueuedJob | None:
+        """Queue a laid-out document (an X, Z or shift report, labels); None when no printer is configured."""
         if self._queue is None:
             return None
-        return self._enqueue_or_explain(self.renderer.render(elements), JobKind.REPORT)
+        return self._enqueue_or_explain(self.renderer.render(elements), kind)
 
     def kick_drawer(self) -> QueuedJob:
         """Open the cash drawer (an authorised no-sale, or a drawer check)."""

@@ -45,6 +45,7 @@ class StockRoom(Protocol):
     def action_adjust(self) -> None: ...
     def action_price(self) -> None: ...
     def action_edit(self) -> None: ...
+    def action_quick_key(self) -> None: ...
 
 MOVEMENTS = 50
 KIND_WORDS = {"sale.completed": "sale", "sale.returned": "return", "stock.received": "received",
@@ -115,6 +116,8 @@ class ProductDetailScreen(Screen[None]):
         Binding("f6", "adjust", "Adjust", priority=True, id="product.adjust"),
         Binding("f7", "price", "Price", priority=True, id="product.price"),
         Binding("f8", "edit", "Edit", priority=True, id="product.edit"),
+        Binding("ctrl+g", "quick_key", "Quick key", show=False, priority=True, id="product.quick_key"),
+        Binding("f9", "labels", "Print label", show=False, priority=True, id="product.labels"),
     ]
 
     def __init__(self, warehouse_screen: StockRoom, product: Product) -> None:
@@ -186,7 +189,7 @@ class ProductDetailScreen(Screen[None]):
         self.query_one(StatusLine).say("F5 receive · F6 adjust · F7 price · F8 edit · Esc back to the list")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action in {"receive", "adjust", "price", "edit"} and self.session.ledger.read_only)
+        return not (action in {"receive", "adjust", "price", "edit", "quick_key"} and self.session.ledger.read_only)
 
     def why_not(self, action: str, parameters: tuple[object, ...]) -> str | None:
         return READ_ONLY if self.session.ledger.read_only else None
@@ -207,6 +210,33 @@ class ProductDetailScreen(Screen[None]):
 
     def action_edit(self) -> None:
         self.warehouse_screen.action_edit()
+
+    def action_quick_key(self) -> None:
+        """Its place on the bucket's quick-key grid (0 takes it off)."""
+        self.warehouse_screen.action_quick_key()
+
+    def action_labels(self) -> None:
+        self.say(f"Printing the label of {self.product.display_name}…")
+        self.print_label(self.product)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="product-label")
+    def print_label(self, product: Product) -> None:
+        """Through the till's print queue: a printer that is off keeps the label until it is back."""
+        from pos_tui.services.catalog import labels
+        from pos_tui.tui.till_printer import till_printer
+
+        try:
+            printer = till_printer(self.app, self.session)
+            if not printer.enabled:
+                said = ("No printer is configured, so no label was printed: set devices.printer.uri.", "error")
+            else:
+                labels.print_labels(self.session, printer, labels.products_to_label(self.session, code=product.sku))
+                fault = printer.status().last_error
+                said = (f"The label of {product.display_name} is queued on {printer.name}."
+                        + (f" {fault}" if fault else ""), "success")
+        except PosError as error:
+            said = (str(error), "error")
+        self.app.call_from_thread(self.say, *said)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -77,6 +77,8 @@ class WarehouseScreen(ModeScreen):
         Binding("ctrl+l", "toggle_low", "Low stock", priority=True, id="warehouse.low"),
         Binding("ctrl+f", "focus_search", "Search", priority=True, id="warehouse.search"),
         Binding("ctrl+g", "quick_key", "Quick key", show=False, priority=True, id="warehouse.quick_key"),
+        Binding("ctrl+o", "orders", "Orders", show=False, priority=True, id="warehouse.orders"),
+        Binding("ctrl+k", "stocktakes", "Stocktakes", show=False, priority=True, id="warehouse.stocktakes"),
     ]
 
     def __init__(self) -> None:
@@ -305,6 +307,18 @@ class WarehouseScreen(ModeScreen):
                 f"{product.display_name} now costs {money.format(money.parse(a['price']))}."),
         )
 
+    def action_orders(self) -> None:
+        """Purchase orders: make one, receive a delivery against one by scanning."""
+        from pos_tui.tui.screens.orders import OrdersScreen
+
+        self.app.push_screen(OrdersScreen())
+
+    def action_stocktakes(self) -> None:
+        """Stocktakes: start one, count by scanning, review the variance, post it."""
+        from pos_tui.tui.screens.stocktakes import StocktakesScreen
+
+        self.app.push_screen(StocktakesScreen())
+
     def action_quick_key(self) -> None:
         """The product's place on the bucket's quick-key grid (Ctrl+G there)."""
         from pos_tui.services.inventory import quick_keys
@@ -314,7 +328,8 @@ class WarehouseScreen(ModeScreen):
             return
         self._ask(
             f"Quick key for {product.display_name}",
-            [Field("position", f"Place in the {product.category or 'Other'} grid (1 first, 0 takes it off)")],
+            [Field("position", f"Place in the {product.category or 'Other'} grid (1 first, 0 takes it off)",
+                   str(quick_keys.position_of(self.session, product.product_id)))],
             lambda a: self.write(
                 "quick key", lambda approval: quick_keys.set_quick_key(
                     self.session, product.sku, quick_keys.parse_position(a["position"]), approval=approval),
@@ -368,4 +383,7 @@ class WarehouseScreen(ModeScreen):
             ("Change price", "A new shelf price for the highlighted product (F7)", "screen.price"),
             ("Show low stock only", "Products below their reorder level (Ctrl+L)", "screen.toggle_low"),
             ("Quick key", "Put the highlighted product on the bucket's quick-key grid (Ctrl+G)", "screen.quick_key"),
+            ("Purchase orders", "Make an order, receive a delivery by scanning (Ctrl+O)", "screen.orders"),
+            ("Stocktakes", "Start a count, count by scanning, review and post the variance (Ctrl+K)",
+             "screen.stocktakes"),
         ]

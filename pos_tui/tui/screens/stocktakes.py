@@ -1,0 +1,124 @@
+"""Stocktakes at the till: the list, F5 starts one (all stock, a category, a vendor), Enter counts the
+highlighted one by scanning (any number of tills at once), reviews its variance and posts it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import DataTable
+
+from pos_tui.domain.errors import PosError
+from pos_tui.services.inventory import stocktakes
+from pos_tui.tui.dialogs.approval import guarded
+from pos_tui.tui.dialogs.form import Answer, Field, FormDialog
+from pos_tui.tui.screens.counting import CountingScreen
+from pos_tui.tui.screens.stock_page import StockPage
+
+SHOWN = 200
+
+
+@dataclass
+class StocktakesLoaded(Message):
+    note: str  # what to say once the list shows (what was just done), instead of the count
+    stocktakes: list[stocktakes.Stocktake]
+
+
+@dataclass
+class StocktakeStarted(Message):
+    number: int
+
+
+@dataclass
+class StocktakesFailed(Message):
+    text: str
+
+
+class StocktakesScreen(StockPage):
+    WRITES = frozenset({"start"})
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", priority=True, id="stocktakes.back"),
+        Binding("f5", "start", "Start a count", priority=True, id="stocktakes.start"),
+        Binding("enter", "open", "Count / review", priority=True, id="stocktakes.open"),
+        Binding("ctrl+r", "reload", "Refresh", priority=True, id="stocktakes.refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stocktakes: list[stocktakes.Stocktake] = []
+        self.loaded_version = -1
+
+    def compose_page(self) -> ComposeResult:
+        yield DataTable(id="stocktakes", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#stocktakes", DataTable)
+        for label in ("Stocktake", "Counting", "Status", "Reason"):
+            table.add_column(label, key=label)
+        self.title_line("Stocktakes", "F5 starts a count · Enter counts, reviews and posts the highlighted one")
+
+    def on_screen_resume(self) -> None:
+        version = self.app.data_version  # type: ignore[attr-defined]
+        if version != self.loaded_version:
+            self.loaded_version = version
+            self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="stocktakes")
+    def load(self, note: str = "") -> None:
+        try:
+            self.post_message(StocktakesLoaded(note, stocktakes.list_stocktakes(self.session, limit=SHOWN)))
+        except PosError as error:
+            self.post_message(StocktakesFailed(str(error)))
+
+    def on_stocktakes_loaded(self, message: StocktakesLoaded) -> None:
+        self.stocktakes = message.stocktakes
+        table = self.query_one("#stocktakes", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for taken in message.stocktakes:
+            table.add_row(taken.reference, taken.scope, "posted" if taken.posted_seq else "open", taken.reason,
+                          key=str(taken.number))
+        if message.stocktakes:
+            table.move_cursor(row=min(row, len(message.stocktakes) - 1))
+        if message.note:
+            self.say(message.note, "success")
+            return
+        self.say(f"{len(message.stocktakes)} stocktake{'s' if len(message.stocktakes) != 1 else ''}, newest first."
+                 if message.stocktakes else "No stocktake yet: F5 starts one.")
+
+    def on_stocktakes_failed(self, message: StocktakesFailed) -> None:
+        self.refuse(message.text)
+
+    def action_start(self) -> None:
+        def start(answer: Answer) -> object:
+            number: int = guarded(self.app, lambda approval: stocktakes.start(
+                self.session, category=answer["category"], vendor=answer["vendor"], approval=approval))
+            return lambda: self.post_message(StocktakeStarted(number))  # once the form has closed
+
+        self.app.push_screen(FormDialog("Start a stocktake", [
+            Field("category", "Category (empty: every category)"),
+            Field("vendor", "Vendor (empty: every vendor)"),
+        ], act=start))
+
+    def on_stocktake_started(self, message: StocktakeStarted) -> None:
+        self.books_moved()
+        self.loaded_version = self.app.data_version  # type: ignore[attr-defined]
+        self.load()
+        self.app.push_screen(CountingScreen(message.number))
+
+    def action_open(self) -> None:
+        table = self.query_one("#stocktakes", DataTable)
+        if not self.stocktakes or table.cursor_row >= len(self.stocktakes):
+            self.refuse("No stocktake is highlighted: F5 starts one.")
+            return
+        self.app.push_screen(CountingScreen(self.stocktakes[table.cursor_row].number))
+
+    def palette_commands(self) -> list[tuple[str, str, str]]:
+        return [("Start a stocktake", "All stock, a category or a vendor (F5)", "screen.start")]

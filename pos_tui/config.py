@@ -87,6 +87,8 @@ class StoreSettings(_Section):
 class TerminalSettings(_Section):
     id: str = Field(default="T1", pattern=r"^[A-Za-z0-9_-]{1,16}$")
     """This till's id: sale numbers are gapless per terminal and its drawer has its own cash account."""
+    mode: Literal["retail", "restaurant", "both"] = "retail"
+    """What this till is for: the counter (bucket), the floor of a restaurant (Ctrl+B), or both."""
 
 
 class DatabaseSettings(_Section):
@@ -305,6 +307,53 @@ class InventorySettings(_Section):
         return value
 
 
+class FloorSettings(_Section):
+    """One floor (a room, the terrace) of a restaurant: its name and its tables' numbers."""
+
+    name: str = Field(min_length=1, max_length=24)
+    tables: list[int] = Field(min_length=1)
+    """The tables' numbers, each unique in the store (a waiter jumps to one by typing it)."""
+
+
+class StationSettings(_Section):
+    """A kitchen station (kitchen, bar...) and where its tickets print."""
+
+    printer: str = "none"
+    """The station's printer URI (tcp://10.0.0.8:9100...), or none: tickets only on screen."""
+    backup: str = "none"
+    """Where its tickets go while its printer is down (the waiter is told), or none."""
+
+
+class ModifierSettings(_Section):
+    """A modifier a line may carry: "extra cheese" at a price, "no onions" free."""
+
+    name: str = Field(min_length=1, max_length=32)
+    price: int = Field(default=0, ge=0)
+    """Minor units added to the line per unit (0: free)."""
+    applies_to: list[str] = Field(default_factory=list)
+    """The categories and SKUs it is allowed on ("Pizza", "sku:PZ-L"); empty: every item."""
+
+
+class RestaurantSettings(_Section):
+    """Restaurant mode: floors and tables, kitchen stations, modifiers."""
+
+    floors: list[FloorSettings] = Field(default_factory=list)
+    stations: dict[str, StationSettings] = Field(default_factory=lambda: {"kitchen": StationSettings()})
+    """Stations by name; each category's lines go to the station named in ``category_stations``."""
+    category_stations: dict[str, str] = Field(default_factory=dict)
+    """Category -> station ("Drinks" = "bar"); other categories go to ``default_station``."""
+    default_station: str = "kitchen"
+    modifiers: list[ModifierSettings] = Field(default_factory=list)
+
+    @field_validator("floors")
+    @classmethod
+    def _tables_unique(cls, value: list[FloorSettings]) -> list[FloorSettings]:
+        numbers = [n for floor in value for n in floor.tables]
+        if len(set(numbers)) != len(numbers) or any(n <= 0 for n in numbers):
+            raise ValueError("table numbers must be positive and each used once across the floors")
+        return value
+
+
 def _default_tax_classes() -> list[TaxClassSettings]:
     return [
         TaxClassSettings(code="std", name="GST 17%", rate_bp=1700),
@@ -335,6 +384,7 @@ class Settings(_Section):
     staff: StaffSettings = Field(default_factory=StaffSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     inventory: InventorySettings = Field(default_factory=InventorySettings)
+    restaurant: RestaurantSettings = Field(default_factory=RestaurantSettings)
     keymap: dict[str, str] = Field(default_factory=dict)
     """Site key map: binding id -> keys, e.g. `"bucket.pay" = "f11"` (see the help screen for the ids)."""
     source: Path | None = None

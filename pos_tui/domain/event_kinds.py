@@ -6,8 +6,10 @@ from pos_tui.domain.api_events import API_EVENTS
 from pos_tui.domain.cash_events import CASH_EVENTS
 from pos_tui.domain.events import CORE_EVENTS, Event
 from pos_tui.domain.inventory_events import INVENTORY_EVENTS
+from pos_tui.domain.restaurant_events import RESTAURANT_EVENTS
 from pos_tui.domain.staff_events import STAFF_EVENTS
 
 EVENT_KINDS: dict[str, type[Event]] = {
-    cls.KIND: cls for cls in (*CORE_EVENTS, *CASH_EVENTS, *STAFF_EVENTS, *API_EVENTS, *INVENTORY_EVENTS)
+    cls.KIND: cls
+    for cls in (*CORE_EVENTS, *CASH_EVENTS, *STAFF_EVENTS, *API_EVENTS, *INVENTORY_EVENTS, *RESTAURANT_EVENTS)
 }

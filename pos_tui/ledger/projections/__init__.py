@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from pos_tui.ledger.entry import Handler, JournalEntry
-from pos_tui.ledger.projections import api, cash, catalogue, core, daybook, inventory, reports, staff
+from pos_tui.ledger.projections import api, cash, catalogue, core, daybook, inventory, reports, restaurant, staff
 
 Derive = Callable[[sqlite3.Connection, str, int], None]
 
@@ -56,6 +56,8 @@ AREAS: tuple[Area, ...] = (
     Area(staff.HANDLERS, staff.TABLES, Check.REPLAY_BESIDE),
     Area(reports.HANDLERS, reports.TABLES, Check.DERIVE, reports.derive),
     Area(api.HANDLERS, api.TABLES, Check.REPLAY_BESIDE),
+    # The restaurant's floor: its rows follow from table.* entries alone.
+    Area(restaurant.HANDLERS, restaurant.TABLES, Check.REPLAY_BESIDE),
 )
 
 

@@ -1,0 +1,134 @@
+"""The floor: which tables there are (pos.toml), which hold an order, and opening one.
+
+A table holds at most one order (an 'open' or 'billing' one); the database refuses a second. Opening a
+table that already holds an order opens that order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pos_tui.domain.errors import InvalidInput, NotFound, RuleViolation
+from pos_tui.domain.restaurant_events import TableOpened
+
+if TYPE_CHECKING:
+    from pos_tui.services.session import Session
+
+MAX_COVERS = 99
+
+
+@dataclass(frozen=True)
+class Order:
+    order_no: int
+    table: int
+    covers: int
+    waiter: str
+    status: str  # open, billing, paid, merged
+    fired: int
+    parts: int
+    parts_paid: int
+    opened_at: str
+    sent_at: str
+    last_seq: int
+
+
+@dataclass(frozen=True)
+class TableState:
+    floor: str
+    table: int
+    status: str  # available, occupied, billing
+    order: Order | None
+
+
+_ORDER_COLUMNS = ("order_no, table_no, covers, waiter, status, fired, parts, parts_paid, opened_at, sent_at,"
+                  " last_seq")
+
+
+def table_numbers(session: Session) -> dict[int, str]:
+    """Every configured table -> its floor's name."""
+    return {table: floor.name for floor in session.settings.restaurant.floors for table in floor.tables}
+
+
+def check_table(session: Session, table: int) -> None:
+    if table not in table_numbers(session):
+        known = table_numbers(session)
+        hint = (f"Tables here are {min(known)} to {max(known)}." if known
+                else "Set the floors and their tables under [restaurant] in pos.toml.")
+        raise NotFound(f"There is no table {table}.", hint)
+
+
+def order_on(session: Session, table: int) -> Order | None:
+    row = session.ledger.conn.execute(
+        f"SELECT {_ORDER_COLUMNS} FROM restaurant_orders WHERE table_no = ? AND closed_seq = 0", (table,)
+    ).fetchone()
+    return Order(*row) if row else None
+
+
+def get_order(session: Session, order_no: int) -> Order:
+    row = session.ledger.conn.execute(
+        f"SELECT {_ORDER_COLUMNS} FROM restaurant_orders WHERE order_no = ?", (order_no,)).fetchone()
+    if row is None:
+        raise NotFound(f"There is no order {order_no}.", "Open the table first.")
+    return Order(*row)
+
+
+def open_order_on(session: Session, table: int) -> Order:
+    """The order a table holds, or a sentence saying it holds none."""
+    check_table(session, table)
+    order = order_on(session, table)
+    if order is None:
+        raise RuleViolation(f"Table {table} is not open.", "Open it with its covers first.")
+    return order
+
+
+def check_covers(covers: int) -> int:
+    if not 1 <= covers <= MAX_COVERS:
+        raise InvalidInput(f"A table seats 1 to {MAX_COVERS} guests, not {covers}.", "Type how many are sitting.")
+    return covers
+
+
+def next_order_no(session: Session) -> int:
+    number: int = session.ledger.conn.execute(
+        "SELECT COALESCE(MAX(order_no), 0) + 1 FROM restaurant_orders").fetchone()[0]
+    return number
+
+
+def open_table(session: Session, table: int, covers: int) -> Order:
+    """Open ``table`` for ``covers`` guests; a table that already holds an order opens that order
+    (never a second one), with nothing written."""
+    check_table(session, table)
+    check_covers(covers)
+    with session.ledger.write():
+        order = order_on(session, table)
+        if order is not None:
+            return order
+        number = next_order_no(session)
+        session.record(TableOpened(table, number, covers))
+        return get_order(session, number)
+
+
+def floor_plan(session: Session) -> list[TableState]:
+    """Every configured table with its status, floor by floor, in the order of pos.toml."""
+    rows = session.ledger.conn.execute(
+        f"SELECT {_ORDER_COLUMNS} FROM restaurant_orders WHERE closed_seq = 0").fetchall()
+    orders = {row[1]: Order(*row) for row in rows}
+    plan = []
+    for floor in session.settings.restaurant.floors:
+        for table in floor.tables:
+            order = orders.get(table)
+            status = "available" if order is None else ("billing" if order.status == "billing" else "occupied")
+            plan.append(TableState(floor.name, table, status, order))
+    return plan
+
+
+def last_change(session: Session) -> int:
+    """The last seq that changed any order: a floor view polls this (one indexed read) to redraw."""
+    row = session.ledger.conn.execute("SELECT MAX(last_seq) FROM restaurant_orders").fetchone()
+    return int(row[0] or 0)
+
+
+def open_tables(session: Session) -> list[Order]:
+    rows = session.ledger.conn.execute(
+        f"SELECT {_ORDER_COLUMNS} FROM restaurant_orders WHERE closed_seq = 0 ORDER BY table_no").fetchall()
+    return [Order(*row) for row in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from pos_tui.config import FloorSettings, ModifierSettings, RestaurantSettings, Settings, StationSettings
@@ -41,3 +42,25 @@ def restaurant_settings(spool: Path, *, kitchen: str = "none", bar: str = "none"
 
 def add_menu(session: Session) -> None:
     products.add_products(session, MENU)
+
+
+@dataclass(frozen=True)
+class PrintedTicket:
+    station: str
+    number: int
+    void: bool
+    reprint: bool
+    table: int
+    lines: tuple[int, ...]  # order line numbers, as printed after '#'
+
+
+def read_ticket(job: bytes, profile: str = "TM-T88III") -> PrintedTicket:
+    """A kitchen ticket read back from the ESC/POS bytes a station's printer received."""
+    from tests.devices.escpos_decoder import decode
+    from tests.devices.sample_receipt import profile_code_pages
+
+    texts = [text.strip() for text in decode(job, profile_code_pages(profile)).texts()]
+    number = next(int(t.split()[1]) for t in texts if t.startswith("Ticket "))
+    table = next(int(t.split()[1]) for t in texts if t.startswith("Table "))
+    lines = tuple(int(t.rsplit("#", 1)[1]) for t in texts if " x " in t and "#" in t)
+    return PrintedTicket(texts[0].lower(), number, "*** VOID ***" in texts, "** REPRINT **" in texts, table, lines)

@@ -14,6 +14,7 @@ import contextlib
 import fcntl
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -131,6 +132,15 @@ class KitchenPrinters:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def wait_idle(self, timeout: float) -> bool:  # float-ok: seconds
+        """Wait until every station's queue is empty (True) or ``timeout`` seconds passed (False)."""
+        deadline = time.monotonic() + timeout
+        while any(printer.status().pending for printer in self.printers.values()):
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+        return True
 
     @property
     def cursor_path(self) -> Path:

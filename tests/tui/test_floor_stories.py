@@ -1,0 +1,103 @@
+"""The floor at the till: a waiter opens a table from the floor, adds lines with a portion and modifiers
+by digit keys, sends them; another waiter's change shows on the floor without a key pressed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from pos_tui.config import TerminalSettings
+from pos_tui.services.restaurant import floor, orders
+from pos_tui.services.session import Session, open_session
+from pos_tui.services.staff import users
+from tests.conftest import assert_verifies, make_store
+from tests.support.restaurant import add_menu, restaurant_settings
+from tests.tui.conftest import make_app, wait_for
+
+
+def restaurant_store(path: Path, spool: Path) -> Session:
+    settings = restaurant_settings(spool)
+    settings = settings.model_copy(update={"terminal": TerminalSettings(id="T1", mode="restaurant")})
+    session = make_store(path, settings)
+    add_menu(session)
+    users.add_user(session, "asma", "1234", role="cashier")
+    users.add_user(session, "bilal", "1234", role="cashier")
+    return session
+
+
+@pytest.fixture
+def dining_room(tmp_path: Path) -> Iterator[Session]:
+    session = restaurant_store(tmp_path / "store.db", tmp_path / "spool")
+    yield session
+    session.close()
+    assert_verifies(tmp_path / "store.db")
+
+
+async def log_in_to_floor(pilot: Pilot[None], user: str = "asma", pin: str = "1234") -> None:
+    screen = pilot.app.screen
+    screen.query_one("#user", Input).value = user
+    screen.query_one("#pin", Input).value = pin
+    screen.query_one("#pin", Input).focus()
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: pilot.app.current_mode == "floor")
+    await wait_for(pilot, lambda: pilot.app.screen.query("#table-1"))
+
+
+async def open_table_five(pilot: Pilot[None]) -> None:
+    jump = pilot.app.screen.query_one("#floor-jump", Input)
+    jump.focus()
+    await pilot.press("5", "enter")
+    await wait_for(pilot, lambda: pilot.app.screen.query("#f-covers"))
+    pilot.app.screen.query_one("#f-covers", Input).value = "3"
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: pilot.app.screen.query("#order-scan"))
+
+
+async def add(pilot: Pilot[None], code: str, *keys: str) -> None:
+    pilot.app.screen.query_one("#order-scan", Input).value = code
+    await pilot.press("enter")
+    if keys:
+        await wait_for(pilot, lambda: pilot.app.screen.query("#portion-body"))
+        await pilot.press(*keys, "enter")
+
+
+async def test_a_waiter_opens_a_table_adds_a_large_pizza_with_cheese_and_sends(dining_room: Session,
+                                                                               tmp_path: Path) -> None:
+    app = make_app(dining_room, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_to_floor(pilot)
+        await open_table_five(pilot)
+        await add(pilot, "KHEER")
+        await add(pilot, "PZ-S", "1", "1")  # portion 1 = Large (by name), modifier 1 = extra cheese
+        lines = pilot.app.screen.query_one("#order-lines", DataTable)
+        await wait_for(pilot, lambda: lines.row_count == 2)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "Sent: ticket 1 to kitchen" in str(pilot.app.screen.query_one("#status").content))
+    order = floor.order_on(dining_room, 5)
+    assert order is not None and order.covers == 3 and order.waiter == "asma"
+    made = orders.order_lines(dining_room, order.order_no)
+    assert [(ln.name, [m.name for m in ln.modifiers], ln.sent) for ln in made] == [
+        ("Kheer", [], True), ("Pizza (Large)", ["extra cheese"], True)]
+
+
+async def test_another_waiters_table_shows_on_the_floor_without_a_key(dining_room: Session, tmp_path: Path) -> None:
+    app = make_app(dining_room, tmp_path)
+    other = open_session(dining_room.settings, tmp_path / "store.db", username="bilal")
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await log_in_to_floor(pilot)
+            tile = pilot.app.screen.query_one("#table-7")
+            assert tile.has_class("-available")
+            floor.open_table(other, 7, covers=2)
+            await wait_for(pilot, lambda: tile.has_class("-occupied"))
+            orders.add_line(other, 7, "SOUP")
+            from pos_tui.services.restaurant import bills
+
+            bills.prebill(other, 7)
+            await wait_for(pilot, lambda: tile.has_class("-billing"))
+    finally:
+        other.close()

@@ -40,8 +40,8 @@ def tile_text(state: TableState, now: datetime) -> str:
     order = state.order
     if order is None:
         return f"{state.table}\nfree"
-    return f"{state.table}  {order.covers}p\nopen {minutes_since(order.opened_at, now)}" \
-           f" sent {minutes_since(order.sent_at, now)}"
+    return (f"{state.table}  {order.covers}p\nopen {minutes_since(order.opened_at, now)}\n"
+            f"sent {minutes_since(order.sent_at, now)}")
 
 
 @dataclass
@@ -64,7 +64,7 @@ class FloorScreen(ModeScreen):
     FloorScreen .floor-name { text-style: bold; color: $accent; margin-top: 1; }
     FloorScreen .floor-grid { grid-size: 8; grid-gutter: 0 1; height: auto; }
     FloorScreen.-narrow .floor-grid { grid-size: 5; }
-    FloorScreen TableTile { height: 4; border: round $panel-lighten-2; padding: 0 1; }
+    FloorScreen TableTile { height: 5; border: round $panel-lighten-2; padding: 0 1; }
     FloorScreen TableTile.-available { color: $text-muted; }
     FloorScreen TableTile.-occupied { color: $warning; border: round $warning 70%; text-style: bold; }
     FloorScreen TableTile.-billing { color: $success; border: round $success 70%; text-style: bold; }

@@ -77,7 +77,7 @@ class OrderScreen(ModeScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#order-lines", DataTable)
-        table.add_columns("#", "Qty", "Item", "Course", "Seat", "State", "Amount")
+        table.add_columns("#", "Qty", "Item", "Crs", "Seat", "State", "Amount")
         self.query_one("#order-scan", Input).focus()
         self.load()
         self.set_interval(POLL_SECONDS, self.poll)

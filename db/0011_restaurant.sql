@@ -75,7 +75,8 @@ CREATE TABLE restaurant_bills (
     covers INTEGER NOT NULL,        -- the order's covers, on the bill that closed it; else 0
     part INTEGER NOT NULL,
     parts INTEGER NOT NULL,
-    tip INTEGER NOT NULL
+    tip INTEGER NOT NULL,
+    total INTEGER NOT NULL          -- the sale's total
 ) STRICT;
 
 -- Which order line each line of a paying sale was (line_no of the sale -> the order's line).
@@ -84,5 +85,7 @@ CREATE TABLE restaurant_bill_lines (
     sale_line_no INTEGER NOT NULL,
     line_no INTEGER NOT NULL,
     course INTEGER NOT NULL,
+    category TEXT NOT NULL,
+    gross INTEGER NOT NULL,         -- what this sale took for the line (a share, for an equal part)
     PRIMARY KEY (sale_seq, sale_line_no)
 ) STRICT, WITHOUT ROWID;

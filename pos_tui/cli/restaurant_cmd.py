@@ -248,3 +248,32 @@ def reprint_command(ticket: Annotated[int, typer.Argument(help="The ticket's num
         found = kitchen.reprint(session, ticket)
         typer.echo(f"Ticket {ticket} reprinted at {found.station}.")
         _dispatch(session)
+
+
+@table_app.command("report")
+@reports_errors
+def report_command(
+    first: Annotated[str, typer.Option("--from", help="First business day, YYYY-MM-DD (default: today).")] = "",
+    last: Annotated[str, typer.Option("--to", help="Last business day, YYYY-MM-DD (default: --from).")] = "",
+    db: DbOption = None, config: ConfigOption = None,
+) -> None:
+    """Sales by table, by waiter, by course and by category; covers, average per cover, tips; open tables."""
+    from pos_tui.ledger.journal import business_day
+    from pos_tui.services.restaurant import floor, reports
+
+    with closing(session_from(db, config, read_only=True)) as session:
+        info = session.ledger.store_info()
+        first = first or business_day(session.clock(), info.timezone, info.day_starts_at_hour)
+        report = reports.floor_report(session, first, last or first)
+        money = session.money
+        typer.echo(f"Restaurant {report.first_day} to {report.last_day}: {money(report.total)} from"
+                   f" {report.covers} covers, {money(report.per_cover)} a cover; tips {money(report.tips)}.")
+        for title, rows, label in (("By table", report.by_table, "table "), ("By waiter", report.by_waiter, ""),
+                                   ("By course", report.by_course, "course "),
+                                   ("By category", report.by_category, "")):
+            typer.echo(title)
+            for row in rows:
+                typer.echo(f"  {label + row.key:<24} {row.bills:>5} bills {money(row.amount):>16}")
+        still_open = floor.open_tables(session)
+        typer.echo("Open tables: " + (", ".join(f"{o.table} ({o.covers} covers, {o.waiter})" for o in still_open)
+                                      if still_open else "none") + ".")

@@ -70,3 +70,24 @@ def test_an_evening_at_table_two_from_the_shell(tmp_path: Path) -> None:
     paid = ok("table", "pay", "1", "--pay", "card:1550", "--tip", "100", "--user", "asma")
     assert "Sale T1-000001: Rs 1,550.00, tip Rs 100.00. Table 1 is free." in paid
     assert_verifies(path)
+
+
+def test_the_restaurant_report_from_the_shell(tmp_path: Path) -> None:
+    from pos_tui.domain.tender import Tender
+    from pos_tui.services.restaurant import bills, floor, orders
+
+    path = tmp_path / "store.db"
+    admin = make_restaurant(path, tmp_path / "spool")
+    waiter = admin.as_user("asma")
+    floor.open_table(waiter, 1, covers=2)
+    orders.add_line(waiter, 1, "SOUP")
+    bills.pay(waiter, 1, [Tender("cash", 45000)])
+    floor.open_table(waiter, 2, covers=1)
+    admin.close()
+    config = tmp_path / "pos.toml"
+    config.write_text(CONFIG.format(spool=tmp_path / "spool"))
+    done = subprocess.run([sys.executable, "-m", "pos_tui.cli.main", "table", "report", "--db", str(path),
+                           "--config", str(config)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Rs 450.00 from 2 covers, Rs 225.00 a cover" in done.stdout
+    assert "table 1" in done.stdout and "Starters" in done.stdout and "Open tables: 2 (1 covers, asma)." in done.stdout

@@ -14,9 +14,9 @@ from textual.widgets import DataTable, Input
 
 from pos_tui.services.restaurant import bills, floor, kitchen, orders
 from pos_tui.services.session import Session
+from tests.tui.conftest import make_app, wait_for
 from tests.tui.test_floor_stories import log_in_to_floor, restaurant_store
 from tests.tui.test_snapshots import steady
-from tests.tui.conftest import make_app, wait_for
 
 NOON = datetime(2053, 3, 1, 7, 0, tzinfo=UTC)
 

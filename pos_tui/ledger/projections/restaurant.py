@@ -114,14 +114,15 @@ def _paid(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
     table, covers, waiter = conn.execute(
         "SELECT table_no, covers, waiter FROM restaurant_orders WHERE order_no = ?", (order,)).fetchone()
     conn.execute(
-        "INSERT INTO restaurant_bills (sale_seq, paid_seq, order_no, table_no, waiter, covers, part, parts, tip)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (p["sale_seq"], e.seq, order, table, waiter, covers if p["closed"] else 0, p["part"], p["parts"], p["tip"]),
+        "INSERT INTO restaurant_bills (sale_seq, paid_seq, order_no, table_no, waiter, covers, part, parts, tip,"
+        " total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (p["sale_seq"], e.seq, order, table, waiter, covers if p["closed"] else 0, p["part"], p["parts"], p["tip"],
+         p["total"]),
     )
     conn.executemany(
-        "INSERT INTO restaurant_bill_lines (sale_seq, sale_line_no, line_no, course)"
-        " SELECT ?, ?, line_no, course FROM restaurant_lines WHERE line_no = ?",
-        [(p["sale_seq"], n, line["line"]) for n, line in enumerate(p["lines"], start=1)],
+        "INSERT INTO restaurant_bill_lines (sale_seq, sale_line_no, line_no, course, category, gross)"
+        " SELECT ?, ?, line_no, course, category, ? FROM restaurant_lines WHERE line_no = ?",
+        [(p["sale_seq"], n, line["gross"], line["line"]) for n, line in enumerate(p["lines"], start=1)],
     )
     if p["part"]:
         conn.execute("UPDATE restaurant_orders SET parts_paid = ? WHERE order_no = ?", (p["part"], order))

@@ -128,6 +128,27 @@ def last_change(session: Session) -> int:
     return int(row[0] or 0)
 
 
+def open_at(session: Session, seq: int) -> list[Order]:
+    """The orders holding a table at journal ``seq`` (opened by then, not paid or merged by then): a Z
+    names them. Each is named by the table it is on now."""
+    rows = session.ledger.conn.execute(
+        f"SELECT {_ORDER_COLUMNS} FROM restaurant_orders WHERE opened_seq <= ? AND (closed_seq = 0 OR closed_seq > ?)"
+        " ORDER BY table_no", (seq, seq)).fetchall()
+    return [Order(*row) for row in rows]
+
+
+class TablesStillOpen(RuleViolation):
+    """A Z was asked for while tables hold unpaid orders: the Z needs a decision (pay them, or force it)."""
+
+    def __init__(self, orders: list[Order]) -> None:
+        listed = ", ".join(f"table {o.table} ({o.covers} covers, {o.waiter})" for o in orders)
+        super().__init__(
+            f"{len(orders)} table{'s are' if len(orders) != 1 else ' is'} still open: {listed}.",
+            "Pay or merge them first, or force the Z (`pos report z --force`): they stay open into the next day.",
+        )
+        self.orders = orders
+
+
 def open_tables(session: Session) -> list[Order]:
     rows = session.ledger.conn.execute(
         f"SELECT {_ORDER_COLUMNS} FROM restaurant_orders WHERE closed_seq = 0 ORDER BY table_no").fetchall()

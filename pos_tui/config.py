@@ -353,6 +353,14 @@ class RestaurantSettings(_Section):
             raise ValueError("table numbers must be positive and each used once across the floors")
         return value
 
+    @model_validator(mode="after")
+    def _stations_exist(self) -> RestaurantSettings:
+        named = {self.default_station, *self.category_stations.values()}
+        unknown = sorted(named - set(self.stations))
+        if unknown:
+            raise ValueError(f"station {unknown[0]!r} is not under [restaurant.stations] ({', '.join(self.stations)})")
+        return self
+
 
 def _default_tax_classes() -> list[TaxClassSettings]:
     return [

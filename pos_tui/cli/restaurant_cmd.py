@@ -151,7 +151,8 @@ def _report_tickets(table: int, tickets: tuple[object, ...]) -> None:
     if not tickets:
         typer.echo(f"Table {table}: nothing new to send.")
     for ticket in tickets:
-        typer.echo(f"Ticket {ticket.number} to {ticket.station}: {len(ticket.lines)} lines.")  # type: ignore[attr-defined]
+        count = len(ticket.lines)  # type: ignore[attr-defined]
+        typer.echo(f"Ticket {ticket.number} to {ticket.station}: {count} line{'' if count == 1 else 's'}.")  # type: ignore[attr-defined]
 
 
 @table_app.command("transfer")

@@ -56,7 +56,7 @@ def test_an_evening_at_table_two_from_the_shell(tmp_path: Path) -> None:
     assert "Traceback" not in refused.stderr
     ok("table", "add", "2", "COLA", "--qty", "2", "--user", "asma")
     sent = ok("table", "send", "2", "--user", "asma")
-    assert "Ticket 1 to bar: 1 lines." in sent and "Ticket 2 to kitchen: 1 lines." in sent
+    assert "Ticket 1 to bar: 1 line." in sent and "Ticket 2 to kitchen: 1 line." in sent
     assert "nothing new to send" in ok("table", "send", "2", "--user", "asma")
     voided = pos("table", "void", "2", "2", "--reason", "spilt", "--user", "asma", "--approved-by", "sara",
                  stdin="234567\n")

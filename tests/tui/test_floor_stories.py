@@ -101,3 +101,27 @@ async def test_another_waiters_table_shows_on_the_floor_without_a_key(dining_roo
             await wait_for(pilot, lambda: tile.has_class("-billing"))
     finally:
         other.close()
+
+
+async def test_moving_to_an_occupied_table_asks_to_merge_and_follows_the_order(dining_room: Session,
+                                                                              tmp_path: Path) -> None:
+    waiter = dining_room.as_user("asma")
+    floor.open_table(waiter, 3, covers=2)
+    orders.add_line(waiter, 3, "KHEER")
+    floor.open_table(waiter, 4, covers=1)
+    app = make_app(dining_room, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_to_floor(pilot)
+        pilot.app.screen.query_one("#floor-jump", Input).value = "3"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: pilot.app.screen.query("#order-lines"))
+        await pilot.press("ctrl+x")
+        await wait_for(pilot, lambda: pilot.app.screen.query("#f-to"))
+        pilot.app.screen.query_one("#f-to", Input).value = "4"
+        pilot.app.screen.query_one("#f-covers", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: pilot.app.screen.query("#confirm-note"))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "merged to table 4" in str(pilot.app.screen.query_one("#status").content))
+    merged = floor.order_on(dining_room, 4)
+    assert merged is not None and merged.covers == 3 and floor.order_on(dining_room, 3) is None

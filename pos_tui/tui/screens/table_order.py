@@ -47,6 +47,7 @@ class OrderScreen(ModeScreen):
         Binding("ctrl+o", "prebill", "Bill", priority=True, id="order.prebill"),
         Binding("ctrl+l", "split", "Split/pay", priority=True, id="order.split"),
         Binding("f12", "pay", "Pay", priority=True, id="order.pay"),
+        Binding("ctrl+x", "move", "Move", priority=True, id="order.move"),
     ]
     DEFAULT_CSS = """
     OrderScreen #order-head { height: 1; text-style: bold; color: $accent; }
@@ -177,6 +178,73 @@ class OrderScreen(ModeScreen):
             self.app.call_from_thread(self.say, str(error), "error")
             return
         self.app.call_from_thread(self.say, said(result), "success")  # type: ignore[operator]
+        self.load()
+
+    # --- moving -------------------------------------------------------------------------------
+
+    def action_move(self) -> None:
+        """To another table: the whole order (an occupied table asks to merge), or some lines (a split)."""
+        from pos_tui.tui.dialogs.form import Answer, Field, FormDialog
+
+        def chosen(answer: Answer | None) -> None:
+            if answer is not None:
+                self.move(answer["to"].strip(), answer["lines"].replace(",", " ").split(),
+                          answer["covers"].strip() or "0")
+
+        self.app.push_screen(FormDialog(f"Move table {self.table}", [
+            Field("to", "To table"), Field("lines", "Lines (their #, blank: the whole order)"),
+            Field("covers", "Guests moving with the lines", "0")]), chosen)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="order-write")
+    def move(self, to: str, lines: list[str], covers: str) -> None:
+        from pos_tui.domain.errors import InvalidInput
+        from pos_tui.services.restaurant import moves
+
+        if not to.isdigit() or not covers.isdigit() or not all(n.isdigit() for n in lines):
+            self.app.call_from_thread(self.say, str(InvalidInput(
+                "Type the table's number, the lines' numbers and the guests as numbers.", "Nothing was moved.")),
+                "error")
+            return
+        target = int(to)
+        if lines:
+            self.write(lambda: moves.split(self.session, self.table, [int(n) for n in lines], target,
+                                           covers=int(covers)),
+                       lambda order: f"{len(lines)} lines moved to table {target}.")
+            return
+        try:
+            moves.transfer(self.session, self.table, target)
+        except moves.TableOccupied as occupied:
+            self.app.call_from_thread(self.ask_merge, target, str(occupied))
+            return
+        except PosError as error:
+            self.app.call_from_thread(self.say, str(error), "error")
+            return
+        self.app.call_from_thread(self.moved_to, target, "moved")
+
+    def ask_merge(self, target: int, why: str) -> None:
+        from pos_tui.tui.dialogs.confirm import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.merge(target)
+
+        self.app.push_screen(ConfirmDialog("Table occupied", why, f"merge into table {target}"), answered)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="order-write")
+    def merge(self, target: int) -> None:
+        from pos_tui.services.restaurant import moves
+
+        try:
+            moves.transfer(self.session, self.table, target, merge=True)
+        except PosError as error:
+            self.app.call_from_thread(self.say, str(error), "error")
+            return
+        self.app.call_from_thread(self.moved_to, target, "merged")
+
+    def moved_to(self, target: int, how: str) -> None:
+        """The order is on another table now: this screen follows it."""
+        self.table = target
+        self.say(f"Order {how} to table {target}.", "success")
         self.load()
 
     # --- keys ---------------------------------------------------------------------------------

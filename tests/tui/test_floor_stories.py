@@ -125,3 +125,41 @@ async def test_moving_to_an_occupied_table_asks_to_merge_and_follows_the_order(d
         await wait_for(pilot, lambda: "merged to table 4" in str(pilot.app.screen.query_one("#status").content))
     merged = floor.order_on(dining_room, 4)
     assert merged is not None and merged.covers == 3 and floor.order_on(dining_room, 3) is None
+
+
+async def test_a_bill_split_in_two_is_paid_part_by_part_with_a_tip_and_frees_the_table(dining_room: Session,
+                                                                                      tmp_path: Path) -> None:
+    from pos_tui.tui.dialogs.tender import TenderDialog
+
+    waiter = dining_room.as_user("asma")
+    floor.open_table(waiter, 6, covers=2)
+    orders.add_line(waiter, 6, "KHEER")
+    orders.add_line(waiter, 6, "LASSI")  # 350 + 250 = Rs 600.00
+    app = make_app(dining_room, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_to_floor(pilot)
+        pilot.app.screen.query_one("#floor-jump", Input).value = "6"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: pilot.app.screen.query("#order-lines"))
+        await wait_for(pilot, lambda: pilot.app.screen.query_one("#order-lines", DataTable).row_count == 2)
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: pilot.app.screen.query("#split-input"))
+        pilot.app.screen.query_one("#split-input", Input).value = "2"
+        await pilot.press("enter")
+        status = lambda: str(pilot.app.screen.query_one("#status").content)  # noqa: E731
+        await wait_for(pilot, lambda: "part 1 is Rs 300.00" in status())
+        for tip in ("50", "0"):
+            await pilot.press("f12")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, TenderDialog))
+            assert pilot.app.screen.total == 30000  # type: ignore[attr-defined]
+            pilot.app.screen.query_one("#amount", Input).value = "500"
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: pilot.app.screen.query("#f-tip"))
+            pilot.app.screen.query_one("#f-tip", Input).value = tip
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: "Sale T1-" in status())
+        await wait_for(pilot, lambda: "The table is free." in status())
+        assert "change Rs 200.00" in status()
+    assert floor.order_on(dining_room, 6) is None
+    tips = dining_room.ledger.conn.execute("SELECT SUM(amount) FROM postings WHERE account = 'liabilities:tips'")
+    assert tips.fetchone()[0] == -5000

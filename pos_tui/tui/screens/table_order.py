@@ -178,7 +178,7 @@ class OrderScreen(ModeScreen):
             self.app.call_from_thread(self.say, str(error), "error")
             return
         self.app.call_from_thread(self.say, said(result), "success")  # type: ignore[operator]
-        self.load()
+        self.app.call_from_thread(self.load)
 
     # --- moving -------------------------------------------------------------------------------
 
@@ -353,17 +353,30 @@ class OrderScreen(ModeScreen):
         self.app.call_from_thread(self.ask_tenders, due, seat)
 
     def ask_tenders(self, due: int, seat: int | None) -> None:
+        from pos_tui.tui.dialogs.form import Answer, Field, FormDialog
         from pos_tui.tui.dialogs.tender import TenderDialog
+
+        def tipped(tenders: list[Tender], answer: Answer | None) -> None:
+            if answer is not None:
+                self.take_payment(tenders, seat, answer["tip"])
 
         def paid(tenders: list[Tender] | None) -> None:
             if tenders:
-                self.take_payment(tenders, seat)
+                method = self.session.tender_methods[tenders[0].method].label
+                self.app.push_screen(FormDialog("Tip", [Field("tip", f"Tip on top, by {method} (0: none)", "0")]),
+                                     lambda answer: tipped(tenders, answer))
 
         self.app.push_screen(TenderDialog(due, self.session.currency, self.session.tender_methods), paid)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="order-pay")
-    def take_payment(self, tenders: list[Tender], seat: int | None) -> None:
-        self.write(lambda: bills.pay(self.session, self.table, tenders, seat=seat),
+    def take_payment(self, tenders: list[Tender], seat: int | None, tip_text: str) -> None:
+        try:
+            tip = self.session.currency.parse(tip_text) if tip_text.strip() else 0
+        except PosError as error:
+            self.app.call_from_thread(self.say, str(error), "error")
+            return
+        self.write(lambda: bills.pay(self.session, self.table, tenders, seat=seat, tip=tip),
                    lambda paid: f"Sale {paid.sale_ref}: {self.session.money(paid.total)}"
                    + (f", change {self.session.money(paid.change)}" if paid.change else "")
+                   + (f", tip {self.session.money(paid.tip)}" if paid.tip else "")
                    + (". The table is free." if paid.closed else "."))

@@ -163,3 +163,23 @@ async def test_a_bill_split_in_two_is_paid_part_by_part_with_a_tip_and_frees_the
     assert floor.order_on(dining_room, 6) is None
     tips = dining_room.ledger.conn.execute("SELECT SUM(amount) FROM postings WHERE account = 'liabilities:tips'")
     assert tips.fetchone()[0] == -5000
+
+
+async def test_the_ticket_log_on_the_floor_reprints_a_ticket(dining_room: Session, tmp_path: Path) -> None:
+    from pos_tui.services.restaurant import kitchen
+
+    waiter = dining_room.as_user("asma")
+    floor.open_table(waiter, 2, covers=2)
+    orders.add_line(waiter, 2, "KHEER")
+    orders.add_line(waiter, 2, "COLA")
+    kitchen.send(waiter, 2)
+    app = make_app(dining_room, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_to_floor(pilot)
+        await pilot.press("ctrl+k")
+        await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "ChooseDialog")
+        await pilot.press("enter")  # the newest first: ticket 2, the kitchen's
+        await wait_for(pilot, lambda: "Ticket 2 prints again at kitchen" in str(
+            pilot.app.screen.query_one("#status").content))
+    reprints = dining_room.ledger.conn.execute("SELECT ticket_no, reprints FROM kitchen_tickets ORDER BY ticket_no")
+    assert reprints.fetchall() == [(1, 0), (2, 1)]

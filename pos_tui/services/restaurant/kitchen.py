@@ -102,12 +102,17 @@ def _ticket_lines(session: Session, ticket: int) -> tuple[TicketLine, ...]:
                  for line_no, quantity, name, mods, note, course, seat in rows)
 
 
+def _ticket_of(session: Session, row: tuple[int, int, str, str, int, int, int, str, str]) -> Ticket:
+    number, seq, kind, station, order_no, table, covers, waiter, at = row
+    return Ticket(number, seq, kind, station, order_no, table, covers, waiter, at, _ticket_lines(session, number))
+
+
 def get_ticket(session: Session, ticket: int) -> Ticket:
     row = session.ledger.conn.execute(
         f"SELECT {_TICKET_COLUMNS} FROM kitchen_tickets WHERE ticket_no = ?", (ticket,)).fetchone()
     if row is None:
         raise NotFound(f"There is no kitchen ticket {ticket}.", "Check the number printed on it.")
-    return Ticket(*row, lines=_ticket_lines(session, ticket))
+    return _ticket_of(session, row)
 
 
 @dataclass(frozen=True)
@@ -124,7 +129,7 @@ def prints_after(session: Session, seq: int, *, limit: int = 200) -> list[Ticket
     conn = session.ledger.conn
     made = conn.execute(f"SELECT {_TICKET_COLUMNS} FROM kitchen_tickets WHERE seq > ? ORDER BY seq, ticket_no LIMIT ?",
                         (seq, limit)).fetchall()
-    prints = [TicketPrint(row[1], Ticket(*row, lines=_ticket_lines(session, row[0]))) for row in made]
+    prints = [TicketPrint(row[1], _ticket_of(session, row)) for row in made]
     reprints = conn.execute(
         "SELECT seq, json_extract(payload, '$.ticket') FROM journal WHERE kind = 'table.ticket_reprinted' AND seq > ?"
         " ORDER BY seq LIMIT ?", (seq, limit)).fetchall()
@@ -139,9 +144,12 @@ def prints_after(session: Session, seq: int, *, limit: int = 200) -> list[Ticket
     return prints
 
 
-def ticket_log(session: Session, *, station: str | None = None) -> list[Ticket]:
-    """The kitchen ticket log, oldest first: every ticket made (or one station's)."""
-    clause, args = (" WHERE station = ?", (station,)) if station is not None else ("", ())
-    rows = session.ledger.conn.execute(f"SELECT {_TICKET_COLUMNS} FROM kitchen_tickets{clause} ORDER BY ticket_no",
+def ticket_log(session: Session, *, station: str | None = None, last: int = 0) -> list[Ticket]:
+    """The kitchen ticket log, oldest first: every ticket made (or one station's; or the ``last`` few)."""
+    clause, args = (" WHERE station = ?", [station]) if station is not None else ("", [])
+    order = "ORDER BY ticket_no"
+    if last:
+        order, args = "ORDER BY ticket_no DESC LIMIT ?", [*args, last]
+    rows = session.ledger.conn.execute(f"SELECT {_TICKET_COLUMNS} FROM kitchen_tickets{clause} {order}",
                                        args).fetchall()
-    return [Ticket(*row, lines=_ticket_lines(session, row[0])) for row in rows]
+    return sorted((_ticket_of(session, row) for row in rows), key=lambda t: t.number)

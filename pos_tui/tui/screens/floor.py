@@ -58,6 +58,7 @@ class FloorScreen(ModeScreen):
     MODE = "floor"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "reload", "Refresh", priority=True, id="floor.refresh"),
+        Binding("ctrl+k", "tickets", "Tickets", priority=True, id="floor.tickets"),
     ]
     DEFAULT_CSS = """
     FloorScreen #floor-jump { margin: 0 0 1 0; }
@@ -162,3 +163,47 @@ class FloorScreen(ModeScreen):
         from pos_tui.tui.screens.table_order import OrderScreen
 
         self.app.push_screen(OrderScreen(table))
+
+    # --- the kitchen ticket log ---------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="floor-tickets")
+    def action_tickets(self) -> None:
+        """The last tickets the stations got; Enter on one prints it again, marked REPRINT."""
+        from pos_tui.services.restaurant import kitchen
+
+        options = []
+        for ticket in reversed(kitchen.ticket_log(self.session, last=40)):
+            at = self.session.local_time(ticket.at).strftime("%H:%M")
+            what = ", ".join(f"{line.quantity // 1000} x {line.name}" for line in ticket.lines)
+            void = "VOID " if ticket.kind == "void" else ""
+            options.append((str(ticket.number), f"#{ticket.number} {at} {ticket.station} table {ticket.table}"
+                            f" {ticket.waiter}: {void}{what}"))
+        self.app.call_from_thread(self.choose_ticket, options)
+
+    def choose_ticket(self, options: list[tuple[str, str]]) -> None:
+        from pos_tui.tui.dialogs.choose import ChooseDialog
+
+        if not options:
+            self.say("No kitchen tickets yet.", "info")
+            return
+
+        def chosen(number: str | None) -> None:
+            if number is not None:
+                self.reprint(int(number))
+
+        self.app.push_screen(ChooseDialog("Kitchen tickets (Enter: reprint)", options), chosen)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="floor-tickets")
+    def reprint(self, number: int) -> None:
+        from pos_tui.services.restaurant import kitchen
+
+        try:
+            ticket = kitchen.reprint(self.session, number)
+        except PosError as error:
+            self.app.call_from_thread(self.say, str(error), "error")
+            return
+        self.app.call_from_thread(self.say, f"Ticket {number} prints again at {ticket.station}, marked REPRINT.",
+                                  "success")
+        dispatch = getattr(self.app, "dispatch_tickets", None)
+        if callable(dispatch):
+            self.app.call_from_thread(dispatch)

@@ -119,3 +119,25 @@ def test_two_programs_dispatching_queue_each_ticket_once(tmp_path: Path, kitchen
     assert sorted(t.number for t in tickets) == [1, 2, 3, 4, 5]
     assert len(kitchen_printer.jobs) == 5
     admin.close()
+
+
+def test_a_new_spool_on_an_old_store_does_not_print_yesterdays_tickets(
+    tmp_path: Path, kitchen_printer: FakePrinter
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    admin = make_restaurant(tmp_path / "store.db", tmp_path / "spool", kitchen=kitchen_printer.uri)
+    waiter = admin.as_user("asma")
+    yesterday = datetime.now(UTC) + timedelta(days=1)  # time only moves forward: "yesterday" is first
+    waiter.clock = lambda: yesterday
+    floor.open_table(waiter, 1, covers=2)
+    orders.add_line(waiter, 1, "SOUP")
+    kitchen.send(waiter, 1)  # its ticket was printed by a spool since thrown away
+    waiter.clock = lambda: yesterday + timedelta(days=1)
+    orders.add_line(waiter, 1, "KHEER")
+    [today] = kitchen.send(waiter, 1)
+    with KitchenPrinters(admin.settings) as printers:
+        assert printers.dispatch(waiter) == 1
+        [ticket] = printed(kitchen_printer, 1)
+    assert ticket.number == today.number
+    admin.close()

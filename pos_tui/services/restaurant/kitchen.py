@@ -144,6 +144,12 @@ def prints_after(session: Session, seq: int, *, limit: int = 200) -> list[Ticket
     return prints
 
 
+def last_seq_before(session: Session, at: str) -> int:
+    """The last journal seq recorded before ``at`` (a UTC journal time); 0 if none."""
+    row = session.ledger.conn.execute("SELECT MAX(seq) FROM journal WHERE at < ?", (at,)).fetchone()
+    return int(row[0] or 0)
+
+
 def ticket_log(session: Session, *, station: str | None = None, last: int = 0) -> list[Ticket]:
     """The kitchen ticket log, oldest first: every ticket made (or one station's; or the ``last`` few)."""
     clause, args = (" WHERE station = ?", [station]) if station is not None else ("", [])

@@ -16,6 +16,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,8 @@ from pos_tui.devices.print_elements import Align, Cut, Feed, PrintElement, Rule,
 from pos_tui.devices.printer_address import NoPrinter, describe, parse_printer_uri
 from pos_tui.devices.printer_transport import transport_for
 from pos_tui.domain.money import format_quantity
-from pos_tui.services.restaurant.kitchen import Ticket, prints_after
+from pos_tui.ledger.journal import format_time
+from pos_tui.services.restaurant.kitchen import Ticket, last_seq_before, prints_after
 from pos_tui.services.selling.printing import ReceiptPrinter
 
 if TYPE_CHECKING:
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from pos_tui.devices.errors import PrinterUnavailable
     from pos_tui.services.session import Session
 
+FRESH_SPOOL_MINUTES = 60
 BIG = TextStyle(bold=True, double_height=True, double_width=True)
 
 
@@ -146,11 +149,14 @@ class KitchenPrinters:
     def cursor_path(self) -> Path:
         return self.root / "kitchen.cursor"
 
-    def cursor(self) -> int:
+    def cursor(self, session: Session) -> int:
+        """The last journal seq handed to the printers. A spool without a cursor (the first start, or a
+        spool directory replaced) starts an hour back: older tickets are history, not orders waiting."""
         try:
             return int(self.cursor_path.read_text() or 0)
         except FileNotFoundError:
-            return 0
+            since = session.clock() - timedelta(minutes=FRESH_SPOOL_MINUTES)
+            return last_seq_before(session, format_time(since))
 
     def _advance(self, seq: int) -> None:
         staged = self.root / "kitchen.cursor.tmp"
@@ -163,7 +169,7 @@ class KitchenPrinters:
         rather than never)."""
         queued = 0
         with _locked(self.root / "kitchen.lock"):
-            cursor = self.cursor()
+            cursor = self.cursor(session)
             while prints := prints_after(session, cursor):
                 for item in prints:
                     printer = self.printers.get(item.ticket.station)

@@ -183,3 +183,23 @@ async def test_the_ticket_log_on_the_floor_reprints_a_ticket(dining_room: Sessio
             pilot.app.screen.query_one("#status").content))
     reprints = dining_room.ledger.conn.execute("SELECT ticket_no, reprints FROM kitchen_tickets ORDER BY ticket_no")
     assert reprints.fetchall() == [(1, 0), (2, 1)]
+
+
+async def test_a_z_with_a_table_open_asks_and_the_forced_z_names_it(dining_room: Session, tmp_path: Path) -> None:
+    from textual.widgets import Static
+
+    from pos_tui.tui.dialogs.cash_report import ReportDialog
+
+    floor.open_table(dining_room.as_user("asma"), 8, covers=3)
+    app = make_app(dining_room, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_to_floor(pilot, "admin", "456789")
+        await pilot.press("ctrl+w")
+        await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "CashScreen")
+        await pilot.press("z")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReportDialog))
+        text = lambda: str(pilot.app.screen.query_one("#report-text", Static).content)  # noqa: E731
+        assert "1 table is still open: table 8 (3 covers, asma)" in text()
+        await pilot.press("p")  # close the day anyway: the Z lists the table
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReportDialog) and "Z REPORT 1" in text())
+        assert "Tables still open" in text() and "Table 8" in text()

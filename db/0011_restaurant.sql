@@ -7,7 +7,7 @@ CREATE TABLE restaurant_orders (
     table_no INTEGER NOT NULL,
     covers INTEGER NOT NULL,
     waiter TEXT NOT NULL,           -- who opened it
-    status TEXT NOT NULL CHECK (status IN ('open', 'billing', 'paid', 'merged')),
+    status TEXT NOT NULL CHECK (status IN ('open', 'billing', 'paid', 'merged', 'closed')),
     fired INTEGER NOT NULL,         -- courses up to this one are sent on a Send
     parts INTEGER NOT NULL,         -- equal parts the bill was split into (0: not split)
     parts_paid INTEGER NOT NULL,
@@ -15,7 +15,7 @@ CREATE TABLE restaurant_orders (
     opened_at TEXT NOT NULL,
     sent_at TEXT NOT NULL,          -- the last send, '' before the first
     last_seq INTEGER NOT NULL,      -- the last event that changed it (a floor view polls this)
-    closed_seq INTEGER NOT NULL     -- paid or merged away; 0 while it holds its table
+    closed_seq INTEGER NOT NULL     -- paid, merged away or closed with nothing to pay; 0 while it holds its table
 ) STRICT;
 -- Never two orders on one table: the database refuses it, whatever the services do.
 CREATE UNIQUE INDEX restaurant_orders_table ON restaurant_orders(table_no) WHERE closed_seq = 0;

@@ -107,6 +107,17 @@ def show_command(table: Table, db: DbOption = None, config: ConfigOption = None)
         _show_order(session, table)
 
 
+@table_app.command("close")
+@reports_errors
+def close_command(table: Table, db: DbOption = None, config: ConfigOption = None, user: UserOption = None) -> None:
+    """Free a table with nothing left to pay (opened by mistake, or every unpaid line voided)."""
+    from pos_tui.services.restaurant import floor
+
+    with closing(acting_session(db, config, user)) as session:
+        floor.close_table(session, table)
+        typer.echo(f"Table {table} is free.")
+
+
 @table_app.command("void")
 @reports_errors
 def void_command(table: Table, line: Annotated[int, typer.Argument(help="The line's number (#).")],

@@ -180,6 +180,14 @@ class BillPaid(Event):
         return (Posting(self.tip_account, self.tip), Posting(TIPS, -self.tip))
 
 
+@dataclasses.dataclass(frozen=True)
+class TableClosed(Event):
+    """A table freed with nothing left to pay: opened by mistake, or every unpaid line voided."""
+
+    KIND: ClassVar[str] = "table.closed"
+    order: int
+
+
 RESTAURANT_EVENTS: tuple[type[Event], ...] = (
     TableOpened,
     OrderLineAdded,
@@ -192,4 +200,5 @@ RESTAURANT_EVENTS: tuple[type[Event], ...] = (
     BillPresented,
     BillSplitEqually,
     BillPaid,
+    TableClosed,
 )

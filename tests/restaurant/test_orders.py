@@ -130,3 +130,16 @@ def test_refusals_say_what_to_do(restaurant: Session) -> None:
         with pytest.raises(PosError) as caught:
             attempt()
         assert caught.value.hint and journal_length(restaurant) == before
+
+
+def test_a_table_with_nothing_to_pay_is_closed_and_one_with_lines_is_not(restaurant: Session) -> None:
+    floor.open_table(restaurant, 6, covers=2)
+    soup = orders.add_line(restaurant, 6, "SOUP")
+    before = journal_length(restaurant)
+    with pytest.raises(RuleViolation, match="Table 6 still has 1 to pay"):
+        floor.close_table(restaurant, 6)
+    assert journal_length(restaurant) == before
+    orders.void_line(restaurant, 6, soup.line_no, reason="walked out before it was made")
+    floor.close_table(restaurant, 6)
+    assert floor.order_on(restaurant, 6) is None
+    assert floor.open_table(restaurant, 6, covers=3).covers == 3  # free for the next guests

@@ -49,6 +49,8 @@ def evening(tmp_path_factory: pytest.TempPathFactory) -> Path:
     bills.split_equally(waiter, 2, 2)
     for _ in range(2):
         bills.pay(waiter, 2, [Tender("card", bills.bill(waiter, 2).due_now)])
+    floor.open_table(waiter, 6, covers=1)  # by mistake
+    floor.close_table(waiter, 6)
     admin.close()
     assert_verifies(path)
     return path

@@ -134,6 +134,11 @@ def _paid(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
     _touch(conn, e, order)
 
 
+def _closed(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    conn.execute("UPDATE restaurant_orders SET status = 'closed', closed_seq = ?, last_seq = ? WHERE order_no = ?",
+                 (e.seq, e.seq, p["order"]))
+
+
 HANDLERS: dict[str, Handler] = {
     "table.opened": _table_opened,
     "table.line_added": _line_added,
@@ -146,6 +151,7 @@ HANDLERS: dict[str, Handler] = {
     "table.prebilled": _prebilled,
     "table.bill_split": _bill_split,
     "table.paid": _paid,
+    "table.closed": _closed,
 }
 
 TABLES: dict[str, str] = {

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pos_tui.domain.errors import InvalidInput, NotFound, RuleViolation
-from pos_tui.domain.restaurant_events import TableOpened
+from pos_tui.domain.restaurant_events import TableClosed, TableOpened
 
 if TYPE_CHECKING:
     from pos_tui.services.session import Session
@@ -106,6 +106,19 @@ def open_table(session: Session, table: int, covers: int) -> Order:
         number = next_order_no(session)
         session.record(TableOpened(table, number, covers))
         return get_order(session, number)
+
+
+def close_table(session: Session, table: int) -> Order:
+    """Free a table that has nothing left to pay (opened by mistake, or its unpaid lines all voided)."""
+    with session.ledger.write() as conn:
+        order = open_order_on(session, table)
+        unpaid = conn.execute("SELECT COUNT(*) FROM restaurant_lines WHERE order_no = ? AND voided_seq = 0"
+                              " AND paid_seq = 0", (order.order_no,)).fetchone()[0]
+        if unpaid or order.parts_paid:
+            raise RuleViolation(f"Table {table} still has {unpaid or 'parts'} to pay.",
+                                "Pay the bill (or void what was not served); nothing was changed.")
+        session.record(TableClosed(order.order_no))
+        return get_order(session, order.order_no)
 
 
 def floor_plan(session: Session) -> list[TableState]:

@@ -48,6 +48,7 @@ class OrderScreen(ModeScreen):
         Binding("ctrl+l", "split", "Split/pay", priority=True, id="order.split"),
         Binding("f12", "pay", "Pay", priority=True, id="order.pay"),
         Binding("ctrl+x", "move", "Move", priority=True, id="order.move"),
+        Binding("ctrl+e", "close_table", "Close", priority=True, id="order.close"),
     ]
     DEFAULT_CSS = """
     OrderScreen #order-head { height: 1; text-style: bold; color: $accent; }
@@ -179,6 +180,10 @@ class OrderScreen(ModeScreen):
             return
         self.app.call_from_thread(self.say, said(result), "success")  # type: ignore[operator]
         self.app.call_from_thread(self.load)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="order-write")
+    def action_close_table(self) -> None:
+        self.write(lambda: floor.close_table(self.session, self.table), lambda order: f"Table {self.table} is free.")
 
     # --- moving -------------------------------------------------------------------------------
 

@@ -79,7 +79,7 @@ class OrderScreen(ModeScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#order-lines", DataTable)
-        table.add_columns("#", "Qty", "Item", "Crs", "Seat", "State", "Amount")
+        table.add_columns("#", "Qty", "Item", "Amount", "State", "Crs", "Seat")
         self.query_one("#order-scan", Input).focus()
         self.load()
         self.set_interval(POLL_SECONDS, self.poll)
@@ -112,7 +112,7 @@ class OrderScreen(ModeScreen):
             head.update(f"Table {self.table}: free (paid, moved or merged)")
         else:
             head.update(f"Table {self.table} · {order.covers} covers · {order.status} · {order.waiter} · "
-                        f"adding to course {self.course}, seat {self.seat or 'table'}")
+                        f"new lines: course {self.course}, seat {self.seat or '-'}")
         table = self.query_one("#order-lines", DataTable)
         row = table.cursor_row
         table.clear()
@@ -121,8 +121,9 @@ class OrderScreen(ModeScreen):
             mods = "".join(f" +{m.name}" for m in line.modifiers)
             note = f" ({line.note})" if line.note else ""
             state = "paid" if line.paid else "sent" if line.sent else "held" if line.course > fired else "new"
-            table.add_row(str(line.line_no), str(line.quantity // 1000), f"{line.name}{mods}{note}", str(line.course),
-                          str(line.seat or "-"), state, self.session.money(line.amount), key=str(line.line_no))
+            table.add_row(str(line.line_no), str(line.quantity // 1000), f"{line.name}{mods}{note}",
+                          self.session.money(line.amount), state, str(line.course), str(line.seat or "-"),
+                          key=str(line.line_no))
         if self.lines:
             table.move_cursor(row=min(row, len(self.lines) - 1))
         total = sum(line.amount for line in self.lines if not line.paid)

@@ -203,3 +203,32 @@ async def test_a_z_with_a_table_open_asks_and_the_forced_z_names_it(dining_room:
         await pilot.press("p")  # close the day anyway: the Z lists the table
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReportDialog) and "Z REPORT 1" in text())
         assert "Tables still open" in text() and "Table 8" in text()
+
+
+async def test_voiding_a_sent_line_asks_a_supervisor_and_makes_a_void_ticket(dining_room: Session,
+                                                                            tmp_path: Path) -> None:
+    from pos_tui.services.restaurant import kitchen
+    from pos_tui.tui.dialogs.approval import ApprovalDialog
+
+    users.add_user(dining_room, "sara", "234567", role="supervisor")
+    waiter = dining_room.as_user("asma")
+    floor.open_table(waiter, 2, covers=2)
+    kheer = orders.add_line(waiter, 2, "KHEER")
+    kitchen.send(waiter, 2)
+    app = make_app(dining_room, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_to_floor(pilot)
+        pilot.app.screen.query_one("#floor-jump", Input).value = "2"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: pilot.app.screen.query("#order-lines"))
+        await wait_for(pilot, lambda: pilot.app.screen.query_one("#order-lines", DataTable).row_count == 1)
+        await pilot.press("ctrl+d")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ApprovalDialog))
+        pilot.app.screen.query_one("#approver", Input).value = "sara"
+        pilot.app.screen.query_one("#approver-pin", Input).value = "234567"
+        pilot.app.screen.query_one("#approval-reason", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "VOID ticket 2 to its station" in str(
+            pilot.app.screen.query_one("#status").content))
+    [void] = [t for t in kitchen.ticket_log(dining_room) if t.kind == "void"]
+    assert void.number == 2 and [line.line_no for line in void.lines] == [kheer.line_no]

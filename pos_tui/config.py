@@ -93,6 +93,8 @@ class StoreSettings(_Section):
 class TerminalSettings(_Section):
     id: str = Field(default=DEFAULT_TERMINAL_ID, pattern=r"^[A-Za-z0-9_-]{1,16}$")
     """This till's id: sale numbers are gapless per terminal and its drawer has its own cash account."""
+    mode: Literal["retail", "restaurant", "both"] = "retail"
+    """What this till is for: the counter (bucket), the floor of a restaurant (Ctrl+B), or both."""
 
 
 class DatabaseSettings(_Section):
@@ -336,6 +338,59 @@ class LoyaltySettings(_Section):
         multipliers = {**self.categories, **dict.fromkeys(self.exclude, 0)}
         return LoyaltyRules(self.spend_per_point, self.value_per_point, multipliers, self.min_redeem,
                             self.expiry_months, self.spent_points_on_return)
+class FloorSettings(_Section):
+    """One floor (a room, the terrace) of a restaurant: its name and its tables' numbers."""
+
+    name: str = Field(min_length=1, max_length=24)
+    tables: list[int] = Field(min_length=1)
+    """The tables' numbers, each unique in the store (a waiter jumps to one by typing it)."""
+
+
+class StationSettings(_Section):
+    """A kitchen station (kitchen, bar...) and where its tickets print."""
+
+    printer: str = "none"
+    """The station's printer URI (tcp://10.0.0.8:9100...), or none: tickets only on screen."""
+    backup: str = "none"
+    """Where its tickets go while its printer is down (the waiter is told), or none."""
+
+
+class ModifierSettings(_Section):
+    """A modifier a line may carry: "extra cheese" at a price, "no onions" free."""
+
+    name: str = Field(min_length=1, max_length=32)
+    price: int = Field(default=0, ge=0)
+    """Minor units added to the line per unit (0: free)."""
+    applies_to: list[str] = Field(default_factory=list)
+    """The categories and SKUs it is allowed on ("Pizza", "sku:PZ-L"); empty: every item."""
+
+
+class RestaurantSettings(_Section):
+    """Restaurant mode: floors and tables, kitchen stations, modifiers."""
+
+    floors: list[FloorSettings] = Field(default_factory=list)
+    stations: dict[str, StationSettings] = Field(default_factory=lambda: {"kitchen": StationSettings()})
+    """Stations by name; each category's lines go to the station named in ``category_stations``."""
+    category_stations: dict[str, str] = Field(default_factory=dict)
+    """Category -> station ("Drinks" = "bar"); other categories go to ``default_station``."""
+    default_station: str = "kitchen"
+    modifiers: list[ModifierSettings] = Field(default_factory=list)
+
+    @field_validator("floors")
+    @classmethod
+    def _tables_unique(cls, value: list[FloorSettings]) -> list[FloorSettings]:
+        numbers = [n for floor in value for n in floor.tables]
+        if len(set(numbers)) != len(numbers) or any(n <= 0 for n in numbers):
+            raise ValueError("table numbers must be positive and each used once across the floors")
+        return value
+
+    @model_validator(mode="after")
+    def _stations_exist(self) -> RestaurantSettings:
+        named = {self.default_station, *self.category_stations.values()}
+        unknown = sorted(named - set(self.stations))
+        if unknown:
+            raise ValueError(f"station {unknown[0]!r} is not under [restaurant.stations] ({', '.join(self.stations)})")
+        return self
 
 
 def _default_tax_classes() -> list[TaxClassSettings]:
@@ -374,6 +429,7 @@ class Settings(_Section):
     sms: SmsSettings = Field(default_factory=SmsSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     loyalty: LoyaltySettings = Field(default_factory=LoyaltySettings)
+    restaurant: RestaurantSettings = Field(default_factory=RestaurantSettings)
     keymap: dict[str, str] = Field(default_factory=dict)
     """Site key map: binding id -> keys, e.g. `"bucket.pay" = "f11"` (see the help screen for the ids)."""
     source: Path | None = None

@@ -21,7 +21,9 @@ from pos_tui.services.staff.users import User
 VIEW_MODES = ("reports", "daybook", "warehouse", "audit")
 # A view a role must be allowed (no supervisor can lend someone the right to look).
 VIEW_NEEDS = {"reports": Action.REPORTS, "daybook": Action.DAYBOOK, "audit": Action.AUDIT}
-LANDING_ORDER = ("bucket", *VIEW_MODES)
+LANDING_ORDER = ("bucket", "floor", *VIEW_MODES)
+# What each terminal mode ([terminal] mode in pos.toml) offers of the counter and the floor.
+TERMINAL_MODES = {"retail": ("bucket",), "restaurant": ("floor",), "both": ("bucket", "floor")}
 # What a change key says on a read-only seat (the words the ledger refuses a write with).
 READ_ONLY = "This session is read-only: nothing can be changed from here. Log in at a till to sell or change stock."
 
@@ -38,6 +40,8 @@ def may_enter(app: TillApp, mode: str) -> bool:
         return False
     if app.session.ledger.read_only and mode not in VIEW_MODES:
         return False
+    if mode in ("bucket", "floor") and mode not in TERMINAL_MODES[app.session.settings.terminal.mode]:
+        return False
     needs = VIEW_NEEDS.get(mode)
     return needs is None or authz.can(app.session, needs)
 
@@ -48,6 +52,9 @@ def why_not_enter(app: TillApp, mode: str) -> str | None:
         return None
     if app.session.ledger.read_only and mode not in VIEW_MODES:
         return f"{mode.title()} is not on offer on a read-only seat. Log in at a till to sell or handle cash."
+    if mode in ("bucket", "floor") and mode not in TERMINAL_MODES[app.session.settings.terminal.mode]:
+        return (f"This till is set up for {app.session.settings.terminal.mode}, so {mode.title()} is not offered;"
+                " set [terminal] mode in pos.toml to \"both\" for the counter and the floor.")
     return (f"{app.user.username} ({app.user.role}) may not {doing(VIEW_NEEDS[mode])}, so {mode.title()} is not"
             " offered. A manager can look, or an admin can change the role.")
 

@@ -36,6 +36,7 @@ from pos_tui.domain.cart import Cart, price_cart
 from pos_tui.domain.errors import PosError
 from pos_tui.services.session import Session, open_session
 from pos_tui.tui.counter_devices import CounterDevices
+from pos_tui.tui.kitchen_tickets import KitchenTickets
 from pos_tui.tui.messages import (
     BarcodeScanned,
     DataChanged,
@@ -56,7 +57,7 @@ CHAIN_CHECK_S = 30.0  # float-ok: how often the device line reads where `pos syn
 MODE_KEYS = (
     ("bucket", "mode.bucket"), ("warehouse", "mode.warehouse"), ("daybook", "mode.daybook"),
     ("reports", "mode.reports"), ("audit", "mode.audit"),
-    ("cash", "mode.cash"),
+    ("cash", "mode.cash"), ("floor", "mode.floor"),
 )
 
 
@@ -110,6 +111,7 @@ class PosApp(App[None]):
         "reports": later("reports", "ReportsScreen"),
         "cash": later("cash", "CashScreen"),
         "audit": later("audit", "AuditScreen"),
+        "floor": later("floor", "FloorScreen"),
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "mode('bucket')", "Bucket", show=False, priority=True, id="mode.bucket"),
@@ -118,6 +120,7 @@ class PosApp(App[None]):
         Binding("f4", "mode('reports')", "Reports", show=False, priority=True, id="mode.reports"),
         Binding("ctrl+w", "mode('cash')", "Cash", show=False, priority=True, id="mode.cash"),  # F5 is the line discount
         Binding("ctrl+y", "mode('audit')", "Audit", show=False, priority=True, id="mode.audit"),
+        Binding("ctrl+b", "mode('floor')", "Floor", show=False, priority=True, id="mode.floor"),
         Binding("f10", "lock", "Lock", show=False, priority=True, id="app.lock"),
         Binding("f11", "help", "Keys", priority=True, id="app.help"),  # F9 reprints the last receipt
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, priority=True, id="app.theme"),
@@ -148,6 +151,7 @@ class PosApp(App[None]):
         self.data_version = 0
         self.low_stock_ids: set[int] = set()
         self.hang_up_handled = False  # a SIGHUP handler is installed (in the main thread, on mount)
+        self.kitchen = KitchenTickets(self)
         self.theme_memory = theme_memory or ThemeMemory()
         for theme in THEMES:  # before the stylesheet is parsed (its variables must exist)
             self.register_theme(theme)
@@ -198,6 +202,11 @@ class PosApp(App[None]):
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
         self.devices.close()
         self.outbox.stop()
+        self.kitchen.close()
+
+    def dispatch_tickets(self) -> None:
+        """A send was recorded: its tickets go to the stations' printers (in a worker)."""
+        self.kitchen.dispatch(self.session)
 
     # --- the counter's hardware ----------------------------------------------------------------
 

@@ -12,11 +12,12 @@ from pos_tui.tui.screens.audit import AuditScreen
 from pos_tui.tui.screens.bucket import BucketScreen
 from pos_tui.tui.screens.counting import CountingScreen
 from pos_tui.tui.screens.daybook import DaybookScreen
-from pos_tui.tui.screens.orders import OrdersScreen
+from pos_tui.tui.screens.floor import FloorScreen
 from pos_tui.tui.screens.product_detail import ProductDetailScreen
 from pos_tui.tui.screens.receiving import ReceivingScreen
 from pos_tui.tui.screens.reports import ReportsScreen
 from pos_tui.tui.screens.stocktakes import StocktakesScreen
+from pos_tui.tui.screens.table_order import OrderScreen
 from pos_tui.tui.screens.warehouse import WarehouseScreen
 
 
@@ -52,4 +53,6 @@ def key_groups(app: App[object]) -> list[tuple[str, list[tuple[str, str]]]]:
         ("Daybook", _rows(app, DaybookScreen.BINDINGS)),  # type: ignore[arg-type]
         ("Reports", _rows(app, ReportsScreen.BINDINGS)),  # type: ignore[arg-type]
         ("Audit", _rows(app, AuditScreen.BINDINGS)),  # type: ignore[arg-type]
+        ("Floor", [("digits, Enter", "open the table of that number"), *_rows(app, FloorScreen.BINDINGS)]),  # type: ignore[arg-type]
+        ("Table", [*_rows(app, OrderScreen.BINDINGS), ("digits", "portion, then modifiers")]),  # type: ignore[arg-type]
     ]

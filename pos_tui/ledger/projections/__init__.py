@@ -23,6 +23,7 @@ from pos_tui.ledger.projections import (
     giftcards,
     inventory,
     reports,
+    restaurant,
     staff,
 )
 
@@ -71,6 +72,8 @@ AREAS: tuple[Area, ...] = (
     Area(giftcards.HANDLERS, giftcards.TABLES, Check.REPLAY_BESIDE),
     # Customers' visits and balances (their personal fields are outside the journal).
     Area(customers.HANDLERS, customers.TABLES, Check.REPLAY_BESIDE),
+    # The restaurant's floor: its rows follow from table.* entries alone.
+    Area(restaurant.HANDLERS, restaurant.TABLES, Check.REPLAY_BESIDE),
 )
 
 

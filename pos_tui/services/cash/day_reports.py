@@ -31,6 +31,7 @@ from pos_tui.domain.permissions import Action, Approval
 from pos_tui.ledger.journal import business_day, format_time
 from pos_tui.services.cash.shifts import ShiftInfo, open_shifts
 from pos_tui.services.cash.totals import period_totals
+from pos_tui.services.restaurant import floor
 from pos_tui.services.snapshots import snapshot_after_close
 from pos_tui.services.staff import authz
 
@@ -103,6 +104,9 @@ def z_report(session: Session, *, force: bool = False, approval: Approval | None
         still_open = open_shifts(session)
         if still_open and not force:
             raise ShiftsStillOpen(still_open)
+        tables = floor.open_tables(session)
+        if tables and not force:
+            raise floor.TablesStillOpen(tables)
         last_number, last_seq, grand = _last_z(session)
         head = session.ledger.head()
         totals = period_totals(session, last_seq, head.seq)

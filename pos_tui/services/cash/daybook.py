@@ -35,6 +35,7 @@ KIND_LABELS = {
     "cash.dropped": "drop",
     "cash.expense": "expense",
     "drawer.opened": "no sale",
+    "table.paid": "tip",  # a restaurant bill's tip, on its own posting to liabilities:tips
 }
 _SALE_KINDS = ("sale.completed", "sale.returned")
 DRAWER_GLOB = "assets:cash:drawer:*"

@@ -90,6 +90,12 @@ def day_report_document(session: Session, report: DayReport) -> PrintedReport:
     counting = stocktakes.open_at(session, report.head_seq)
     if counting:
         sections.append(ReportSection("Stocktakes still open", tuple((t.reference, t.scope) for t in counting)))
+    from pos_tui.services.restaurant import floor
+
+    tables = floor.open_at(session, report.head_seq)
+    if tables:
+        sections.append(ReportSection("Tables still open", tuple(
+            (f"Table {o.table}", f"{o.covers} covers, {o.waiter}") for o in tables)))
     # The head the Z certifies, whole, as SEQ:HASH: typed back into `pos db verify --witness`, the
     # paper Z is a witness that a rewrite of the store's file cannot reach.
     footer = (f"Head {report.head_seq}:{report.head_hash[:16]}", report.head_hash[16:])

@@ -59,6 +59,7 @@ from pos_tui.services.selling.receipts import receipt_data
 if TYPE_CHECKING:
     from pos_tui.config import Settings
     from pos_tui.devices.backoff import Backoff
+    from pos_tui.devices.printer_transport import PrinterTransport
     from pos_tui.services.session import Session
 
 WATCH_SECONDS = 0.5  # how often a spool is checked for jobs other programs added, or for a free owner lock
@@ -146,7 +147,11 @@ class ReceiptPrinter:
         uri: str | None = None,
         backoff: Backoff | None = None,
         on_status: Callable[[PrinterStatus], None] | None = None,
+        transport: PrinterTransport | None = None,
+        spool: Path | None = None,
     ) -> None:
+        """``transport`` and ``spool`` replace the address's own transport and spool directory (a
+        kitchen station's printer, which falls back to its backup, keeps its own queue)."""
         config = settings.devices.printer
         self.uri = config.uri if uri is None else uri
         address = parse_printer_uri(self.uri)
@@ -173,13 +178,14 @@ class ReceiptPrinter:
         self.spool: Path | None = None
         if isinstance(address, NoPrinter):
             return
-        self.spool = config.spool_dir / spool_name(address)
+        self.spool = spool or config.spool_dir / spool_name(address)
         try:
             self.spool.mkdir(parents=True, exist_ok=True)
             # Building a queue clears half-written files: never while another program is writing one.
             with _flocked(self.spool / "enqueue.lock", fcntl.LOCK_EX):
                 self._queue = PrintQueue(
-                    self.spool, transport_for(address), backoff or config.retry_backoff(), self._queue_changed
+                    self.spool, transport or transport_for(address), backoff or config.retry_backoff(),
+                    self._queue_changed,
                 )
         except OSError as error:
             raise DeviceConfigError(

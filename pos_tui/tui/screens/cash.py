@@ -23,6 +23,7 @@ from pos_tui.devices.report_layout import PrintedReport
 from pos_tui.domain.errors import PosError
 from pos_tui.services.cash import day_reports, moves, shifts
 from pos_tui.services.reports.printed import day_report_document, print_report, report_text, shift_report_document
+from pos_tui.services.restaurant.floor import TablesStillOpen
 from pos_tui.services.session import Session
 from pos_tui.tui.dialogs.approval import guarded
 from pos_tui.tui.dialogs.cash_count import CountDialog, Counts
@@ -248,7 +249,7 @@ class CashScreen(ModeScreen):
                 report = day_reports.x_report(session)
             else:
                 report = guarded(self.app, lambda a: day_reports.z_report(session, force=force, approval=a)).report
-        except day_reports.ShiftsStillOpen as still_open:
+        except (day_reports.ShiftsStillOpen, TablesStillOpen) as still_open:  # a decision: close anyway or not
             self.post_message(ShiftsOpenAtZ(str(still_open)))
             return
         except PosError as error:
@@ -305,7 +306,7 @@ class CashScreen(ModeScreen):
             if force:
                 self.day_report(force=True)
 
-        self.app.push_screen(ReportDialog("Z report: shifts still open", message.text,
+        self.app.push_screen(ReportDialog("Z report: still open", message.text,
                                           note="P: close the day anyway (the Z lists them)   Esc: cancel"),
                              answered)
 

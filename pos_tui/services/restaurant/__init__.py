@@ -1,0 +1,1 @@
+"""The restaurant: floors and tables, orders added to line by line, kitchen tickets, bills."""

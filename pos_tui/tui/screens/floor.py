@@ -1,0 +1,209 @@
+"""The floor (Ctrl+B): every table of every floor as a tile coloured by its status (available, occupied,
+billing), with its covers and the minutes since it opened and since its last send.
+
+Type a table's number and Enter: a free table asks for its covers and opens; an occupied one opens its
+order. Another waiter's change shows within a quarter of a second: the screen polls the last seq that
+changed any order (one indexed read) and reloads the plan only when it moved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, VerticalScroll
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from pos_tui.domain.errors import PosError
+from pos_tui.services.restaurant import floor
+from pos_tui.services.restaurant.floor import TableState
+from pos_tui.services.session import Session
+from pos_tui.tui.dialogs.form import Answer, Field, FormDialog
+from pos_tui.tui.screens.base import ModeScreen
+
+POLL_SECONDS = 0.25  # float-ok: how often the floor asks whether any order changed
+
+
+def minutes_since(at: str, now: datetime) -> str:
+    if not at:
+        return "-"
+    minutes = max(0, int((now - datetime.fromisoformat(at)).total_seconds() // 60))
+    return f"{minutes // 60}h{minutes % 60:02d}" if minutes >= 60 else f"{minutes}m"
+
+
+def tile_text(state: TableState, now: datetime) -> str:
+    order = state.order
+    if order is None:
+        return f"{state.table}\nfree"
+    return (f"{state.table}  {order.covers}p\nopen {minutes_since(order.opened_at, now)}\n"
+            f"sent {minutes_since(order.sent_at, now)}")
+
+
+@dataclass
+class FloorLoaded(Message):
+    seq: int
+    plan: list[TableState]
+
+
+class TableTile(Static):
+    """One table: its number, covers and times; coloured by status."""
+
+
+class FloorScreen(ModeScreen):
+    MODE = "floor"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "reload", "Refresh", priority=True, id="floor.refresh"),
+        Binding("ctrl+k", "tickets", "Tickets", priority=True, id="floor.tickets"),
+    ]
+    DEFAULT_CSS = """
+    FloorScreen #floor-jump { margin: 0 0 1 0; }
+    FloorScreen .floor-name { text-style: bold; color: $accent; margin-top: 1; }
+    FloorScreen .floor-grid { grid-size: 8; grid-gutter: 0 1; height: auto; }
+    FloorScreen.-narrow .floor-grid { grid-size: 5; }
+    FloorScreen TableTile { height: 5; border: round $panel-lighten-2; padding: 0 1; }
+    FloorScreen TableTile.-available { color: $text-muted; }
+    FloorScreen TableTile.-occupied { color: $warning; border: round $warning 70%; text-style: bold; }
+    FloorScreen TableTile.-billing { color: $success; border: round $success 70%; text-style: bold; }
+    FloorScreen TableTile.-chosen { background: $primary 30%; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen_seq = -1
+        self.plan: list[TableState] = []
+
+    @property
+    def session(self) -> Session:
+        session: Session = self.app.session  # type: ignore[attr-defined]
+        return session
+
+    def compose_body(self) -> ComposeResult:
+        yield Input(placeholder="Table number, then Enter (a free table asks for its covers)", id="floor-jump",
+                    compact=True, restrict=r"[0-9]*")
+        with VerticalScroll(id="floor-tables"):
+            for plan_floor in self.session.settings.restaurant.floors:
+                yield Static(plan_floor.name, classes="floor-name", markup=False)
+                with Grid(classes="floor-grid"):
+                    for table in plan_floor.tables:
+                        yield TableTile(f"{table}", id=f"table-{table}", classes="-available", markup=False)
+
+    def on_mount(self) -> None:
+        if not self.session.settings.restaurant.floors:
+            self.say("No tables are set up: add [[restaurant.floors]] with their tables to pos.toml.", "warning")
+        self.load()
+        self.set_interval(POLL_SECONDS, self.poll)
+
+    def on_screen_resume(self) -> None:
+        self.query_one("#floor-jump", Input).focus()
+        self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="floor-poll")
+    def poll(self) -> None:
+        try:
+            seq = floor.last_change(self.session)
+        except PosError:
+            return
+        if seq != self.seen_seq:
+            self.post_message(FloorLoaded(seq, floor.floor_plan(self.session)))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="floor-load")
+    def load(self) -> None:
+        try:
+            self.post_message(FloorLoaded(floor.last_change(self.session), floor.floor_plan(self.session)))
+        except PosError as error:
+            self.app.call_from_thread(self.say, str(error), "error")
+
+    def on_floor_loaded(self, message: FloorLoaded) -> None:
+        self.seen_seq = message.seq
+        self.plan = message.plan
+        now = self.session.clock()
+        for state in message.plan:
+            tile = self.query_one(f"#table-{state.table}", TableTile)
+            tile.update(tile_text(state, now))
+            tile.set_classes(f"-{state.status}")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        typed = event.value.strip()
+        event.input.value = ""
+        if not typed:
+            return
+        table = int(typed)
+        state = next((s for s in self.plan if s.table == table), None)
+        if state is None:
+            self.say(f"There is no table {table} on this floor plan.", "warning")
+            return
+        if state.order is not None:
+            self.open_order(table)
+            return
+
+        def opened(answer: Answer | None) -> None:
+            if answer is not None:
+                self.open_order(table)
+
+        self.app.push_screen(FormDialog(f"Open table {table}", [Field("covers", "Covers (guests)", "2")],
+                                        act=lambda answer: self.open_table(table, answer)), opened)
+
+    def open_table(self, table: int, answer: Answer) -> None:
+        from pos_tui.domain.errors import InvalidInput
+
+        covers = answer["covers"].strip()
+        if not covers.isdigit():
+            raise InvalidInput(f"{covers!r} is not a number of guests.", "Type how many are sitting, e.g. 4.")
+        floor.open_table(self.session, table, int(covers))
+
+    def open_order(self, table: int) -> None:
+        from pos_tui.tui.screens.table_order import OrderScreen
+
+        self.app.push_screen(OrderScreen(table))
+
+    # --- the kitchen ticket log ---------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="floor-tickets")
+    def action_tickets(self) -> None:
+        """The last tickets the stations got; Enter on one prints it again, marked REPRINT."""
+        from pos_tui.services.restaurant import kitchen
+
+        options = []
+        for ticket in reversed(kitchen.ticket_log(self.session, last=40)):
+            at = self.session.local_time(ticket.at).strftime("%H:%M")
+            what = ", ".join(f"{line.quantity // 1000} x {line.name}" for line in ticket.lines)
+            void = "VOID " if ticket.kind == "void" else ""
+            options.append((str(ticket.number), f"#{ticket.number} {at} {ticket.station} table {ticket.table}"
+                            f" {ticket.waiter}: {void}{what}"))
+        self.app.call_from_thread(self.choose_ticket, options)
+
+    def choose_ticket(self, options: list[tuple[str, str]]) -> None:
+        from pos_tui.tui.dialogs.choose import ChooseDialog
+
+        if not options:
+            self.say("No kitchen tickets yet.", "info")
+            return
+
+        def chosen(number: str | None) -> None:
+            if number is not None:
+                self.reprint(int(number))
+
+        self.app.push_screen(ChooseDialog("Kitchen tickets (Enter: reprint)", options), chosen)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="floor-tickets")
+    def reprint(self, number: int) -> None:
+        from pos_tui.services.restaurant import kitchen
+
+        try:
+            ticket = kitchen.reprint(self.session, number)
+        except PosError as error:
+            self.app.call_from_thread(self.say, str(error), "error")
+            return
+        self.app.call_from_thread(self.say, f"Ticket {number} prints again at {ticket.station}, marked REPRINT.",
+                                  "success")
+        dispatch = getattr(self.app, "dispatch_tickets", None)
+        if callable(dispatch):
+            self.app.call_from_thread(dispatch)

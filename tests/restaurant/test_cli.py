@@ -1,0 +1,93 @@
+"""`pos table` and `pos kitchen` from a shell, in real processes: an evening at one table."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import assert_verifies
+from tests.restaurant.conftest import make_restaurant
+
+CONFIG = """
+[terminal]
+mode = "restaurant"
+
+[devices.printer]
+spool_dir = "{spool}"
+
+[[restaurant.floors]]
+name = "Main"
+tables = [1, 2, 3]
+
+[restaurant.stations.kitchen]
+[restaurant.stations.bar]
+
+[restaurant.category_stations]
+Drinks = "bar"
+
+[[restaurant.modifiers]]
+name = "extra cheese"
+price = 15000
+applies_to = ["Pizza"]
+"""
+
+
+def test_an_evening_at_table_two_from_the_shell(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    make_restaurant(path, tmp_path / "spool").close()
+    config = tmp_path / "pos.toml"
+    config.write_text(CONFIG.format(spool=tmp_path / "spool"))
+
+    def pos(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "pos_tui.cli.main", *args, "--db", str(path), "--config",
+                               str(config)], capture_output=True, text=True, input=stdin)
+
+    def ok(*args: str, stdin: str = "") -> str:
+        done = pos(*args, stdin=stdin)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "Table 2: order 1, 3 covers." in ok("table", "open", "2", "--covers", "3", "--user", "asma")
+    assert "line #1 1 x Pizza (Large) Rs 1,550.00" in ok("table", "add", "2", "PZ-L", "--mod", "extra cheese",
+                                                          "--user", "asma")
+    refused = pos("table", "add", "2", "COLA", "--mod", "extra cheese", "--user", "asma")
+    assert refused.returncode == 1 and "'extra cheese' is not a modifier for Cola" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    ok("table", "add", "2", "COLA", "--qty", "2", "--user", "asma")
+    sent = ok("table", "send", "2", "--user", "asma")
+    assert "Ticket 1 to bar: 1 line." in sent and "Ticket 2 to kitchen: 1 line." in sent
+    assert "nothing new to send" in ok("table", "send", "2", "--user", "asma")
+    voided = pos("table", "void", "2", "2", "--reason", "spilt", "--user", "asma", "--approved-by", "sara",
+                 stdin="234567\n")
+    assert voided.returncode == 0 and "VOID ticket 3" in voided.stdout, voided.stderr
+    assert "occupied" in ok("table", "floor")
+    occupied = pos("table", "transfer", "2", "1", "--user", "asma")
+    assert occupied.returncode == 0 and "now on table 1" in occupied.stdout
+    log = ok("kitchen", "tickets")
+    assert "VOID 2 x Cola" in log and "table 2" in log
+    assert "Rs 1,550.00" in ok("table", "bill", "1", "--user", "asma")
+    paid = ok("table", "pay", "1", "--pay", "card:1550", "--tip", "100", "--user", "asma")
+    assert "Sale T1-000001: Rs 1,550.00, tip Rs 100.00. Table 1 is free." in paid
+    assert_verifies(path)
+
+
+def test_the_restaurant_report_from_the_shell(tmp_path: Path) -> None:
+    from pos_tui.domain.tender import Tender
+    from pos_tui.services.restaurant import bills, floor, orders
+
+    path = tmp_path / "store.db"
+    admin = make_restaurant(path, tmp_path / "spool")
+    waiter = admin.as_user("asma")
+    floor.open_table(waiter, 1, covers=2)
+    orders.add_line(waiter, 1, "SOUP")
+    bills.pay(waiter, 1, [Tender("cash", 45000)])
+    floor.open_table(waiter, 2, covers=1)
+    admin.close()
+    config = tmp_path / "pos.toml"
+    config.write_text(CONFIG.format(spool=tmp_path / "spool"))
+    done = subprocess.run([sys.executable, "-m", "pos_tui.cli.main", "table", "report", "--db", str(path),
+                           "--config", str(config)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Rs 450.00 from 2 covers, Rs 225.00 a cover" in done.stdout
+    assert "table 1" in done.stdout and "Starters" in done.stdout and "Open tables: 2 (1 covers, asma)." in done.stdout

@@ -13,6 +13,7 @@ from pos_tui.tui.screens.bucket import BucketScreen
 from pos_tui.tui.screens.counting import CountingScreen
 from pos_tui.tui.screens.daybook import DaybookScreen
 from pos_tui.tui.screens.floor import FloorScreen
+from pos_tui.tui.screens.orders import OrdersScreen
 from pos_tui.tui.screens.product_detail import ProductDetailScreen
 from pos_tui.tui.screens.receiving import ReceivingScreen
 from pos_tui.tui.screens.reports import ReportsScreen

@@ -96,15 +96,15 @@ def test_receiving_more_than_ordered_or_a_product_retired_or_not_on_the_order_is
 def test_an_order_from_the_shell_exports_as_csv_and_refuses_an_over_delivery_in_a_sentence(
     store: Session, store_path: Path
 ) -> None:
-    made = pos(store_path, "po", "create", "--vendor", "Tapal", "--line", "TEA-200:12@400")
+    made = pos(store_path, "po", "create", "--vendor", "Tapal", "--line", "TEA-200:12@400", "--user", "admin")
     assert made.returncode == 0, made.stderr
     assert "PO-000001  Tapal  open" in made.stdout
     exported = pos(store_path, "po", "export", "PO-000001", "--format", "csv")
     assert list(csv.reader(io.StringIO(exported.stdout)))[1] == [
         "PO-000001", "Tapal", "TEA-200", TEA_SIX_PACK, "Tapal Danedar Tea 200g", "each", "12", "400.00", "4800.00"]
-    over = pos(store_path, "po", "receive", "PO-000001", "--scan", f"13*{TEA_BARCODE}")
+    over = pos(store_path, "po", "receive", "PO-000001", "--scan", f"13*{TEA_BARCODE}", "--user", "admin")
     assert over.returncode == 1 and "(1 over)" in over.stderr and "Traceback" not in over.stderr
-    part = pos(store_path, "po", "receive", "PO-1", "--scan", TEA_SIX_PACK)
+    part = pos(store_path, "po", "receive", "PO-1", "--scan", TEA_SIX_PACK, "--user", "admin")
     assert part.returncode == 0, part.stderr
     assert "short: TEA-200 Tapal Danedar Tea 200g: 6 each of 12 still to come" in part.stdout
     assert_verifies(store_path)

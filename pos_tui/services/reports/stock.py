@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from pos_tui.services.catalog.warehouse import stock_value
 from pos_tui.services.reports.items import product_sums
 from pos_tui.services.reports.model import (
     Cell,
@@ -33,6 +32,9 @@ COVER_DAYS = 14
 
 
 def valuation(session: Session, query: ReportQuery) -> ReportResult:
+    # Imported here: the catalogue's services load peewee, which `pos report list` never needs.
+    from pos_tui.services.catalog.warehouse import stock_value
+
     conditions, params = query.product_conditions()
     found = stock_value(session, conditions=conditions, params=params, by_category=True)
     rows: list[tuple[Cell, ...]] = [

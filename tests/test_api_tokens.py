@@ -30,7 +30,7 @@ def files_hold(store_path: Path, *texts: str) -> list[bool]:
 def test_a_token_is_printed_once_kept_as_its_hash_listed_revoked_and_audited(store: Session,
                                                                             store_path: Path) -> None:
     added = pos(store_path, "api", "token", "add", "webshop", "--scope", "items:read", "--scope", "sales:write",
-                "--expires", "30", "--rate-limit", "120/min")
+                "--expires", "30", "--rate-limit", "120/min", "--user", "admin")
     assert added.returncode == 0, added.stderr
     secret = added.stdout.strip()
     assert secret.startswith("pos_") and len(secret) > 40
@@ -52,7 +52,7 @@ def test_a_token_is_printed_once_kept_as_its_hash_listed_revoked_and_audited(sto
     tokens.record_first_use(store, tokens.authenticate(store, f"Bearer {secret}"))
     assert "first used at seq" in pos(store_path, "api", "token", "list").stdout
 
-    revoked = pos(store_path, "api", "token", "revoke", token_id, "--reason", "shop moved")
+    revoked = pos(store_path, "api", "token", "revoke", token_id, "--reason", "shop moved", "--user", "admin")
     assert revoked.returncode == 0, revoked.stderr
     assert "revoked" in pos(store_path, "api", "token", "list").stdout
 
@@ -75,10 +75,10 @@ def test_bad_token_requests_say_what_to_do_and_change_nothing(store: Session, st
         (("webshop", "--scope", "items:read", "--rate-limit", "lots"), "is not a rate limit"),
         (("webshop", "--scope", "items:read", "--expires", "0"), "--expires must be"),
     ):
-        done = pos(store_path, "api", "token", "add", *args)
+        done = pos(store_path, "api", "token", "add", *args, "--user", "admin")
         assert done.returncode != 0 and words in done.stderr, done.stderr
         assert "Traceback" not in done.stderr
-    refused = pos(store_path, "api", "token", "revoke", "deadbeef")
+    refused = pos(store_path, "api", "token", "revoke", "deadbeef", "--user", "admin")
     assert refused.returncode == 1 and "There is no API token 'deadbeef'" in refused.stderr
     assert store.ledger.head().seq == head
 

@@ -25,6 +25,9 @@ from .conftest import MILK, TEA, assert_verifies, make_store
 from .support.webhook_receiver import Receiver
 
 CONFIG = """
+[staff]
+cli_user = "admin"
+
 [api]
 webhook_timeout_ms = 1000
 webhook_retry_ms = [0, 20, 50]
@@ -155,7 +158,7 @@ def test_a_subscription_that_only_fails_is_disabled_and_a_replay_enables_it(tmp_
 
 def test_bad_subscriptions_are_refused_in_words(store: Session, store_path: Path, tmp_path: Path) -> None:
     config = tmp_path / "pos.toml"
-    config.write_text("", encoding="utf-8")
+    config.write_text('[staff]\ncli_user = "admin"\n', encoding="utf-8")
     for args, words in (
         (("ftp://x", "--event", "sale.completed"), "is not an http(s) URL"),
         (("http://127.0.0.1:9/h", "--event", "sale.exploded"), "Unknown event sale.exploded"),

@@ -27,9 +27,10 @@ WRITING = {
     "staff clock-in": ["staff", "clock-in", "admin", "--pin", "456789"],
     "db migrate": ["db", "migrate"],
     "demo": ["demo", "--skus", "10", "--days", "1"],
-    "product add": ["product", "add", "ROLL", "--name", "Roll", "--price", "40", "--tax-class", "exempt"],
-    "po create": ["po", "create", "--vendor", "Tapal", "--line", "TEA-200:12"],
-    "stocktake start": ["stocktake", "start"],
+    "product add": ["product", "add", "ROLL", "--name", "Roll", "--price", "40", "--tax-class", "exempt",
+                    "--user", "admin"],
+    "po create": ["po", "create", "--vendor", "Tapal", "--line", "TEA-200:12", "--user", "admin"],
+    "stocktake start": ["stocktake", "start", "--user", "admin"],
 }
 
 

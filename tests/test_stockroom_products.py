@@ -36,7 +36,7 @@ def test_a_product_added_from_the_shell_with_every_csv_field_and_edited(store: S
     added = pos(store_path, "product", "add", "CHIPS-S", "--name", "Lays Chips", "--barcode", "5012345678917",
                 "--barcode", "15012345678914*12", "--category", "Snacks", "--vendor", "PepsiCo", "--price", "50",
                 "--cost", "38.50", "--tax-class", "std", "--unit", "each", "--reorder-level", "24", "--group", "Lays",
-                "--variant", "Salted")
+                "--variant", "Salted", "--user", "admin")
     assert added.returncode == 0, added.stderr
     chips = products.show_product(store, "CHIPS-S")
     assert (chips.name, chips.category, chips.vendor, chips.price, chips.cost, chips.tax_class, chips.reorder_level,
@@ -44,7 +44,7 @@ def test_a_product_added_from_the_shell_with_every_csv_field_and_edited(store: S
                                             "Salted")
     assert products.product_barcodes(store, chips.product_id) == [("15012345678914", 12_000), ("5012345678917", 1000)]
 
-    edited = pos(store_path, "product", "edit", "CHIPS-S", "--price", "55", "--vendor", "Pepsi")
+    edited = pos(store_path, "product", "edit", "CHIPS-S", "--price", "55", "--vendor", "Pepsi", "--user", "admin")
     assert edited.returncode == 0, edited.stderr
     chips = products.show_product(store, "5012345678917")
     assert (chips.price, chips.vendor, chips.cost) == (5500, "Pepsi", 3850)
@@ -61,12 +61,14 @@ def test_a_product_without_a_barcode_gets_an_in_store_code_with_a_valid_check_di
 
 def test_bad_product_fields_are_refused_in_one_sentence_and_nothing_changes(store: Session, store_path: Path) -> None:
     before = head(store_path)
-    bad = pos(store_path, "product", "add", "X1", "--name", "Thing", "--price", "-3", "--tax-class", "zz")
+    bad = pos(store_path, "product", "add", "X1", "--name", "Thing", "--price", "-3", "--tax-class", "zz",
+              "--user", "admin")
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     assert "price: '-3' is negative" in bad.stderr and "tax_class: 'zz' is not one of" in bad.stderr
-    taken = pos(store_path, "product", "add", "TEA-200", "--name", "Tea again", "--price", "3", "--tax-class", "std")
+    taken = pos(store_path, "product", "add", "TEA-200", "--name", "Tea again", "--price", "3", "--tax-class", "std",
+                "--user", "admin")
     assert taken.returncode == 1 and "the SKU is already product 1's" in taken.stderr
-    stolen = pos(store_path, "product", "edit", "MILK-1L", "--barcode", TEA_BARCODE)
+    stolen = pos(store_path, "product", "edit", "MILK-1L", "--barcode", TEA_BARCODE, "--user", "admin")
     assert stolen.returncode == 1 and f"barcode {TEA_BARCODE} is already TEA-200's" in stolen.stderr
     assert head(store_path) == before
 

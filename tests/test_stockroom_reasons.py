@@ -44,12 +44,12 @@ def test_a_return_written_off_stays_in_the_cost_of_sales_as_the_reports_count_it
 
 def test_reasons_outside_the_list_are_refused_on_the_command_line(store: Session, store_path: Path) -> None:
     before = head(store_path)
-    adjusted = pos(store_path, "stock", "adjust", "TEA-200", "--qty", "-1", "--reason", "spilled")
+    adjusted = pos(store_path, "stock", "adjust", "TEA-200", "--qty", "-1", "--reason", "spilled", "--user", "admin")
     assert adjusted.returncode == 1 and "'spilled' is not one of the adjustment reasons: count" in adjusted.stderr
     returned = pos(store_path, "return", "--scan", TEA_BARCODE, "--reason", "meh", "--user", "admin")
     assert returned.returncode == 1 and "'meh' is not one of the return reasons: damaged" in returned.stderr
     assert head(store_path) == before
-    ok = pos(store_path, "stock", "adjust", "TEA-200", "--qty", "-1", "--reason", "expired")
+    ok = pos(store_path, "stock", "adjust", "TEA-200", "--qty", "-1", "--reason", "expired", "--user", "admin")
     assert ok.returncode == 0, ok.stderr
     assert "to expenses:shrinkage:expired" in ok.stdout
     assert_verifies(store_path)

@@ -83,7 +83,8 @@ def test_a_negative_count_a_product_retired_since_or_outside_the_scope_is_refuse
 
 def test_two_tills_counting_the_same_product_at_once_add_up(store: Session, store_path: Path) -> None:
     number = stocktakes.start(store)
-    command = [sys.executable, "-m", "pos_tui.cli.main", "stocktake", "count", "ST-1", "--db", str(store_path)]
+    command = [sys.executable, "-m", "pos_tui.cli.main", "stocktake", "count", "ST-1", "--db", str(store_path),
+               "--user", "admin"]
     tills = [subprocess.Popen([*command, *[arg for _ in range(20) for arg in ("--scan", TEA_BARCODE)]],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     for till in tills:
@@ -95,19 +96,20 @@ def test_two_tills_counting_the_same_product_at_once_add_up(store: Session, stor
 
 def test_the_stocktake_commands_refuse_in_a_sentence(store: Session, store_path: Path) -> None:
     command = [sys.executable, "-m", "pos_tui.cli.main", "--db", str(store_path), "stocktake"]
-    started = subprocess.run([*command, "start", "--vendor", "Tapal"], capture_output=True, text=True)
+    started = subprocess.run([*command, "start", "--vendor", "Tapal", "--user", "admin"], capture_output=True,
+                             text=True)
     assert started.returncode == 0 and "ST-000001 started (vendor Tapal)" in started.stdout
-    negative = subprocess.run([*command, "count", "ST-1", "--scan", TEA_BARCODE, "--qty", "-3"],
+    negative = subprocess.run([*command, "count", "ST-1", "--scan", TEA_BARCODE, "--qty", "-3", "--user", "admin"],
                               capture_output=True, text=True)
     assert negative.returncode == 1 and "A count cannot be negative" in negative.stderr
-    counted = subprocess.run([*command, "count", "ST-1", "--scan", TEA_BARCODE, "--qty", "99"],
+    counted = subprocess.run([*command, "count", "ST-1", "--scan", TEA_BARCODE, "--qty", "99", "--user", "admin"],
                              capture_output=True, text=True)
     assert counted.returncode == 0, counted.stderr
     reviewed = subprocess.run([*command, "review", "ST-1"], capture_output=True, text=True)
     assert "category Tea" in reviewed.stdout and "Rs -370.00" in reviewed.stdout
-    posted = subprocess.run([*command, "post", "ST-1"], capture_output=True, text=True)
+    posted = subprocess.run([*command, "post", "ST-1", "--user", "admin"], capture_output=True, text=True)
     assert "Posted ST-000001: 1 product, Rs -370.00 at cost to expenses:shrinkage." in posted.stdout
-    again = subprocess.run([*command, "post", "ST-1"], capture_output=True, text=True)
+    again = subprocess.run([*command, "post", "ST-1", "--user", "admin"], capture_output=True, text=True)
     assert again.returncode == 1 and "was posted already" in again.stderr and "Traceback" not in again.stderr
     assert_verifies(store_path)
 

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from pos_tui.cli.common import ConfigOption, DbOption, UserOption, command_group, reports_errors, session_from
+from pos_tui.cli.common import (
+    ConfigOption,
+    DbOption,
+    UserOption,
+    acting_session,
+    command_group,
+    reports_errors,
+    session_from,
+)
 
 api_app = command_group(help="The HTTP/JSON API for integrations: tokens, the service, webhooks.")
 token_app = command_group(help="API tokens: one per integration, with scopes; only their hash is kept.")
@@ -26,19 +34,19 @@ ScopeOption = Annotated[list[str], typer.Option("--scope", help="items:read, ite
 def token_add(
     name: Annotated[str, typer.Argument(help="The integration, e.g. webshop.")],
     scope: ScopeOption,
-    acts_as: Annotated[str, typer.Option("--as", help="The user whose role the token's writes are checked "
-                                                      "against (the till's permissions).")] = "admin",
+    acts_as: Annotated[str | None, typer.Option("--as", help="The user whose role the token's writes are checked "
+                                                             "against (default: the acting --user).")] = None,
     expires: Annotated[int | None, typer.Option("--expires", help="Days until the token stops working.")] = None,
     rate_limit: Annotated[str, typer.Option("--rate-limit", help="Requests a minute, e.g. 120/min.")] = "",
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = "admin",
+    user: UserOption = None,
 ) -> None:
     """Make a token and print it once: only its sha256 is stored."""
     from pos_tui.services.api import tokens
 
-    with closing(session_from(db, config, user=user)) as session:
-        new = tokens.add_token(session, name, scope, acts_as=acts_as, expires_days=expires,
+    with closing(acting_session(db, config, user)) as session:
+        new = tokens.add_token(session, name, scope, acts_as=acts_as or session.username, expires_days=expires,
                                rate_limit_per_minute=tokens.parse_rate_limit(rate_limit))
     typer.echo(new.secret)
     typer.echo(f"Token {new.token.token_id} for {new.token.name}: {', '.join(new.token.scopes)}. It is shown this "
@@ -68,12 +76,12 @@ def token_revoke(
     reason: Annotated[str, typer.Option(help="Why, for the audit.")] = "",
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = "admin",
+    user: UserOption = None,
 ) -> None:
     """Revoke a token: every request with it is refused from now on."""
     from pos_tui.services.api import tokens
 
-    with closing(session_from(db, config, user=user)) as session:
+    with closing(acting_session(db, config, user)) as session:
         token = tokens.revoke_token(session, token_id, reason)
     typer.echo(f"Token {token.token_id} ({token.name}) is revoked.")
 
@@ -106,12 +114,12 @@ def webhook_add(
     event: Annotated[list[str], typer.Option("--event", help="sale.completed, stock.low, ... (repeat).")],
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = "admin",
+    user: UserOption = None,
 ) -> None:
     """Subscribe URL to events from the next journal entry on; prints the signing secret once."""
     from pos_tui.services.api import webhooks
 
-    with closing(session_from(db, config, user=user)) as session:
+    with closing(acting_session(db, config, user)) as session:
         hook, secret = webhooks.add_webhook(session, url, event)
     typer.echo(secret)
     typer.echo(f"Webhook {hook.webhook_id} -> {hook.url}: {', '.join(hook.events)}. The secret above signs every "
@@ -139,12 +147,12 @@ def webhook_replay(
     from_seq: Annotated[int, typer.Option("--from-seq", help="Journal seq to deliver again from.")],
     db: DbOption = None,
     config: ConfigOption = None,
-    user: UserOption = "admin",
+    user: UserOption = None,
 ) -> None:
     """Deliver again from a journal seq (same ids as before), enabling the subscription if it was disabled."""
     from pos_tui.services.api import webhooks
 
-    with closing(session_from(db, config, user=user)) as session:
+    with closing(acting_session(db, config, user)) as session:
         hook = webhooks.replay_webhook(session, webhook_id, from_seq)
     typer.echo(f"Webhook {hook.webhook_id} delivers again from seq {from_seq}.")
 

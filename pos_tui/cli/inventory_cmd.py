@@ -8,13 +8,23 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pos_tui.cli.common import ConfigOption, DbOption, command_group, print_csv, reports_errors, session_from
+from pos_tui.cli.common import (
+    ApprovedByOption,
+    ConfigOption,
+    DbOption,
+    UserOption,
+    acting_session,
+    command_group,
+    print_csv,
+    reports_errors,
+    session_from,
+    with_approval,
+)
 
 if TYPE_CHECKING:
     from pos_tui.services.inventory.orders import PurchaseOrder
     from pos_tui.services.session import Session
 
-StockUser = Annotated[str, typer.Option("--user", help="Who is doing this (recorded in the journal).")]
 
 stock_app = command_group(help="Stock adjustments with a reason from the list in pos.toml.")
 po_app = command_group(help="Purchase orders: make, export, and receive deliveries against them by scan.")
@@ -32,19 +42,21 @@ def adjust(
     reason: Annotated[str, typer.Option("--reason", help="One of `pos stock reasons`.")],
     db: DbOption = None,
     config: ConfigOption = None,
-    user: StockUser = "admin",
+    user: UserOption = None,
+    approved_by: ApprovedByOption = None,
 ) -> None:
     """Add to or take from a product's stock, for a listed reason (its value goes to the reason's account)."""
     from pos_tui.domain.scan import parse_quantity
     from pos_tui.services.catalog import products
     from pos_tui.services.inventory import reasons
 
-    with closing(session_from(db, config, user=user)) as session:
+    with closing(acting_session(db, config, user)) as session:
         account = reasons.account_for(session.settings, "adjustment", reason)
         text = qty.strip()
         quantity = -parse_quantity(text[1:]) if text.startswith("-") else parse_quantity(text.lstrip("+"))
         product = products.show_product(session, code)
-        products.adjust_stock(session, product.product_id, quantity, reason.strip())
+        with_approval(session, approved_by, reason, lambda approval: products.adjust_stock(
+            session, product.product_id, quantity, reason.strip(), approval=approval))
         typer.echo(f"{product.sku}: {text} for {reason.strip()} (to {account}).")
 
 
@@ -91,14 +103,16 @@ def create(
         "--from-reorder", help="Add the reorder report's suggestions for this vendor.")] = False,
     db: DbOption = None,
     config: ConfigOption = None,
-    user: StockUser = "admin",
+    user: UserOption = None,
+    approved_by: ApprovedByOption = None,
 ) -> None:
     """Make a purchase order by hand (--line) or from the reorder report (--from-reorder)."""
     from pos_tui.services.inventory import orders
 
-    with closing(session_from(db, config, user=user)) as session:
+    with closing(acting_session(db, config, user)) as session:
         lines = [_order_line(session, text) for text in line or []]
-        number = orders.create_order(session, vendor, lines, from_reorder=from_reorder)
+        number = with_approval(session, approved_by, "", lambda approval: orders.create_order(
+            session, vendor, lines, from_reorder=from_reorder, approval=approval))
         _show(session, orders.get_order(session, number))
 
 
@@ -111,16 +125,19 @@ def add_line(
     cost: Annotated[str | None, typer.Option("--cost", help="Unit cost (default: the product's average cost).")] = None,
     db: DbOption = None,
     config: ConfigOption = None,
-    user: StockUser = "admin",
+    user: UserOption = None,
+    approved_by: ApprovedByOption = None,
 ) -> None:
     """Add a line to an order (more of a product already on it adds to its line)."""
     from pos_tui.domain.scan import parse_quantity
     from pos_tui.services.inventory import orders
 
-    with closing(session_from(db, config, user=user)) as session:
+    with closing(acting_session(db, config, user)) as session:
         number = orders.order_number(order)
         unit_cost = session.currency.parse(cost) if cost is not None else None
-        orders.add_line(session, number, code, parse_quantity(qty), unit_cost)
+        quantity = parse_quantity(qty)
+        with_approval(session, approved_by, "", lambda approval: orders.add_line(
+            session, number, code, quantity, unit_cost, approval=approval))
         _show(session, orders.get_order(session, number))
 
 
@@ -189,21 +206,24 @@ def receive(
         "--cost", help="CODE:COST where the delivery note's unit cost differs from the order's.")] = None,
     db: DbOption = None,
     config: ConfigOption = None,
-    user: StockUser = "admin",
+    user: UserOption = None,
+    approved_by: ApprovedByOption = None,
 ) -> None:
     """Receive a delivery against an order, whole or in part: stock in, the vendor's payable at the delivered cost."""
     from pos_tui.domain.errors import InvalidInput
     from pos_tui.domain.money import format_quantity
     from pos_tui.services.inventory import orders
 
-    with closing(session_from(db, config, user=user)) as session:
+    with closing(acting_session(db, config, user)) as session:
         costs = {}
         for text in cost or []:
             code, colon, amount = text.rpartition(":")
             if not colon or not code.strip():
                 raise InvalidInput(f"{text!r} is not a cost.", "Write CODE:COST, e.g. TEA-200:385.")
             costs[code.strip()] = session.currency.parse(amount)
-        delivery = orders.receive(session, orders.order_number(order), scan, costs=costs)
+        number = orders.order_number(order)
+        delivery = with_approval(session, approved_by, "", lambda approval: orders.receive(
+            session, number, scan, costs=costs, approval=approval))
         total = sum(line.cost for line in delivery.received)
         count = len(delivery.received)
         typer.echo(f"Received {count} product{'s' if count != 1 else ''} on {delivery.order.reference} from"
@@ -225,13 +245,15 @@ def start_stocktake(
     vendor: Annotated[str, typer.Option("--vendor", help="Count only this vendor's products.")] = "",
     db: DbOption = None,
     config: ConfigOption = None,
-    user: StockUser = "admin",
+    user: UserOption = None,
+    approved_by: ApprovedByOption = None,
 ) -> None:
     """Begin a stocktake of all stock, a category or a vendor."""
     from pos_tui.services.inventory import stocktakes
 
-    with closing(session_from(db, config, user=user)) as session:
-        number = stocktakes.start(session, category=category, vendor=vendor)
+    with closing(acting_session(db, config, user)) as session:
+        number = with_approval(session, approved_by, "", lambda approval: stocktakes.start(
+            session, category=category, vendor=vendor, approval=approval))
         taken = stocktakes.get_stocktake(session, number)
         typer.echo(f"{taken.reference} started ({taken.scope}): count with"
                    f" `pos stocktake count {taken.reference} --scan CODE`.")
@@ -247,7 +269,7 @@ def count_stocktake(
     = None,
     db: DbOption = None,
     config: ConfigOption = None,
-    user: StockUser = "admin",
+    user: UserOption = None,
 ) -> None:
     """Add counts to an open stocktake; counts from several tills add up."""
     from pos_tui.domain.errors import InvalidAmount
@@ -260,7 +282,7 @@ def count_stocktake(
             raise InvalidAmount(f"A count cannot be negative ({qty.strip()}).",
                                 "Nothing was counted; count what is there, 0 or more.")
         quantity = 0 if qty.strip() in {"0", "0.0", "0.00", "0.000"} else parse_quantity(qty)
-    with closing(session_from(db, config, user=user)) as session:
+    with closing(acting_session(db, config, user)) as session:
         number = stocktakes.stocktake_number(stocktake)
         stocktakes.count(session, number, scan, quantity=quantity)
         scans = f"{len(scan)} scan{'s' if len(scan) != 1 else ''}"
@@ -303,14 +325,16 @@ def post_stocktake(
                                                           "value.")] = "count",
     db: DbOption = None,
     config: ConfigOption = None,
-    user: StockUser = "admin",
+    user: UserOption = None,
+    approved_by: ApprovedByOption = None,
 ) -> None:
     """Post the variances as stock adjustments in one event (once only)."""
     from pos_tui.services.inventory import reasons, stocktakes
 
-    with closing(session_from(db, config, user=user)) as session:
+    with closing(acting_session(db, config, user)) as session:
         number = stocktakes.stocktake_number(stocktake)
-        stocktakes.post(session, number, reason=reason)
+        with_approval(session, approved_by, reason, lambda approval: stocktakes.post(
+            session, number, reason=reason, approval=approval))
         found = stocktakes.review(session, number)
         account = reasons.account_for(session.settings, "adjustment", reason)
         counted = f"{len(found.lines)} product{'s' if len(found.lines) != 1 else ''}"

@@ -7,7 +7,17 @@ from typing import Annotated
 
 import typer
 
-from pos_tui.cli.common import ConfigOption, DbOption, command_group, reports_errors, session_from
+from pos_tui.cli.common import (
+    ApprovedByOption,
+    ConfigOption,
+    DbOption,
+    UserOption,
+    acting_session,
+    command_group,
+    reports_errors,
+    session_from,
+    with_approval,
+)
 from pos_tui.devices.receipt import format_rate
 from pos_tui.domain.money import format_quantity
 from pos_tui.services.catalog import products
@@ -77,7 +87,6 @@ UnitOpt = Annotated[str | None, typer.Option("--unit", help="each, kg, g, l or m
 ReorderOpt = Annotated[str | None, typer.Option("--reorder-level", help="Reorder below this quantity.")]
 GroupOpt = Annotated[str | None, typer.Option("--group", help="Variants share a group (T-Shirt).")]
 VariantOpt = Annotated[str | None, typer.Option("--variant", help="This variant's label (M, 500 g).")]
-AdminUser = Annotated[str, typer.Option("--user", help="Who is doing this (recorded in the journal).")]
 
 
 def _fields(**given: str | list[str] | None) -> dict[str, str]:
@@ -95,16 +104,17 @@ def add(
     name: NameOpt = None, barcode: BarcodeOpt = None, category: CategoryOpt = None, vendor: VendorOpt = None,
     price: PriceOpt = None, cost: CostOpt = None, tax_class: TaxOpt = None, unit: UnitOpt = None,
     reorder_level: ReorderOpt = None, group: GroupOpt = None, variant: VariantOpt = None,
-    db: DbOption = None, config: ConfigOption = None, user: AdminUser = "admin",
+    db: DbOption = None, config: ConfigOption = None, user: UserOption = None, approved_by: ApprovedByOption = None,
 ) -> None:
     """Add a product (every field of the catalogue CSV); one without --barcode gets an in-store code."""
     from pos_tui.services.inventory import lifecycle
 
-    with closing(session_from(db, config, user=user)) as session:
+    with closing(acting_session(db, config, user)) as session:
         details = lifecycle.details_from_fields(session, _fields(
             sku=sku, name=name, barcodes=barcode, category=category, vendor=vendor, price=price, cost=cost,
             tax_class=tax_class, unit=unit, reorder_level=reorder_level, group=group, variant=variant))
-        product_id, generated = lifecycle.add_product(session, details)
+        product_id, generated = with_approval(session, approved_by, "", lambda approval: lifecycle.add_product(
+            session, details, approval=approval))
         note = f"; in-store barcode {generated}" if generated else ""
         typer.echo(f"Added {details.sku} {details.name} as product {product_id}{note}.")
 
@@ -117,7 +127,7 @@ def edit(
     name: NameOpt = None, barcode: BarcodeOpt = None, category: CategoryOpt = None, vendor: VendorOpt = None,
     price: PriceOpt = None, cost: CostOpt = None, tax_class: TaxOpt = None, unit: UnitOpt = None,
     reorder_level: ReorderOpt = None, group: GroupOpt = None, variant: VariantOpt = None,
-    db: DbOption = None, config: ConfigOption = None, user: AdminUser = "admin",
+    db: DbOption = None, config: ConfigOption = None, user: UserOption = None, approved_by: ApprovedByOption = None,
 ) -> None:
     """Change the fields given; the others stay. A new --price is a price change too."""
     from pos_tui.domain.errors import InvalidInput
@@ -127,10 +137,11 @@ def edit(
                      tax_class=tax_class, unit=unit, reorder_level=reorder_level, group=group, variant=variant)
     if not fields:
         raise InvalidInput("Nothing to change.", "Give the fields to change, e.g. --price 450 or --vendor Nestle.")
-    with closing(session_from(db, config, user=user)) as session:
+    with closing(acting_session(db, config, user)) as session:
         product = products.show_product(session, code)
         details = lifecycle.details_from_fields(session, fields, lifecycle.details_of(session, product))
-        lifecycle.change_product(session, product.product_id, details)
+        with_approval(session, approved_by, "", lambda approval: lifecycle.change_product(
+            session, product.product_id, details, approval=approval))
         typer.echo(f"Changed {details.sku}: {', '.join(sorted(fields))}.")
 
 
@@ -138,13 +149,14 @@ def edit(
 @reports_errors
 def retire(
     code: Annotated[str, typer.Argument(help="The product's barcode or SKU.")],
-    db: DbOption = None, config: ConfigOption = None, user: AdminUser = "admin",
+    db: DbOption = None, config: ConfigOption = None, user: UserOption = None, approved_by: ApprovedByOption = None,
 ) -> None:
     """Stop selling and receiving a product; it stays in history, reports and stock."""
     from pos_tui.services.inventory import lifecycle
 
-    with closing(session_from(db, config, user=user)) as session:
-        product = lifecycle.retire_product(session, code)
+    with closing(acting_session(db, config, user)) as session:
+        product = with_approval(session, approved_by, "", lambda approval: lifecycle.retire_product(
+            session, code, approval=approval))
         typer.echo(f"Retired {product.sku} {product.display_name}.")
 
 
@@ -152,13 +164,14 @@ def retire(
 @reports_errors
 def restore(
     code: Annotated[str, typer.Argument(help="The product's barcode or SKU.")],
-    db: DbOption = None, config: ConfigOption = None, user: AdminUser = "admin",
+    db: DbOption = None, config: ConfigOption = None, user: UserOption = None, approved_by: ApprovedByOption = None,
 ) -> None:
     """Sell and receive a retired product again."""
     from pos_tui.services.inventory import lifecycle
 
-    with closing(session_from(db, config, user=user)) as session:
-        product = lifecycle.restore_product(session, code)
+    with closing(acting_session(db, config, user)) as session:
+        product = with_approval(session, approved_by, "", lambda approval: lifecycle.restore_product(
+            session, code, approval=approval))
         typer.echo(f"Restored {product.sku} {product.display_name}.")
 
 
@@ -168,13 +181,14 @@ def quick_key(
     code: Annotated[str, typer.Argument(help="The product's barcode or SKU.")],
     position: Annotated[int, typer.Option("--position", help="Its place in its category's grid (1 first); 0 takes "
                                                              "it off.")],
-    db: DbOption = None, config: ConfigOption = None, user: AdminUser = "admin",
+    db: DbOption = None, config: ConfigOption = None, user: UserOption = None, approved_by: ApprovedByOption = None,
 ) -> None:
     """Put a product on the bucket's quick-key grid (Ctrl+G), for goods sold without a barcode."""
     from pos_tui.services.inventory import quick_keys
 
-    with closing(session_from(db, config, user=user)) as session:
-        product = quick_keys.set_quick_key(session, code, position)
+    with closing(acting_session(db, config, user)) as session:
+        product = with_approval(session, approved_by, "", lambda approval: quick_keys.set_quick_key(
+            session, code, position, approval=approval))
         where = f"quick key {position} in {product.category or 'Other'}" if position else "off the quick keys"
         typer.echo(f"{product.sku} {product.display_name}: {where}.")
 

@@ -39,6 +39,11 @@ class WedgeClassifier:
         self._burst_started_at = 0.0
         self._last_key_at: float | None = None
 
+    @property
+    def last_key_at(self) -> float | None:
+        """When the last character came (None before any, or since Enter or an editing key)."""
+        return self._last_key_at
+
     def feed_char(self, char: str, at: float) -> None:
         """One printable character as it arrived; ``at`` is ``time.monotonic()``."""
         if self._last_key_at is None or at - self._last_key_at > self._timing.max_key_gap:

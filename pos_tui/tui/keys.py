@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import App
 from textual.binding import Binding
 
+from pos_tui.tui import access
 from pos_tui.tui.dialogs.confirm import ConfirmDialog
 from pos_tui.tui.dialogs.returns import ReturnDialog
 from pos_tui.tui.dialogs.tender import METHOD_KEYS, TenderDialog
@@ -37,23 +38,44 @@ BUCKET_EXTRA = [("Enter", "add the code typed or the result chosen"), ("3*code",
 
 
 def key_groups(app: App[object]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The keys the help screen (F11) lists: those of the screens whoever is logged in may open. A cashier
+    is not shown the reports' or the audit's keys, nor F4 and Ctrl+Y; a read-only seat no bucket."""
     tender = _rows(app, TenderDialog.BINDINGS)  # type: ignore[arg-type]
     tender += [(key.upper(), "payment method") for key in METHOD_KEYS] + [("Enter", "take the amount")]
-    return [
-        ("Everywhere", [*_rows(app, app.BINDINGS), ("ctrl+p", "command palette")]),  # type: ignore[arg-type]
-        ("Bucket", [*_rows(app, BucketScreen.BINDINGS), *BUCKET_EXTRA]),  # type: ignore[arg-type]
-        ("Payment", tender),
-        ("Return", [*_rows(app, ReturnDialog.BINDINGS), ("Enter", "next field")]),  # type: ignore[arg-type]
-        ("Warehouse", [*_rows(app, WarehouseScreen.BINDINGS), ("Enter", "the product's detail")]),  # type: ignore[arg-type]
-        ("Product", _rows(app, ProductDetailScreen.BINDINGS)),  # type: ignore[arg-type]
-        ("Purchase orders", _rows(app, OrdersScreen.BINDINGS)),  # type: ignore[arg-type]
-        ("Receiving", [*_rows(app, ReceivingScreen.BINDINGS), ("12*code", "twelve of the next code")]),  # type: ignore[arg-type]
-        ("Stocktakes", _rows(app, StocktakesScreen.BINDINGS)),  # type: ignore[arg-type]
-        ("Counting", [*_rows(app, CountingScreen.BINDINGS), ("scan", "one more of it, on every till's total")]),  # type: ignore[arg-type]
-        ("Questions", _rows(app, ConfirmDialog.BINDINGS)),  # type: ignore[arg-type]
-        ("Daybook", _rows(app, DaybookScreen.BINDINGS)),  # type: ignore[arg-type]
-        ("Reports", _rows(app, ReportsScreen.BINDINGS)),  # type: ignore[arg-type]
-        ("Audit", _rows(app, AuditScreen.BINDINGS)),  # type: ignore[arg-type]
-        ("Floor", [("digits, Enter", "open the table of that number"), *_rows(app, FloorScreen.BINDINGS)]),  # type: ignore[arg-type]
-        ("Table", [*_rows(app, OrderScreen.BINDINGS), ("digits", "portion, then modifiers")]),  # type: ignore[arg-type]
+    everywhere = [binding for binding in app.BINDINGS
+                  if not isinstance(binding, Binding) or _mode_of(binding) is None or _opens(app, _mode_of(binding))]
+    groups: list[tuple[str, str | None, list[tuple[str, str]]]] = [
+        ("Everywhere", None, [*_rows(app, everywhere), ("ctrl+p", "command palette")]),  # type: ignore[arg-type]
+        ("Bucket", "bucket", [*_rows(app, BucketScreen.BINDINGS), *BUCKET_EXTRA]),  # type: ignore[arg-type]
+        ("Payment", "bucket", tender),
+        ("Return", "bucket", [*_rows(app, ReturnDialog.BINDINGS), ("Enter", "next field")]),  # type: ignore[arg-type]
+        ("Warehouse", "warehouse",
+         [*_rows(app, WarehouseScreen.BINDINGS), ("Enter", "the product's detail")]),  # type: ignore[arg-type]
+        ("Product", "warehouse", _rows(app, ProductDetailScreen.BINDINGS)),  # type: ignore[arg-type]
+        ("Purchase orders", "warehouse", _rows(app, OrdersScreen.BINDINGS)),  # type: ignore[arg-type]
+        ("Receiving", "warehouse",
+         [*_rows(app, ReceivingScreen.BINDINGS), ("12*code", "twelve of the next code")]),  # type: ignore[arg-type]
+        ("Stocktakes", "warehouse", _rows(app, StocktakesScreen.BINDINGS)),  # type: ignore[arg-type]
+        ("Counting", "warehouse",
+         [*_rows(app, CountingScreen.BINDINGS), ("scan", "one more of it, on every till's total")]),  # type: ignore[arg-type]
+        ("Questions", None, _rows(app, ConfirmDialog.BINDINGS)),  # type: ignore[arg-type]
+        ("Daybook", "daybook", _rows(app, DaybookScreen.BINDINGS)),  # type: ignore[arg-type]
+        ("Reports", "reports", _rows(app, ReportsScreen.BINDINGS)),  # type: ignore[arg-type]
+        ("Audit", "audit", _rows(app, AuditScreen.BINDINGS)),  # type: ignore[arg-type]
+        ("Floor", "floor",
+         [("digits, Enter", "open the table of that number"), *_rows(app, FloorScreen.BINDINGS)]),  # type: ignore[arg-type]
+        ("Table", "floor", [*_rows(app, OrderScreen.BINDINGS), ("digits", "portion, then modifiers")]),  # type: ignore[arg-type]
     ]
+    return [(title, rows) for title, mode, rows in groups if mode is None or _opens(app, mode)]
+
+
+def _mode_of(binding: Binding) -> str | None:
+    """The mode a binding opens (``mode('reports')`` -> "reports"), None for any other action."""
+    action = binding.action
+    if action.startswith("mode(") and action.endswith(")"):
+        return action[len("mode("):-1].strip("'\"")
+    return None
+
+
+def _opens(app: App[object], mode: str | None) -> bool:
+    return mode is not None and access.may_enter(app, mode)  # type: ignore[arg-type]

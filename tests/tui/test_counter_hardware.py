@@ -21,7 +21,7 @@ from pos_tui.services.session import Session
 from pos_tui.tui.counter_devices import CounterDevices
 from pos_tui.tui.dialogs.receipt import ReceiptDialog
 from pos_tui.tui.widgets.device_line import DeviceLine
-from tests.conftest import TEA, TEA_BARCODE, assert_verifies, make_store
+from tests.conftest import MILK_BARCODE, TEA, TEA_BARCODE, assert_verifies, make_store
 from tests.devices.escpos_decoder import decode
 from tests.devices.fake_printer import fake_printer, free_port
 from tests.devices.input_events import pipe_input_device, typed
@@ -66,16 +66,27 @@ async def pay_exact_cash(pilot: object) -> None:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReceiptDialog))  # type: ignore[attr-defined]
 
 
-async def type_into_the_app(app: App[None], text: str, gap: float, *, enter: bool = True) -> None:
+async def type_into_the_app(app: App[None], text: str, gap: float, *, enter: bool = True, after: float = 0.0) -> None:
     """Keys as the terminal delivers them, ``gap`` seconds apart: each key event carries the time the
     keyboard sent it. The events are stamped with those times, since on a loaded box this coroutine
-    (on the app's own loop) may wake far later than ``gap``: the keyboard would not have slowed down."""
+    (on the app's own loop) may wake far later than ``gap``: the keyboard would not have slowed down.
+    ``after``: the first key comes at least that long after the last key the app was sent before."""
     keys = [events.Key(char, char) for char in text] + ([events.Key("enter", "\r")] if enter else [])
-    first = keys[0].time
+    first = max(keys[0].time, last_key_time(app) + after)
     for n, key in enumerate(keys):
         key.time = first + n * gap
         app.post_message(key)
         await asyncio.sleep(gap)
+
+
+def last_key_time(app: App[None]) -> float:
+    """When the scan field's last key was made (0 before any)."""
+    last = app.screen.query_one("#scan").wedge.last_key_at  # type: ignore[attr-defined]
+    return float(last or 0.0)
+
+
+def status(app: App[None]) -> str:
+    return str(app.screen.query_one("#status").content)  # type: ignore[attr-defined]
 
 
 # --- receipts ------------------------------------------------------------------------------------
@@ -182,6 +193,31 @@ async def test_a_scanner_burst_is_a_scan_even_mid_search_and_slow_typing_is_typi
         await type_into_the_app(app, TEA_BARCODE, SCANNER_GAP)
         await wait_for(pilot, lambda: app.screen.cart.lines[0].quantity == 5000)
         assert field.value == ""
+
+
+async def test_a_scan_in_the_middle_of_a_search_leaves_the_status_naming_what_was_added(
+    store_path: Path, tmp_path: Path
+) -> None:
+    session = open_till(store_path, tmp_path, "")
+    app = make_app(session, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        field = app.screen.query_one("#scan", Input)
+
+        # A person types "tea" at a person's pace and sees the hits...
+        await pilot.press("t", "wait:120", "e", "wait:120", "a")
+        await wait_for(pilot, lambda: "found" in status(app))
+        # ...then the wedge scanner types the milk's code and Enter in one burst, a pause after the last letter.
+        await type_into_the_app(app, MILK_BARCODE, SCANNER_GAP, after=PERSON_GAP * 2)
+        await wait_for(pilot, lambda: [line.sku for line in app.screen.cart.lines] == ["MILK-1L"])
+        await wait_for(pilot, lambda: not any(w.is_running for w in app.screen.workers if w.group == "search"))
+
+        assert status(app) == "Added Olpers Milk 1L × 1."
+        assert field.value == "tea"  # their search text is given back...
+        assert app.screen.query_one("#cart").display and not app.screen.query_one("#results").display
+        await pilot.press("enter")  # ...and Enter searches it again
+        await wait_for(pilot, lambda: "found" in status(app))
+        assert app.screen.query_one("#results").display
 
 
 # --- scanners read by the till itself ------------------------------------------------------------

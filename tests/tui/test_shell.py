@@ -104,3 +104,28 @@ def test_daybook_lists_money_movements_of_today(shop: Session) -> None:
     assert [m.reference for m in daybook.movements(shop, days, daybook.MovementFilter(method="card"))] == ["T1-000001"]
     totals = daybook.totals(shop, days)
     assert (totals.sales, totals.returns, totals.net_cash) == (135_000, 45_000, 40_000)
+
+
+async def test_the_keys_screen_lists_only_the_screens_the_user_may_open(shop: Session, tmp_path: Path) -> None:
+    from pos_tui.services.staff.users import add_user
+
+    add_user(shop, "cara", "1234", role="cashier")
+    add_user(shop, "mona", "345678", role="manager")
+    seen: dict[str, tuple[list[str], list[str]]] = {}
+    for user, pin in (("cara", "1234"), ("mona", "345678")):
+        app = make_app(shop, tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await log_in(pilot, user, pin)
+            await pilot.press("f11")
+            assert isinstance(app.screen, HelpScreen)
+            groups = app.screen.groups
+            everywhere = [description for key, description in dict(groups)["Everywhere"]]
+            seen[user] = ([title for title, _ in groups], everywhere)
+
+    cashier_groups, cashier_keys = seen["cara"]
+    manager_groups, manager_keys = seen["mona"]
+    assert "Reports" not in cashier_groups and "Audit" not in cashier_groups
+    assert "Reports" not in cashier_keys and "Audit" not in cashier_keys
+    assert {"Bucket", "Payment", "Warehouse", "Daybook"} <= set(cashier_groups)
+    assert {"Bucket", "Payment", "Warehouse", "Daybook", "Reports", "Audit"} <= set(manager_groups)
+    assert "Reports" in manager_keys and "Audit" in manager_keys and "Keys" in cashier_keys

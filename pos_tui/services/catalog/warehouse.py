@@ -6,11 +6,10 @@ Nothing here loads the catalogue into memory: pages are a few hundred rows at mo
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pos_tui.domain.postings import INVENTORY
 from pos_tui.services.catalog.products import Product, fts_query
 
 if TYPE_CHECKING:
@@ -77,10 +76,59 @@ def vendors(session: Session, *, limit: int = 500) -> list[str]:
     return _distinct(session, "vendor", limit)
 
 
+def value_sql(unit: str) -> str:
+    """SQL for one product's stock on hand (``s.on_hand``, thousandths) valued at ``unit`` a whole unit,
+    rounded half up to the minor unit; stock below zero counts as none (it is stock owed, not held)."""
+    return f"((MAX(s.on_hand, 0) * {unit} + 500) / 1000)"
+
+
+@dataclass(frozen=True)
+class StockValue:
+    """The stock on hand of a set of products (all, a category, one product) and what it is worth now.
+
+    ``at_cost`` is *the* stock-at-cost figure of the till: the warehouse's tile, the stock valuation
+    report and a product's detail all read it from ``stock_value``, so they agree to the minor unit. It
+    is each product's quantity on hand times its moving-average cost (net of tax), rounded per product.
+    (The inventory account in the books can differ from it by the rounding of each receipt and sale.)"""
+
+    key: str
+    """The category with ``by_category``; "" otherwise."""
+    products: int
+    in_stock: int
+    below_zero: int
+    below_reorder: int
+    at_cost: int
+    at_retail: int
+    """At today's shelf prices, as the till charges them."""
+
+
+def stock_value(
+    session: Session, *, conditions: Sequence[str] = (), params: Sequence[object] = (), by_category: bool = False
+) -> list[StockValue]:
+    """Stock on hand and its value, for the products that meet every SQL condition on ``products p`` /
+    ``stock s`` (all of them when none), in one row, or one row per category (largest at cost first)."""
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    key, group = ("p.category", " GROUP BY p.category") if by_category else ("''", "")
+    rows = session.ledger.conn.execute(
+        f"SELECT {key}, COUNT(*), COALESCE(SUM(s.on_hand > 0), 0), COALESCE(SUM(s.on_hand < 0), 0),"
+        f" COALESCE(SUM(s.on_hand < p.reorder_level), 0), COALESCE(SUM({value_sql('p.cost')}), 0),"
+        f" COALESCE(SUM({value_sql('p.price')}), 0)"
+        f" FROM products p JOIN stock s ON s.product_id = p.product_id{where}{group}",
+        list(params),
+    ).fetchall()
+    found = [StockValue(str(row[0] or ""), *(int(v) for v in row[1:])) for row in rows]
+    return sorted(found, key=lambda v: (-v.at_cost, v.key))
+
+
+def product_stock_value(session: Session, product_id: int) -> StockValue:
+    """One product's stock on hand and its value (the figures its detail shows)."""
+    return stock_value(session, conditions=["p.product_id = ?"], params=[product_id])[0]
+
+
 @dataclass(frozen=True)
 class StockTiles:
     cost_value: int
-    """What the stock cost: the balance of the inventory account (net of tax)."""
+    """What the stock on hand cost (``StockValue.at_cost``: moving-average cost, net of tax)."""
     sale_value: int
     """What the stock would sell for at today's shelf prices."""
     below_reorder: int
@@ -89,16 +137,8 @@ class StockTiles:
 
 
 def stock_tiles(session: Session) -> StockTiles:
-    conn = session.ledger.conn
-    (cost_value,) = conn.execute(
-        "SELECT COALESCE(SUM(amount), 0) FROM postings WHERE account = ?", (INVENTORY,)
-    ).fetchone()
-    sale_value, below, count = conn.execute(
-        "SELECT COALESCE(SUM((MAX(s.on_hand, 0) * p.price + 500) / 1000), 0),"
-        " COALESCE(SUM(s.on_hand < p.reorder_level), 0), COUNT(*)"
-        " FROM products p JOIN stock s ON s.product_id = p.product_id"
-    ).fetchone()
-    return StockTiles(cost_value, sale_value, below, count)
+    (everything,) = stock_value(session)
+    return StockTiles(everything.at_cost, everything.at_retail, everything.below_reorder, everything.products)
 
 
 def below_reorder(session: Session, product_ids: Collection[int]) -> list[Product]:

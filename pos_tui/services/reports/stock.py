@@ -31,23 +31,16 @@ COVER_DAYS = 14
 """...and it orders enough to stay above the reorder level for this many more days at that rate."""
 
 
-def _value(column: str) -> str:
-    """A product's stock on hand at ``column`` per unit, rounded half up (negative stock counts as none)."""
-    return f"(MAX(s.on_hand, 0) * p.{column} + 500) / 1000"
-
-
 def valuation(session: Session, query: ReportQuery) -> ReportResult:
+    # Imported here: the catalogue's services load peewee, which `pos report list` never needs.
+    from pos_tui.services.catalog.warehouse import stock_value
+
     conditions, params = query.product_conditions()
-    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-    found = session.ledger.conn.execute(
-        f"SELECT p.category, COUNT(*), SUM(s.on_hand > 0), SUM(s.on_hand < 0), SUM({_value('cost')}),"
-        f" SUM({_value('price')}) FROM products p JOIN stock s USING (product_id) {where} GROUP BY p.category",
-        params,
-    ).fetchall()
+    found = stock_value(session, conditions=conditions, params=params, by_category=True)
     rows: list[tuple[Cell, ...]] = [
-        (category, products, in_stock, negative, at_cost, at_retail, at_retail - at_cost,
-         ratio_bp(at_retail - at_cost, at_retail))
-        for category, products, in_stock, negative, at_cost, at_retail in sorted(found, key=lambda r: (-r[4], r[0]))
+        (v.key, v.products, v.in_stock, v.below_zero, v.at_cost, v.at_retail, v.at_retail - v.at_cost,
+         ratio_bp(v.at_retail - v.at_cost, v.at_retail))
+        for v in found
     ]
     sums = [sum(int(r[i] or 0) for r in rows) for i in range(1, 7)]
     columns = (Column("category", "Category", "text"), Column("products", "Products", "int"),

@@ -189,6 +189,8 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
         hit = self.query_one(ResultsTable).highlighted() if self.searching else None
         if hit is not None:
             self.take_hit(hit)
+        elif is_search(text) and not self.searching:  # the text a scan gave back: Enter searches it
+            self.query_one(ScanInput).value = text
         else:
             self.post_message(BarcodeScanned(text))
 

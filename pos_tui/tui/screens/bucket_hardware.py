@@ -42,8 +42,12 @@ class CounterHardware:
             code = message.code
         self.show_results(False)
         self.post_message(BarcodeScanned(code, "wedge"))
-        if typed:  # a person was typing a search when the scanner fired: give them their text back
-            self.query_one(ScanInput).value = typed
+        if typed:  # a person was typing a search when the scanner fired: give them their text back,
+            # without searching it again: the status names what was scanned, and the cart stays in view
+            # until they type on (or press Enter to search it).
+            field = self.query_one(ScanInput)
+            with field.prevent(ScanInput.Changed):
+                field.value = typed
 
     # --- the customer's pole display -----------------------------------------------------------
 

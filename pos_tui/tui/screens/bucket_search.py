@@ -38,8 +38,8 @@ class SearchAsYouType:
         self.post_message(SearchResults(text, hits))
 
     def on_search_results(self, message: SearchResults) -> None:
-        if message.query != self.query_one("#scan", Input).value.strip():
-            return  # an older query: the latest one wins
+        if not self.searching or message.query != self.query_one("#scan", Input).value.strip():
+            return  # an older query (the latest one wins), or one a scan or Esc has closed
         self.query_one(ResultsTable).show_hits(message.query, message.hits, self.session.currency)
         self.show_results(True)
         if not message.hits:

@@ -26,7 +26,7 @@ from pos_tui.domain.money import format_quantity, round_div
 from pos_tui.domain.tax import TaxPolicy, net_price
 from pos_tui.services.catalog import products, warehouse
 from pos_tui.services.catalog.products import Product
-from pos_tui.services.catalog.warehouse import StockMovement
+from pos_tui.services.catalog.warehouse import StockMovement, StockValue
 from pos_tui.tui.access import READ_ONLY
 from pos_tui.tui.screens.base import StatusLine
 
@@ -57,6 +57,7 @@ class ProductLoaded(Message):
     product: Product
     barcodes: list[tuple[str, int]]
     movements: list[StockMovement]
+    value: StockValue
 
 
 def percent(bp: int) -> str:
@@ -65,8 +66,11 @@ def percent(bp: int) -> str:
     return f"{whole}.{rest:02d}".rstrip("0").rstrip(".") + "%"
 
 
-def fields_table(product: Product, barcodes: list[tuple[str, int]], money: object, policy: TaxPolicy) -> Table:
-    """A pure render of the product's fields, two label/value pairs a row."""
+def fields_table(product: Product, barcodes: list[tuple[str, int]], money: object, policy: TaxPolicy,
+                 value: StockValue | None = None) -> Table:
+    """A pure render of the product's fields, two label/value pairs a row. ``value``: the stock's worth as
+    ``warehouse.stock_value`` figures it, the same figure as the warehouse's tile and the valuation report
+    ("…" until it is loaded)."""
     fmt = money.format  # type: ignore[attr-defined]
     # Earned on the price without its tax: the tax inside a tax-inclusive price is never the store's.
     net = net_price(product.price, product.tax_rate_bp, policy)
@@ -89,8 +93,8 @@ def fields_table(product: Product, barcodes: list[tuple[str, int]], money: objec
         ("Price", fmt(product.price), "Cost", fmt(product.cost)),
         ("Margin", margin, "Tax", tax),
         ("On hand", on_hand, "Reorder at", format_quantity(product.reorder_level)),
-        ("Stock at cost", fmt(product.on_hand * product.cost // 1000), "At sale price",
-         fmt(product.on_hand * product.price // 1000)),
+        ("Stock at cost", "…" if value is None else fmt(value.at_cost), "At sale price",
+         "…" if value is None else fmt(value.at_retail)),
     ]
     table = Table.grid(padding=(0, 2), expand=True)
     for _ in range(2):
@@ -164,20 +168,23 @@ class ProductDetailScreen(Screen[None]):
             product = products.get_product(self.session, product_id)
             barcodes = products.product_barcodes(self.session, product_id)
             movements = warehouse.product_movements(self.session, product_id, limit=MOVEMENTS)
+            value = warehouse.product_stock_value(self.session, product_id)
         except PosError as error:
             self.app.call_from_thread(self.query_one(StatusLine).say, str(error), "error")
             return
-        self.post_message(ProductLoaded(product, barcodes, movements))
+        self.post_message(ProductLoaded(product, barcodes, movements, value))
 
     def on_product_loaded(self, message: ProductLoaded) -> None:
         self.product = message.product
         self.warehouse_screen.pinned = message.product
-        self.show(message.product, message.barcodes, message.movements)
+        self.show(message.product, message.barcodes, message.movements, message.value)
 
-    def show(self, product: Product, barcodes: list[tuple[str, int]], movements: list[StockMovement]) -> None:
+    def show(self, product: Product, barcodes: list[tuple[str, int]], movements: list[StockMovement],
+             value: StockValue | None = None) -> None:
         money = self.session.currency
         self.query_one("#detail-title", Static).update(f"{product.display_name}  ·  {product.sku}")
-        self.query_one("#detail-fields", Static).update(fields_table(product, barcodes, money, self.session.tax_policy))
+        self.query_one("#detail-fields", Static).update(fields_table(product, barcodes, money, self.session.tax_policy,
+                                                                             value))
         table = self.query_one(DataTable)
         table.clear()
         for m in movements:

@@ -143,6 +143,7 @@ class ReportsScreen(ModeScreen):
         yield Static("", id="report-highlights", markup=False)
         yield Chart(id="report-chart")
         yield ReportTable(id="report-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="report-columns", markup=False)
         yield Static("", id="report-notes", markup=False)
 
     def on_mount(self) -> None:
@@ -297,6 +298,14 @@ class ReportsScreen(ModeScreen):
             f"{h.label} {registry.format_cell(h.value, h.kind, currency)}" for h in result.highlights
             if h.value is not None))
         self.query_one("#report-notes", Static).update(" ".join(result.notes))
+
+    def on_report_table_view_moved(self, message: ReportTable.ViewMoved) -> None:
+        """Columns wider than the screen scroll sideways; say which are out of view, and how to see them."""
+        parts = ([f"← {', '.join(message.left)}"] if message.left else []) + (
+            [f"{', '.join(message.right)} →"] if message.right else [])
+        hint = self.query_one("#report-columns", Static)
+        hint.update(f"More columns: {'   '.join(parts)}   (← → scroll)" if parts else "")
+        hint.set_class(bool(parts), "-shown")
 
     def on_summary_computed(self, message: SummaryComputed) -> None:
         if self.days is None or (message.query.first, message.query.last) != self.days:

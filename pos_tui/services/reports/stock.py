@@ -1,7 +1,8 @@
 """Stock reports: valuation at cost and at retail by category, sell-through and days of cover, reorder.
 
-Stock is read as it is now (``stock`` x ``products``: one row per product, in SQL); what sold comes
-from the product summaries (``report_items.product_sums``), never from sale lines.
+Stock is read as it is now: valuation from the totals per category x vendor and reorder from the set of
+products below their level, both kept as stock moves (db/0012), so neither reads every product; what
+sold comes from the product summaries (``report_items.product_sums``), never from sale lines.
 """
 
 from __future__ import annotations
@@ -31,17 +32,19 @@ COVER_DAYS = 14
 """...and it orders enough to stay above the reorder level for this many more days at that rate."""
 
 
-def _value(column: str) -> str:
-    """A product's stock on hand at ``column`` per unit, rounded half up (negative stock counts as none)."""
-    return f"(MAX(s.on_hand, 0) * p.{column} + 500) / 1000"
+def _group_conditions(query: ReportQuery) -> tuple[str, list[object]]:
+    """The category and vendor filters on ``stock_groups``, as a WHERE clause."""
+    conditions, params = query.product_conditions()
+    conditions = [condition.removeprefix("p.") for condition in conditions]
+    return (f" WHERE {' AND '.join(conditions)}" if conditions else ""), params
 
 
 def valuation(session: Session, query: ReportQuery) -> ReportResult:
-    conditions, params = query.product_conditions()
-    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    # The stock totals per category x vendor (db/0012), kept as stock moves: a row per group, not per product.
+    where, params = _group_conditions(query)
     found = session.ledger.conn.execute(
-        f"SELECT p.category, COUNT(*), SUM(s.on_hand > 0), SUM(s.on_hand < 0), SUM({_value('cost')}),"
-        f" SUM({_value('price')}) FROM products p JOIN stock s USING (product_id) {where} GROUP BY p.category",
+        "SELECT category, SUM(products), SUM(in_stock), SUM(negative), SUM(at_cost), SUM(at_retail)"
+        f" FROM stock_groups{where} GROUP BY category",
         params,
     ).fetchall()
     rows: list[tuple[Cell, ...]] = [
@@ -103,18 +106,21 @@ def sell_through(session: Session, query: ReportQuery) -> ReportResult:
 def reorder(session: Session, query: ReportQuery) -> ReportResult:
     conditions, params = query.product_conditions()
     since = (query.last_day - timedelta(days=VELOCITY_DAYS - 1)).isoformat()
-    under = " AND ".join(["p.reorder_level > 0", "s.on_hand < p.reorder_level", *conditions])
+    # The products below their reorder level are a set kept as stock moves (``reorder_due``, db/0012).
+    under = " AND ".join(["r.product_id = p.product_id", *conditions])
+    due = f"SELECT p.product_id FROM reorder_due r JOIN products p ON {under}"
     conn = session.ledger.conn
     velocity = dict(conn.execute(
         "SELECT product_id, SUM(quantity) FROM report_product_days WHERE day BETWEEN ? AND ? AND product_id IN"
-        f" (SELECT p.product_id FROM products p JOIN stock s USING (product_id) WHERE {under}) GROUP BY product_id",
+        f" ({due}) GROUP BY product_id",
         [since, query.last, *params],
     ).fetchall())
     rows: list[tuple[Cell, ...]] = []
     order_cost = 0
     for product_id, vendor, category, sku, name, on_hand, level, cost in conn.execute(
         "SELECT p.product_id, p.vendor, p.category, p.sku, p.name, s.on_hand, p.reorder_level, p.cost"
-        f" FROM products p JOIN stock s USING (product_id) WHERE {under} ORDER BY p.vendor, p.category, p.name",
+        f" FROM reorder_due r JOIN products p ON {under} JOIN stock s ON s.product_id = p.product_id"
+        " ORDER BY p.vendor, p.category, p.name",
         params,
     ):
         sold = max(velocity.get(product_id, 0), 0)

@@ -18,7 +18,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from pos_tui.config import Settings
@@ -41,6 +41,19 @@ def cpu_ms(fn: Callable[[], object], runs: int) -> float:
     return statistics.median(samples)
 
 
+def measure(path: Path, first: date, last: date, names: list[str], runs: int) -> tuple[float, dict[str, float]]:
+    """The anchor's CPU ms and each report's, over ``first`` .. ``last`` of the store at ``path``."""
+    session = open_session(Settings(), path, read_only=True)
+    try:
+        conn = session.ledger.conn
+        anchor = cpu_ms(lambda: conn.execute("SELECT COUNT(*), SUM(total) FROM sales WHERE day BETWEEN ? AND ?",
+                                             (first.isoformat(), last.isoformat())).fetchone(), runs)
+        query = registry.ReportQuery(first.isoformat(), last.isoformat())
+        return anchor, {name: cpu_ms(lambda n=name: registry.run_report(session, n, query), runs) for name in names}
+    finally:
+        session.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skus", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
@@ -56,17 +69,7 @@ def main() -> None:
     for skus in args.skus:
         store = cached_demo(args.cache, Settings(), skus=skus, days=args.days)
         print(f"{skus:,} SKUs: {store.path.name}", file=sys.stderr)
-        session = open_session(Settings(), store.path, read_only=True)
-        try:
-            conn = session.ledger.conn
-            anchors[skus] = cpu_ms(lambda: conn.execute(
-                "SELECT COUNT(*), SUM(total) FROM sales WHERE day BETWEEN ? AND ?",
-                (first.isoformat(), last.isoformat())).fetchone(), args.runs)
-            query = registry.ReportQuery(first.isoformat(), last.isoformat())
-            results[skus] = {name: cpu_ms(lambda n=name: registry.run_report(session, n, query), args.runs)
-                             for name in names}
-        finally:
-            session.close()
+        anchors[skus], results[skus] = measure(store.path, first, last, names, args.runs)
     print(f"Reports over {first} .. {last}, CPU ms (median of {args.runs}); load average"
           f" {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     header = " | ".join(f"{skus:,} SKUs ms (x anchor)" for skus in args.skus)

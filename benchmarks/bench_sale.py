@@ -29,7 +29,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from pos_tui.config import Settings
 from pos_tui.domain.cart import Cart, price_cart
@@ -66,7 +66,7 @@ class _Recorder:
 
 
 class _RecordingLedger(Ledger):
-    log: list[tuple[str, Any, bool]] = []
+    log: ClassVar[list[tuple[str, Any, bool]]] = []
 
     @property
     def conn(self) -> sqlite3.Connection:

@@ -150,6 +150,8 @@ def test_a_store_from_before_the_daybook_gets_its_rows_on_migrate(trading_day: S
         " DROP TABLE api_webhook_cursors;"
         " DROP TABLE quick_keys; DROP TABLE purchase_order_lines; DROP TABLE purchase_orders;"
         " DROP TABLE stocktake_variances; DROP TABLE stocktake_counts; DROP TABLE stocktakes; DROP TABLE sold_batches;"
+        " DROP TRIGGER stock_totals_insert; DROP TRIGGER stock_totals_update; DROP TRIGGER stock_totals_product;"
+        " DROP TABLE stock_groups; DROP TABLE stock_ranks; DROP TABLE reorder_due;"
         " ALTER TABLE products DROP COLUMN retired; PRAGMA user_version = 4;"
     )
     raw.close()

@@ -97,10 +97,14 @@ _ORDERS = {
 def items_report(session: Session, query: ReportQuery, name: str) -> ReportResult:
     order, title, charted = _ORDERS[name]
     sums, params = product_sums(session, query)
-    window = ", ".join(f"SUM(g.{m}) OVER ()" for m in ("quantity", "returned", "net", "tax", "cost"))
+    # The page is sorted out of the sums first (a top-N sort) and only its rows are looked up in the
+    # catalogue; the totals over every row are one pass over the materialized sums.
+    totals_sql = ", ".join(f"SUM({m})" for m in ("quantity", "returned", "net", "tax", "cost"))
     found, (count, *totals) = split_window(session.ledger.conn.execute(
-        f"SELECT p.sku, p.name, p.category, g.quantity, g.returned, g.net, g.tax, g.cost, COUNT(*) OVER (), {window}"
-        f" FROM ({sums}) g JOIN products p USING (product_id) ORDER BY {order}{_limit(query)}",
+        f"WITH g AS MATERIALIZED ({sums}), t AS (SELECT COUNT(*), {totals_sql} FROM g)"
+        " SELECT p.sku, p.name, p.category, g.quantity, g.returned, g.net, g.tax, g.cost, t.*"
+        f" FROM (SELECT * FROM g ORDER BY {order}{_limit(query)}) g JOIN products p USING (product_id) CROSS JOIN t"
+        f" ORDER BY {order}",
         params,
     ).fetchall(), 6)
     rows: list[tuple[Cell, ...]] = [

@@ -74,12 +74,17 @@ def sell_through(session: Session, query: ReportQuery) -> ReportResult:
     sums, params = product_sums(session, query)
     days = query.days
     cover = f"CASE WHEN g.quantity > 0 THEN MAX(s.on_hand, 0) * {days} / g.quantity END"
+    order = "x.cover, x.quantity DESC, x.product_id"
+    # The page is sorted out first and only its rows are looked up in the catalogue (see items_report).
     found, (count, sold, on_hand) = split_window(session.ledger.conn.execute(
-        f"SELECT p.sku, p.name, p.category, g.quantity, s.on_hand, {cover}, COUNT(*) OVER (), SUM(g.quantity) OVER (),"
-        " SUM(MAX(s.on_hand, 0)) OVER ()"
-        f" FROM ({sums}) g JOIN products p USING (product_id) JOIN stock s USING (product_id)"
-        f" WHERE g.quantity > 0 ORDER BY {cover}, g.quantity DESC, p.product_id"
-        + (f" LIMIT {int(query.limit)}" if query.limit else ""),
+        f"WITH g AS MATERIALIZED ({sums}),"
+        f" x AS MATERIALIZED (SELECT g.product_id, g.quantity, s.on_hand, {cover} AS cover"
+        "  FROM g JOIN stock s USING (product_id) WHERE g.quantity > 0),"
+        " t AS (SELECT COUNT(*), SUM(quantity), SUM(MAX(on_hand, 0)) FROM x)"
+        " SELECT p.sku, p.name, p.category, x.quantity, x.on_hand, x.cover, t.*"
+        f" FROM (SELECT * FROM x ORDER BY {order}"
+        + (f" LIMIT {int(query.limit)}" if query.limit else "")
+        + f") x JOIN products p USING (product_id) CROSS JOIN t ORDER BY {order}",
         params,
     ).fetchall(), 3)
     rows: list[tuple[Cell, ...]] = [

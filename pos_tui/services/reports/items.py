@@ -184,12 +184,13 @@ def _slow_rows(conn: sqlite3.Connection, sums: str, params: list[object], catalo
         f"  WHERE s.on_hand > 0{filters})"
         " SELECT p.sku, p.name, p.category, x.quantity, x.net, s.on_hand, x.value,"
         "  (SELECT COALESCE(SUM(quantity), 0) FROM moved), (SELECT COALESCE(SUM(net), 0) FROM moved)"
-        " FROM (SELECT * FROM moved UNION ALL SELECT * FROM ("
+        " FROM (SELECT * FROM (SELECT * FROM moved UNION ALL SELECT * FROM ("
         "  SELECT r.product_id, 0, 0, r.value FROM stock_ranks r"
         + (" JOIN products p ON p.product_id = r.product_id" if catalogue else "")
         + f"  WHERE r.product_id NOT IN (SELECT product_id FROM g){filters} ORDER BY r.value DESC, r.product_id{page})"
-        " ) x JOIN products p ON p.product_id = x.product_id JOIN stock s ON s.product_id = x.product_id"
-        f" ORDER BY x.quantity, x.value DESC, x.product_id{page}",
+        f" ) ORDER BY 2, 4 DESC, 1{page}) x"  # the page first; only its rows are looked up below
+        " JOIN products p ON p.product_id = x.product_id JOIN stock s ON s.product_id = x.product_id"
+        " ORDER BY x.quantity, x.value DESC, x.product_id",
         [*params, *filter_params, *filter_params],
     ).fetchall()
 

@@ -113,7 +113,7 @@ def reorder(session: Session, query: ReportQuery) -> ReportResult:
     since = (query.last_day - timedelta(days=VELOCITY_DAYS - 1)).isoformat()
     # The products below their reorder level are a set kept as stock moves (``reorder_due``, db/0012).
     under = " AND ".join(["r.product_id = p.product_id", *conditions])
-    due = f"SELECT p.product_id FROM reorder_due r JOIN products p ON {under}"
+    due = f"SELECT p.product_id FROM reorder_due r CROSS JOIN products p ON {under}"  # the set first, then each product
     conn = session.ledger.conn
     velocity = dict(conn.execute(
         "SELECT product_id, SUM(quantity) FROM report_product_days WHERE day BETWEEN ? AND ? AND product_id IN"
@@ -124,7 +124,7 @@ def reorder(session: Session, query: ReportQuery) -> ReportResult:
     order_cost = 0
     for product_id, vendor, category, sku, name, on_hand, level, cost in conn.execute(
         "SELECT p.product_id, p.vendor, p.category, p.sku, p.name, s.on_hand, p.reorder_level, p.cost"
-        f" FROM reorder_due r JOIN products p ON {under} JOIN stock s ON s.product_id = p.product_id"
+        f" FROM reorder_due r CROSS JOIN products p ON {under} JOIN stock s ON s.product_id = p.product_id"
         " ORDER BY p.vendor, p.category, p.name",
         params,
     ):

@@ -102,7 +102,7 @@ def test_stock_valuation_equals_a_pass_over_every_product(moved: Session, filter
 
 
 @pytest.mark.parametrize("filters", [{}, {"category": "Snacks"}, {"vendor": "Elsewhere"}])
-@pytest.mark.parametrize("limit", [0, 1, 25])
+@pytest.mark.parametrize("limit", [0, 1, 25, 100])
 def test_slow_movers_equal_a_pass_over_every_product(moved: Session, filters: dict[str, str], limit: int) -> None:
     query = registry.ReportQuery(FIRST, LAST, limit=limit, **filters)
     sums, params = product_sums(moved, query)

@@ -136,15 +136,14 @@ def slow_movers(session: Session, query: ReportQuery) -> ReportResult:
     sums, params = product_sums(session, query)
     catalogue, filter_params = query.product_conditions()
     conn = session.ledger.conn
-    found = _slow_rows(conn, sums, params, catalogue, filter_params, query.limit)
-    moved_quantity, moved_net = (found[0][7], found[0][8]) if found else (0, 0)
     where, group_params = _group_filter(query)
     count, total_on_hand, total_value = conn.execute(
         f"SELECT COALESCE(SUM(in_stock), 0), COALESCE(SUM(on_hand), 0), COALESCE(SUM(at_cost), 0)"
         f" FROM stock_groups{where}",
         group_params,
     ).fetchone()
-    total_quantity, total_net = moved_quantity, moved_net
+    found = _slow_rows(conn, sums, params, catalogue, filter_params, query.limit, count)
+    total_quantity, total_net = (found[0][7], found[0][8]) if found else (0, 0)
     rows: list[tuple[Cell, ...]] = [row[:7] for row in found]
     columns = (Column("sku", "SKU", "text"), Column("name", "Name", "text"), Column("category", "Category", "text"),
                Column("quantity", "Sold", "qty"), Column("net", "Net sales", "money"),
@@ -171,25 +170,34 @@ _STOCK_VALUE = "(s.on_hand * p.cost + 500) / 1000"
 
 
 def _slow_rows(conn: sqlite3.Connection, sums: str, params: list[object], catalogue: list[str],
-               filter_params: list[object], limit: int | None) -> list[tuple[Cell, ...]]:
+               filter_params: list[object], limit: int | None, in_stock: int) -> list[tuple[Cell, ...]]:
     """The page of slow movers and, on each row, the quantity and net of every in-stock product that
     moved: the products sold or returned in the range (``sums``) in their order, merged with those that
-    sold nothing, read from ``stock_ranks`` most valuable first and no further than the page needs."""
+    sold nothing, read from ``stock_ranks`` most valuable first and no further than the page needs.
+
+    Products that sold (quantity above zero) come after every unsold one, so their stock value (a
+    catalogue lookup each) is needed only when the in-stock products that did not sell cannot fill
+    the page."""
     page = f" LIMIT {int(limit)}" if limit else ""
     filters = "".join(f" AND {condition}" for condition in catalogue)
+    sold_needed = f"{int(in_stock)} - (SELECT sold FROM t) < {int(limit)}" if limit else "1"
     return conn.execute(
         f"WITH g AS MATERIALIZED ({sums}),"
-        f" moved AS MATERIALIZED (SELECT g.product_id, g.quantity, g.net, {_STOCK_VALUE} AS value FROM g"
-        "  JOIN stock s ON s.product_id = g.product_id JOIN products p ON p.product_id = g.product_id"
-        f"  WHERE s.on_hand > 0{filters})"
-        " SELECT p.sku, p.name, p.category, x.quantity, x.net, s.on_hand, x.value,"
-        "  (SELECT COALESCE(SUM(quantity), 0) FROM moved), (SELECT COALESCE(SUM(net), 0) FROM moved)"
+        " m AS MATERIALIZED (SELECT g.product_id, g.quantity, g.net FROM g JOIN stock s ON s.product_id = g.product_id"
+        + (" JOIN products p ON p.product_id = g.product_id" if catalogue else "")
+        + f"  WHERE s.on_hand > 0{filters}),"
+        " t AS MATERIALIZED (SELECT COALESCE(SUM(quantity), 0) AS quantity, COALESCE(SUM(net), 0) AS net,"
+        "  COALESCE(SUM(quantity > 0), 0) AS sold FROM m),"
+        f" moved AS (SELECT m.product_id, m.quantity, m.net, {_STOCK_VALUE} AS value FROM m"
+        "  JOIN stock s ON s.product_id = m.product_id JOIN products p ON p.product_id = m.product_id"
+        f"  WHERE m.quantity <= 0 OR {sold_needed})"
+        " SELECT p.sku, p.name, p.category, x.quantity, x.net, s.on_hand, x.value, t.quantity, t.net"
         " FROM (SELECT * FROM (SELECT * FROM moved UNION ALL SELECT * FROM ("
         "  SELECT r.product_id, 0, 0, r.value FROM stock_ranks r"
         + (" JOIN products p ON p.product_id = r.product_id" if catalogue else "")
         + f"  WHERE r.product_id NOT IN (SELECT product_id FROM g){filters} ORDER BY r.value DESC, r.product_id{page})"
         f" ) ORDER BY 2, 4 DESC, 1{page}) x"  # the page first; only its rows are looked up below
-        " JOIN products p ON p.product_id = x.product_id JOIN stock s ON s.product_id = x.product_id"
+        " JOIN products p ON p.product_id = x.product_id JOIN stock s ON s.product_id = x.product_id CROSS JOIN t"
         " ORDER BY x.quantity, x.value DESC, x.product_id",
         [*params, *filter_params, *filter_params],
     ).fetchall()

@@ -17,14 +17,36 @@ from pos_tui.domain.postings import Posting
 JsonValue = Any  # int | str | bool | None | list[JsonValue] | dict[str, JsonValue]
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+"""Each dataclass's field names, looked up once: a sale's payload walks a few hundred values."""
+
+
+_LEAVES = frozenset((str, int, bool, type(None)))
+
+
 def to_json_value(value: object) -> JsonValue:
     """A dataclass tree as plain JSON values; refuses floats so money can never pick one up."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    names = _FIELD_NAMES.get(kind)
+    if names is not None:
+        # Leaves (most of a payload) are taken as they are, without a call each.
+        return {name: v if type(v) in _LEAVES else to_json_value(v)
+                for name in names for v in (getattr(value, name),)}
+    if kind is tuple or kind is list:
+        return [v if type(v) in _LEAVES else to_json_value(v) for v in value]  # type: ignore[attr-defined]
+    return _other_json_value(value)
+
+
+def _other_json_value(value: object) -> JsonValue:
     if isinstance(value, float):
         raise TypeError("floats are not allowed in events (money is int minor units)")
-    if value is None or isinstance(value, (bool, int, str)):
+    if isinstance(value, (bool, int, str)):
         return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_json_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        _FIELD_NAMES[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+        return to_json_value(value)
     if isinstance(value, (list, tuple)):
         return [to_json_value(v) for v in value]
     if isinstance(value, dict):

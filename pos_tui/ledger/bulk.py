@@ -19,6 +19,7 @@ from pos_tui.ledger.database import GENESIS_HASH, Ledger
 from pos_tui.ledger.entry import JournalEntry, canonical_json, entry_hash, header_json
 from pos_tui.ledger.journal import Actor, business_day, format_time, insert_recorded_many
 from pos_tui.ledger.projections import apply_many
+from pos_tui.ledger.projections.inventory import STOCK_TOTAL_TRIGGERS, fill_stock_totals
 
 # The triggers that keep product_search in step with products (db/0001_initial.sql).
 SEARCH_TRIGGERS = ("products_search_insert", "products_search_update")
@@ -157,5 +158,27 @@ def search_index_paused(ledger: Ledger) -> Iterator[None]:
     finally:
         with ledger.write() as conn:
             conn.execute("INSERT INTO product_search(product_search) VALUES ('rebuild')")
+            for _, sql in saved:
+                conn.execute(sql)
+
+
+@contextmanager
+def stock_totals_paused(ledger: Ledger) -> Iterator[None]:
+    """Drop the stock-total triggers (db/0012) for a bulk load; fill the totals once and restore them
+    after. The totals come out as the triggers would have left them (``fill_stock_totals`` is the
+    migration's SQL, which a test holds equal to the triggers' work). For a new store filled by one process."""
+    with ledger.write() as conn:
+        marks = ", ".join("?" * len(STOCK_TOTAL_TRIGGERS))
+        rows = conn.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})", STOCK_TOTAL_TRIGGERS
+        ).fetchall()
+        saved = sorted((str(name), str(sql)) for name, sql in rows)
+        for name, _ in saved:
+            conn.execute(f"DROP TRIGGER {name}")
+    try:
+        yield
+    finally:
+        with ledger.write() as conn:
+            fill_stock_totals(conn)
             for _, sql in saved:
                 conn.execute(sql)

@@ -17,6 +17,7 @@ from pos_tui.ledger.entry import JournalEntry
 from pos_tui.ledger.journal import entries_after, insert_recorded_many
 from pos_tui.ledger.projections import DERIVATIONS, Handlers, apply_many
 from pos_tui.ledger.projections.catalogue import products_added_from_journal
+from pos_tui.ledger.projections.inventory import STOCK_TOTAL_TRIGGERS
 
 __all__ = [
     "ChainBroken", "apply_recorded", "checked", "derive_projections", "import_entries", "open_scratch", "rebuild",
@@ -81,6 +82,10 @@ def open_scratch(path: Path) -> Ledger:
     conn = scratch.conn
     conn.execute("DROP TRIGGER products_search_insert")
     conn.execute("DROP TRIGGER products_search_update")
+    # The stock totals follow every stock move by trigger in a live store; a scratch replay fills
+    # them once at the end (``fill_stock_totals``), which is cheaper and checks the triggers' work.
+    for trigger in STOCK_TOTAL_TRIGGERS:
+        conn.execute(f"DROP TRIGGER {trigger}")
     for index in SCRATCH_UNUSED_INDEXES:
         conn.execute(f"DROP INDEX IF EXISTS {index}")
     _scratch_settings(conn)

@@ -45,6 +45,7 @@ from pos_tui.ledger.chain_check import (
 from pos_tui.ledger.clock_check import DEFAULT_TOLERANCE_SECONDS, first_clock_problem
 from pos_tui.ledger.database import GENESIS_HASH, JournalHead, Ledger, open_ledger
 from pos_tui.ledger.projections import CHECK_OF_TABLE, PROJECTION_TABLES, Check, checked_by, handlers_of
+from pos_tui.ledger.projections.inventory import fill_stock_totals
 from pos_tui.ledger.replay import derive_projections, open_scratch, reopen_scratch, replay_projections
 from pos_tui.ledger.witness import Witness, WitnessReport, check_witnesses, z_witnesses
 from pos_tui.ledger.worker_process import WorkerProcess
@@ -157,6 +158,8 @@ def _verify_snapshot(
     try:
         try:
             report.entries = replay_projections(ledger, scratch, handlers_of(checked_by(Check.REPLAY)))
+            with scratch.write() as scratch_conn:
+                fill_stock_totals(scratch_conn)
             replay_failure = None
         except Exception as error:  # a broken chain explains it; else it is reported below
             replay_failure = str(error)

@@ -28,7 +28,7 @@ from pos_tui.domain.money import extend
 from pos_tui.domain.pin import hash_pin
 from pos_tui.domain.sale import sale_event
 from pos_tui.domain.tender import Tender, settle
-from pos_tui.ledger.bulk import Stamped, append_many, append_stamped, search_index_paused
+from pos_tui.ledger.bulk import Stamped, append_many, append_stamped, search_index_paused, stock_totals_paused
 from pos_tui.ledger.database import create_ledger
 from pos_tui.ledger.journal import Actor, append
 from pos_tui.services.cash import shifts
@@ -129,22 +129,31 @@ def build_demo(
     admin = _open_store(settings, path, clock)
     admin.ledger.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # this connection only: indexes stay in memory
     try:
-        for username, pin, role in DEMO_USERS:
-            if role != "admin":
-                add_user(admin, username, pin, role=role)
-        manager = admin.as_user("manager")
-        shop = _load_catalog(manager, skus, seed, clock, report)
-        if lines_per_sale > 0:
-            sizes = tuple(range(1, 2 * lines_per_sale))
-            shop.baskets = (sizes, (1,) * len(sizes))
-        clock.now = _local(first, 8, 0, zone)
-        _opening_stock(manager, shop, seed, report)
-        _trade(admin, shop, seed, first, days, sales_per_day, zone, clock, report)
+        # The stock totals are filled once at the end rather than kept by trigger on every stock move.
+        with stock_totals_paused(admin.ledger):
+            shop = _fill(admin, skus, days, seed, sales_per_day, lines_per_sale, first, zone, clock, report)
         head = admin.ledger.head()
     finally:
         admin.close()
     return DemoSummary(path, skus, first, end, shop.sales, shop.returns, shop.voids, shop.receipts, shop.takings,
                        head.seq)
+
+
+def _fill(admin: Session, skus: int, days: int, seed: int, sales_per_day: int, lines_per_sale: int, first: date,
+          zone: ZoneInfo, clock: DemoClock, report: Progress) -> _Shop:
+    """Users, catalogue, opening stock and the days of trading."""
+    for username, pin, role in DEMO_USERS:
+        if role != "admin":
+            add_user(admin, username, pin, role=role)
+    manager = admin.as_user("manager")
+    shop = _load_catalog(manager, skus, seed, clock, report)
+    if lines_per_sale > 0:
+        sizes = tuple(range(1, 2 * lines_per_sale))
+        shop.baskets = (sizes, (1,) * len(sizes))
+    clock.now = _local(first, 8, 0, zone)
+    _opening_stock(manager, shop, seed, report)
+    _trade(admin, shop, seed, first, days, sales_per_day, zone, clock, report)
+    return shop
 
 
 def _local(day: date, hour: int, minute: int, zone: ZoneInfo) -> datetime:

@@ -9,6 +9,7 @@ and vendor it had when it was sold); item reports filter by the catalogue's curr
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -96,10 +97,14 @@ _ORDERS = {
 def items_report(session: Session, query: ReportQuery, name: str) -> ReportResult:
     order, title, charted = _ORDERS[name]
     sums, params = product_sums(session, query)
-    window = ", ".join(f"SUM(g.{m}) OVER ()" for m in ("quantity", "returned", "net", "tax", "cost"))
+    # The page is sorted out of the sums first (a top-N sort) and only its rows are looked up in the
+    # catalogue; the totals over every row are one pass over the materialized sums.
+    totals_sql = ", ".join(f"SUM({m})" for m in ("quantity", "returned", "net", "tax", "cost"))
     found, (count, *totals) = split_window(session.ledger.conn.execute(
-        f"SELECT p.sku, p.name, p.category, g.quantity, g.returned, g.net, g.tax, g.cost, COUNT(*) OVER (), {window}"
-        f" FROM ({sums}) g JOIN products p USING (product_id) ORDER BY {order}{_limit(query)}",
+        f"WITH g AS MATERIALIZED ({sums}), t AS (SELECT COUNT(*), {totals_sql} FROM g)"
+        " SELECT p.sku, p.name, p.category, g.quantity, g.returned, g.net, g.tax, g.cost, t.*"
+        f" FROM (SELECT * FROM g ORDER BY {order}{_limit(query)}) g JOIN products p USING (product_id) CROSS JOIN t"
+        f" ORDER BY {order}",
         params,
     ).fetchall(), 6)
     rows: list[tuple[Cell, ...]] = [
@@ -122,21 +127,24 @@ def items_report(session: Session, query: ReportQuery, name: str) -> ReportResul
 
 def slow_movers(session: Session, query: ReportQuery) -> ReportResult:
     """Products with stock on hand that sold least in the range (nothing at all first), the most money
-    tied up in stock first among equals."""
+    tied up in stock first among equals.
+
+    What did not move is never read product by product: its totals come from the stock totals per
+    category x vendor and its rows from ``stock_ranks`` (in-stock products by stock at cost, db/0012),
+    walked until a page is found, skipping the products that moved. So the cost follows the products
+    sold or returned in the range and the page, not the catalogue."""
     sums, params = product_sums(session, query)
     catalogue, filter_params = query.product_conditions()
-    conditions = ["s.on_hand > 0", *catalogue]
-    stock_value = "(s.on_hand * p.cost + 500) / 1000"
-    found, (count, total_on_hand, total_value, total_quantity, total_net) = split_window(session.ledger.conn.execute(
-        f"SELECT p.sku, p.name, p.category, COALESCE(g.quantity, 0), COALESCE(g.net, 0), s.on_hand, {stock_value},"
-        f" COUNT(*) OVER (), SUM(s.on_hand) OVER (), SUM({stock_value}) OVER (),"
-        " SUM(COALESCE(g.quantity, 0)) OVER (), SUM(COALESCE(g.net, 0)) OVER ()"
-        f" FROM products p JOIN stock s USING (product_id) LEFT JOIN ({sums}) g USING (product_id)"
-        f" WHERE {' AND '.join(conditions)}"
-        f" ORDER BY COALESCE(g.quantity, 0), {stock_value} DESC, p.product_id{_limit(query)}",
-        [*params, *filter_params],
-    ).fetchall(), 5)
-    rows: list[tuple[Cell, ...]] = found
+    conn = session.ledger.conn
+    where, group_params = _group_filter(query)
+    count, total_on_hand, total_value = conn.execute(
+        f"SELECT COALESCE(SUM(in_stock), 0), COALESCE(SUM(on_hand), 0), COALESCE(SUM(at_cost), 0)"
+        f" FROM stock_groups{where}",
+        group_params,
+    ).fetchone()
+    found = _slow_rows(conn, sums, params, catalogue, filter_params, query.limit, count)
+    total_quantity, total_net = (found[0][7], found[0][8]) if found else (0, 0)
+    rows: list[tuple[Cell, ...]] = [row[:7] for row in found]
     columns = (Column("sku", "SKU", "text"), Column("name", "Name", "text"), Column("category", "Category", "text"),
                Column("quantity", "Sold", "qty"), Column("net", "Net sales", "money"),
                Column("on_hand", "On hand", "qty"), Column("stock_cost", "Stock at cost", "money"))
@@ -150,6 +158,49 @@ def slow_movers(session: Session, query: ReportQuery) -> ReportResult:
         chart=Chart("bars", "name", "stock_cost"),
         notes=("Items with stock on hand, least sold in the range first; among equals, most money tied up first.",),
     )
+
+
+def _group_filter(query: ReportQuery) -> tuple[str, list[object]]:
+    conditions, params = query.product_conditions()
+    conditions = [condition.removeprefix("p.") for condition in conditions]
+    return (f" WHERE {' AND '.join(conditions)}" if conditions else ""), params
+
+
+_STOCK_VALUE = "(s.on_hand * p.cost + 500) / 1000"
+
+
+def _slow_rows(conn: sqlite3.Connection, sums: str, params: list[object], catalogue: list[str],
+               filter_params: list[object], limit: int | None, in_stock: int) -> list[tuple[Cell, ...]]:
+    """The page of slow movers and, on each row, the quantity and net of every in-stock product that
+    moved: the products sold or returned in the range (``sums``) in their order, merged with those that
+    sold nothing, read from ``stock_ranks`` most valuable first and no further than the page needs.
+
+    Products that sold (quantity above zero) come after every unsold one, so their stock value (a
+    catalogue lookup each) is needed only when the in-stock products that did not sell cannot fill
+    the page."""
+    page = f" LIMIT {int(limit)}" if limit else ""
+    filters = "".join(f" AND {condition}" for condition in catalogue)
+    sold_needed = f"{int(in_stock)} - (SELECT sold FROM t) < {int(limit)}" if limit else "1"
+    return conn.execute(
+        f"WITH g AS MATERIALIZED ({sums}),"
+        " m AS MATERIALIZED (SELECT g.product_id, g.quantity, g.net FROM g JOIN stock s ON s.product_id = g.product_id"
+        + (" JOIN products p ON p.product_id = g.product_id" if catalogue else "")
+        + f"  WHERE s.on_hand > 0{filters}),"
+        " t AS MATERIALIZED (SELECT COALESCE(SUM(quantity), 0) AS quantity, COALESCE(SUM(net), 0) AS net,"
+        "  COALESCE(SUM(quantity > 0), 0) AS sold FROM m),"
+        f" moved AS (SELECT m.product_id, m.quantity, m.net, {_STOCK_VALUE} AS value FROM m"
+        "  JOIN stock s ON s.product_id = m.product_id JOIN products p ON p.product_id = m.product_id"
+        f"  WHERE m.quantity <= 0 OR {sold_needed})"
+        " SELECT p.sku, p.name, p.category, x.quantity, x.net, s.on_hand, x.value, t.quantity, t.net"
+        " FROM (SELECT * FROM (SELECT * FROM moved UNION ALL SELECT * FROM ("
+        "  SELECT r.product_id, 0, 0, r.value FROM stock_ranks r"
+        + (" JOIN products p ON p.product_id = r.product_id" if catalogue else "")
+        + f"  WHERE r.product_id NOT IN (SELECT product_id FROM g){filters} ORDER BY r.value DESC, r.product_id{page})"
+        f" ) ORDER BY 2, 4 DESC, 1{page}) x"  # the page first; only its rows are looked up below
+        " JOIN products p ON p.product_id = x.product_id JOIN stock s ON s.product_id = x.product_id CROSS JOIN t"
+        " ORDER BY x.quantity, x.value DESC, x.product_id",
+        [*params, *filter_params, *filter_params],
+    ).fetchall()
 
 
 # --- categories and vendors ----------------------------------------------------------------------

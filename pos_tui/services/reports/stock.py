@@ -1,7 +1,8 @@
 """Stock reports: valuation at cost and at retail by category, sell-through and days of cover, reorder.
 
-Stock is read as it is now (``stock`` x ``products``: one row per product, in SQL); what sold comes
-from the product summaries (``report_items.product_sums``), never from sale lines.
+Stock is read as it is now: valuation from the totals per category x vendor and reorder from the set of
+products below their level, both kept as stock moves (db/0012), so neither reads every product; what
+sold comes from the product summaries (``report_items.product_sums``), never from sale lines.
 """
 
 from __future__ import annotations
@@ -31,16 +32,27 @@ COVER_DAYS = 14
 """...and it orders enough to stay above the reorder level for this many more days at that rate."""
 
 
-def valuation(session: Session, query: ReportQuery) -> ReportResult:
-    # Imported here: the catalogue's services load peewee, which `pos report list` never needs.
-    from pos_tui.services.catalog.warehouse import stock_value
-
+def _group_conditions(query: ReportQuery) -> tuple[str, list[object]]:
+    """The category and vendor filters on ``stock_groups``, as a WHERE clause."""
     conditions, params = query.product_conditions()
-    found = stock_value(session, conditions=conditions, params=params, by_category=True)
+    conditions = [condition.removeprefix("p.") for condition in conditions]
+    return (f" WHERE {' AND '.join(conditions)}" if conditions else ""), params
+
+
+def valuation(session: Session, query: ReportQuery) -> ReportResult:
+    # The stock totals per category x vendor (db/0012), kept as stock moves: a row per group, not per
+    # product. Each product in them is rounded as `warehouse.stock_value` rounds it, so the report, the
+    # warehouse's tile and a product's detail show one stock-at-cost figure.
+    where, params = _group_conditions(query)
+    found = session.ledger.conn.execute(
+        "SELECT category, SUM(products), SUM(in_stock), SUM(negative), SUM(at_cost), SUM(at_retail)"
+        f" FROM stock_groups{where} GROUP BY category",
+        params,
+    ).fetchall()
     rows: list[tuple[Cell, ...]] = [
-        (v.key, v.products, v.in_stock, v.below_zero, v.at_cost, v.at_retail, v.at_retail - v.at_cost,
-         ratio_bp(v.at_retail - v.at_cost, v.at_retail))
-        for v in found
+        (category, products, in_stock, negative, at_cost, at_retail, at_retail - at_cost,
+         ratio_bp(at_retail - at_cost, at_retail))
+        for category, products, in_stock, negative, at_cost, at_retail in sorted(found, key=lambda r: (-r[4], r[0]))
     ]
     sums = [sum(int(r[i] or 0) for r in rows) for i in range(1, 7)]
     columns = (Column("category", "Category", "text"), Column("products", "Products", "int"),
@@ -64,12 +76,17 @@ def sell_through(session: Session, query: ReportQuery) -> ReportResult:
     sums, params = product_sums(session, query)
     days = query.days
     cover = f"CASE WHEN g.quantity > 0 THEN MAX(s.on_hand, 0) * {days} / g.quantity END"
+    order = "x.cover, x.quantity DESC, x.product_id"
+    # The page is sorted out first and only its rows are looked up in the catalogue (see items_report).
     found, (count, sold, on_hand) = split_window(session.ledger.conn.execute(
-        f"SELECT p.sku, p.name, p.category, g.quantity, s.on_hand, {cover}, COUNT(*) OVER (), SUM(g.quantity) OVER (),"
-        " SUM(MAX(s.on_hand, 0)) OVER ()"
-        f" FROM ({sums}) g JOIN products p USING (product_id) JOIN stock s USING (product_id)"
-        f" WHERE g.quantity > 0 ORDER BY {cover}, g.quantity DESC, p.product_id"
-        + (f" LIMIT {int(query.limit)}" if query.limit else ""),
+        f"WITH g AS MATERIALIZED ({sums}),"
+        f" x AS MATERIALIZED (SELECT g.product_id, g.quantity, s.on_hand, {cover} AS cover"
+        "  FROM g JOIN stock s USING (product_id) WHERE g.quantity > 0),"
+        " t AS (SELECT COUNT(*), SUM(quantity), SUM(MAX(on_hand, 0)) FROM x)"
+        " SELECT p.sku, p.name, p.category, x.quantity, x.on_hand, x.cover, t.*"
+        f" FROM (SELECT * FROM x ORDER BY {order}"
+        + (f" LIMIT {int(query.limit)}" if query.limit else "")
+        + f") x JOIN products p USING (product_id) CROSS JOIN t ORDER BY {order}",
         params,
     ).fetchall(), 3)
     rows: list[tuple[Cell, ...]] = [
@@ -96,18 +113,21 @@ def sell_through(session: Session, query: ReportQuery) -> ReportResult:
 def reorder(session: Session, query: ReportQuery) -> ReportResult:
     conditions, params = query.product_conditions()
     since = (query.last_day - timedelta(days=VELOCITY_DAYS - 1)).isoformat()
-    under = " AND ".join(["p.reorder_level > 0", "s.on_hand < p.reorder_level", *conditions])
+    # The products below their reorder level are a set kept as stock moves (``reorder_due``, db/0012).
+    under = " AND ".join(["r.product_id = p.product_id", *conditions])
+    due = f"SELECT p.product_id FROM reorder_due r CROSS JOIN products p ON {under}"  # the set first, then each product
     conn = session.ledger.conn
     velocity = dict(conn.execute(
         "SELECT product_id, SUM(quantity) FROM report_product_days WHERE day BETWEEN ? AND ? AND product_id IN"
-        f" (SELECT p.product_id FROM products p JOIN stock s USING (product_id) WHERE {under}) GROUP BY product_id",
+        f" ({due}) GROUP BY product_id",
         [since, query.last, *params],
     ).fetchall())
     rows: list[tuple[Cell, ...]] = []
     order_cost = 0
     for product_id, vendor, category, sku, name, on_hand, level, cost in conn.execute(
         "SELECT p.product_id, p.vendor, p.category, p.sku, p.name, s.on_hand, p.reorder_level, p.cost"
-        f" FROM products p JOIN stock s USING (product_id) WHERE {under} ORDER BY p.vendor, p.category, p.name",
+        f" FROM reorder_due r CROSS JOIN products p ON {under} JOIN stock s ON s.product_id = p.product_id"
+        " ORDER BY p.vendor, p.category, p.name",
         params,
     ):
         sold = max(velocity.get(product_id, 0), 0)

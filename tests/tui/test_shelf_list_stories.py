@@ -1,5 +1,5 @@
 """A stocktake of a shelf list at the till: the warehouse's stocktakes (Ctrl+K), F5, the list's codes
-scanned or typed into the dialog or a file named there; the count covers exactly the listed products,
+typed into the dialog or a file named there; the count covers exactly the listed products,
 an unknown code is refused in the dialog by name and nothing starts."""
 
 from __future__ import annotations

@@ -124,7 +124,7 @@ class StocktakesScreen(StockPage):
         self.app.push_screen(FormDialog("Start a stocktake", [
             Field("category", "Category (empty: every category)"),
             Field("vendor", "Vendor (empty: every vendor)"),
-            Field("shelf", "Or a shelf list: codes scanned or typed, or a file (CSV, a code a line)"),
+            Field("shelf", "Or a shelf list: its codes, spaces between, or a file (CSV, a code a line)"),
             Field("shelf_name", "Shelf list's name (empty for a file: the file's)"),
         ], act=start))
 

@@ -1,10 +1,12 @@
 """A stocktake of a shelf list at the till: the warehouse's stocktakes (Ctrl+K), F5, the list's codes
-typed into the dialog or a file named there; the count covers exactly the listed products,
+scanned or typed into the dialog or a file named there; the count covers exactly the listed products,
 an unknown code is refused in the dialog by name and nothing starts."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from textual.widgets import Input
 
 from pos_tui.services.catalog import products
 from pos_tui.services.inventory import lifecycle, stocktakes
@@ -67,3 +69,22 @@ async def test_a_shelf_list_file_named_in_the_dialog_leaves_out_a_retired_produc
     (taken,) = stocktakes.list_stocktakes(shop)
     assert taken.scope == "shelf list fridge"
     assert_verifies(tmp_path / "store.db")
+
+
+async def test_a_scanner_that_types_fills_the_shelf_list_one_code_after_another(shop: Session, tmp_path: Path) -> None:
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_stocktakes(pilot)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
+        app.screen.query_one("#f-shelf", Input).focus()
+        for code in (TEA_BARCODE, "MILK-1L"):
+            await pilot.press(*code, "enter")  # a keyboard-wedge scanner: the code's keys, then Enter
+        assert app.screen.query_one("#f-shelf", Input).value == f"{TEA_BARCODE} MILK-1L "
+        assert app.focused is app.screen.query_one("#f-shelf", Input)  # still taking codes
+        await pilot.press("enter")  # Enter again: done with the list
+        assert app.focused is app.screen.query_one("#f-shelf_name", Input)
+        await pilot.press(*"fridge", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CountingScreen))
+    (taken,) = stocktakes.list_stocktakes(shop)
+    assert taken.scope == "shelf list fridge" and stocktakes.on_shelf_list(shop, taken.number) == 2

@@ -124,7 +124,8 @@ class StocktakesScreen(StockPage):
         self.app.push_screen(FormDialog("Start a stocktake", [
             Field("category", "Category (empty: every category)"),
             Field("vendor", "Vendor (empty: every vendor)"),
-            Field("shelf", "Or a shelf list: its codes, spaces between, or a file (CSV, a code a line)"),
+            Field("shelf", "Or a shelf list: its codes scanned or typed (Enter twice: done), or a file (CSV)",
+                  many=True),
             Field("shelf_name", "Shelf list's name (empty for a file: the file's)"),
         ], act=start))
 

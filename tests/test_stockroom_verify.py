@@ -47,6 +47,9 @@ def stockroom(tmp_path_factory: pytest.TempPathFactory) -> Path:
     stocktakes.count(session, taken, [TEA_BARCODE])
     stocktakes.post(session, taken, reason="damaged")
     stocktakes.start(session, category="Tea")
+    shelf = stocktakes.start_shelf_list(session, "aisle 3", ["TEA-200", "9501101530003", "ROLL"]).number
+    stocktakes.count(session, shelf, [TEA_BARCODE])
+    stocktakes.post(session, shelf)  # the yoghurt, listed and not counted, is posted as none there
     session.close()
     return path
 
@@ -67,6 +70,8 @@ def test_a_store_through_every_stock_room_event_verifies(stockroom: Path) -> Non
     ("stocktakes", "UPDATE stocktakes SET posted_seq = 0 WHERE number = 1"),
     ("stocktake_counts", "UPDATE stocktake_counts SET counted = counted + 1000 WHERE product_id = 1"),
     ("stocktake_variances", "DELETE FROM stocktake_variances WHERE product_id = 2"),
+    ("stocktakes", "UPDATE stocktakes SET shelf = 'aisle 4' WHERE number = 3"),
+    ("stocktake_shelf", "DELETE FROM stocktake_shelf WHERE product_id = 1"),
     ("sold_batches", "UPDATE sold_batches SET lot = 'L8'"),
     ("quick_keys", "UPDATE quick_keys SET position = 2"),
 ])

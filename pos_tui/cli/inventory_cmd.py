@@ -243,20 +243,42 @@ def receive(
 def start_stocktake(
     category: Annotated[str, typer.Option("--category", help="Count only this category.")] = "",
     vendor: Annotated[str, typer.Option("--vendor", help="Count only this vendor's products.")] = "",
+    shelf_list: Annotated[str, typer.Option("--shelf-list", help="Count exactly the products this file lists by "
+                                            "barcode or SKU (CSV with a sku or barcode column, or one code a line).")]
+    = "",
+    name: Annotated[str, typer.Option("--name", help="The shelf list's name (default: the file's name).")] = "",
     db: DbOption = None,
     config: ConfigOption = None,
     user: UserOption = None,
     approved_by: ApprovedByOption = None,
 ) -> None:
-    """Begin a stocktake of all stock, a category or a vendor."""
+    """Begin a stocktake of all stock, a category, a vendor or a shelf list."""
+    from pos_tui.domain.errors import InvalidInput
     from pos_tui.services.inventory import stocktakes
 
+    if shelf_list and (category or vendor):
+        raise InvalidInput("A shelf list names its own products: --category and --vendor do not go with it.",
+                           "Nothing was started; give either --shelf-list FILE or --category/--vendor.")
+    if name and not shelf_list:
+        raise InvalidInput("--name names a shelf list, and no --shelf-list was given.",
+                           "Nothing was started; add --shelf-list FILE, or leave out --name.")
     with closing(acting_session(db, config, user)) as session:
-        number = with_approval(session, approved_by, "", lambda approval: stocktakes.start(
-            session, category=category, vendor=vendor, approval=approval))
+        note = ""
+        if shelf_list:
+            file_name, codes = stocktakes.read_shelf_list(shelf_list)
+            started = with_approval(session, approved_by, "", lambda approval: stocktakes.start_shelf_list(
+                session, name or file_name, codes, approval=approval))
+            number, note = started.number, started.note
+        else:
+            number = with_approval(session, approved_by, "", lambda approval: stocktakes.start(
+                session, category=category, vendor=vendor, approval=approval))
         taken = stocktakes.get_stocktake(session, number)
-        typer.echo(f"{taken.reference} started ({taken.scope}): count with"
+        listed = stocktakes.on_shelf_list(session, number)
+        covers = f", {listed} product{'s' if listed != 1 else ''}" if taken.shelf else ""
+        typer.echo(f"{taken.reference} started ({taken.scope}{covers}): count with"
                    f" `pos stocktake count {taken.reference} --scan CODE`.")
+        if note:
+            typer.echo(note)
 
 
 @stocktake_app.command("count")
@@ -310,7 +332,8 @@ def review_stocktake(
         for line in found.lines:
             typer.echo(f"  {line.sku:<14} {line.name[:28]:<28} {line.category[:14]:<14}"
                        f" {format_quantity(line.counted):>9} {format_quantity(line.expected):>9}"
-                       f" {format_quantity(line.quantity):>9} {session.money(line.value):>14}")
+                       f" {format_quantity(line.quantity):>9} {session.money(line.value):>14}"
+                       f"{'  not counted: none there' if line.uncounted else ''}")
         for category, quantity, value in found.by_category():
             typer.echo(f"  category {category or '-':<22} variance {format_quantity(quantity):>9}"
                        f"  {session.money(value):>14}")

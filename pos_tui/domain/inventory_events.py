@@ -12,7 +12,7 @@ import dataclasses
 import re
 from typing import ClassVar
 
-from pos_tui.domain.events import Event, ReceivedLine
+from pos_tui.domain.events import Event, JsonValue, ReceivedLine
 from pos_tui.domain.postings import INVENTORY, Posting, combine
 
 PAYABLE_PREFIX = "liabilities:payable"
@@ -112,6 +112,16 @@ class StocktakeStarted(Event):
     number: int
     category: str = ""  # "" for every category
     vendor: str = ""  # "" for every vendor
+    shelf: str = ""  # a shelf list's name; "" when the count is not of a list
+    products: tuple[int, ...] = ()  # the shelf list's products: the count covers exactly these
+
+    def payload(self) -> dict[str, JsonValue]:
+        data = super().payload()
+        if not self.shelf:
+            del data["shelf"]  # a stocktake of all stock, a category or a vendor hashes as it always did
+        if not self.products:
+            del data["products"]
+        return data
 
 
 @dataclasses.dataclass(frozen=True)

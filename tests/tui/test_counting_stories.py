@@ -53,7 +53,7 @@ async def test_two_tills_count_at_once_the_screen_shows_the_live_total_and_the_v
     async with app.run_test(size=(120, 40)) as pilot:
         await open_stocktakes(pilot)
         await pilot.press("f5")
-        await fill(pilot, category="", vendor="")  # all stock
+        await fill(pilot, category="", vendor="", shelf="", shelf_name="")  # all stock
         await wait_for(pilot, lambda: isinstance(app.screen, CountingScreen))
         await scan_in(pilot, TEA_BARCODE)
         await scan_in(pilot, TEA_BARCODE)

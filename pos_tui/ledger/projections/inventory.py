@@ -53,9 +53,12 @@ def _order_received(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]
 
 def _stocktake_started(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
     conn.execute(
-        "INSERT INTO stocktakes (number, category, vendor, started_seq, posted_seq, reason) VALUES (?, ?, ?, ?, 0, '')",
-        (p["number"], p["category"], p["vendor"], e.seq),
+        "INSERT INTO stocktakes (number, category, vendor, started_seq, posted_seq, reason, shelf)"
+        " VALUES (?, ?, ?, ?, 0, '', ?)",
+        (p["number"], p["category"], p["vendor"], e.seq, p.get("shelf", "")),
     )
+    conn.executemany("INSERT INTO stocktake_shelf (number, product_id) VALUES (?, ?)",
+                     [(p["number"], product_id) for product_id in p.get("products", ())])
 
 
 def _stocktake_counted(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
@@ -103,6 +106,7 @@ TABLES: dict[str, str] = {
     "stocktakes": "number",
     "stocktake_counts": "number, product_id",
     "stocktake_variances": "number, product_id",
+    "stocktake_shelf": "number, product_id",
     "sold_batches": "seq, line_no",
     # Stock totals kept by triggers as stock and products change (db/0012_performance.sql): no handler
     # writes them, and replay fires the same triggers, so verify compares them with this area's tables.

@@ -1,7 +1,8 @@
 """Forms: the keys every dialog with fields obeys, and a small form of labelled text fields.
 
 The rule for every form (`Form`): Enter moves to the next field and submits only from the last one
-(a form may add an explicit key, like F12 for a refund); a form the till refuses stays open with
+(a form may add an explicit key, like F12 for a refund; a field of many codes takes Enter after each code,
+so a scanner can fill it, and moves on at a second Enter); a form the till refuses stays open with
 what was typed and says why; and keys typed into a field stay in the form (they never reach the
 screen underneath, whose single-letter keys open other dialogs).
 
@@ -128,6 +129,9 @@ class Field:
     password: bool = False
     choices: tuple[str, ...] = ()
     """When given, the answer must be one of these (offered as you type; Right arrow takes the suggestion)."""
+    many: bool = False
+    """A list of codes, scanned one after another: Enter after a code adds a space and stays (a scanner
+    ends each code with Enter); Enter again, after the space, moves on."""
 
 
 Answer = dict[str, str]
@@ -167,6 +171,16 @@ class FormDialog(Form[Answer | None]):
                             select_on_focus=True, suggester=suggester)
             yield Static("", id="form-error", markup=False)
             yield Static(self.note or "Enter: next / OK   Esc: cancel", id="form-note", markup=False)
+
+    def action_next_field(self) -> None:
+        focused = self.focused
+        many = {f"f-{field.name}" for field in self.fields if field.many}
+        if isinstance(focused, Input) and focused.id in many and focused.value.strip() \
+                and not focused.value.endswith(" "):
+            focused.value += " "
+            focused.cursor_position = len(focused.value)
+            return
+        super().action_next_field()
 
     def answer(self) -> Answer:
         return {field.name: self.query_one(f"#f-{field.name}", Input).value for field in self.fields}

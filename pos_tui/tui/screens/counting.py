@@ -31,7 +31,8 @@ FOLLOW_SECONDS = 1.0  # float-ok: how often the screen looks for other tills' co
 
 
 def variance_cells(line: stocktakes.Variance, money: Currency) -> tuple[str, ...]:
-    return (line.sku, line.name, line.category, format_quantity(line.counted), format_quantity(line.expected),
+    counted = "-" if line.uncounted else format_quantity(line.counted)  # on the shelf list, not counted yet
+    return (line.sku, line.name, line.category, counted, format_quantity(line.expected),
             _signed(line.quantity), money.format(line.value, symbol=False))
 
 
@@ -95,9 +96,10 @@ class CountingScreen(StockPage):
         Binding("down", "cursor(1)", "Down", show=False, priority=True, id="counting.down"),
     ]
 
-    def __init__(self, number: int) -> None:
+    def __init__(self, number: int, note: str = "") -> None:
         super().__init__()
         self.number = number
+        self.note = note  # what starting it left out (a shelf list's retired products), said first
         self.review: stocktakes.Review | None = None
         self.pending: deque[str] = deque()  # scans not yet written
         self.counting = False
@@ -111,7 +113,10 @@ class CountingScreen(StockPage):
     def on_mount(self) -> None:
         self.query_one(CategoryTable).display = False
         self.title_line(f"Count {stocktake_reference(self.number)}", "loading…")
-        self.say("Scan what is on the shelf. F6 a quantity · F7 by category · F12 posts the variance · Esc back.")
+        if self.note:
+            self.say(self.note, "warning")
+        else:
+            self.say("Scan what is on the shelf. F6 a quantity · F7 by category · F12 posts the variance · Esc back.")
         self.load(None)
         self.set_interval(FOLLOW_SECONDS, self.follow_other_tills)
 
@@ -149,9 +154,12 @@ class CountingScreen(StockPage):
         self.query_one(CategoryTable).set_rows(message.by_category)
         taken = found.stocktake
         state = f"posted ({taken.reason})" if taken.posted_seq else "open"
+        uncounted = sum(1 for line in found.lines if line.uncounted)
+        counted = len(found.lines) - uncounted
+        waiting = f" · {uncounted:,} listed not counted yet (none there, if posted so)" if uncounted else ""
         self.query_one("#page-summary", Static).update(
-            f"{taken.scope} · {state} · {len(found.lines):,} product{'s' if len(found.lines) != 1 else ''} counted"
-            f" on every till · variance at cost {money.format(found.value)}")
+            f"{taken.scope} · {state} · {counted:,} product{'s' if counted != 1 else ''} counted"
+            f" on every till{waiting} · variance at cost {money.format(found.value)}")
 
     # --- counting ------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
-"""Stocktakes at the till: the list, F5 starts one (all stock, a category, a vendor), Enter counts the
-highlighted one by scanning (any number of tills at once), reviews its variance and posts it."""
+"""Stocktakes at the till: the list, F5 starts one (all stock, a category, a vendor, or a shelf list typed,
+scanned or read from a file), Enter counts the highlighted one by scanning (any number of tills at once),
+reviews its variance and posts it."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
 
-from pos_tui.domain.errors import PosError
+from pos_tui.domain.errors import InvalidInput, PosError
 from pos_tui.services.inventory import stocktakes
 from pos_tui.tui.dialogs.approval import guarded
 from pos_tui.tui.dialogs.form import Answer, Field, FormDialog
@@ -31,6 +32,7 @@ class StocktakesLoaded(Message):
 @dataclass
 class StocktakeStarted(Message):
     number: int
+    note: str = ""  # what was left out of a shelf list
 
 
 @dataclass
@@ -59,7 +61,8 @@ class StocktakesScreen(StockPage):
         table = self.query_one("#stocktakes", DataTable)
         for label in ("Stocktake", "Counting", "Status", "Reason"):
             table.add_column(label, key=label)
-        self.title_line("Stocktakes", "F5 starts a count · Enter counts, reviews and posts the highlighted one")
+        self.title_line("Stocktakes", "F5 starts a count (all, a category, a vendor, a shelf list)"
+                                      " · Enter counts, reviews and posts the highlighted one")
 
     def on_screen_resume(self) -> None:
         version = self.app.data_version  # type: ignore[attr-defined]
@@ -98,20 +101,39 @@ class StocktakesScreen(StockPage):
 
     def action_start(self) -> None:
         def start(answer: Answer) -> object:
-            number: int = guarded(self.app, lambda approval: stocktakes.start(
-                self.session, category=answer["category"], vendor=answer["vendor"], approval=approval))
-            return lambda: self.post_message(StocktakeStarted(number))  # once the form has closed
+            shelf = answer["shelf"].strip()
+            if not shelf:
+                if answer["shelf_name"].strip():
+                    raise InvalidInput("A name was given for a shelf list, and no list.",
+                                       "Type or scan the list's codes, or a file's name; or clear the name.")
+                number: int = guarded(self.app, lambda approval: stocktakes.start(
+                    self.session, category=answer["category"], vendor=answer["vendor"], approval=approval))
+                return lambda: self.post_message(StocktakeStarted(number))  # once the form has closed
+            if answer["category"].strip() or answer["vendor"].strip():
+                raise InvalidInput("A shelf list names its own products: a category or vendor does not go with it.",
+                                   "Clear the category and vendor, or the shelf list.")
+            if stocktakes.looks_like_a_file(shelf):
+                file_name, codes = stocktakes.read_shelf_list(shelf)
+            else:
+                file_name, codes = "", stocktakes.typed_codes(shelf)
+            name = answer["shelf_name"].strip() or file_name
+            started: stocktakes.ShelfStart = guarded(self.app, lambda approval: stocktakes.start_shelf_list(
+                self.session, name, codes, approval=approval))
+            return lambda: self.post_message(StocktakeStarted(started.number, started.note))
 
         self.app.push_screen(FormDialog("Start a stocktake", [
             Field("category", "Category (empty: every category)"),
             Field("vendor", "Vendor (empty: every vendor)"),
+            Field("shelf", "Or a shelf list: its codes scanned or typed (Enter twice: done), or a file (CSV)",
+                  many=True),
+            Field("shelf_name", "Shelf list's name (empty for a file: the file's)"),
         ], act=start))
 
     def on_stocktake_started(self, message: StocktakeStarted) -> None:
         self.books_moved()
         self.loaded_version = self.app.data_version  # type: ignore[attr-defined]
         self.load()
-        self.app.push_screen(CountingScreen(message.number))
+        self.app.push_screen(CountingScreen(message.number, message.note))
 
     def action_open(self) -> None:
         table = self.query_one("#stocktakes", DataTable)
@@ -121,4 +143,4 @@ class StocktakesScreen(StockPage):
         self.app.push_screen(CountingScreen(self.stocktakes[table.cursor_row].number))
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
-        return [("Start a stocktake", "All stock, a category or a vendor (F5)", "screen.start")]
+        return [("Start a stocktake", "All stock, a category, a vendor or a shelf list (F5)", "screen.start")]

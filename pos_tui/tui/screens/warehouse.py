@@ -14,7 +14,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Checkbox, DataTable, Input, Select
 
-from pos_tui.domain.errors import PosError
+from pos_tui.domain.errors import InvalidInput, PosError
 from pos_tui.domain.events import BarcodeSpec, ProductDetails
 from pos_tui.domain.money import format_quantity
 from pos_tui.domain.scan import parse_quantity
@@ -79,6 +79,7 @@ class WarehouseScreen(ModeScreen):
         Binding("ctrl+g", "quick_key", "Quick key", show=False, priority=True, id="warehouse.quick_key"),
         Binding("ctrl+o", "orders", "Orders", show=False, priority=True, id="warehouse.orders"),
         Binding("ctrl+k", "stocktakes", "Stocktakes", show=False, priority=True, id="warehouse.stocktakes"),
+        Binding("f9", "labels", "Labels", show=False, priority=True, id="warehouse.labels"),
     ]
 
     def __init__(self) -> None:
@@ -88,6 +89,7 @@ class WarehouseScreen(ModeScreen):
         self.products: list[Product] = []
         self.pinned: Product | None = None  # the product whose detail screen is open: actions act on it
         self.loaded_version = -1
+        self.categories: list[str] = []
 
     @property
     def session(self) -> Session:
@@ -182,6 +184,7 @@ class WarehouseScreen(ModeScreen):
         self.query_one("#tile-low", Tile).show(f"{tiles.below_reorder:,}", "ctrl+l lists them")
 
     def on_filter_choices(self, message: FilterChoices) -> None:
+        self.categories = message.categories
         self.query_one("#wh-category", Select).set_options((c, c) for c in message.categories)
         self.query_one("#wh-vendor", Select).set_options((v, v) for v in message.vendors)
 
@@ -319,6 +322,32 @@ class WarehouseScreen(ModeScreen):
 
         self.app.push_screen(StocktakesScreen())
 
+    def action_labels(self) -> None:
+        """Shelf labels for a whole category (the filter's, else the highlighted product's), on the till's
+        printer through its print queue; the product screen's F9 prints one product's."""
+        from pos_tui.services.catalog import labels
+        from pos_tui.tui.till_printer import till_printer
+
+        product = self.current()
+        chosen = self.where.category or (product.category if product is not None else "")
+
+        def print_category(answer: dict[str, str]) -> object:
+            category = answer["category"].strip()
+            printer = till_printer(self.app, self.session)
+            if not printer.enabled:
+                raise InvalidInput("No printer is configured, so no label was printed.",
+                                   "Set devices.printer.uri in pos.toml, or print with `pos product labels`.")
+            to_label = labels.products_to_label(self.session, category=category)
+            labels.print_labels(self.session, printer, to_label)
+            fault = printer.status().last_error
+            said = (f"{len(to_label)} label{'s' if len(to_label) != 1 else ''} of {category} queued on"
+                    f" {printer.name}." + (f" {fault}" if fault else ""))
+            return lambda: self.say(said, "success")
+
+        self.app.push_screen(FormDialog("Print shelf labels", [
+            Field("category", "Category", chosen, choices=tuple(self.categories)),
+        ], act=print_category))
+
     def action_quick_key(self) -> None:
         """The product's place on the bucket's quick-key grid (Ctrl+G there)."""
         from pos_tui.services.inventory import quick_keys
@@ -386,4 +415,5 @@ class WarehouseScreen(ModeScreen):
             ("Purchase orders", "Make an order, receive a delivery by scanning (Ctrl+O)", "screen.orders"),
             ("Stocktakes", "Start a count, count by scanning, review and post the variance (Ctrl+K)",
              "screen.stocktakes"),
+            ("Print shelf labels", "Labels for every product of a category (F9)", "screen.labels"),
         ]

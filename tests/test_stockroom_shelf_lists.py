@@ -100,7 +100,7 @@ def test_pos_stocktake_start_shelf_list_from_a_file_and_its_refusals(
         (["--shelf-list", str(bad), "--category", "Tea"], "--category and --vendor do not go with it"),
         (["--name", "aisle 2"], "--name names a shelf list"),
     ]:
-        refused = subprocess.run([*command, "start", *args], capture_output=True, text=True)
+        refused = subprocess.run([*command, "start", *args, "--user", "admin"], capture_output=True, text=True)
         assert refused.returncode == 1 and sentence in refused.stderr, refused.stderr
         assert "Traceback" not in refused.stderr
     assert head(store_path) == before
@@ -108,18 +108,20 @@ def test_pos_stocktake_start_shelf_list_from_a_file_and_its_refusals(
     lifecycle.retire_product(store, "TS-S")
     good = tmp_path / "aisle-1.txt"
     good.write_text(f"{TEA_BARCODE}\nMILK-1L\nTS-S\n", encoding="utf-8")
-    started = subprocess.run([*command, "start", "--shelf-list", str(good)], capture_output=True, text=True)
+    started = subprocess.run([*command, "start", "--shelf-list", str(good), "--user", "admin"],
+                             capture_output=True, text=True)
     assert started.returncode == 0, started.stderr
     assert "ST-000001 started (shelf list aisle-1, 2 products)" in started.stdout
     assert "Left out 1 retired product on the list: T-Shirt (S) (TS-S)" in started.stdout
-    counted = subprocess.run([*command, "count", "ST-1", "--scan", TEA_BARCODE, "--qty", "100"],
+    counted = subprocess.run([*command, "count", "ST-1", "--scan", TEA_BARCODE, "--qty", "100", "--user", "admin"],
                              capture_output=True, text=True)
     assert counted.returncode == 0, counted.stderr
     reviewed = subprocess.run([*command, "review", "ST-1"], capture_output=True, text=True)
     assert "shelf list aisle-1" in reviewed.stdout
     milk = next(line for line in reviewed.stdout.splitlines() if "MILK-1L" in line)
     assert milk.endswith("not counted: none there")
-    named = subprocess.run([*command, "start", "--shelf-list", str(good), "--name", "Aisle 1 (front)"],
-                           capture_output=True, text=True)
+    named = subprocess.run(
+        [*command, "start", "--shelf-list", str(good), "--name", "Aisle 1 (front)", "--user", "admin"],
+        capture_output=True, text=True)
     assert "ST-000002 started (shelf list Aisle 1 (front), 2 products)" in named.stdout
     assert_verifies(store_path)

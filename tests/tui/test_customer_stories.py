@@ -83,3 +83,32 @@ async def test_a_new_customer_is_added_with_a_name_and_a_phone_and_a_card_scan_a
         await scan(pilot, card)
         await wait_for(pilot, lambda: "Bilal Ahmed" in _panel(app))
         assert app.screen.cart.lines == ()  # type: ignore[attr-defined]
+
+
+async def test_after_a_sale_with_a_customer_e_offers_their_consented_email_and_queues_the_receipt(
+        shop: Session, tmp_path: Path) -> None:
+    from pos_tui.services.messaging import outbox
+
+    sana = accounts.add_customer(shop, Person("Sana Mir", "0301 5550001", "sana@example.org", email_ok=True))
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        await scan(pilot, sana.card)
+        await wait_for(pilot, lambda: "Sana Mir" in _panel(app))
+        await scan(pilot, TEA_BARCODE)
+        await pilot.press("f12")
+        await wait_for(pilot, lambda: isinstance(app.screen, TenderDialog))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReceiptDialog))
+        receipt = app.screen
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
+        assert app.screen.query_one("#f-address", Input).value == "sana@example.org"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "queued for email" in str(receipt.query_one("#receipt-note").content))
+        await pilot.press("s")  # no consent to SMS: nothing is offered pre-filled
+        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
+        assert app.screen.query_one("#f-address", Input).value == ""
+        await pilot.press("escape")
+    [message] = outbox.messages(shop)
+    assert message.address == "sana@example.org" and message.channel == "email"

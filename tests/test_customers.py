@@ -170,3 +170,20 @@ def test_forget_leaves_no_personal_field_anywhere_in_the_file_and_every_balance_
         assert raw_db.execute("SELECT COUNT(*) FROM customer_people").fetchone()[0] == 300
     finally:
         raw_db.close()
+
+
+def test_a_parked_cart_comes_back_with_its_customer_id_and_a_cart_without_one_keeps_its_old_shape(
+        store: Session, store_path: Path) -> None:
+    from pos_tui.services.selling import parking
+
+    ayesha = accounts.add_customer(store, AYESHA)
+    cart = Cart().add(products.resolve_scan(store, TEA_BARCODE))
+    with_customer = parking.park_cart(store, cart, "Table 3", ayesha.customer_id)
+    without = parking.park_cart(store, cart, "Walk-in")
+    payloads = [row[0] for row in store.ledger.conn.execute(
+        "SELECT payload FROM journal WHERE kind = 'cart.parked' ORDER BY seq")]
+    assert '"customer_id"' in payloads[0] and '"customer_id"' not in payloads[1]
+    assert "3001234567" not in payloads[0] and "example.com" not in payloads[0]  # an id, no personal field
+    assert parking.resume_cart_with_customer(store, with_customer) == (cart, ayesha.customer_id)
+    assert parking.resume_cart_with_customer(store, without) == (cart, None)
+    assert_verifies(store_path)

@@ -147,6 +147,34 @@ def test_the_negative_policy_lets_the_balance_go_below_zero_and_refunds_in_full(
     assert_verifies(store_path)
 
 
+def test_verify_says_the_liabilities_no_longer_equal_what_customers_hold_after_a_hand_edit(
+        store: Session, store_path: Path, ayesha: int) -> None:
+    from pos_tui.ledger.database import open_ledger
+    from pos_tui.ledger.verify import verify_ledger
+
+    done = _sell(store, [TEA_BARCODE], [Tender("cash", 45_000)], ayesha)
+    sales.return_items(store, done.reference, [(1, 1000)], reason="damaged", refund_method="store-credit")
+    store.close()
+    assert_verifies(store_path)
+    raw = sqlite3.connect(store_path)
+    raw.execute("UPDATE customer_activity SET points_value = points_value + 500 WHERE kind = 'earn'")
+    raw.execute("UPDATE customer_activity SET credit = credit + 700 WHERE kind = 'credit-issue'")
+    raw.commit()
+    raw.close()
+    ledger = open_ledger(store_path, read_only=True)
+    try:
+        problems = [str(p) for p in verify_ledger(ledger).problems]
+    finally:
+        ledger.close()
+    assert any("liabilities:loyalty" in p and "points worth" in p for p in problems), problems
+    assert any("liabilities:store-credit is 45000" in p and "store credit of 45700" in p for p in problems), problems
+    raw = sqlite3.connect(store_path)  # put it back, for the fixture's own verify
+    raw.execute("UPDATE customer_activity SET points_value = points_value - 500 WHERE kind = 'earn'")
+    raw.execute("UPDATE customer_activity SET credit = credit - 700 WHERE kind = 'credit-issue'")
+    raw.commit()
+    raw.close()
+
+
 def test_store_credit_refund_is_issued_to_the_customer_and_spent_as_a_tender(store: Session, ayesha: int) -> None:
     done = _sell(store, [TEA_BARCODE], [Tender("cash", 45_000)], ayesha)
     sales.return_items(store, done.reference, [(1, 1000)], reason="damaged", refund_method="store-credit")

@@ -245,3 +245,30 @@ def test_without_consent_or_an_address_the_customer_is_not_written_to_and_the_se
         recipient_for(store, "email", "", quiet)
     assert recipient_for(store, "email", "typed@example.org", quiet) == "typed@example.org"  # typed wins
     assert outbox.waiting_count(store) == 0
+
+
+def test_pos_outbox_add_to_customer_uses_the_sales_customer_only_with_consent(store_path: Path, tmp_path: Path) -> None:
+    from pos_tui.services.customers import accounts
+    from pos_tui.services.customers.accounts import Person
+
+    config = tmp_path / "pos.toml"
+    config.write_text("", encoding="utf-8")
+    session = make_store(store_path, _settings(free_port()))
+    sana = accounts.add_customer(session, Person("Sana Mir", "0301 5550001", "sana@example.org", email_ok=True))
+    cart = Cart().add(products.resolve_scan(session, TEA_BARCODE))
+    hers = sales.complete_sale(session, cart, [Tender("cash", 50_000)], customer_id=sana.customer_id).reference
+    nobodys = _sale(session)
+    session.close()
+
+    queued = _pos(store_path, config, "outbox", "add", "--sale", hers, "--to-customer", "email")
+    assert queued.returncode == 0, queued.stderr
+    refused = _pos(store_path, config, "outbox", "add", "--sale", hers, "--to-customer", "sms")
+    assert refused.returncode != 0 and "has not agreed to receipts by SMS" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    alone = _pos(store_path, config, "outbox", "add", "--sale", nobodys, "--to-customer", "email")
+    assert alone.returncode != 0 and "has no customer attached" in alone.stderr
+    session = open_session(Settings(), store_path)
+    [message] = outbox.messages(session)
+    assert (message.address, message.sale) == ("sana@example.org", hers)
+    session.close()
+    assert_verifies(store_path)

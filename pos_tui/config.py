@@ -333,6 +333,11 @@ class LoyaltySettings(_Section):
     their value (the receipt says so), or let the balance go below zero."""
     card_prefix: str = Field(default="28", pattern=r"^[0-9]{1,4}$")
     """Customer cards are EAN-13 codes starting with this (28: a shop's own numbers, GS1 restricted)."""
+    offline_after_minutes: int = Field(default=0, ge=0)
+    """In a chain: once head office has not been heard for this long, points worth more than
+    `offline_redeem_limit` are refused until the store syncs (0: never refused)."""
+    offline_redeem_limit: int = Field(default=0, ge=0)
+    """Minor units of points one sale may redeem while the store is offline (see `offline_after_minutes`)."""
 
     def rules(self) -> LoyaltyRules:
         multipliers = {**self.categories, **dict.fromkeys(self.exclude, 0)}

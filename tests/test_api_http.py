@@ -256,3 +256,32 @@ def test_an_expired_token_is_refused(shop: tuple[Session, Path], client: TestCli
     answer = client.get("/api/items/TEA-200", headers={"Authorization": f"Bearer {old.secret}"})
     assert "is expired" in str(assert_problem(answer, 401)["detail"])
     assert tokens.get_token(session, old.token.token_id).state == "expired"
+
+
+def test_an_order_can_name_its_customer_by_number_or_card_and_earns_their_points(
+        shop: tuple[Session, Path], client: TestClient) -> None:
+    from pos_tui.services.customers import accounts, balances
+    from pos_tui.services.customers.accounts import Person
+
+    session, path = shop
+    sana = accounts.add_customer(session, Person("Sana Mir", "0301 5550001"))
+    headers = {**bearer(session, "sales:write", "sales:read"), "Idempotency-Key": "order-2001"}
+    by_number = client.post("/api/sales", headers=headers,
+                            json={"lines": [{"code": "TEA-200", "quantity": 1000}], "customer": sana.customer_id})
+    assert by_number.status_code == 201, by_number.text
+    earned = balances.balance(session, sana.customer_id).points
+    assert earned > 0
+    by_card = client.post("/api/sales", headers={**headers, "Idempotency-Key": "order-2002"},
+                          json={"lines": [{"code": "TEA-200", "quantity": 1000}], "customer": sana.card})
+    assert by_card.status_code == 201, by_card.text
+    assert balances.balance(session, sana.customer_id).points == 2 * earned
+
+    head = session.ledger.head().seq
+    for n, (customer, status, said) in enumerate([
+            (999, 404, "no customer #999"), ("Sana Mir", 422, "not a customer card"),
+            (True, 422, "customer must be"), (2**40, 404, "no customer")]):
+        answer = client.post("/api/sales", headers={**headers, "Idempotency-Key": f"order-bad-{n}"},
+                             json={"lines": [{"code": "TEA-200", "quantity": 1000}], "customer": customer})
+        assert said in str(assert_problem(answer, status)["detail"])
+    assert session.ledger.head().seq == head
+    assert_verifies(path)

@@ -148,3 +148,33 @@ def test_a_store_that_sold_before_shifts_migrates_and_replays_to_the_same_rows(s
     assert shifts.close_shift(session, counted=45000).report.variance == 0
     session.close()
     assert_verifies(old)
+
+
+def test_gift_cards_sold_are_their_own_line_on_the_z_and_a_z_without_them_keeps_its_old_payload(
+        store_path: Path) -> None:
+    import json
+
+    from pos_tui.domain.cash_events import PeriodTotals
+    from pos_tui.services.giftcards import cards
+
+    session = make_store(store_path, opened_at=MORNING)
+    session.clock = lambda: MORNING + timedelta(hours=1)
+    _sell(session, TEA_BARCODE, Tender("cash", 45000))
+    first = day_reports.z_report(session, force=True)
+    payload = json.loads(session.ledger.conn.execute(
+        "SELECT payload FROM journal WHERE seq = ?", (session.ledger.head().seq,)).fetchone()[0])
+    old_fields = {f for f in PeriodTotals.__dataclass_fields__ if not f.startswith("gift_cards")}
+    assert set(payload["totals"]) == old_fields  # what every Z before this change held
+    assert "Gift cards sold" not in report_text(day_report_document(session, first.report))
+
+    session.clock = lambda: MORNING + timedelta(days=1, hours=1)
+    sales.complete_sale(session, cards.add_to_cart(session, Cart().add(products.resolve_scan(session, TEA_BARCODE)),
+                                                   None, 50000), [Tender("cash", 95000)])
+    x = day_reports.x_report(session)
+    assert (x.totals.gift_cards_sold_count, x.totals.gift_cards_sold, x.totals.sales_total) == (1, 50000, 45000)
+    second = day_reports.z_report(session, force=True)
+    text = report_text(day_report_document(session, second.report))
+    assert "Gift cards sold (1)" in text and "500.00" in text
+    assert day_reports.recorded_z(session, 1).totals.gift_cards_sold == 0
+    session.close()
+    assert_verifies(store_path)

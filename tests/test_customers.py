@@ -17,6 +17,8 @@ from pos_tui.services.catalog import products
 from pos_tui.services.customers import accounts, balances
 from pos_tui.services.customers.accounts import Person
 from pos_tui.services.customers.contact import contact_for
+from pos_tui.services.messaging import outbox
+from pos_tui.services.messaging.recipients import recipient_for
 from pos_tui.services.selling import sales
 from pos_tui.services.session import Session
 
@@ -141,7 +143,13 @@ def test_forget_leaves_no_personal_field_anywhere_in_the_file_and_every_balance_
     for n in range(300):
         accounts.add_customer(store, Person(f"Neighbour {n}", f"0345{n:07d}"))
     cart = Cart().add(products.resolve_scan(store, TEA_BARCODE))
-    sales.complete_sale(store, cart, [Tender("cash", 45_000)], customer_id=zubaida.customer_id)
+    reference = sales.complete_sale(store, cart, [Tender("cash", 45_000)], customer_id=zubaida.customer_id).reference
+    # Her receipt waits in the outbox (by her consented email), and one was typed for her phone on a sale
+    # without a customer attached: forgetting her empties both.
+    outbox.queue_receipt(store, reference, "email", recipient_for(store, "email", "", zubaida.customer_id))
+    anonymous = sales.complete_sale(store, cart, [Tender("cash", 45_000)]).reference
+    outbox.queue_receipt(store, anonymous, "sms", "0333 9876543")
+    assert outbox.waiting_count(store) == 2
     held = balances.balance(store, zubaida.customer_id)
     head = store.ledger.head()
 
@@ -149,6 +157,7 @@ def test_forget_leaves_no_personal_field_anywhere_in_the_file_and_every_balance_
 
     assert balances.balance(store, zubaida.customer_id) == held
     assert contact_for(store, zubaida.customer_id) == (None, None, False, False)
+    assert outbox.waiting_count(store) == 0
     store.close()
     assert_verifies(store_path)
     files = [store_path, *(store_path.with_name(store_path.name + suffix) for suffix in ("-wal", "-journal"))]
@@ -161,3 +170,20 @@ def test_forget_leaves_no_personal_field_anywhere_in_the_file_and_every_balance_
         assert raw_db.execute("SELECT COUNT(*) FROM customer_people").fetchone()[0] == 300
     finally:
         raw_db.close()
+
+
+def test_a_parked_cart_comes_back_with_its_customer_id_and_a_cart_without_one_keeps_its_old_shape(
+        store: Session, store_path: Path) -> None:
+    from pos_tui.services.selling import parking
+
+    ayesha = accounts.add_customer(store, AYESHA)
+    cart = Cart().add(products.resolve_scan(store, TEA_BARCODE))
+    with_customer = parking.park_cart(store, cart, "Table 3", ayesha.customer_id)
+    without = parking.park_cart(store, cart, "Walk-in")
+    payloads = [row[0] for row in store.ledger.conn.execute(
+        "SELECT payload FROM journal WHERE kind = 'cart.parked' ORDER BY seq")]
+    assert '"customer_id"' in payloads[0] and '"customer_id"' not in payloads[1]
+    assert "3001234567" not in payloads[0] and "example.com" not in payloads[0]  # an id, no personal field
+    assert parking.resume_cart_with_customer(store, with_customer) == (cart, ayesha.customer_id)
+    assert parking.resume_cart_with_customer(store, without) == (cart, None)
+    assert_verifies(store_path)

@@ -147,6 +147,34 @@ def test_the_negative_policy_lets_the_balance_go_below_zero_and_refunds_in_full(
     assert_verifies(store_path)
 
 
+def test_verify_says_the_liabilities_no_longer_equal_what_customers_hold_after_a_hand_edit(
+        store: Session, store_path: Path, ayesha: int) -> None:
+    from pos_tui.ledger.database import open_ledger
+    from pos_tui.ledger.verify import verify_ledger
+
+    done = _sell(store, [TEA_BARCODE], [Tender("cash", 45_000)], ayesha)
+    sales.return_items(store, done.reference, [(1, 1000)], reason="damaged", refund_method="store-credit")
+    store.close()
+    assert_verifies(store_path)
+    raw = sqlite3.connect(store_path)
+    raw.execute("UPDATE customer_activity SET points_value = points_value + 500 WHERE kind = 'earn'")
+    raw.execute("UPDATE customer_activity SET credit = credit + 700 WHERE kind = 'credit-issue'")
+    raw.commit()
+    raw.close()
+    ledger = open_ledger(store_path, read_only=True)
+    try:
+        problems = [str(p) for p in verify_ledger(ledger).problems]
+    finally:
+        ledger.close()
+    assert any("liabilities:loyalty" in p and "points worth" in p for p in problems), problems
+    assert any("liabilities:store-credit is 45000" in p and "store credit of 45700" in p for p in problems), problems
+    raw = sqlite3.connect(store_path)  # put it back, for the fixture's own verify
+    raw.execute("UPDATE customer_activity SET points_value = points_value - 500 WHERE kind = 'earn'")
+    raw.execute("UPDATE customer_activity SET credit = credit - 700 WHERE kind = 'credit-issue'")
+    raw.commit()
+    raw.close()
+
+
 def test_store_credit_refund_is_issued_to_the_customer_and_spent_as_a_tender(store: Session, ayesha: int) -> None:
     done = _sell(store, [TEA_BARCODE], [Tender("cash", 45_000)], ayesha)
     sales.return_items(store, done.reference, [(1, 1000)], reason="damaged", refund_method="store-credit")
@@ -297,3 +325,32 @@ def test_beancount_loads_the_export_with_the_liabilities_and_they_equal_what_cus
     owed = balances.outstanding(store)
     assert -held[export.beancount_account(LOYALTY_LIABILITY)] * 100 == owed.points_value
     assert -held[export.beancount_account(STORE_CREDIT_LIABILITY)] * 100 == owed.credit
+
+
+def test_points_store_credit_and_gift_cards_are_their_own_rows_by_payment_method_and_not_in_the_money_total(
+        store: Session, ayesha: int) -> None:
+    from pos_tui.services.giftcards import cards
+    from pos_tui.services.reports import registry
+
+    done = _sell(store, [TEA_BARCODE], [Tender("cash", 45_000)], ayesha)  # 450 points
+    sales.return_items(store, done.reference, [(1, 1000)], reason="damaged", refund_method="store-credit")
+    _sell(store, [TEA_BARCODE, MILK_BARCODE], [Tender("cash", 100_000)], ayesha)  # 730 points
+    _sell(store, [MILK_BARCODE], [Tender("store-credit", 28_000)], ayesha)
+    _sell(store, [MILK_BARCODE], [Tender("points", 700), Tender("cash", 27_300)], ayesha)
+    card = cards.add_to_cart(store, Cart(), None, 50_000)
+    sales.complete_sale(store, card, [Tender("card", 50_000)])
+    _sell(store, [TEA_BARCODE], [cards.tender(store, card.gift_cards[0].number, 45_000)], None)
+
+    today = store.ledger.conn.execute("SELECT MAX(day) FROM sales").fetchone()[0]
+    result = registry.run_report(store, "sales-by-payment", registry.ReportQuery(today, today, limit=0))
+    rows = {row[0]: row[1:] for row in result.rows}
+    assert rows["Points"] == (1, 0, 700, None)
+    assert rows["Store credit"] == (1, 1, 28_000 - 45_000, None)
+    assert rows["Gift card"] == (1, 0, 45_000, None)
+    assert rows["Cash"][2] == 45_000 + 73_000 + 27_300 and rows["Card"][2] == 50_000  # net of change
+    # The total is the money taken: the cash and the card that sold the gift card, once each.
+    assert result.total("amount") == 45_000 + 73_000 + 27_300 + 50_000
+    assert any("not in the total" in note for note in result.notes)
+    cashier = registry.run_report(store, "sales-by-payment",
+                                  registry.ReportQuery(today, today, limit=0, cashier="nobody"))
+    assert cashier.rows == ()

@@ -207,3 +207,68 @@ def test_email_goes_over_starttls_with_a_login_whose_password_is_read_from_a_fil
         assert not report.sent and outbox.waiting_count(session) == 1  # retried later, or failed and kept
         session.close()
     assert len(mailbox.messages) == 1 and reference in mailbox.messages[0]["Subject"]
+
+
+def test_with_nothing_typed_the_attached_customers_consented_email_is_used_and_reaches_the_server(
+        store_path: Path) -> None:
+    from pos_tui.services.customers import accounts
+    from pos_tui.services.customers.accounts import Person
+    from pos_tui.services.messaging.recipients import recipient_for
+
+    with smtp_server() as (port, mailbox):
+        session = make_store(store_path, _settings(port))
+        ayesha = accounts.add_customer(session, Person("Ayesha Khan", "0300 1234567", ADDRESS, email_ok=True))
+        cart = Cart().add(products.resolve_scan(session, TEA_BARCODE))
+        reference = sales.complete_sale(session, cart, [Tender("cash", 50_000)],
+                                        customer_id=ayesha.customer_id).reference
+        outbox.queue_receipt(session, reference, "email", recipient_for(session, "email", "", ayesha.customer_id))
+        assert len(send_due(session).sent) == 1
+        session.close()
+    assert mailbox.envelopes[0][1] == [ADDRESS.lower()]
+    assert_verifies(store_path)
+
+
+def test_without_consent_or_an_address_the_customer_is_not_written_to_and_the_sentence_says_why(
+        store: Session) -> None:
+    from pos_tui.services.customers import accounts
+    from pos_tui.services.customers.accounts import Person
+    from pos_tui.services.messaging.recipients import customer_address, recipient_for
+
+    bilal = accounts.add_customer(store, Person("Bilal Ahmed", "0321 7654321", "bilal@example.org",
+                                                email_ok=False, sms_ok=True)).customer_id
+    with pytest.raises(InvalidInput, match=f"#{bilal} has not agreed to receipts by email.*--email-receipts"):
+        recipient_for(store, "email", "", bilal)
+    assert recipient_for(store, "sms", "", bilal) == "03217654321"
+    assert customer_address(store, "email", bilal) == "" and customer_address(store, "sms", bilal) == "03217654321"
+    quiet = accounts.add_customer(store, Person("Quiet One", "0322 1111111")).customer_id
+    with pytest.raises(InvalidInput, match=f"#{quiet} gave no email address"):
+        recipient_for(store, "email", "", quiet)
+    assert recipient_for(store, "email", "typed@example.org", quiet) == "typed@example.org"  # typed wins
+    assert outbox.waiting_count(store) == 0
+
+
+def test_pos_outbox_add_to_customer_uses_the_sales_customer_only_with_consent(store_path: Path, tmp_path: Path) -> None:
+    from pos_tui.services.customers import accounts
+    from pos_tui.services.customers.accounts import Person
+
+    config = tmp_path / "pos.toml"
+    config.write_text("", encoding="utf-8")
+    session = make_store(store_path, _settings(free_port()))
+    sana = accounts.add_customer(session, Person("Sana Mir", "0301 5550001", "sana@example.org", email_ok=True))
+    cart = Cart().add(products.resolve_scan(session, TEA_BARCODE))
+    hers = sales.complete_sale(session, cart, [Tender("cash", 50_000)], customer_id=sana.customer_id).reference
+    nobodys = _sale(session)
+    session.close()
+
+    queued = _pos(store_path, config, "outbox", "add", "--sale", hers, "--to-customer", "email")
+    assert queued.returncode == 0, queued.stderr
+    refused = _pos(store_path, config, "outbox", "add", "--sale", hers, "--to-customer", "sms")
+    assert refused.returncode != 0 and "has not agreed to receipts by SMS" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    alone = _pos(store_path, config, "outbox", "add", "--sale", nobodys, "--to-customer", "email")
+    assert alone.returncode != 0 and "has no customer attached" in alone.stderr
+    session = open_session(Settings(), store_path)
+    [message] = outbox.messages(session)
+    assert (message.address, message.sale) == ("sana@example.org", hers)
+    session.close()
+    assert_verifies(store_path)

@@ -18,6 +18,8 @@ def add(
     sale: Annotated[str, typer.Option("--sale", help="The sale number on the receipt, e.g. T1-000042.")],
     email: Annotated[str, typer.Option("--email", help="Send the receipt to this email address.")] = "",
     sms: Annotated[str, typer.Option("--sms", help="Send it by SMS to this phone number.")] = "",
+    to_customer: Annotated[str, typer.Option(
+        "--to-customer", help="Send it to the sale's customer by 'email' or 'sms' (only if they agreed).")] = "",
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -26,11 +28,18 @@ def add(
     from pos_tui.services.messaging import outbox
     from pos_tui.services.messaging.recipients import recipient_for
 
-    if bool(email) == bool(sms):
-        raise InvalidInput("Say where the receipt goes: --email ADDRESS or --sms PHONE.", "Give one of them.")
-    channel = "email" if email else "sms"
+    if to_customer not in ("", "email", "sms"):
+        raise InvalidInput(f"--to-customer {to_customer!r} is not a way to send a receipt.", "Use email or sms.")
+    if bool(email) + bool(sms) + bool(to_customer) != 1:
+        raise InvalidInput("Say where the receipt goes: --email ADDRESS, --sms PHONE or --to-customer email|sms.",
+                           "Give one of them.")
+    channel = to_customer or ("email" if email else "sms")
     with closing(session_from(db, config)) as session:
-        message_id = outbox.queue_receipt(session, sale, channel, recipient_for(session, channel, email or sms))
+        customer_id = outbox.sale_customer(session, sale) if to_customer else None
+        if to_customer and customer_id is None:
+            raise InvalidInput(f"Sale {sale} has no customer attached.", "Give --email ADDRESS or --sms PHONE.")
+        address = recipient_for(session, channel, email or sms, customer_id)
+        message_id = outbox.queue_receipt(session, sale, channel, address)
         typer.echo(f"Receipt {sale} queued for {channel} as message {message_id}.")
 
 

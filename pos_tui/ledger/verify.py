@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pos_tui.domain.customer_events import LOYALTY_LIABILITY, STORE_CREDIT_LIABILITY
 from pos_tui.ledger.chain_check import (
     RangeCheck,
     RangeCheckProcess,
@@ -353,7 +354,8 @@ def _first_difference(conn: sqlite3.Connection, table: str, key: str, live: str,
 
 def live_problems(conn: sqlite3.Connection) -> list[Problem]:
     """What the live tables say that cannot be: sales and returns whose parts do not add up."""
-    return [*_sales_add_up(conn), *_returns_add_up(conn), *_gift_cards_add_up(conn)]
+    return [*_sales_add_up(conn), *_returns_add_up(conn), *_gift_cards_add_up(conn),
+            *_customer_balances_add_up(conn)]
 
 
 def _gift_cards_add_up(conn: sqlite3.Connection) -> list[Problem]:
@@ -370,6 +372,20 @@ def _gift_cards_add_up(conn: sqlite3.Connection) -> list[Problem]:
     ).fetchone()
     if row is not None:
         problems.append(Problem(None, f"gift card {row[0]} holds less than nothing."))
+    return problems
+
+
+def _customer_balances_add_up(conn: sqlite3.Connection) -> list[Problem]:
+    """The loyalty and store-credit liabilities in the books equal what the customers hold (their activity
+    rows added up). A single balance may be below zero where the shop allows it, so only the sums count."""
+    problems = []
+    for account, column, what in ((LOYALTY_LIABILITY, "points_value", "points worth"),
+                                  (STORE_CREDIT_LIABILITY, "credit", "store credit of")):
+        booked = conn.execute(
+            "SELECT COALESCE(-SUM(amount), 0) FROM main.postings WHERE account = ?", (account,)).fetchone()[0]
+        held = conn.execute(f"SELECT COALESCE(SUM({column}), 0) FROM main.customer_activity").fetchone()[0]
+        if booked != held:
+            problems.append(Problem(None, f"customers hold {what} {held} in all but {account} is {booked}."))
     return problems
 
 

@@ -64,11 +64,11 @@ def landing_mode(app: TillApp) -> str:
     return next((mode for mode in LANDING_ORDER if mode in app.MODES and may_enter(app, mode)), "login")
 
 
-def park_for_handover(old: Session, cart: Cart, at: datetime) -> str:
+def park_for_handover(old: Session, cart: Cart, at: datetime, customer_id: int | None = None) -> str:
     """Park the cart a cashier left on the counter, as theirs and under their name, so the next cashier
     starts clean and nobody finishes a sale under someone else's name. Returns the parked cart's name."""
     name = f"{old.username}'s cart {old.local_time(at):%H:%M}"  # a naive ``at`` is the machine's own time
-    parking.park_cart(old, cart, name)
+    parking.park_cart(old, cart, name, customer_id)
     return name
 
 

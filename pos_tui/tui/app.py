@@ -268,6 +268,8 @@ class PosApp(App[None]):
     def clear_counter(self, bucket: Screen[None]) -> None:
         bucket.cart = Cart()  # type: ignore[attr-defined]
         bucket.refresh_cart()  # type: ignore[attr-defined]
+        bucket.attached = None  # type: ignore[attr-defined]  # the customer went with the parked cart
+        bucket.show_customer()  # type: ignore[attr-defined]
 
     def hand_over(self, newcomer: User) -> None:
         """A different cashier after a lock: the cart left on the counter is parked under its owner's name."""
@@ -279,7 +281,8 @@ class PosApp(App[None]):
             return
         bucket, cart = left
         try:
-            name = access.park_for_handover(self.base_session.as_user(before.username), cart, datetime.now())
+            name = access.park_for_handover(self.base_session.as_user(before.username), cart, datetime.now(),
+                                            getattr(bucket, "customer_id", None))
         except PosError as error:
             self.notify(f"{before.display_name}'s cart stays on the counter: {error}", severity="warning")
             return
@@ -318,7 +321,7 @@ class PosApp(App[None]):
         session = self.base_session.as_user(owner.username)
         try:
             if choice == "park":
-                access.park_for_handover(session, cart, datetime.now())
+                access.park_for_handover(session, cart, datetime.now(), getattr(bucket, "customer_id", None))
             else:
                 access.discard_at_quit(session, cart)
         except PosError as error:

@@ -94,6 +94,7 @@ class CartParked(Message):
 class CartResumed(Message):
     name: str
     cart: Cart
+    customer_id: int | None = None
 
 
 @dataclass

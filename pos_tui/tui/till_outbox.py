@@ -54,9 +54,11 @@ class TillOutbox:
             self.worker.stop()
             self.worker = None
 
-    def queue(self, session: Session, sale_ref: str, channel: str, typed: str) -> str:
-        """Queue the receipt (refusals are PosError sentences) and say so; the sender is woken at once."""
-        message_id = outbox.queue_receipt(session, sale_ref, channel, recipient_for(session, channel, typed))
+    def queue(self, session: Session, sale_ref: str, channel: str, typed: str, customer_id: int | None = None) -> str:
+        """Queue the receipt (refusals are PosError sentences) and say so; the sender is woken at once.
+        With nothing typed, the attached customer's consented address is used."""
+        address = recipient_for(session, channel, typed, customer_id)
+        message_id = outbox.queue_receipt(session, sale_ref, channel, address)
         waiting = outbox.waiting_count(session)
         self.app.post_message(ReceiptsWaiting(waiting))
         if self.worker is not None:

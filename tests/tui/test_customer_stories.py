@@ -83,3 +83,64 @@ async def test_a_new_customer_is_added_with_a_name_and_a_phone_and_a_card_scan_a
         await scan(pilot, card)
         await wait_for(pilot, lambda: "Bilal Ahmed" in _panel(app))
         assert app.screen.cart.lines == ()  # type: ignore[attr-defined]
+
+
+async def test_after_a_sale_with_a_customer_e_offers_their_consented_email_and_queues_the_receipt(
+        shop: Session, tmp_path: Path) -> None:
+    from pos_tui.services.messaging import outbox
+
+    sana = accounts.add_customer(shop, Person("Sana Mir", "0301 5550001", "sana@example.org", email_ok=True))
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        await scan(pilot, sana.card)
+        await wait_for(pilot, lambda: "Sana Mir" in _panel(app))
+        await scan(pilot, TEA_BARCODE)
+        await pilot.press("f12")
+        await wait_for(pilot, lambda: isinstance(app.screen, TenderDialog))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReceiptDialog))
+        receipt = app.screen
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
+        assert app.screen.query_one("#f-address", Input).value == "sana@example.org"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "queued for email" in str(receipt.query_one("#receipt-note").content))
+        await pilot.press("s")  # no consent to SMS: nothing is offered pre-filled
+        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
+        assert app.screen.query_one("#f-address", Input).value == ""
+        await pilot.press("escape")
+    [message] = outbox.messages(shop)
+    assert message.address == "sana@example.org" and message.channel == "email"
+
+
+async def test_a_parked_cart_keeps_its_customer_and_brings_them_back_on_resume(
+        shop: Session, tmp_path: Path) -> None:
+    from pos_tui.services.selling import parking
+    from pos_tui.tui.dialogs.choose import ChooseDialog
+
+    omar = accounts.add_customer(shop, Person("Omar Sheikh", "0302 5550002"))
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)
+        await scan(pilot, omar.card)
+        await wait_for(pilot, lambda: "Omar Sheikh" in _panel(app))
+        await scan(pilot, TEA_BARCODE)
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
+        await pilot.press(*"Omar", "enter")
+        await wait_for(pilot, lambda: not app.screen.cart.lines)  # type: ignore[attr-defined]
+        await wait_for(pilot, lambda: "-shown" not in app.screen.query_one("#customer-panel").classes)
+        assert app.screen.customer_id is None  # type: ignore[attr-defined]  # the next sale starts clean
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChooseDialog))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Omar Sheikh" in _panel(app))
+        assert app.screen.customer_id == omar.customer_id  # type: ignore[attr-defined]
+        await pilot.press("f12")
+        await wait_for(pilot, lambda: isinstance(app.screen, TenderDialog))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReceiptDialog))
+        assert "Omar Sheikh" in str(app.screen.query_one("#receipt-text").content)
+    assert parking.list_parked(shop) == []
+    assert balances.balance(shop, omar.customer_id).points > 0

@@ -566,3 +566,29 @@ def test_a_parked_cart_keeps_its_approvals_until_the_sale_records_them(shop: Ses
     user, sale = last_event(shop, "sale.completed")
     assert user == SUPERVISOR
     assert sale["approvals"] == [{"action": "price_override", "approver": SUPERVISOR, "reason": "dented tin"}]
+
+
+async def test_a_cart_left_at_a_hand_over_is_parked_with_its_customer_who_leaves_the_counter(
+    shop: Session, tmp_path: Path
+) -> None:
+    from pos_tui.services.customers import accounts
+    from pos_tui.services.customers.accounts import Person
+
+    hire_staff(shop)
+    omar = accounts.add_customer(shop, Person("Omar Sheikh", "0302 5550002"))
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot, CASHIER, CASHIER_PIN)
+        await scan(pilot, omar.card)
+        await scan(pilot, TEA_BARCODE)
+        await wait_for(pilot, lambda: app.screen.customer_id == omar.customer_id)  # type: ignore[attr-defined]
+        await pilot.press("f10")
+        await log_in(pilot, SUPERVISOR, SUPERVISOR_PIN)  # a different cashier: the cart and Omar are parked
+        assert app.screen.cart.lines == () and app.screen.customer_id is None  # type: ignore[attr-defined]
+        [parked] = parking.list_parked(shop)
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChooseDialog))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.customer_id == omar.customer_id)  # type: ignore[attr-defined]
+        assert [line.sku for line in app.screen.cart.lines] == ["TEA-200"]  # type: ignore[attr-defined]
+    assert parked.username == CASHIER

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pos_tui.domain.cart import Cart
-from pos_tui.domain.errors import InvalidInput, PosError
+from pos_tui.domain.errors import InvalidInput, NotFound, PosError
 from pos_tui.domain.events import ApiRequest, BarcodeSpec, ProductDetails
 from pos_tui.domain.tender import Tender
 from pos_tui.services.api.reads import JsonObject, item_json, sale_json
@@ -147,9 +147,14 @@ def _only(data: dict[str, Any], allowed: set[str]) -> None:
 
 def sale_write(body: object) -> Callable[[Session], JsonObject | None]:
     """POST /api/sales: ``{"lines": [{"code": SKU or barcode, "quantity": thousandths}]}``, paid in full
-    by the API's tender. Prices are the catalogue's (a different price is a till's price override)."""
+    by the API's tender. Prices are the catalogue's (a different price is a till's price override). An optional
+    ``"customer"`` (their number, or their card number as a string) attaches a customer: the sale earns their points."""
     data = _object(body)
-    _only(data, {"lines"})
+    _only(data, {"lines", "customer"})
+    customer = data.get("customer")
+    if customer is not None and (isinstance(customer, bool) or not isinstance(customer, int | str)):
+        raise InvalidInput("customer must be the customer's number or their card number.",
+                           'Send e.g. "customer": 12 or "customer": "2900000000127".')
     lines = data.get("lines")
     if not isinstance(lines, list) or not lines or len(lines) > 500:
         raise InvalidInput("lines must be a list of 1 to 500 lines.", 'Send {"lines": [{"code": "TEA-200", '
@@ -169,10 +174,27 @@ def sale_write(body: object) -> Callable[[Session], JsonObject | None]:
         from pos_tui.domain.cart import price_cart
 
         total = price_cart(cart, session.tax_policy).total
-        sales.complete_sale(session, cart, [Tender(session.settings.api.sale_tender, total)])
+        customer_id = None if customer is None else _customer_id(session, customer)
+        sales.complete_sale(session, cart, [Tender(session.settings.api.sale_tender, total)], customer_id=customer_id)
         return None
 
     return write
+
+
+def _customer_id(session: Session, customer: int | str) -> int:
+    """A customer named by number or by card (never by name or phone: an order must not guess a person)."""
+    from pos_tui.domain.loyalty import card_customer_id
+    from pos_tui.services.customers.accounts import active_customer
+
+    if isinstance(customer, str):
+        card_id = card_customer_id(session.settings.loyalty.card_prefix, customer)
+        if card_id is None:
+            raise InvalidInput(f"{customer!r} is not a customer card of this shop.",
+                               "Send the 13 digits under the card's barcode, or the customer's number.")
+        customer = card_id
+    if not 0 < customer < 2**31:
+        raise NotFound(f"There is no customer #{customer}.", "Send the number `pos customer find` shows.")
+    return active_customer(session, customer).customer_id
 
 
 def adjustment_write(body: object) -> Callable[[Session], JsonObject | None]:

@@ -120,6 +120,11 @@ def period_totals(session: Session, from_seq: int, to_seq: int, terminal: str | 
         span,
     ).fetchone()
     net_total = sales_total - returns_total - voids_total
+    cards_count, cards_sold = conn.execute(
+        "SELECT COUNT(*), COALESCE(SUM(g.amount), 0) FROM sales s JOIN gift_card_moves g ON g.seq = s.seq"
+        f" WHERE {_where('s', terminal)} AND g.kind IN ('sold', 'reloaded')",
+        span,
+    ).fetchone()
     return PeriodTotals(
         from_seq=from_seq,
         to_seq=to_seq,
@@ -143,4 +148,6 @@ def period_totals(session: Session, from_seq: int, to_seq: int, terminal: str | 
         expenses=moved.get("cash.expense", 0),
         no_sales=no_sales,
         cash_variance=variance,
+        gift_cards_sold_count=cards_count,
+        gift_cards_sold=cards_sold,
     )

@@ -17,6 +17,7 @@ from pos_tui.domain.customer_events import CustomerAdded, CustomerChanged, Custo
 from pos_tui.domain.errors import InvalidInput, NotFound, RuleViolation
 from pos_tui.domain.loyalty import card_customer_id, card_number, commitment, new_salt, phone_digits
 from pos_tui.domain.permissions import Action
+from pos_tui.services.messaging.purge import delete_customer_messages
 from pos_tui.services.staff import authz
 
 if TYPE_CHECKING:
@@ -216,6 +217,8 @@ def forget_customer(session: Session, customer_id: int) -> bool:
         if customer.person is None:
             raise RuleViolation(f"Customer #{customer_id} is already forgotten.", "Nothing was changed.")
         session.record(CustomerForgotten(customer_id))
+        _secure_delete(session)
+        delete_customer_messages(session.ledger.conn, customer_id, customer.person.email, customer.person.phone)
         _erase_person(session, customer_id)
     return wipe_old_pages(session)
 

@@ -17,6 +17,7 @@ from pos_tui.domain.errors import InvalidInput, RuleViolation
 from pos_tui.domain.events import LinePoints, SaleCustomer
 from pos_tui.domain.loyalty import LoyaltyRules, earned_points, expiring_points, points_share
 from pos_tui.services.catalog import products
+from pos_tui.services.chain.offline import refuse_offline_redemption
 from pos_tui.services.customers.accounts import active_customer, live_customer_id
 from pos_tui.services.customers.balances import balance, expiry_cutoff
 
@@ -62,6 +63,8 @@ def check_redemption(session: Session, customer_id: int | None, tenders: Sequenc
         return Redemption(customer_id, 0, 0, 0)
     loyalty = rules(session)
     held = balance(session, customer_id)
+    offline = session.settings.loyalty
+    refuse_offline_redemption(session, "points", value, offline.offline_after_minutes, offline.offline_redeem_limit)
     if value:
         if value % loyalty.value_per_point:
             raise InvalidInput(f"Points pay in steps of {session.money(loyalty.value_per_point)}.",

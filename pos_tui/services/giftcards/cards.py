@@ -32,6 +32,7 @@ from pos_tui.domain.giftcards import (
 )
 from pos_tui.domain.permissions import Action, Approval
 from pos_tui.domain.tender import Tender
+from pos_tui.services.chain.offline import refuse_offline_redemption
 from pos_tui.services.staff import authz
 
 if TYPE_CHECKING:
@@ -116,7 +117,13 @@ def tender(session: Session, number: str, amount: int) -> Tender:
     number = check_number(number)
     move = GiftCardMove(number, "redeemed", amount, session.currency.code)
     check_redeem(states_of(session.ledger.conn, [number]).get(number), move, session.money)
+    _refuse_offline(session, amount)
     return Tender(GIFT_CARD_TENDER, amount, card=number)
+
+
+def _refuse_offline(session: Session, redeemed: int) -> None:
+    rules = session.settings.gift_cards
+    refuse_offline_redemption(session, "gift cards", redeemed, rules.offline_after_minutes, rules.offline_redeem_limit)
 
 
 def sale_moves(session: Session, cart: Cart, tenders: Sequence[Tender]) -> tuple[GiftCardMove, ...]:
@@ -134,6 +141,7 @@ def sale_moves(session: Session, cart: Cart, tenders: Sequence[Tender]) -> tuple
         return ()
     _require_tender(session)
     card_states_after(states_of(session.ledger.conn, (m.number for m in moves)), moves, session.money)
+    _refuse_offline(session, sum(m.amount for m in moves if m.kind == "redeemed"))
     return tuple(moves)
 
 

@@ -69,8 +69,8 @@ def check_address(channel: str, address: str) -> str:
 def queue_receipt(session: Session, sale_ref: str, channel: str, address: str) -> int:
     """Put a sale's receipt in the outbox for ``address``; returns the message's id. Nothing is sent here.
 
-    The address is the one the cashier typed. (Where a customer is attached to the sale, the lead wires
-    their consented email/phone in at ``services/messaging/recipients.py``.)"""
+    ``address`` comes from ``services/messaging/recipients.py``: the one typed, or the attached customer's
+    consented email/phone."""
     address = check_address(channel, address)
     terminal, number = parse_sale_reference(sale_ref, session.terminal)
     now = _utc(session.clock())
@@ -84,6 +84,15 @@ def queue_receipt(session: Session, sale_ref: str, channel: str, address: str) -
             (channel, address, row[0], now, now),
         )
         return int(cursor.lastrowid or 0)
+
+
+def sale_customer(session: Session, sale_ref: str) -> int | None:
+    """The customer attached to a sale (None: none), whose consented address a receipt may go to."""
+    terminal, number = parse_sale_reference(sale_ref, session.terminal)
+    row = session.ledger.conn.execute(
+        "SELECT c.customer_id FROM sales s JOIN customer_sales c ON c.sale_seq = s.seq"
+        " WHERE s.terminal = ? AND s.number = ?", (terminal, number)).fetchone()
+    return None if row is None else int(row[0])
 
 
 _SELECT = (

@@ -53,6 +53,7 @@ def _totals_sections(session: Session, t: PeriodTotals) -> list[ReportSection]:
         ("Average sale", money(t.average_sale)),
         ("Tax", money(t.tax_total)),
         ("Cash rounding", money(t.rounding)),
+        *(((f"Gift cards sold ({t.gift_cards_sold_count})", money(t.gift_cards_sold)),) if t.gift_cards_sold else ()),
     ))
     cash = ReportSection("Cash outside sales", (
         ("Paid in", money(t.paid_in)),

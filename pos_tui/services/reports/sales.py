@@ -72,14 +72,15 @@ class Figures:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def slice_where(query: ReportQuery, day_column: str = "day") -> tuple[str, list[object]]:
+def slice_where(query: ReportQuery, day_column: str = "day",
+                cashier_column: str = "cashier") -> tuple[str, list[object]]:
     clauses = [f"{day_column} BETWEEN ? AND ?"]
     params: list[object] = [query.first, query.last]
     if query.terminal:
         clauses.append("terminal = ?")
         params.append(query.terminal)
     if query.cashier:
-        clauses.append("cashier = ?")
+        clauses.append(f"{cashier_column} = ?")
         params.append(query.cashier)
     return " AND ".join(clauses), params
 
@@ -300,10 +301,14 @@ def sales_by_payment(session: Session, query: ReportQuery) -> ReportResult:
         for i, value in enumerate((payments, refunds, amount)):
             row[i] += value
     total = sum(v[2] for v in methods.values())
-    rows = tuple(
+    rows: tuple[tuple[Cell, ...], ...] = tuple(
         (labels.get(code, code), payments, refunds, amount, ratio_bp(amount, total))
         for code, (payments, refunds, amount) in sorted(methods.items(), key=lambda kv: -kv[1][2])
     )
+    settled = _settled_liabilities(session, query)
+    money_rows = rows
+    rows += tuple((labels.get(code, code), payments, refunds, amount, None)
+                  for code, (payments, refunds, amount) in settled.items())
     columns = (Column("method", "Method", "text"), Column("payments", "Payments", "int"),
                Column("refunds", "Refunds", "int"), Column("amount", "Net received", "money"),
                Column("share", "Share", "bp"))
@@ -311,7 +316,33 @@ def sales_by_payment(session: Session, query: ReportQuery) -> ReportResult:
                                 total, ratio_bp(total, total))
     return ReportResult(
         "sales-by-payment", "Sales by payment method", query, columns, rows, totals,
-        highlights=tuple(Highlight(str(r[0]), "money", int(r[3] or 0)) for r in rows[:4]),
+        highlights=tuple(Highlight(str(r[0]), "money", int(r[3] or 0)) for r in money_rows[:4]),
         chart=Chart("bars", "method", "amount"),
-        notes=("Net received: payments less change given, less refunds paid out (sales and returns only).",),
+        notes=("Net received: payments less change given, less refunds paid out (sales and returns only).",
+               *(("Points, store credit and gift cards (no share) settle what the shop owed: they are not in the"
+                  " total, whose money came in when they were earned, issued or sold.",) if settled else ())),
     )
+
+
+def _settled_liabilities(session: Session, query: ReportQuery) -> dict[str, tuple[int, int, int]]:
+    """(payments, refunds, net) per tender method that settles a liability (points, store credit, gift
+    cards), from the sales' tenders and the returns' refunds: their postings are not money, so the
+    money rows above never count them."""
+    codes = [code for code, m in session.tender_methods.items() if m.account.startswith("liabilities:")]
+    if not codes:
+        return {}
+    where, params = slice_where(query, cashier_column="username")
+    marks = ", ".join("?" * len(codes))
+    out: dict[str, tuple[int, int, int]] = {}
+    for method, payments, paid, refunds, refunded in session.ledger.conn.execute(
+        f"SELECT method, SUM(kind = 'sale'), SUM(CASE WHEN kind = 'sale' THEN amount ELSE 0 END),"
+        f" SUM(kind = 'return'), SUM(CASE WHEN kind = 'return' THEN amount ELSE 0 END) FROM ("
+        f" SELECT 'sale' AS kind, t.method, SUM(t.amount) AS amount FROM sales JOIN sale_tenders t ON t.sale_seq = seq"
+        f"  WHERE {where} AND t.method IN ({marks}) GROUP BY seq, t.method"
+        f" UNION ALL SELECT 'return', r.method, SUM(r.amount) FROM returns JOIN return_refunds r ON r.return_seq = seq"
+        f"  WHERE {where} AND r.method IN ({marks}) GROUP BY seq, r.method)"
+        f" GROUP BY method ORDER BY method",
+        [*params, *codes, *params, *codes],
+    ):
+        out[method] = (payments, refunds, paid - refunded)
+    return out

@@ -27,13 +27,18 @@ class ParkedCart:
     local_at: str = ""  # "YYYY-MM-DD HH:MM" in the store's timezone, as people read it
 
 
-def park_cart(session: Session, cart: Cart, name: str) -> str:
+def park_cart(session: Session, cart: Cart, name: str, customer_id: int | None = None) -> str:
+    """Park ``cart`` under ``name``; the customer attached to it (an id only, never their details) comes
+    back with it on resume."""
     if not cart.lines:
         raise InvalidInput("There is nothing in the cart to park.", "Scan items first.")
     name = name.strip() or f"Cart {session.ledger.head().seq + 1}"
     cart_id = str(uuid.uuid4())
+    data = cart_to_json(cart)
+    if customer_id is not None:
+        data["customer_id"] = customer_id  # absent without one: older parked carts keep their shape
     with session.ledger.write():
-        session.record(CartParked(cart_id, name, session.terminal, cart_to_json(cart)))
+        session.record(CartParked(cart_id, name, session.terminal, data))
     return cart_id
 
 
@@ -46,13 +51,19 @@ def list_parked(session: Session) -> list[ParkedCart]:
 
 
 def resume_cart(session: Session, cart_id: str, *, discard: bool = False) -> Cart:
+    return resume_cart_with_customer(session, cart_id, discard=discard)[0]
+
+
+def resume_cart_with_customer(session: Session, cart_id: str, *, discard: bool = False) -> tuple[Cart, int | None]:
+    """The parked cart taken back, and the id of the customer it was parked with (None: none)."""
     with session.ledger.write() as conn:
         row = conn.execute("SELECT cart FROM parked_carts WHERE cart_id = ?", (cart_id,)).fetchone()
         if row is None:
             raise NotFound("That parked cart is gone (resumed at another till?).", "Pick another from the list.")
         session.record(CartResumed(cart_id, discard))
     cart: dict[str, object] = json.loads(row[0])
-    return cart_from_json(cart)
+    customer_id = cart.get("customer_id")
+    return cart_from_json(cart), customer_id if isinstance(customer_id, int) else None
 
 
 def abandon_cart(session: Session, cart: Cart, why: str) -> None:

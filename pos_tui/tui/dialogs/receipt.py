@@ -32,10 +32,13 @@ class ReceiptDialog(ModalScreen[None]):
     ]
 
     def __init__(self, receipt: str, change: str, warnings: tuple[str, ...] = (), *, title: str = "Sale complete",
-                 printed: str = "", send: Callable[[str, str], str] | None = None) -> None:
+                 printed: str = "", send: Callable[[str, str], str] | None = None,
+                 addresses: dict[str, str] | None = None) -> None:
         """``change`` "" shows no change (a reprint); ``printed``: what the printer did ("" = no printer);
-        ``send(channel, address)`` queues the receipt for email or SMS and says so (None: not offered)."""
+        ``send(channel, address)`` queues the receipt for email or SMS and says so (None: not offered);
+        ``addresses``: the attached customer's consented address by channel, offered pre-filled."""
         super().__init__()
+        self.addresses = addresses or {}
         self.send = send
         self.receipt = receipt
         self.change = change
@@ -82,4 +85,4 @@ class ReceiptDialog(ModalScreen[None]):
             return lambda: self.query_one("#receipt-note", Static).update(said)
 
         self.app.push_screen(FormDialog("Email the receipt" if channel == "email" else "SMS the receipt",
-                                        [Field("address", label)], act=act))
+                                        [Field("address", label, self.addresses.get(channel, ""))], act=act))

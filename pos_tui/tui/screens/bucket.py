@@ -19,6 +19,7 @@ from pos_tui.domain.scan import parse_quantity
 from pos_tui.domain.tender import Tender
 from pos_tui.services.catalog import products
 from pos_tui.services.giftcards import cards as gift_cards
+from pos_tui.services.messaging.recipients import customer_address
 from pos_tui.services.selling import sales
 from pos_tui.services.selling.receipts import receipt_text
 from pos_tui.services.session import Session
@@ -428,6 +429,8 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
 
     def on_sale_completed(self, message: SaleCompleted) -> None:
         sale = message.sale
+        customer_id = self.customer_id
+        addresses = {channel: customer_address(self.session, channel, customer_id) for channel in ("email", "sms")}
         self.cart = Cart()
         self.refresh_cart()
         self.attached = None
@@ -436,8 +439,9 @@ class BucketScreen(SearchAsYouType, CounterHardware, ParkAndReturn, GoodsWithout
         self.say(f"Sale {sale.reference} saved. Change {currency.format(sale.change)}.", "success")
         outbox = self.app.outbox  # type: ignore[attr-defined]
         self.app.push_screen(ReceiptDialog(message.receipt, currency.format(sale.change, symbol=False), sale.warnings,
-                                           printed=message.printed, send=lambda channel, address: outbox.queue(
-                                               self.session, sale.reference, channel, address)))
+                                           printed=message.printed, addresses=addresses,
+                                           send=lambda channel, address: outbox.queue(
+                                               self.session, sale.reference, channel, address, customer_id)))
         # not stopped: the message bubbles to the app, which refreshes the other modes
 
     def on_action_failed(self, message: ActionFailed) -> None:

@@ -24,21 +24,22 @@ from pos_tui.tui.messages import ActionFailed, CartParked, CartResumed, ReturnCo
 
 
 class ParkAndReturn:
-    """Mixed into `BucketScreen`: uses its ``cart``, ``session``, ``say`` and ``refresh_cart``."""
+    """Mixed into `BucketScreen`: uses its ``cart``, ``session``, ``say``, ``refresh_cart`` and the
+    attached customer (``customer_id``, ``attached``, ``show_customer``, ``attach_customer``)."""
 
     # --- park and resume -----------------------------------------------------------------------
 
     def action_park(self) -> None:
         def named(answer: dict[str, str] | None) -> None:
             if answer is not None:
-                self.park(self.cart, answer["value"])
+                self.park(self.cart, answer["value"], self.customer_id)
 
         self.app.push_screen(FormDialog("Park this cart", [Field("value", "Name (customer, table…)")]), named)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="park")
-    def park(self, cart: Cart, name: str) -> None:
+    def park(self, cart: Cart, name: str, customer_id: int | None = None) -> None:
         try:
-            parking.park_cart(self.session, cart, name)
+            parking.park_cart(self.session, cart, name, customer_id)
         except PosError as error:
             self.post_message(ActionFailed("park", str(error)))
             return
@@ -47,6 +48,8 @@ class ParkAndReturn:
     def on_cart_parked(self, message: CartParked) -> None:
         self.cart = Cart()
         self.refresh_cart()
+        self.attached = None  # parked with the cart; it comes back on resume
+        self.show_customer()
         self.say(f"Parked {message.name!r}. Ctrl+O brings it back.", "success")
 
     def action_resume(self) -> None:
@@ -69,16 +72,18 @@ class ParkAndReturn:
     @work(thread=True, exclusive=True, exit_on_error=False, group="park")
     def resume(self, cart_id: str, name: str) -> None:
         try:
-            cart = parking.resume_cart(self.session, cart_id)
+            cart, customer_id = parking.resume_cart_with_customer(self.session, cart_id)
         except PosError as error:
             self.post_message(ActionFailed("resume", str(error)))
             return
-        self.post_message(CartResumed(name, cart))
+        self.post_message(CartResumed(name, cart, customer_id))
 
     def on_cart_resumed(self, message: CartResumed) -> None:
         self.cart = message.cart
         self.refresh_cart()
         self.say(f"Resumed {message.name!r}.", "success")
+        if message.customer_id is not None:
+            self.attach_customer(message.customer_id)
 
     # --- returns -------------------------------------------------------------------------------
 

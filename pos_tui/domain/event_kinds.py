@@ -9,9 +9,10 @@ from pos_tui.domain.events import CORE_EVENTS, Event
 from pos_tui.domain.giftcard_events import GIFT_CARD_EVENTS
 from pos_tui.domain.inventory_events import INVENTORY_EVENTS
 from pos_tui.domain.staff_events import STAFF_EVENTS
+from pos_tui.domain.transfer_events import TRANSFER_EVENTS
 
 EVENT_KINDS: dict[str, type[Event]] = {
     cls.KIND: cls
     for cls in (*CORE_EVENTS, *CASH_EVENTS, *STAFF_EVENTS, *API_EVENTS, *INVENTORY_EVENTS, *GIFT_CARD_EVENTS,
-                *CUSTOMER_EVENTS)
+                *CUSTOMER_EVENTS, *TRANSFER_EVENTS)
 }

@@ -24,6 +24,7 @@ from pos_tui.ledger.projections import (
     inventory,
     reports,
     staff,
+    transfers,
 )
 
 Derive = Callable[[sqlite3.Connection, str, int], None]
@@ -71,6 +72,8 @@ AREAS: tuple[Area, ...] = (
     Area(giftcards.HANDLERS, giftcards.TABLES, Check.REPLAY_BESIDE),
     # Customers' visits and balances (their personal fields are outside the journal).
     Area(customers.HANDLERS, customers.TABLES, Check.REPLAY_BESIDE),
+    # Transfers between stores: their state and lines (their stock moves in the catalogue's tables).
+    Area(transfers.HANDLERS, transfers.TABLES, Check.REPLAY_BESIDE),
 )
 
 

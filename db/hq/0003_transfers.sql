@@ -14,6 +14,7 @@ CREATE TABLE hq_transfers (
     approval_ref text NOT NULL DEFAULT '',   -- head office's reference, once approved
     approved_at timestamptz,
     shipped_ref text NOT NULL DEFAULT '',    -- the reference the sender typed when it shipped
+    received_by text NOT NULL DEFAULT '',    -- the store that received it (an alarm if not to_store)
     reason text NOT NULL DEFAULT '',         -- the receiver's reason for a difference
     updated_at timestamptz NOT NULL DEFAULT now()
 );

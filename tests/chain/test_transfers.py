@@ -4,14 +4,21 @@ at rest in-transit is back to 0 and what did not arrive is shrinkage."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
+import psycopg
 import pytest
 
+from pos_tui.services.chain.wire import ChainEvent
+from pos_tui.services.hq import schema, stores
+from pos_tui.services.hq.ingest import ingest
 from pos_tui.services.inventory import transfers
 from pos_tui.services.session import Session
 from tests.chain.conftest import HeadOffice, pos, sell
 from tests.conftest import TEA_BARCODE, assert_verifies, make_store
+from tests.forgeries import journal_of
+from tests.support.chain_servers import PostgresCluster
 
 
 def _store_id(session: Session) -> str:
@@ -95,3 +102,41 @@ def test_head_office_refuses_to_approve_what_it_has_not_received_and_flags_a_shi
     a.close()
     b.close()
     assert_verifies(tmp_path / "a.db")
+
+
+def test_every_arrival_order_of_the_steps_ends_in_the_same_state(pg_cluster: PostgresCluster, tmp_path: Path) -> None:
+    """The sender's request, its shipment and the receiver's count arrive at head office in all six
+    orders (a shipment before its request waits above the gap in the sender's chain): the same rows."""
+    a, b = make_store(tmp_path / "a.db"), make_store(tmp_path / "b.db")
+    ids = {"a": _store_id(a), "b": _store_id(b)}
+    made = transfers.request(a, ids["b"], [("TEA-200", 12_000), ("MILK-1L", 5_000)])
+    requested_at = a.ledger.head().seq
+    transfers.ship(a, made.transfer_id, "AP-00AB12", [("TEA-200", 10_000), ("MILK-1L", 5_000)])
+    transfers.receive(b, made.transfer_id, [("TEA-200", 9_000), ("MILK-1L", 5_000), ("RICE-KG", 1_500)], "damaged")
+    a.close()
+    b.close()
+    sender = [ChainEvent(ids["a"], "T1", 1, entry) for entry in journal_of(tmp_path / "a.db")]
+    batches = {"request": sender[:requested_at], "ship": sender[requested_at:],
+               "receive": [ChainEvent(ids["b"], "T1", 1, entry) for entry in journal_of(tmp_path / "b.db")]}
+    outcomes = set()
+    for n, order in enumerate(itertools.permutations(batches)):
+        with psycopg.connect(pg_cluster.create_database(f"transfer_order_{n}"), autocommit=True) as conn:
+            schema.migrate(conn)
+            for store in ids.values():
+                stores.add_store(conn, store, "Store", ["T1"])
+            for name in order:
+                assert ingest(conn, batches[name]).refused == []
+            outcomes.add((
+                tuple(conn.execute("SELECT transfer_id, from_store, to_store, requested, shipped, received,"
+                                   " shipped_ref, received_by, reason FROM hq_transfers").fetchall()),
+                tuple(conn.execute("SELECT * FROM hq_transfer_lines ORDER BY sku").fetchall()),
+                tuple(conn.execute("SELECT * FROM hq_stock ORDER BY store, product_id").fetchall()),
+            ))
+    assert len(outcomes) == 1
+    (transfer_rows, lines, _), = outcomes
+    assert transfer_rows == ((made.transfer_id, ids["a"], ids["b"], True, True, True, "AP-00AB12", ids["b"],
+                              "damaged"),)
+    # Rice came though none was shipped: shrinkage -1.5, a find at the receiver (a mistake in packing).
+    assert lines == ((made.transfer_id, "MILK-1L", 5_000, 5_000, 5_000, 0),
+                     (made.transfer_id, "RICE-KG", 0, 0, 1_500, -1_500),
+                     (made.transfer_id, "TEA-200", 12_000, 10_000, 9_000, 1_000))

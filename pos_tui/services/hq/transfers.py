@@ -49,10 +49,10 @@ class TransferSteps:
                 column = "shipped"
             else:
                 # The receiver knows only the sender's id prefix: the sender's own steps name it whole.
-                cur.execute("INSERT INTO hq_transfers AS t (transfer_id, to_store, received, reason)"
-                            " VALUES (%s, %s, true, %s) ON CONFLICT (transfer_id) DO UPDATE SET"
-                            " to_store = EXCLUDED.to_store, received = true, reason = EXCLUDED.reason",
-                            (tid, store, p["reason"]))
+                cur.execute("INSERT INTO hq_transfers AS t (transfer_id, to_store, received, received_by, reason)"
+                            " VALUES (%s, %s, true, %s, %s) ON CONFLICT (transfer_id) DO UPDATE SET"
+                            " received = true, received_by = EXCLUDED.received_by, reason = EXCLUDED.reason",
+                            (tid, store, store, p["reason"]))
                 column = "received"
             quantities: dict[str, int] = {}
             for line in p["lines"]:
@@ -88,6 +88,7 @@ class HqTransfer:
     received: bool
     approval_ref: str
     shipped_ref: str
+    received_by: str
     reason: str
     lines: tuple[HqTransferLine, ...]
 
@@ -101,7 +102,10 @@ class HqTransfer:
 
     @property
     def alarm(self) -> str:
-        """A shipment under a reference head office did not give (none yet, or a different one)."""
+        """A shipment under a reference head office did not give (none yet, or a different one), or goods
+        received at a store they were not sent to."""
+        if self.received_by and self.to_store and self.received_by != self.to_store:
+            return f"sent to {self.to_store} but received at {self.received_by}"
         if self.shipped and self.shipped_ref != self.approval_ref:
             return (f"shipped under {self.shipped_ref}, head office approved "
                     f"{self.approval_ref or 'nothing'}")
@@ -109,7 +113,7 @@ class HqTransfer:
 
 
 _TRANSFER_COLUMNS = ("transfer_id, from_store, to_store, requested, shipped, received, approval_ref, shipped_ref,"
-                     " reason")
+                     " received_by, reason")
 
 
 def _transfers(conn: psycopg.Connection[Any], where: str, params: tuple[Any, ...]) -> list[HqTransfer]:
@@ -119,9 +123,9 @@ def _transfers(conn: psycopg.Connection[Any], where: str, params: tuple[Any, ...
     for row in rows:
         lines = conn.execute("SELECT sku, requested, shipped, received, shrinkage FROM hq_transfer_lines"
                              " WHERE transfer_id = %s ORDER BY sku", (row[0],)).fetchall()
-        tid, from_store, to_store, requested, shipped, received, approval_ref, shipped_ref, reason = row
+        tid, from_store, to_store, requested, shipped, received, approval_ref, shipped_ref, received_by, reason = row
         found.append(HqTransfer(tid, from_store, to_store, requested, shipped, received, approval_ref, shipped_ref,
-                                reason, tuple(HqTransferLine(*line) for line in lines)))
+                                received_by, reason, tuple(HqTransferLine(*line) for line in lines)))
     return found
 
 

@@ -17,6 +17,7 @@ from pos_tui.tui.screens.product_detail import ProductDetailScreen
 from pos_tui.tui.screens.receiving import ReceivingScreen
 from pos_tui.tui.screens.reports import ReportsScreen
 from pos_tui.tui.screens.stocktakes import StocktakesScreen
+from pos_tui.tui.screens.transfers import TransferScanScreen, TransfersScreen
 from pos_tui.tui.screens.warehouse import WarehouseScreen
 
 
@@ -47,6 +48,8 @@ def key_groups(app: App[object]) -> list[tuple[str, list[tuple[str, str]]]]:
         ("Purchase orders", _rows(app, OrdersScreen.BINDINGS)),  # type: ignore[arg-type]
         ("Receiving", [*_rows(app, ReceivingScreen.BINDINGS), ("12*code", "twelve of the next code")]),  # type: ignore[arg-type]
         ("Stocktakes", _rows(app, StocktakesScreen.BINDINGS)),  # type: ignore[arg-type]
+        ("Transfers", _rows(app, TransfersScreen.BINDINGS)),  # type: ignore[arg-type]
+        ("Transfer by scan", [*_rows(app, TransferScanScreen.BINDINGS), ("12*code", "twelve of the next code")]),  # type: ignore[arg-type]
         ("Counting", [*_rows(app, CountingScreen.BINDINGS), ("scan", "one more of it, on every till's total")]),  # type: ignore[arg-type]
         ("Questions", _rows(app, ConfirmDialog.BINDINGS)),  # type: ignore[arg-type]
         ("Daybook", _rows(app, DaybookScreen.BINDINGS)),  # type: ignore[arg-type]

@@ -79,6 +79,7 @@ class WarehouseScreen(ModeScreen):
         Binding("ctrl+g", "quick_key", "Quick key", show=False, priority=True, id="warehouse.quick_key"),
         Binding("ctrl+o", "orders", "Orders", show=False, priority=True, id="warehouse.orders"),
         Binding("ctrl+k", "stocktakes", "Stocktakes", show=False, priority=True, id="warehouse.stocktakes"),
+        Binding("ctrl+e", "transfers", "Transfers", show=False, priority=True, id="warehouse.transfers"),
     ]
 
     def __init__(self) -> None:
@@ -319,6 +320,12 @@ class WarehouseScreen(ModeScreen):
 
         self.app.push_screen(StocktakesScreen())
 
+    def action_transfers(self) -> None:
+        """Transfers between stores: request, ship and receive by scanning."""
+        from pos_tui.tui.screens.transfers import TransfersScreen
+
+        self.app.push_screen(TransfersScreen())
+
     def action_quick_key(self) -> None:
         """The product's place on the bucket's quick-key grid (Ctrl+G there)."""
         from pos_tui.services.inventory import quick_keys
@@ -386,4 +393,5 @@ class WarehouseScreen(ModeScreen):
             ("Purchase orders", "Make an order, receive a delivery by scanning (Ctrl+O)", "screen.orders"),
             ("Stocktakes", "Start a count, count by scanning, review and post the variance (Ctrl+K)",
              "screen.stocktakes"),
+            ("Transfers", "Request, ship and receive stock between stores by scanning (Ctrl+E)", "screen.transfers"),
         ]

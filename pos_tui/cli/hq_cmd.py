@@ -95,7 +95,9 @@ def stock(
         found = reports.stock_of(conn, sku)
         transit = transfers.transit_of(conn, sku)
     for row in found:
-        typer.echo(f"{row.store}  {row.sku}  {row.name}  {_quantity(row.on_hand)}")
+        # Below zero is an alert, never a refusal anywhere: a store sold or shipped what its count missed.
+        alert = "  ALERT: below zero, count it" if row.on_hand < 0 else ""
+        typer.echo(f"{row.store}  {row.sku}  {row.name}  {_quantity(row.on_hand)}{alert}")
     typer.echo(f"all stores: {_quantity(sum(row.on_hand for row in found))}")
     typer.echo(f"in transit: {_quantity(transit.in_transit)}")
     if transit.shrinkage:

@@ -94,8 +94,13 @@ def test_head_office_refuses_to_approve_what_it_has_not_received_and_flags_a_shi
     assert unknown.returncode != 0 and "has not received the request" in unknown.stderr
     assert "Traceback" not in unknown.stderr
     assert hq.query("SELECT count(*) FROM hq_transfers") == [(0,)]
-    transfers.ship(a, made.transfer_id, "AP-000000")  # a reference head office never gave
+    # A reference head office never gave, and more tea than the store holds: recorded, with alerts.
+    _, alerts = transfers.ship(a, made.transfer_id, "AP-000000", [("TEA-200", 130_000)])
+    assert alerts == ["TEA-200 is now at -30 in this store's stock: count it (`pos stock adjust`)."]
     assert hq.sync(tmp_path / "a.db").returncode == 0
+    stock = pos("hq", "stock", "TEA-200", env=hq.env())
+    assert f"{ids['a']}  TEA-200  Tapal Danedar Tea 200g  -30  ALERT: below zero, count it\n" in stock.stdout
+    assert "in transit: 130\n" in stock.stdout
     listed = pos("hq", "transfer", "list", env=hq.env())
     assert "in transit" in listed.stdout and "ALARM: shipped under AP-000000, head office approved nothing" \
         in listed.stdout

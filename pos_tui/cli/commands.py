@@ -53,6 +53,8 @@ COMMANDS: tuple[CommandEntry, ...] = (
                  "Purchase orders: make, export, and receive deliveries against them by scan."),
     CommandEntry("stocktake", "pos_tui.cli.inventory_cmd", "stocktake_app",
                  "Stocktakes: count by scan on any till, review the variance, post it."),
+    CommandEntry("transfer", "pos_tui.cli.transfer_cmd", "transfer_app",
+                 "Stock transfers between stores: request, ship (with head office's approval), receive."),
     CommandEntry("catalog", "pos_tui.cli.catalog_cmd", "catalog_app",
                  "Import and export the catalogue as CSV (UTF-8) a spreadsheet can open."),
     CommandEntry("table", "pos_tui.cli.restaurant_cmd", "table_app",

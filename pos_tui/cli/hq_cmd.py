@@ -13,6 +13,8 @@ from pos_tui.cli.sync_cmd import NamespaceOption, NatsOption
 hq_app = command_group(help="Head office: PostgreSQL schema, stores and terminals, the ingest consumer, reports.")
 store_app = command_group(help="The stores and terminals head office knows.")
 hq_app.add_typer(store_app, name="store")
+transfer_app = command_group(help="Stock transfers between stores: approve, list, show.")
+hq_app.add_typer(transfer_app, name="transfer")
 
 PgOption = Annotated[str, typer.Option("--pg", envvar="POS_HQ_PG",
                                        help="Head office's PostgreSQL URL (postgresql://user@host/db).")]
@@ -86,14 +88,20 @@ def stock(
     config: ConfigOption = None,
 ) -> None:
     """What each store holds of a product, as head office has its movements."""
-    from pos_tui.services.hq import reports, schema
+    from pos_tui.services.hq import reports, schema, transfers
 
     with schema.connect(pg) as conn:
         schema.require_current(conn)
         found = reports.stock_of(conn, sku)
+        transit = transfers.transit_of(conn, sku)
     for row in found:
-        typer.echo(f"{row.store}  {row.sku}  {row.name}  {_quantity(row.on_hand)}")
+        # Below zero is an alert, never a refusal anywhere: a store sold or shipped what its count missed.
+        alert = "  ALERT: below zero, count it" if row.on_hand < 0 else ""
+        typer.echo(f"{row.store}  {row.sku}  {row.name}  {_quantity(row.on_hand)}{alert}")
     typer.echo(f"all stores: {_quantity(sum(row.on_hand for row in found))}")
+    typer.echo(f"in transit: {_quantity(transit.in_transit)}")
+    if transit.shrinkage:
+        typer.echo(f"lost in transit (shrinkage): {_quantity(transit.shrinkage)}")
 
 
 def _quantity(thousandths: int) -> str:
@@ -186,3 +194,64 @@ def _table(rows: list[object], exponent: int) -> str:
                                                                                              strict=True))))
     lines.append(f"{len(rows)} store-day(s).")
     return "\n".join(lines)
+
+
+@transfer_app.command("approve")
+@reports_errors
+def transfer_approve(
+    transfer_id: Annotated[str, typer.Argument(help="The transfer's id (TR-...), as the store printed it.")],
+    pg: PgOption = DEFAULT_PG,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Approve a store's transfer request; print the reference the store types when it ships."""
+    from pos_tui.services.hq import schema, transfers
+
+    with schema.connect(pg) as conn:
+        schema.require_current(conn)
+        reference, now = transfers.approve(conn, transfer_id)
+    typer.echo(reference)
+    typer.echo(f"{transfer_id.strip()} {'approved' if now else 'was already approved'}: the sending store ships it"
+               f" with `pos transfer ship {transfer_id.strip()} --approval {reference}`.", err=True)
+
+
+@transfer_app.command("list")
+@reports_errors
+def transfer_list(pg: PgOption = DEFAULT_PG, db: DbOption = None, config: ConfigOption = None) -> None:
+    """Every transfer head office knows of: its stores, its state, and any alarm."""
+    from pos_tui.services.hq import schema, transfers
+
+    with schema.connect(pg) as conn:
+        schema.require_current(conn)
+        found = transfers.list_transfers(conn)
+    for transfer in found:
+        alarm = f"  ALARM: {transfer.alarm}" if transfer.alarm else ""
+        typer.echo(f"{transfer.transfer_id:<22} {transfer.state:<12} {transfer.from_store or '?'} ->"
+                   f" {transfer.to_store or '?'}  {len(transfer.lines)} line(s){alarm}")
+    typer.echo(f"{len(found)} transfer(s), {sum(1 for t in found if t.state in ('requested',))} to approve.")
+
+
+@transfer_app.command("show")
+@reports_errors
+def transfer_show(
+    transfer_id: Annotated[str, typer.Argument(help="The transfer's id (TR-...).")],
+    pg: PgOption = DEFAULT_PG,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """One transfer: its stores, approval, and per SKU what was requested, shipped, received and lost."""
+    from pos_tui.services.hq import schema, transfers
+
+    with schema.connect(pg) as conn:
+        schema.require_current(conn)
+        transfer = transfers.get_transfer(conn, transfer_id)
+    typer.echo(f"{transfer.transfer_id}  {transfer.state}  {transfer.from_store or '?'} -> {transfer.to_store or '?'}")
+    typer.echo(f"approval: {transfer.approval_ref or 'none'}  shipped under: {transfer.shipped_ref or '-'}")
+    if transfer.reason:
+        typer.echo(f"reason: {transfer.reason}")
+    if transfer.alarm:
+        typer.echo(f"ALARM: {transfer.alarm}")
+    typer.echo(f"{'SKU':<16} {'requested':>10} {'shipped':>10} {'received':>10} {'shrinkage':>10}")
+    for line in transfer.lines:
+        typer.echo(f"{line.sku:<16} {_quantity(line.requested):>10} {_quantity(line.shipped):>10}"
+                   f" {_quantity(line.received):>10} {_quantity(line.shrinkage):>10}")

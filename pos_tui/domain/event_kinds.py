@@ -10,9 +10,10 @@ from pos_tui.domain.giftcard_events import GIFT_CARD_EVENTS
 from pos_tui.domain.inventory_events import INVENTORY_EVENTS
 from pos_tui.domain.restaurant_events import RESTAURANT_EVENTS
 from pos_tui.domain.staff_events import STAFF_EVENTS
+from pos_tui.domain.transfer_events import TRANSFER_EVENTS
 
 EVENT_KINDS: dict[str, type[Event]] = {
     cls.KIND: cls
     for cls in (*CORE_EVENTS, *CASH_EVENTS, *STAFF_EVENTS, *API_EVENTS, *INVENTORY_EVENTS, *GIFT_CARD_EVENTS,
-                *CUSTOMER_EVENTS, *RESTAURANT_EVENTS)
+                *CUSTOMER_EVENTS, *RESTAURANT_EVENTS, *TRANSFER_EVENTS)
 }

@@ -20,6 +20,7 @@ from pos_tui.tui.screens.receiving import ReceivingScreen
 from pos_tui.tui.screens.reports import ReportsScreen
 from pos_tui.tui.screens.stocktakes import StocktakesScreen
 from pos_tui.tui.screens.table_order import OrderScreen
+from pos_tui.tui.screens.transfers import TransferScanScreen, TransfersScreen
 from pos_tui.tui.screens.warehouse import WarehouseScreen
 
 
@@ -56,6 +57,9 @@ def key_groups(app: App[object]) -> list[tuple[str, list[tuple[str, str]]]]:
         ("Receiving", "warehouse",
          [*_rows(app, ReceivingScreen.BINDINGS), ("12*code", "twelve of the next code")]),  # type: ignore[arg-type]
         ("Stocktakes", "warehouse", _rows(app, StocktakesScreen.BINDINGS)),  # type: ignore[arg-type]
+        ("Transfers", "warehouse", _rows(app, TransfersScreen.BINDINGS)),  # type: ignore[arg-type]
+        ("Transfer by scan", "warehouse",
+         [*_rows(app, TransferScanScreen.BINDINGS), ("12*code", "twelve of the next code")]),  # type: ignore[arg-type]
         ("Counting", "warehouse",
          [*_rows(app, CountingScreen.BINDINGS), ("scan", "one more of it, on every till's total")]),  # type: ignore[arg-type]
         ("Questions", None, _rows(app, ConfirmDialog.BINDINGS)),  # type: ignore[arg-type]

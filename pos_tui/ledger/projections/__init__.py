@@ -25,6 +25,7 @@ from pos_tui.ledger.projections import (
     reports,
     restaurant,
     staff,
+    transfers,
 )
 
 Derive = Callable[[sqlite3.Connection, str, int], None]
@@ -74,6 +75,8 @@ AREAS: tuple[Area, ...] = (
     Area(customers.HANDLERS, customers.TABLES, Check.REPLAY_BESIDE),
     # The restaurant's floor: its rows follow from table.* entries alone.
     Area(restaurant.HANDLERS, restaurant.TABLES, Check.REPLAY_BESIDE),
+    # Transfers between stores: their state and lines (their stock moves in the catalogue's tables).
+    Area(transfers.HANDLERS, transfers.TABLES, Check.REPLAY_BESIDE),
 )
 
 

@@ -156,6 +156,16 @@ def _stocktake_adjusts(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, A
                               for ln in p["lines"] if ln["quantity"]])
 
 
+def _transfer_ships(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    _move_stock(conn, e.seq, [(ln["product_id"], -ln["quantity"], ln["unit_cost"], f"transfer:{p['transfer_id']}")
+                              for ln in p["lines"] if ln["quantity"]])
+
+
+def _transfer_receives(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    _move_stock(conn, e.seq, [(ln["product_id"], ln["quantity"], ln["unit_cost"], f"transfer:{p['transfer_id']}")
+                              for ln in p["lines"] if ln["quantity"]])
+
+
 def _sale_takes_stock(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
     _move_stock(conn, e.seq, ((ln["product_id"], -ln["quantity"], ln["unit_cost"], "sale") for ln in p["lines"]))
 
@@ -185,6 +195,9 @@ HANDLERS: dict[str, Handler] = {
     "stocktake.posted": _stocktake_adjusts,
     "sale.completed": _sale_takes_stock,
     "sale.returned": _return_restocks,
+    # Transfers between stores (domain/transfer_events.py): out at the sender, in at the receiver.
+    "transfer.shipped": _transfer_ships,
+    "transfer.received": _transfer_receives,
 }
 
 

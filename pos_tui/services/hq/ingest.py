@@ -29,6 +29,7 @@ from pos_tui.domain.cart import count_items
 from pos_tui.ledger.database import GENESIS_HASH
 from pos_tui.ledger.entry import parse_payload
 from pos_tui.services.chain.wire import ChainEvent, Head, Refusal
+from pos_tui.services.hq.transfers import STEP_KINDS, TransferSteps
 
 ChainKey = tuple[str, str, int]
 WALK_PAGE = 5000
@@ -59,6 +60,7 @@ class _Projection:
     sales_days: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     movements: list[tuple[str, str, int, int, int, int, int, str]] = field(default_factory=list)
     products: list[tuple[str, int, str, str]] = field(default_factory=list)
+    transfers: TransferSteps = field(default_factory=TransferSteps)
 
     def add(self, key: ChainKey, seq: int, kind: str, day: str, payload: dict[str, Any]) -> None:
         store = key[0]
@@ -81,6 +83,12 @@ class _Projection:
         elif kind == "stocktake.posted":
             self._moves(key, seq, ((ln["product_id"], ln["quantity"], f"count:{payload['reason']}")
                                    for ln in payload["lines"] if ln["quantity"]))
+        elif kind in STEP_KINDS:
+            self.transfers.add(store, kind, payload)
+            sign = {"transfer.shipped": -1, "transfer.received": 1}.get(kind, 0)
+            if sign:
+                self._moves(key, seq, ((ln["product_id"], sign * ln["quantity"], f"transfer:{payload['transfer_id']}")
+                                       for ln in payload["lines"] if ln["quantity"]))
         elif kind == "product.added":
             details = payload["details"]
             self.products.append((store, payload["product_id"], details["sku"], details["name"]))
@@ -95,6 +103,7 @@ class _Projection:
             self.movements.append((*key, seq, n, product_id, quantity, reason))
 
     def write(self, cur: psycopg.Cursor[Any]) -> None:
+        self.transfers.write(cur)
         if self.products:
             cur.executemany(
                 "INSERT INTO hq_products (store, product_id, sku, name) VALUES (%s, %s, %s, %s)"

@@ -80,6 +80,7 @@ class WarehouseScreen(ModeScreen):
         Binding("ctrl+o", "orders", "Orders", show=False, priority=True, id="warehouse.orders"),
         Binding("ctrl+k", "stocktakes", "Stocktakes", show=False, priority=True, id="warehouse.stocktakes"),
         Binding("f9", "labels", "Labels", show=False, priority=True, id="warehouse.labels"),
+        Binding("ctrl+e", "transfers", "Transfers", show=False, priority=True, id="warehouse.transfers"),
     ]
 
     def __init__(self) -> None:
@@ -347,6 +348,11 @@ class WarehouseScreen(ModeScreen):
         self.app.push_screen(FormDialog("Print shelf labels", [
             Field("category", "Category", chosen, choices=tuple(self.categories)),
         ], act=print_category))
+    def action_transfers(self) -> None:
+        """Transfers between stores: request, ship and receive by scanning."""
+        from pos_tui.tui.screens.transfers import TransfersScreen
+
+        self.app.push_screen(TransfersScreen())
 
     def action_quick_key(self) -> None:
         """The product's place on the bucket's quick-key grid (Ctrl+G there)."""
@@ -416,4 +422,5 @@ class WarehouseScreen(ModeScreen):
             ("Stocktakes", "Start a count, count by scanning, review and post the variance (Ctrl+K)",
              "screen.stocktakes"),
             ("Print shelf labels", "Labels for every product of a category (F9)", "screen.labels"),
+            ("Transfers", "Request, ship and receive stock between stores by scanning (Ctrl+E)", "screen.transfers"),
         ]

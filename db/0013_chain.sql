@@ -14,3 +14,19 @@ CREATE TABLE chain_sync (
     fork_detail TEXT,
     fork_at TEXT
 ) STRICT;
+
+-- What head office holds of this terminal's previous epoch and this journal lacks (a restore from an
+-- old backup): the sentence head office sent with its head, shown by `pos sync --status`.
+ALTER TABLE chain_sync ADD COLUMN gap_detail TEXT;
+
+-- The epochs this journal started (`chain.epoch_started`): a projection, replayed and compared by
+-- `pos db verify` like any other.
+CREATE TABLE chain_epochs (
+    epoch INTEGER PRIMARY KEY,
+    started_seq INTEGER NOT NULL,        -- the entry that started it
+    previous_epoch INTEGER NOT NULL,
+    previous_head_seq INTEGER NOT NULL,  -- head office's head of the previous epoch, as last heard
+    previous_head_hash TEXT NOT NULL,
+    base_seq INTEGER NOT NULL,           -- the new epoch's chain at head office goes on from this seq
+    reason TEXT NOT NULL
+) STRICT;

@@ -69,12 +69,35 @@ def store_list(pg: PgOption = DEFAULT_PG, db: DbOption = None, config: ConfigOpt
         states = stores.terminal_states(conn)
     for state in states:
         alarm = f"  ALARM: refused seq {state.refused_seq}: {state.refused_reason}" if state.alarm else ""
+        if state.gap:
+            alarm += f"  GAP{' (acknowledged)' if state.gap_acknowledged else ''}: {state.gap}"
         typer.echo(f"{state.store}  {state.name:<20} {state.terminal:<8} epoch {state.epoch or '-'}"
                    f"  head {state.head_seq:>8}  moved {state.moved_at}{alarm}")
     alarms = sum(1 for state in states if state.alarm)
-    typer.echo(f"{len(states)} terminal(s), {alarms} with an alarm.")
-    if alarms:
+    gaps = sum(1 for state in states if state.gap_alarm)
+    restored = f" {gaps} restored with a gap not acknowledged (`pos hq store ack-gap`)." if gaps else ""
+    typer.echo(f"{len(states)} terminal(s), {alarms} with an alarm.{restored}")
+    if alarms or gaps:
         raise typer.Exit(2)
+
+
+@store_app.command("ack-gap")
+@reports_errors
+def store_ack_gap(
+    store: Annotated[str, typer.Argument(help="The store's id.")],
+    terminal: Annotated[str, typer.Argument(help="The restored terminal.")],
+    note: Annotated[str, typer.Option(help="Why the gap stays (kept with the acknowledgement).")] = "",
+    pg: PgOption = DEFAULT_PG,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Acknowledge a restored terminal's gap: head office keeps counting those sales, the till's books lack them."""
+    from pos_tui.services.hq import schema, stores
+
+    with schema.connect(pg) as conn:
+        schema.require_current(conn)
+        gap = stores.acknowledge_gap(conn, store, terminal, note)
+    typer.echo(f"acknowledged: {gap.sentence()}.")
 
 
 @hq_app.command("stock")

@@ -17,6 +17,7 @@ from pos_tui.ledger.projections import (
     api,
     cash,
     catalogue,
+    chain,
     core,
     customers,
     daybook,
@@ -71,6 +72,8 @@ AREAS: tuple[Area, ...] = (
     Area(giftcards.HANDLERS, giftcards.TABLES, Check.REPLAY_BESIDE),
     # Customers' visits and balances (their personal fields are outside the journal).
     Area(customers.HANDLERS, customers.TABLES, Check.REPLAY_BESIDE),
+    # The chain's epochs (a restore starts one); the sync state itself is outside the journal.
+    Area(chain.HANDLERS, chain.TABLES, Check.REPLAY_BESIDE),
 )
 
 

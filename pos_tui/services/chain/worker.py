@@ -23,7 +23,7 @@ from nats.js.errors import Error as JetStreamError
 
 from pos_tui.ledger.database import Ledger
 from pos_tui.services.chain import outbox
-from pos_tui.services.chain.wire import Channels, event_body, message_id, parse_head
+from pos_tui.services.chain.wire import Channels, Head, event_body, message_id, parse_head
 
 RECONNECT_WAIT_S = 0.5
 TRANSPORT_ERRORS = (NatsError, JetStreamError, asyncio.TimeoutError, OSError)
@@ -38,6 +38,8 @@ class SyncOptions:
     """Exit once head office holds the whole journal (a cron job, a test); otherwise run for ever."""
     credentials: str | None = None
     channels: Channels = field(default_factory=Channels)
+    user: str = "system"
+    """Who the epoch's first event names, when this run starts one."""
 
 
 class _Line:
@@ -65,7 +67,7 @@ async def run_sync(ledger: Ledger, url: str, terminal: str, options: SyncOptions
     assert state is not None
     if state.forked:
         raise outbox.ChainForked(state.fork_sentence())
-    store, epoch, terminal = state.store, state.epoch, state.terminal
+    store, terminal = state.store, state.terminal
     line = _Line(url, options)
     nc = await line.connect()
     js = nc.jetstream()
@@ -78,14 +80,24 @@ async def run_sync(ledger: Ledger, url: str, terminal: str, options: SyncOptions
             outbox.record_head(ledger, parse_head(data))
         moved.set()
 
-    async def read_last_head() -> None:
+    async def read_last_head() -> Head | None:
         with contextlib.suppress(*TRANSPORT_ERRORS):
             last = await js.get_last_msg(channels.heads_stream, channels.head_subject(store, terminal))
             if last.data:
                 await on_head(last)
+                with contextlib.suppress(ValueError, KeyError, TypeError):
+                    return parse_head(last.data)
+        return None
 
     await nc.subscribe(channels.head_subject(store, terminal), cb=on_head)
-    await read_last_head()
+    last_head = await read_last_head()
+    state = outbox.sync_state(ledger)
+    assert state is not None
+    if outbox.epoch_due(ledger, state):
+        # A restored file: its first event of the new epoch, above every epoch head office has seen.
+        state = outbox.start_epoch(ledger, options.user, last_head)
+    epoch = state.epoch
+    base_seq, base_hash = outbox.epoch_base(ledger, epoch)
     subject = channels.event_subject(store, terminal)
     sent_upto = state.acked_seq
     try:
@@ -102,7 +114,7 @@ async def run_sync(ledger: Ledger, url: str, terminal: str, options: SyncOptions
                 entries = outbox.pending_entries(ledger, sent_upto, options.batch)
                 try:
                     await asyncio.gather(*(
-                        js.publish(subject, event_body(store, terminal, epoch, entry),
+                        js.publish(subject, event_body(store, terminal, epoch, entry, base_seq, base_hash),
                                    headers={"Nats-Msg-Id": message_id(store, terminal, epoch, entry.seq)},
                                    timeout=options.ack_timeout_s)
                         for entry in entries

@@ -151,7 +151,7 @@ def test_a_store_from_before_the_daybook_gets_its_rows_on_migrate(trading_day: S
         " DROP TABLE quick_keys; DROP TABLE purchase_order_lines; DROP TABLE purchase_orders;"
         " DROP TABLE stocktake_variances; DROP TABLE stocktake_counts; DROP TABLE stocktakes; DROP TABLE sold_batches;"
         " DROP TABLE gift_card_moves; DROP TABLE gift_cards; DROP TABLE outbox_messages; DROP TABLE chain_sync;"
-        " DROP TABLE chain_epochs;"
+        " DROP TABLE chain_epochs; DROP TABLE chain_office_applied; DROP TABLE chain_store_prices;"
         " DROP TABLE customers; DROP TABLE customer_activity; DROP TABLE customer_sales;"
         " DROP TABLE customer_sale_lines; DROP TABLE customer_people;"
         " ALTER TABLE products DROP COLUMN retired; PRAGMA user_version = 4;"

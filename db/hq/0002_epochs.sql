@@ -15,3 +15,34 @@ CREATE TABLE hq_gap_acks (
     acknowledged_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (store, terminal, epoch)
 );
+
+-- Head office's own chain: what it decides for the stores (prices, the catalogue), one event a row,
+-- hash-chained like a till's journal, published to the stores by `pos hq serve` in seq order. The
+-- stores apply each once, by this seq. target: 'all', or one store's id.
+CREATE TABLE hq_office_events (
+    seq bigint PRIMARY KEY,
+    kind text NOT NULL,
+    target text NOT NULL,
+    payload text NOT NULL,               -- canonical JSON, as hashed
+    prev_hash text NOT NULL,
+    hash text NOT NULL,
+    at timestamptz NOT NULL DEFAULT now(),
+    published boolean NOT NULL DEFAULT false
+);
+CREATE INDEX hq_office_unpublished ON hq_office_events (seq) WHERE NOT published;
+
+-- The catalogue in force at head office (its chain's projection): a price for all stores, and a
+-- store's own where head office set one.
+CREATE TABLE hq_catalog (
+    sku text PRIMARY KEY,
+    name text NOT NULL,
+    price bigint NOT NULL,               -- minor units, tax as the store's tax class says
+    set_seq bigint NOT NULL
+);
+CREATE TABLE hq_store_prices (
+    store text NOT NULL,
+    sku text NOT NULL,
+    price bigint NOT NULL,
+    set_seq bigint NOT NULL,
+    PRIMARY KEY (store, sku)
+);

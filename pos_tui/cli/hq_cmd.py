@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +14,8 @@ from pos_tui.cli.sync_cmd import NamespaceOption, NatsOption
 hq_app = command_group(help="Head office: PostgreSQL schema, stores and terminals, the ingest consumer, reports.")
 store_app = command_group(help="The stores and terminals head office knows.")
 hq_app.add_typer(store_app, name="store")
+catalog_app = command_group(help="Head office's catalogue and prices, sent to every store (or one).")
+hq_app.add_typer(catalog_app, name="catalog")
 
 PgOption = Annotated[str, typer.Option("--pg", envvar="POS_HQ_PG",
                                        help="Head office's PostgreSQL URL (postgresql://user@host/db).")]
@@ -209,3 +212,78 @@ def _table(rows: list[object], exponent: int) -> str:
                                                                                              strict=True))))
     lines.append(f"{len(rows)} store-day(s).")
     return "\n".join(lines)
+
+
+def _exponent(config: Path | None) -> int:
+    """The currency's decimals, from the config (head office prices in the stores' currency)."""
+    from pos_tui.cli.common import settings_from
+
+    return settings_from(config).store.exponent
+
+
+@catalog_app.command("import")
+@reports_errors
+def catalog_import(
+    file: Annotated[Path, typer.Argument(help="A CSV file: a header line sku,name,price, then one line a product.")],
+    store: Annotated[str | None, typer.Option(help="Only for this store (its id); default every store.")] = None,
+    pg: PgOption = DEFAULT_PG,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Set the catalogue's names and prices at head office; each store applies them as `pos sync` brings them."""
+    from pos_tui.domain.errors import InvalidInput
+    from pos_tui.domain.money import parse_amount
+    from pos_tui.services.hq import office, schema
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InvalidInput(f"cannot read {file.name}: {error.strerror}; nothing was imported.") from error
+    exponent = _exponent(config)
+    lines = office.read_catalog_csv(text, lambda amount: parse_amount(amount, exponent))
+    with schema.connect(pg) as conn:
+        schema.require_current(conn)
+        made = office.set_prices(conn, lines, store)
+    typer.echo(f"head office: {len(made)} price(s) set for {store or 'every store'}, seq {made[0].seq}-{made[-1].seq}."
+               if made else "head office: the file has no lines; nothing changed.")
+
+
+@catalog_app.command("export")
+@reports_errors
+def catalog_export(pg: PgOption = DEFAULT_PG, db: DbOption = None, config: ConfigOption = None) -> None:
+    """Head office's catalogue for every store, as CSV (what `pos hq catalog import` reads)."""
+    import csv
+    import sys
+
+    from pos_tui.domain.money import format_amount
+    from pos_tui.services.hq import office, schema
+
+    exponent = _exponent(config)
+    with schema.connect(pg) as conn:
+        schema.require_current(conn)
+        lines = office.catalog(conn)
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(office.CATALOG_COLUMNS)
+    for line in lines:
+        out.writerow((line.sku, line.name, format_amount(line.price, exponent, grouping=False)))
+
+
+@catalog_app.command("price")
+@reports_errors
+def catalog_price(
+    sku: Annotated[str, typer.Argument(help="The product's SKU (in head office's catalogue).")],
+    amount: Annotated[str, typer.Argument(help="The new price, as on a shelf label: 2.50.")],
+    store: Annotated[str | None, typer.Option(help="Only for this store (its id); default every store.")] = None,
+    pg: PgOption = DEFAULT_PG,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Set one price at head office, for every store or one; a store's own price for the product stands."""
+    from pos_tui.domain.money import parse_amount
+    from pos_tui.services.hq import office, schema
+
+    price = parse_amount(amount, _exponent(config))
+    with schema.connect(pg) as conn:
+        schema.require_current(conn)
+        made = office.set_prices(conn, [office.CatalogLine(sku, "", price)], store)
+    typer.echo(f"head office: {sku} at {amount.strip()} for {store or 'every store'} (seq {made[0].seq}).")

@@ -27,4 +27,24 @@ class ChainEpochStarted(Event):
     reason: str  # "restore", or what the admin said
 
 
-CHAIN_EVENTS: tuple[type[Event], ...] = (ChainEpochStarted,)
+@dataclasses.dataclass(frozen=True)
+class HeadOfficePriceSet(Event):
+    """A price head office set (for every store or for this one), applied by this till as it arrived.
+
+    Recorded once per head-office seq, applied or not: a SKU this store does not sell, or one whose
+    price the store set itself (a store's own ``price.changed`` takes precedence), keeps its price.
+    A sale records the price it used, so a later change never touches it; replaying the journal
+    reproduces the price in force at each sale."""
+
+    KIND: ClassVar[str] = "chain.office_price_set"
+    AUDITED: ClassVar[bool] = True
+    office_seq: int
+    sku: str
+    product_id: int  # 0: a SKU this store does not have
+    old_price: int
+    new_price: int
+    applied: bool
+    why_not: str = ""  # "store price", "unknown here" when not applied
+
+
+CHAIN_EVENTS: tuple[type[Event], ...] = (ChainEpochStarted, HeadOfficePriceSet)

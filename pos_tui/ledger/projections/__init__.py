@@ -72,8 +72,9 @@ AREAS: tuple[Area, ...] = (
     Area(giftcards.HANDLERS, giftcards.TABLES, Check.REPLAY_BESIDE),
     # Customers' visits and balances (their personal fields are outside the journal).
     Area(customers.HANDLERS, customers.TABLES, Check.REPLAY_BESIDE),
-    # The chain's epochs (a restore starts one); the sync state itself is outside the journal.
-    Area(chain.HANDLERS, chain.TABLES, Check.REPLAY_BESIDE),
+    # The chain's epochs and head office's prices (which write products: replayed with the catalogue);
+    # the sync state itself is outside the journal.
+    Area(chain.HANDLERS, chain.TABLES),
 )
 
 

@@ -45,6 +45,18 @@ class Channels:
     def all_heads(self) -> str:
         return f"{self.namespace}.head.>"
 
+    @property
+    def office_stream(self) -> str:
+        return f"{self.namespace.upper()}_OFFICE"
+
+    @property
+    def all_office(self) -> str:
+        return f"{self.namespace}.office.>"
+
+    def office_subject(self, target: str) -> str:
+        """Head office's events for one store (its id) or for every store ("all")."""
+        return f"{self.namespace}.office.{target}"
+
     def event_subject(self, store: str, terminal: str) -> str:
         return f"{self.namespace}.ev.{store}.{terminal}"
 
@@ -148,3 +160,41 @@ def parse_head(body: bytes) -> Head:
     return Head(raw["store"], raw["terminal"], int(raw["epoch"]), int(raw["seq"]), raw["hash"],
                 Refusal(int(refused["seq"]), refused["hash"], refused["reason"]) if refused else None,
                 str(raw.get("gap", "")))
+
+
+OFFICE_ALL = "all"
+
+
+@dataclass(frozen=True)
+class OfficeEvent:
+    """One event of head office's own chain (a price, a catalogue line), for ``target``: a store or all."""
+
+    seq: int
+    kind: str
+    target: str
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+    def body(self) -> bytes:
+        return canonical_json({"seq": self.seq, "kind": self.kind, "target": self.target, "payload": self.payload,
+                               "prev_hash": self.prev_hash, "hash": self.hash}).encode()
+
+
+def office_hash(prev_hash: str, seq: int, kind: str, target: str, payload: dict[str, Any]) -> str:
+    import hashlib
+
+    text = canonical_json({"prev_hash": prev_hash, "seq": seq, "kind": kind, "target": target, "payload": payload})
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def parse_office(body: bytes) -> OfficeEvent:
+    try:
+        raw = json.loads(body)
+        event = OfficeEvent(int(raw["seq"]), str(raw["kind"]), str(raw["target"]), dict(raw["payload"]),
+                            str(raw["prev_hash"]), str(raw["hash"]))
+    except (ValueError, KeyError, TypeError) as error:
+        raise BadMessage(f"not a head-office event: {error}") from error
+    if office_hash(event.prev_hash, event.seq, event.kind, event.target, event.payload) != event.hash:
+        raise BadMessage(f"head office's event {event.seq}: its hash does not match its content")
+    return event

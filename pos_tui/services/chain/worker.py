@@ -15,15 +15,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import nats
 from nats.aio.client import Client as NatsClient
 from nats.errors import Error as NatsError
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import Error as JetStreamError
 
 from pos_tui.ledger.database import Ledger
-from pos_tui.services.chain import outbox
-from pos_tui.services.chain.wire import Channels, Head, event_body, message_id, parse_head
+from pos_tui.ledger.journal import Actor
+from pos_tui.services.chain import office, outbox
+from pos_tui.services.chain.wire import (
+    OFFICE_ALL,
+    BadMessage,
+    Channels,
+    Head,
+    event_body,
+    message_id,
+    parse_head,
+    parse_office,
+)
 
 RECONNECT_WAIT_S = 0.5
 TRANSPORT_ERRORS = (NatsError, JetStreamError, asyncio.TimeoutError, OSError)
@@ -98,6 +110,33 @@ async def run_sync(ledger: Ledger, url: str, terminal: str, options: SyncOptions
         state = outbox.start_epoch(ledger, options.user, last_head)
     epoch = state.epoch
     base_seq, base_hash = outbox.epoch_base(ledger, epoch)
+    actor = Actor(store, terminal, options.user)
+    office_sub: Any = None
+
+    async def take_office_events(wait_s: float) -> int:
+        """Apply head office's events that have come (in its order, each once); how many came."""
+        nonlocal office_sub
+        try:
+            if office_sub is None:
+                # Every head-office event for all stores or this one, from the start: each applies once by
+                # head office's seq, so reading one again changes nothing.
+                office_sub = await js.pull_subscribe(
+                    "", stream=channels.office_stream,
+                    config=ConsumerConfig(filter_subjects=[channels.office_subject(OFFICE_ALL),
+                                                           channels.office_subject(store)],
+                                          deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE,
+                                          inactive_threshold=60.0))
+            messages = await office_sub.fetch(500, timeout=wait_s)
+        except TRANSPORT_ERRORS:
+            return 0
+        for message in messages:
+            with contextlib.suppress(BadMessage):
+                office.apply(ledger, actor, parse_office(message.data))
+        return len(messages)
+
+    async def drain_office() -> None:
+        while await take_office_events(1.0):
+            pass
     subject = channels.event_subject(store, terminal)
     sent_upto = state.acked_seq
     try:
@@ -108,7 +147,10 @@ async def run_sync(ledger: Ledger, url: str, terminal: str, options: SyncOptions
                 raise outbox.ChainForked(state.fork_sentence())
             local = ledger.head().seq
             if options.until_synced and state.acked_seq >= local:
-                return state
+                await drain_office()
+                if ledger.head().seq == local:
+                    return state
+                continue  # head office's events became entries of this journal: send them too
             sent_upto = max(sent_upto, state.acked_seq)
             if sent_upto < local and sent_upto - state.acked_seq < options.window:
                 entries = outbox.pending_entries(ledger, sent_upto, options.batch)
@@ -125,6 +167,8 @@ async def run_sync(ledger: Ledger, url: str, terminal: str, options: SyncOptions
                     await asyncio.sleep(RECONNECT_WAIT_S)
                     continue
                 sent_upto = entries[-1].seq
+                continue
+            if await take_office_events(0.1):
                 continue
             moved.clear()
             waiting_for_head = sent_upto > state.acked_seq

@@ -46,3 +46,7 @@ CREATE TABLE hq_store_prices (
     set_seq bigint NOT NULL,
     PRIMARY KEY (store, sku)
 );
+
+-- Head office's own order of arrival: the order it ingested the stores' entries in, whatever their
+-- tills' clocks said (`at` is shown, never used to order). Last-writer-wins goes by this.
+ALTER TABLE hq_events ADD COLUMN arrival bigint GENERATED ALWAYS AS IDENTITY;

@@ -169,7 +169,7 @@ def ingest(conn: psycopg.Connection[Any], events: Sequence[ChainEvent]) -> Inges
                 for row in rows:
                     copy.write_row(row)
             cur.execute(f"INSERT INTO hq_events ({_EVENT_COLUMNS}) SELECT {_EVENT_COLUMNS} FROM hq_incoming"
-                        " ON CONFLICT DO NOTHING")
+                        " ORDER BY store, terminal, epoch, seq ON CONFLICT DO NOTHING")
             result.inserted = cur.rowcount
             cur.execute("SELECT DISTINCT i.store, i.terminal, i.epoch, i.seq, i.hash FROM hq_incoming i"
                         " JOIN hq_events e USING (store, terminal, epoch, seq) WHERE e.hash <> i.hash")

@@ -33,8 +33,12 @@ class TerminalCredentials:
     def nats_user_block(self) -> str:
         """This terminal's entry for the `authorization { users = [...] }` of head office's nats-server."""
         channels = self.channels
+        # Head office's events: a consumer of the office stream (its filters are this store's subject
+        # and the all-stores one; NATS cannot hold a two-filter consumer to them, see docs).
         publish = (f'"{channels.event_subject(self.store, self.terminal)}",'
-                   f' "$JS.API.STREAM.MSG.GET.{channels.heads_stream}"')
+                   f' "$JS.API.STREAM.MSG.GET.{channels.heads_stream}",'
+                   f' "$JS.API.CONSUMER.CREATE.{channels.office_stream}.>",'
+                   f' "$JS.API.CONSUMER.MSG.NEXT.{channels.office_stream}.>"')
         subscribe = f'"{channels.head_subject(self.store, self.terminal)}", "_INBOX.>"'
         return (f'{{ user: "{self.user}", password: "{self.password}", permissions: {{'
                 f' publish: [{publish}], subscribe: [{subscribe}] }} }}')

@@ -9,14 +9,20 @@ import os
 import sqlite3
 from pathlib import Path
 
+import psycopg
+
 from pos_tui.config import Settings
 from pos_tui.ledger.database import open_ledger
+from pos_tui.services.chain.wire import ChainEvent
+from pos_tui.services.hq import schema, stores
+from pos_tui.services.hq.ingest import epoch_gap, ingest
 from pos_tui.services.session import open_session
 from tests.backup.till_setup import set_up_till
 from tests.chain.conftest import HeadOffice, pos, sell
 from tests.chain.helpers import sync_state
-from tests.conftest import MILK, MILK_BARCODE, TEA, assert_verifies, make_store
-from tests.forgeries import copy_store
+from tests.conftest import MILK, MILK_BARCODE, TEA, TEA_BARCODE, assert_verifies, make_store
+from tests.forgeries import copy_store, journal_of
+from tests.support.chain_servers import PostgresCluster
 
 
 def _epochs(hq: HeadOffice, store_id: str) -> list[tuple[int, int, int]]:
@@ -127,3 +133,30 @@ def test_a_changed_chain_epoch_row_is_caught_by_verify(hq: HeadOffice, tmp_path:
         conn.execute("UPDATE chain_epochs SET base_seq = base_seq + 1")
     verify = pos("db", "verify", "--db", str(db))
     assert verify.returncode != 0 and "chain_epochs" in (verify.stdout + verify.stderr)
+
+
+def test_a_new_epoch_that_sends_again_entries_head_office_holds_counts_them_once_and_a_false_base_is_refused(
+        pg_cluster: PostgresCluster, tmp_path: Path) -> None:
+    session = make_store(tmp_path / "store.db")
+    base_seq = session.ledger.head().seq
+    for _ in range(3):
+        sell(session, TEA_BARCODE, 50_000)
+    store = session.ledger.store_info().store_id
+    session.close()
+    journal = journal_of(tmp_path / "store.db")
+    base_hash = journal[base_seq - 1].hash
+    with psycopg.connect(pg_cluster.create_database("ingest_epochs"), autocommit=True) as conn:
+        schema.migrate(conn)
+        stores.add_store(conn, store, "Store", ["T1"])
+        ingest(conn, [ChainEvent(store, "T1", 1, entry) for entry in journal])
+        figures = conn.execute("SELECT sales, takings FROM hq_sales_days").fetchall()
+        # A restored file whose last acknowledgement was base_seq sends the three sales again in epoch 2.
+        forged = ingest(conn, [ChainEvent(store, "T1", 2, entry, base_seq, "f" * 64) for entry in journal[base_seq:]])
+        assert forged.chained == 0 and "does not hold with that hash" in forged.refused[0][1].reason
+        conn.execute("DELETE FROM hq_refusals")
+        again = ingest(conn, [ChainEvent(store, "T1", 2, entry, base_seq, base_hash) for entry in journal[base_seq:]])
+        # Held since the refused batch (their hashes are right); chained now that the base is.
+        assert (again.inserted, again.chained, again.refused) == (0, 3, [])
+        assert conn.execute("SELECT sales, takings FROM hq_sales_days").fetchall() == figures  # counted once
+        with conn.cursor() as cur:
+            assert epoch_gap(cur, (store, "T1", 2)).entries == 0  # nothing lacking: the same entries

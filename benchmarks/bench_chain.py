@@ -99,18 +99,19 @@ def bench_ingest(url: str, count: int, batch: int) -> None:
     entries = chained(sample_sale(), count)
     with psycopg.connect(url, autocommit=True) as conn:
         schema.migrate(conn)
-        stores.add_store(conn, "bench", "Bench", ["T1"])
-        events = [ChainEvent("bench", "T1", 1, entry) for entry in entries]
+        store = entries[0].store  # head office refuses an entry of another store than its chain's
+        stores.add_store(conn, store, "Bench", ["T1"])
+        events = [ChainEvent(store, "T1", 1, entry) for entry in entries]
         cpu0, server0, wall0 = time.process_time(), backend_cpu(conn), time.perf_counter()
         for start in range(0, count, batch):
             result = ingest(conn, events[start:start + batch])
             assert result.chained == len(events[start:start + batch]), result.refused[:1]
         ingest_cpu = time.process_time() - cpu0 + backend_cpu(conn) - server0
         ingest_wall = time.perf_counter() - wall0
-        held = conn.execute("SELECT seq FROM hq_heads WHERE store = 'bench'").fetchone()[0]
+        held = conn.execute("SELECT seq FROM hq_heads WHERE store = %s", (store,)).fetchone()[0]
         assert held == count
         conn.execute("CREATE TABLE copy_floor (LIKE hq_events INCLUDING ALL)")
-        rows = [("bench", "T1", 1, e.seq, e.prev_hash, e.hash, e.event_id, e.at, e.day, e.terminal, e.user, e.kind,
+        rows = [(store, "T1", 1, e.seq, e.prev_hash, e.hash, e.event_id, e.at, e.day, e.terminal, e.user, e.kind,
                  e.payload_json, json.dumps([list(p) for p in e.postings])) for e in entries]
         cpu0, server0, wall0 = time.process_time(), backend_cpu(conn), time.perf_counter()
         for start in range(0, count, batch):

@@ -269,6 +269,28 @@ def restore_cmd(
         typer.echo(f"The previous database is kept as {result.replaced}.")
     for note in result.notes:
         typer.echo(note)
+    _start_chain_epoch(job.database)
+
+
+def _start_chain_epoch(database: Path) -> None:
+    """A restored store that syncs to head office syncs as a new epoch: the seqs after the restore
+    point are written again with other content, and head office must keep them apart."""
+    from pos_tui.domain.errors import PosError
+    from pos_tui.ledger.database import open_ledger
+    from pos_tui.services.chain import outbox
+
+    try:
+        ledger = open_ledger(database)
+    except PosError:  # an older schema: migrated when the till opens it; then `pos sync --new-epoch`
+        typer.echo("If this store syncs to head office, run `pos sync --new-epoch` once the till has opened it.")
+        return
+    try:
+        state = outbox.mark_new_epoch(ledger)
+    finally:
+        ledger.close()
+    if state is not None:
+        typer.echo(f"Head office: the next `pos sync` starts epoch {state.epoch} and reports what head office"
+                   " holds that this restore lacks.")
 
 
 @backup_app.command()

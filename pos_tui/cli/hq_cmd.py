@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,6 +16,8 @@ store_app = command_group(help="The stores and terminals head office knows.")
 hq_app.add_typer(store_app, name="store")
 transfer_app = command_group(help="Stock transfers between stores: approve, list, show.")
 hq_app.add_typer(transfer_app, name="transfer")
+catalog_app = command_group(help="Head office's catalogue and prices, sent to every store (or one).")
+hq_app.add_typer(catalog_app, name="catalog")
 
 PgOption = Annotated[str, typer.Option("--pg", envvar="POS_HQ_PG",
                                        help="Head office's PostgreSQL URL (postgresql://user@host/db).")]
@@ -71,12 +74,35 @@ def store_list(pg: PgOption = DEFAULT_PG, db: DbOption = None, config: ConfigOpt
         states = stores.terminal_states(conn)
     for state in states:
         alarm = f"  ALARM: refused seq {state.refused_seq}: {state.refused_reason}" if state.alarm else ""
+        if state.gap:
+            alarm += f"  GAP{' (acknowledged)' if state.gap_acknowledged else ''}: {state.gap}"
         typer.echo(f"{state.store}  {state.name:<20} {state.terminal:<8} epoch {state.epoch or '-'}"
                    f"  head {state.head_seq:>8}  moved {state.moved_at}{alarm}")
     alarms = sum(1 for state in states if state.alarm)
-    typer.echo(f"{len(states)} terminal(s), {alarms} with an alarm.")
-    if alarms:
+    gaps = sum(1 for state in states if state.gap_alarm)
+    restored = f" {gaps} restored with a gap not acknowledged (`pos hq store ack-gap`)." if gaps else ""
+    typer.echo(f"{len(states)} terminal(s), {alarms} with an alarm.{restored}")
+    if alarms or gaps:
         raise typer.Exit(2)
+
+
+@store_app.command("ack-gap")
+@reports_errors
+def store_ack_gap(
+    store: Annotated[str, typer.Argument(help="The store's id.")],
+    terminal: Annotated[str, typer.Argument(help="The restored terminal.")],
+    note: Annotated[str, typer.Option(help="Why the gap stays (kept with the acknowledgement).")] = "",
+    pg: PgOption = DEFAULT_PG,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Acknowledge a restored terminal's gap: head office keeps counting those sales, the till's books lack them."""
+    from pos_tui.services.hq import schema, stores
+
+    with schema.connect(pg) as conn:
+        schema.require_current(conn)
+        gap = stores.acknowledge_gap(conn, store, terminal, note)
+    typer.echo(f"acknowledged: {gap.sentence()}.")
 
 
 @hq_app.command("stock")
@@ -255,3 +281,78 @@ def transfer_show(
     for line in transfer.lines:
         typer.echo(f"{line.sku:<16} {_quantity(line.requested):>10} {_quantity(line.shipped):>10}"
                    f" {_quantity(line.received):>10} {_quantity(line.shrinkage):>10}")
+
+
+def _exponent(config: Path | None) -> int:
+    """The currency's decimals, from the config (head office prices in the stores' currency)."""
+    from pos_tui.cli.common import settings_from
+
+    return settings_from(config).store.exponent
+
+
+@catalog_app.command("import")
+@reports_errors
+def catalog_import(
+    file: Annotated[Path, typer.Argument(help="A CSV file: a header line sku,name,price, then one line a product.")],
+    store: Annotated[str | None, typer.Option(help="Only for this store (its id); default every store.")] = None,
+    pg: PgOption = DEFAULT_PG,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Set the catalogue's names and prices at head office; each store applies them as `pos sync` brings them."""
+    from pos_tui.domain.errors import InvalidInput
+    from pos_tui.domain.money import parse_amount
+    from pos_tui.services.hq import office, schema
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InvalidInput(f"cannot read {file.name}: {error.strerror}; nothing was imported.") from error
+    exponent = _exponent(config)
+    lines = office.read_catalog_csv(text, lambda amount: parse_amount(amount, exponent))
+    with schema.connect(pg) as conn:
+        schema.require_current(conn)
+        made = office.set_prices(conn, lines, store)
+    typer.echo(f"head office: {len(made)} price(s) set for {store or 'every store'}, seq {made[0].seq}-{made[-1].seq}."
+               if made else "head office: the file has no lines; nothing changed.")
+
+
+@catalog_app.command("export")
+@reports_errors
+def catalog_export(pg: PgOption = DEFAULT_PG, db: DbOption = None, config: ConfigOption = None) -> None:
+    """Head office's catalogue for every store, as CSV (what `pos hq catalog import` reads)."""
+    import csv
+    import sys
+
+    from pos_tui.domain.money import format_amount
+    from pos_tui.services.hq import office, schema
+
+    exponent = _exponent(config)
+    with schema.connect(pg) as conn:
+        schema.require_current(conn)
+        lines = office.catalog(conn)
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(office.CATALOG_COLUMNS)
+    for line in lines:
+        out.writerow((line.sku, line.name, format_amount(line.price, exponent, grouping=False)))
+
+
+@catalog_app.command("price")
+@reports_errors
+def catalog_price(
+    sku: Annotated[str, typer.Argument(help="The product's SKU (in head office's catalogue).")],
+    amount: Annotated[str, typer.Argument(help="The new price, as on a shelf label: 2.50.")],
+    store: Annotated[str | None, typer.Option(help="Only for this store (its id); default every store.")] = None,
+    pg: PgOption = DEFAULT_PG,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Set one price at head office, for every store or one; a store's own price for the product stands."""
+    from pos_tui.domain.money import parse_amount
+    from pos_tui.services.hq import office, schema
+
+    price = parse_amount(amount, _exponent(config))
+    with schema.connect(pg) as conn:
+        schema.require_current(conn)
+        made = office.set_prices(conn, [office.CatalogLine(sku, "", price)], store)
+    typer.echo(f"head office: {sku} at {amount.strip()} for {store or 'every store'} (seq {made[0].seq}).")

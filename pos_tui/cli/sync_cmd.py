@@ -29,6 +29,9 @@ def sync_command(
     until_synced: Annotated[bool, typer.Option("--until-synced", help="Exit once head office holds the whole"
                                                                       " journal.")] = False,
     status: Annotated[bool, typer.Option("--status", help="Say where sync stands and exit.")] = False,
+    new_epoch: Annotated[bool, typer.Option("--new-epoch", help="This file was restored from a backup (or the"
+                                                                " till reinstalled from one): sync as a new"
+                                                                " epoch, clearing the fork alarm.")] = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -42,13 +45,15 @@ def sync_command(
         if status:
             typer.echo(outbox.sync_line(session.ledger) or "this store has never synced.")
             return
+        if new_epoch:
+            outbox.mark_new_epoch(session.ledger, terminal or session.terminal)
         import asyncio
 
         from pos_tui.services.chain.wire import Channels
         from pos_tui.services.chain.worker import SyncOptions, run_sync
 
         options = SyncOptions(batch=batch, ack_timeout_s=ack_timeout, until_synced=until_synced,
-                              credentials=creds, channels=Channels(namespace))
+                              credentials=creds, channels=Channels(namespace), user=session.username)
         try:
             state = asyncio.run(run_sync(session.ledger, nats_url, terminal or session.terminal, options))
         except outbox.ChainForked as forked:

@@ -17,6 +17,7 @@ from pos_tui.ledger.projections import (
     api,
     cash,
     catalogue,
+    chain,
     core,
     customers,
     daybook,
@@ -77,6 +78,9 @@ AREAS: tuple[Area, ...] = (
     Area(restaurant.HANDLERS, restaurant.TABLES, Check.REPLAY_BESIDE),
     # Transfers between stores: their state and lines (their stock moves in the catalogue's tables).
     Area(transfers.HANDLERS, transfers.TABLES, Check.REPLAY_BESIDE),
+    # The chain's epochs and head office's prices (which write products: replayed with the catalogue);
+    # the sync state itself is outside the journal.
+    Area(chain.HANDLERS, chain.TABLES),
 )
 
 

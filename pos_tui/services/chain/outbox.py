@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from pos_tui.domain.chain_events import ChainEpochStarted
 from pos_tui.domain.errors import PosError
 from pos_tui.ledger.database import GENESIS_HASH, Ledger
 from pos_tui.ledger.entry import JournalEntry
-from pos_tui.ledger.journal import entries_after, format_time, parse_time, store_time
+from pos_tui.ledger.journal import Actor, append, entries_after, format_time, parse_time, store_time
 from pos_tui.services.chain.wire import Head
 
 FIRST_EPOCH = 1
@@ -36,6 +37,7 @@ class SyncState:
     heard_at: str | None
     fork_seq: int | None
     fork_detail: str | None
+    gap_detail: str | None = None
 
     @property
     def forked(self) -> bool:
@@ -47,7 +49,7 @@ class SyncState:
                 " (a changed journal, or a store restored from an old backup).")
 
 
-_COLUMNS = "terminal, epoch, acked_seq, acked_hash, acked_at, heard_at, fork_seq, fork_detail"
+_COLUMNS = "terminal, epoch, acked_seq, acked_hash, acked_at, heard_at, fork_seq, fork_detail, gap_detail"
 
 
 def sync_state(ledger: Ledger, terminal: str | None = None) -> SyncState | None:
@@ -105,7 +107,7 @@ def record_head(ledger: Ledger, head: Head, now: datetime | None = None) -> Sync
             raise_fork(ledger, head.seq, f"head office has hash {head.hash[:12]}…, this journal {row[0][:12]}…", now)
             return _reread(ledger)
     with ledger.write() as conn:
-        conn.execute("UPDATE chain_sync SET heard_at = ?", (stamp,))
+        conn.execute("UPDATE chain_sync SET heard_at = ?, gap_detail = ?", (stamp, head.gap or None))
         conn.execute("UPDATE chain_sync SET acked_seq = ?, acked_hash = ?, acked_at = ? WHERE acked_seq < ?",
                      (head.seq, head.hash, stamp, head.seq))
     return _reread(ledger)
@@ -129,6 +131,11 @@ def sync_line(ledger: Ledger, now: datetime | None = None) -> str:
         return ""
     if state.forked:
         return f"FORK at seq {state.fork_seq} · sync stopped"
+    line = _progress_line(ledger, state, now)
+    return f"{line} · GAP: {state.gap_detail}" if state.gap_detail else line
+
+
+def _progress_line(ledger: Ledger, state: SyncState, now: datetime | None) -> str:
     count = waiting(ledger, state)
     if state.acked_at is None:
         return f"not synced yet · {count} waiting"
@@ -140,3 +147,74 @@ def sync_line(ledger: Ledger, now: datetime | None = None) -> str:
     hours = int((now - heard).total_seconds() // 3600)
     gone = f"{hours} h" if hours else f"{int((now - heard).total_seconds() // 60)} min"
     return f"offline {gone} · {count} waiting"
+
+
+# --- epochs ----------------------------------------------------------------------------------------
+
+
+def journal_epoch(ledger: Ledger) -> int:
+    """The epoch this journal last started (``chain.epoch_started``); 1 before any."""
+    row = ledger.conn.execute("SELECT max(epoch) FROM chain_epochs").fetchone()
+    return int(row[0]) if row and row[0] is not None else FIRST_EPOCH
+
+
+def mark_new_epoch(ledger: Ledger, terminal: str | None = None) -> SyncState | None:
+    """Say that this file must sync as a new epoch (it was restored, or reinstalled from a backup):
+    the next `pos sync` writes the epoch's first event and sends from the last acknowledged entry.
+
+    Clears a fork alarm: a restored journal disagrees with head office by nature, and the new epoch
+    keeps its seqs apart. A file that never synced gets its row when ``terminal`` is given (its
+    acknowledgement starts at the journal's beginning: head office counts an entry it already holds,
+    the same, once)."""
+    state = sync_state(ledger)
+    if state is None and terminal is None:
+        return None
+    with ledger.write() as conn:
+        if state is None:
+            conn.execute("INSERT INTO chain_sync (singleton, terminal, epoch, acked_seq, acked_hash)"
+                         " VALUES (1, ?, ?, 0, ?)", (terminal, journal_epoch(ledger) + 1, GENESIS_HASH))
+        else:
+            conn.execute("UPDATE chain_sync SET epoch = max(epoch, ?) + 1, fork_seq = NULL, fork_detail = NULL,"
+                         " fork_at = NULL, gap_detail = NULL", (journal_epoch(ledger),))
+    return _reread(ledger)
+
+
+def epoch_due(ledger: Ledger, state: SyncState) -> bool:
+    """The file was marked for a new epoch whose first event is not written yet."""
+    return state.epoch > journal_epoch(ledger)
+
+
+def start_epoch(ledger: Ledger, user: str, last_head: Head | None, reason: str = "restore") -> SyncState:
+    """Write the new epoch's first event, naming the previous epoch and head office's head in it.
+
+    ``last_head`` is head office's last published head for this terminal (any epoch), read just
+    before: the new epoch is above it, so an epoch number is never used twice even when the file was
+    restored from a backup taken before an earlier restore. The chain at head office goes on from the
+    last entry head office acknowledged to this file (``base_seq``), which it holds with that hash."""
+    state = _reread(ledger)
+    epoch = state.epoch
+    if last_head is not None and last_head.epoch >= epoch:
+        epoch = last_head.epoch + 1
+    previous = last_head if last_head is not None and last_head.epoch < epoch else None
+    event = ChainEpochStarted(
+        epoch=epoch,
+        previous_epoch=previous.epoch if previous else epoch - 1,
+        previous_head_seq=previous.seq if previous else state.acked_seq,
+        previous_head_hash=previous.hash if previous else state.acked_hash,
+        base_seq=state.acked_seq,
+        reason=reason,
+    )
+    actor = Actor(state.store, state.terminal, user)
+    with ledger.write() as conn:
+        append(ledger, event, actor)
+        conn.execute("UPDATE chain_sync SET epoch = ?, gap_detail = NULL", (epoch,))
+    return _reread(ledger)
+
+
+def epoch_base(ledger: Ledger, epoch: int) -> tuple[int, str]:
+    """Where ``epoch``'s chain goes on from at head office: (seq, hash); (0, genesis) for the first."""
+    row = ledger.conn.execute("SELECT base_seq FROM chain_epochs WHERE epoch = ?", (epoch,)).fetchone()
+    if row is None or row[0] == 0:
+        return 0, GENESIS_HASH
+    found = ledger.conn.execute("SELECT hash FROM journal WHERE seq = ?", (row[0],)).fetchone()
+    return int(row[0]), str(found[0]) if found else GENESIS_HASH

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from pos_tui.ledger.database import GENESIS_HASH
 from pos_tui.ledger.entry import JournalEntry, canonical_json
 from pos_tui.ledger.journal import entry_to_json
 
@@ -44,6 +45,18 @@ class Channels:
     def all_heads(self) -> str:
         return f"{self.namespace}.head.>"
 
+    @property
+    def office_stream(self) -> str:
+        return f"{self.namespace.upper()}_OFFICE"
+
+    @property
+    def all_office(self) -> str:
+        return f"{self.namespace}.office.>"
+
+    def office_subject(self, target: str) -> str:
+        """Head office's events for one store (its id) or for every store ("all")."""
+        return f"{self.namespace}.office.{target}"
+
     def event_subject(self, store: str, terminal: str) -> str:
         return f"{self.namespace}.ev.{store}.{terminal}"
 
@@ -63,6 +76,10 @@ class ChainEvent:
     terminal: str
     epoch: int
     entry: JournalEntry
+    base_seq: int = 0
+    """Where this epoch's chain goes on from: an entry head office holds, with ``base_hash``, in an
+    earlier epoch (0: the journal's start)."""
+    base_hash: str = GENESIS_HASH
 
     @property
     def seq(self) -> int:
@@ -73,9 +90,11 @@ class ChainEvent:
         return self.entry.expected_hash() == self.entry.hash
 
 
-def event_body(store: str, terminal: str, epoch: int, entry: JournalEntry) -> bytes:
+def event_body(store: str, terminal: str, epoch: int, entry: JournalEntry, base_seq: int = 0,
+               base_hash: str = GENESIS_HASH) -> bytes:
+    base = b'"base_hash":"%s","base_seq":%d,' % (base_hash.encode(), base_seq) if base_seq else b""
     return (
-        b'{"epoch":%d,"hash":"%s","prev_hash":"%s","seq":%d,"store":%s,"terminal":%s,"entry":'
+        b'{' + base + b'"epoch":%d,"hash":"%s","prev_hash":"%s","seq":%d,"store":%s,"terminal":%s,"entry":'
         % (epoch, entry.hash.encode(), entry.prev_hash.encode(), entry.seq,
            json.dumps(store).encode(), json.dumps(terminal).encode())
         + entry_to_json(entry) + b"}"
@@ -94,7 +113,8 @@ def parse_event(body: bytes) -> ChainEvent:
                              recorded["terminal"], recorded["user"], recorded["kind"], recorded["payload"],
                              tuple((account, int(amount)) for account, amount in recorded["postings"]),
                              recorded["prev_hash"], recorded["hash"])
-        event = ChainEvent(str(raw["store"]), str(raw["terminal"]), int(raw["epoch"]), entry)
+        event = ChainEvent(str(raw["store"]), str(raw["terminal"]), int(raw["epoch"]), entry,
+                           int(raw.get("base_seq", 0)), str(raw.get("base_hash", GENESIS_HASH)))
         envelope_agrees = raw["seq"] == entry.seq and raw["prev_hash"] == entry.prev_hash and raw["hash"] == entry.hash
     except (ValueError, KeyError, TypeError) as error:
         raise BadMessage(f"not a chain event: {error}") from error
@@ -120,17 +140,61 @@ class Head:
     seq: int
     hash: str
     refused: Refusal | None = None
+    gap: str = ""
+    """What head office holds of an earlier epoch that this epoch lacks, in a sentence ("": nothing)."""
 
     def body(self) -> bytes:
         refused: dict[str, Any] | None = None
         if self.refused is not None:
             refused = {"seq": self.refused.seq, "hash": self.refused.hash, "reason": self.refused.reason}
-        return canonical_json({"store": self.store, "terminal": self.terminal, "epoch": self.epoch,
-                               "seq": self.seq, "hash": self.hash, "refused": refused}).encode()
+        fields: dict[str, Any] = {"store": self.store, "terminal": self.terminal, "epoch": self.epoch,
+                                  "seq": self.seq, "hash": self.hash, "refused": refused}
+        if self.gap:
+            fields["gap"] = self.gap
+        return canonical_json(fields).encode()
 
 
 def parse_head(body: bytes) -> Head:
     raw = json.loads(body)
     refused = raw.get("refused")
     return Head(raw["store"], raw["terminal"], int(raw["epoch"]), int(raw["seq"]), raw["hash"],
-                Refusal(int(refused["seq"]), refused["hash"], refused["reason"]) if refused else None)
+                Refusal(int(refused["seq"]), refused["hash"], refused["reason"]) if refused else None,
+                str(raw.get("gap", "")))
+
+
+OFFICE_ALL = "all"
+
+
+@dataclass(frozen=True)
+class OfficeEvent:
+    """One event of head office's own chain (a price, a catalogue line), for ``target``: a store or all."""
+
+    seq: int
+    kind: str
+    target: str
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+    def body(self) -> bytes:
+        return canonical_json({"seq": self.seq, "kind": self.kind, "target": self.target, "payload": self.payload,
+                               "prev_hash": self.prev_hash, "hash": self.hash}).encode()
+
+
+def office_hash(prev_hash: str, seq: int, kind: str, target: str, payload: dict[str, Any]) -> str:
+    import hashlib
+
+    text = canonical_json({"prev_hash": prev_hash, "seq": seq, "kind": kind, "target": target, "payload": payload})
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def parse_office(body: bytes) -> OfficeEvent:
+    try:
+        raw = json.loads(body)
+        event = OfficeEvent(int(raw["seq"]), str(raw["kind"]), str(raw["target"]), dict(raw["payload"]),
+                            str(raw["prev_hash"]), str(raw["hash"]))
+    except (ValueError, KeyError, TypeError) as error:
+        raise BadMessage(f"not a head-office event: {error}") from error
+    if office_hash(event.prev_hash, event.seq, event.kind, event.target, event.payload) != event.hash:
+        raise BadMessage(f"head office's event {event.seq}: its hash does not match its content")
+    return event

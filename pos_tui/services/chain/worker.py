@@ -15,15 +15,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import nats
 from nats.aio.client import Client as NatsClient
 from nats.errors import Error as NatsError
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import Error as JetStreamError
 
 from pos_tui.ledger.database import Ledger
-from pos_tui.services.chain import outbox
-from pos_tui.services.chain.wire import Channels, event_body, message_id, parse_head
+from pos_tui.ledger.journal import Actor
+from pos_tui.services.chain import office, outbox
+from pos_tui.services.chain.wire import (
+    OFFICE_ALL,
+    BadMessage,
+    Channels,
+    Head,
+    event_body,
+    message_id,
+    parse_head,
+    parse_office,
+)
 
 RECONNECT_WAIT_S = 0.5
 TRANSPORT_ERRORS = (NatsError, JetStreamError, asyncio.TimeoutError, OSError)
@@ -38,6 +50,8 @@ class SyncOptions:
     """Exit once head office holds the whole journal (a cron job, a test); otherwise run for ever."""
     credentials: str | None = None
     channels: Channels = field(default_factory=Channels)
+    user: str = "system"
+    """Who the epoch's first event names, when this run starts one."""
 
 
 class _Line:
@@ -65,7 +79,7 @@ async def run_sync(ledger: Ledger, url: str, terminal: str, options: SyncOptions
     assert state is not None
     if state.forked:
         raise outbox.ChainForked(state.fork_sentence())
-    store, epoch, terminal = state.store, state.epoch, state.terminal
+    store, terminal = state.store, state.terminal
     line = _Line(url, options)
     nc = await line.connect()
     js = nc.jetstream()
@@ -78,14 +92,51 @@ async def run_sync(ledger: Ledger, url: str, terminal: str, options: SyncOptions
             outbox.record_head(ledger, parse_head(data))
         moved.set()
 
-    async def read_last_head() -> None:
+    async def read_last_head() -> Head | None:
         with contextlib.suppress(*TRANSPORT_ERRORS):
             last = await js.get_last_msg(channels.heads_stream, channels.head_subject(store, terminal))
             if last.data:
                 await on_head(last)
+                with contextlib.suppress(ValueError, KeyError, TypeError):
+                    return parse_head(last.data)
+        return None
 
     await nc.subscribe(channels.head_subject(store, terminal), cb=on_head)
-    await read_last_head()
+    last_head = await read_last_head()
+    state = outbox.sync_state(ledger)
+    assert state is not None
+    if outbox.epoch_due(ledger, state):
+        # A restored file: its first event of the new epoch, above every epoch head office has seen.
+        state = outbox.start_epoch(ledger, options.user, last_head)
+    epoch = state.epoch
+    base_seq, base_hash = outbox.epoch_base(ledger, epoch)
+    actor = Actor(store, terminal, options.user)
+    office_sub: Any = None
+
+    async def take_office_events(wait_s: float) -> int:
+        """Apply head office's events that have come (in its order, each once); how many came."""
+        nonlocal office_sub
+        try:
+            if office_sub is None:
+                # Every head-office event for all stores or this one, from the start: each applies once by
+                # head office's seq, so reading one again changes nothing.
+                office_sub = await js.pull_subscribe(
+                    "", stream=channels.office_stream,
+                    config=ConsumerConfig(filter_subjects=[channels.office_subject(OFFICE_ALL),
+                                                           channels.office_subject(store)],
+                                          deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE,
+                                          inactive_threshold=60.0))
+            messages = await office_sub.fetch(500, timeout=wait_s)
+        except TRANSPORT_ERRORS:
+            return 0
+        for message in messages:
+            with contextlib.suppress(BadMessage):
+                office.apply(ledger, actor, parse_office(message.data))
+        return len(messages)
+
+    async def drain_office() -> None:
+        while await take_office_events(1.0):
+            pass
     subject = channels.event_subject(store, terminal)
     sent_upto = state.acked_seq
     try:
@@ -96,13 +147,16 @@ async def run_sync(ledger: Ledger, url: str, terminal: str, options: SyncOptions
                 raise outbox.ChainForked(state.fork_sentence())
             local = ledger.head().seq
             if options.until_synced and state.acked_seq >= local:
-                return state
+                await drain_office()
+                if ledger.head().seq == local:
+                    return state
+                continue  # head office's events became entries of this journal: send them too
             sent_upto = max(sent_upto, state.acked_seq)
             if sent_upto < local and sent_upto - state.acked_seq < options.window:
                 entries = outbox.pending_entries(ledger, sent_upto, options.batch)
                 try:
                     await asyncio.gather(*(
-                        js.publish(subject, event_body(store, terminal, epoch, entry),
+                        js.publish(subject, event_body(store, terminal, epoch, entry, base_seq, base_hash),
                                    headers={"Nats-Msg-Id": message_id(store, terminal, epoch, entry.seq)},
                                    timeout=options.ack_timeout_s)
                         for entry in entries
@@ -113,6 +167,8 @@ async def run_sync(ledger: Ledger, url: str, terminal: str, options: SyncOptions
                     await asyncio.sleep(RECONNECT_WAIT_S)
                     continue
                 sent_upto = entries[-1].seq
+                continue
+            if await take_office_events(0.1):
                 continue
             moved.clear()
             waiting_for_head = sent_upto > state.acked_seq

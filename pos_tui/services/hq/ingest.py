@@ -178,7 +178,7 @@ def ingest(conn: psycopg.Connection[Any], events: Sequence[ChainEvent]) -> Inges
                 for row in rows:
                     copy.write_row(row)
             cur.execute(f"INSERT INTO hq_events ({_EVENT_COLUMNS}) SELECT {_EVENT_COLUMNS} FROM hq_incoming"
-                        " ON CONFLICT DO NOTHING")
+                        " ORDER BY store, terminal, epoch, seq ON CONFLICT DO NOTHING")
             result.inserted = cur.rowcount
             cur.execute("SELECT DISTINCT i.store, i.terminal, i.epoch, i.seq, i.hash FROM hq_incoming i"
                         " JOIN hq_events e USING (store, terminal, epoch, seq) WHERE e.hash <> i.hash")
@@ -186,16 +186,18 @@ def ingest(conn: psycopg.Connection[Any], events: Sequence[ChainEvent]) -> Inges
                 _refuse(cur, result, (store, terminal, epoch), seq, digest,
                         "head office already holds a different entry at this seq")
         projection = _Projection()
+        bases = {(e.store, e.terminal, e.epoch): (e.base_seq, e.base_hash) for e in reversed(events)}
         for key in keys:
             if (key[0], key[1]) in known:
-                result.heads[key] = _advance(cur, key, projection, result)
+                result.heads[key] = _advance(cur, key, projection, result, bases[key])
         projection.write(cur)
     return result
 
 
-def _advance(cur: psycopg.Cursor[Any], key: ChainKey, projection: _Projection, result: IngestResult) -> Head:
-    cur.execute("INSERT INTO hq_heads (store, terminal, epoch, seq, hash) VALUES (%s, %s, %s, 0, %s)"
-                " ON CONFLICT DO NOTHING", (*key, GENESIS_HASH))
+def _advance(cur: psycopg.Cursor[Any], key: ChainKey, projection: _Projection, result: IngestResult,
+             base: tuple[int, str] = (0, GENESIS_HASH)) -> Head:
+    if not _start_epoch(cur, key, base, result):
+        return Head(*key, 0, GENESIS_HASH, result.refused[-1][1])
     cur.execute("SELECT seq, hash FROM hq_heads WHERE store = %s AND terminal = %s AND epoch = %s FOR UPDATE", key)
     start = cur.fetchone()
     assert start is not None
@@ -206,6 +208,7 @@ def _advance(cur: psycopg.Cursor[Any], key: ChainKey, projection: _Projection, r
                     " AND epoch = %s AND seq > %s ORDER BY seq LIMIT %s", (*key, seq, WALK_PAGE))
         page = cur.fetchall()
         walking = len(page) == WALK_PAGE
+        counted_before = _held_in_earlier_epochs(cur, key, page)
         for next_seq, prev_hash, next_hash, kind, day, payload in page:
             if next_seq != seq + 1:
                 walking = False
@@ -215,7 +218,8 @@ def _advance(cur: psycopg.Cursor[Any], key: ChainKey, projection: _Projection, r
                         f"its prev_hash does not extend head office's chain at seq {seq}")
                 walking = False
                 break
-            projection.add(key, next_seq, kind, day, parse_payload(payload))
+            if (next_seq, next_hash) not in counted_before:
+                projection.add(key, next_seq, kind, day, parse_payload(payload))
             seq, digest = next_seq, next_hash
             result.chained += 1
     cur.execute("UPDATE hq_heads SET seq = %s, hash = %s, moved_at = now() WHERE store = %s AND terminal = %s"
@@ -223,7 +227,87 @@ def _advance(cur: psycopg.Cursor[Any], key: ChainKey, projection: _Projection, r
     cur.execute("SELECT seq, hash, reason FROM hq_refusals WHERE store = %s AND terminal = %s AND epoch = %s"
                 " ORDER BY refused_at DESC, seq DESC LIMIT 1", key)
     refused = cur.fetchone()
-    return Head(*key, seq, digest, Refusal(*refused) if refused else None)
+    return Head(*key, seq, digest, Refusal(*refused) if refused else None, epoch_gap(cur, key).sentence())
+
+
+def _start_epoch(cur: psycopg.Cursor[Any], key: ChainKey, base: tuple[int, str], result: IngestResult) -> bool:
+    """The terminal's head for this epoch, made on its first entry: at the genesis for a chain that
+    starts at the journal's beginning, else at the base its envelope names, which head office must
+    hold with that hash, chained, in an earlier epoch (a restored journal goes on from what head
+    office verified). False (and a refusal) when it does not."""
+    cur.execute("SELECT 1 FROM hq_heads WHERE store = %s AND terminal = %s AND epoch = %s", key)
+    if cur.fetchone() is not None:
+        return True
+    base_seq, base_hash = base
+    if base_seq:
+        cur.execute("SELECT 1 FROM hq_events e JOIN hq_heads h USING (store, terminal, epoch)"
+                    " WHERE e.store = %s AND e.terminal = %s AND e.epoch < %s AND e.seq = %s AND e.hash = %s"
+                    " AND h.seq >= e.seq", (*key, base_seq, base_hash))
+        if cur.fetchone() is None:
+            _refuse(cur, result, key, base_seq + 1, base_hash,
+                    f"epoch {key[2]} goes on from seq {base_seq}, which head office does not hold with that hash")
+            return False
+    cur.execute("INSERT INTO hq_heads (store, terminal, epoch, seq, hash, base_seq) VALUES (%s, %s, %s, %s, %s, %s)"
+                " ON CONFLICT DO NOTHING", (*key, base_seq, base_hash if base_seq else GENESIS_HASH, base_seq))
+    return True
+
+
+def _held_in_earlier_epochs(cur: psycopg.Cursor[Any], key: ChainKey, page: Sequence[tuple[Any, ...]]
+                            ) -> set[tuple[int, str]]:
+    """The entries of ``page`` that head office already holds, the same and chained, in an earlier
+    epoch of this terminal: a restored journal sends them again, and they are counted once."""
+    if key[2] <= 1 or not page:
+        return set()
+    cur.execute("SELECT e.seq, e.hash FROM hq_events e JOIN hq_heads h USING (store, terminal, epoch)"
+                " WHERE e.store = %s AND e.terminal = %s AND e.epoch < %s AND e.seq BETWEEN %s AND %s"
+                " AND e.seq <= h.seq", (*key, page[0][0], page[-1][0]))
+    return {(int(seq), str(digest)) for seq, digest in cur.fetchall()}
+
+
+@dataclass(frozen=True)
+class EpochGap:
+    """What head office holds, chained, of a terminal's earlier epoch after the new epoch's base that
+    the new epoch does not hold the same: sales a restored till lacks (head office still counts them:
+    they happened)."""
+
+    previous_epoch: int
+    entries: int
+    sales: int
+    takings: int
+    first_seq: int
+    last_seq: int
+
+    def sentence(self) -> str:
+        if not self.entries:
+            return ""
+        return (f"head office holds {self.entries} entr{'y' if self.entries == 1 else 'ies'} of epoch"
+                f" {self.previous_epoch} (seq {self.first_seq}-{self.last_seq}, {self.sales} sale(s)) that this"
+                " journal lacks")
+
+
+def epoch_gap(cur: psycopg.Cursor[Any], key: ChainKey) -> EpochGap:
+    store, terminal, epoch = key
+    none = EpochGap(epoch - 1, 0, 0, 0, 0, 0)
+    cur.execute("SELECT base_seq FROM hq_heads WHERE store = %s AND terminal = %s AND epoch = %s", key)
+    row = cur.fetchone()
+    if epoch <= 1 or row is None:
+        return none
+    cur.execute("SELECT max(epoch) FROM hq_heads WHERE store = %s AND terminal = %s AND epoch < %s", key)
+    previous = cur.fetchone()
+    if previous is None or previous[0] is None:
+        return none
+    cur.execute(
+        "SELECT count(*), count(*) FILTER (WHERE p.kind = 'sale.completed'),"
+        " coalesce(sum((p.payload::jsonb ->> 'total')::bigint) FILTER (WHERE p.kind = 'sale.completed'), 0),"
+        " coalesce(min(p.seq), 0), coalesce(max(p.seq), 0)"
+        " FROM hq_events p JOIN hq_heads h USING (store, terminal, epoch)"
+        " WHERE p.store = %s AND p.terminal = %s AND p.epoch = %s AND p.seq > %s AND p.seq <= h.seq"
+        " AND NOT EXISTS (SELECT 1 FROM hq_events n WHERE n.store = p.store AND n.terminal = p.terminal"
+        "   AND n.epoch = %s AND n.seq = p.seq AND n.hash = p.hash)",
+        (store, terminal, previous[0], row[0], epoch),
+    )
+    entries, sales, takings, first, last = cur.fetchone() or (0, 0, 0, 0, 0)
+    return EpochGap(int(previous[0]), int(entries), int(sales), int(takings), int(first), int(last))
 
 
 def current_head(conn: psycopg.Connection[Any], key: ChainKey) -> Head:

@@ -20,6 +20,7 @@ from nats.js.api import ConsumerConfig, StorageType
 from nats.js.errors import BadRequestError
 
 from pos_tui.services.chain.wire import DEDUP_WINDOW_S, BadMessage, ChainEvent, Channels, parse_event
+from pos_tui.services.hq import office
 from pos_tui.services.hq.ingest import ingest
 from pos_tui.services.hq.schema import require_current
 
@@ -41,6 +42,9 @@ async def ensure_streams(js: Any, channels: Channels) -> None:
              storage=StorageType.FILE),
         dict(name=channels.heads_stream, subjects=[channels.all_heads], max_msgs_per_subject=1,
              storage=StorageType.FILE, allow_direct=True),
+        # Head office's own chain, kept whole: a store that was away reads it from where it stopped.
+        dict(name=channels.office_stream, subjects=[channels.all_office], duplicate_window=DEDUP_WINDOW_S,
+             storage=StorageType.FILE),
     ]
     for config in configs:
         try:
@@ -65,6 +69,7 @@ async def serve(nats_url: str, pg_url: str, options: ServeOptions = ServeOptions
         on_ready()
     try:
         while stop is None or not stop.is_set():
+            await _publish_office(js, pg, channels)
             try:
                 messages = await subscription.fetch(options.batch, timeout=1.0)
             except (TimeoutError, NatsTimeout):
@@ -74,6 +79,17 @@ async def serve(nats_url: str, pg_url: str, options: ServeOptions = ServeOptions
         with contextlib.suppress(Exception):
             await nc.close()
         pg.close()
+
+
+async def _publish_office(js: Any, pg: psycopg.Connection[Any], channels: Channels) -> None:
+    """Head office's own events not yet published, in seq order, each with its seq as the message id
+    (a crash between the publish and the mark publishes again, and JetStream drops the repeat)."""
+    events = office.unpublished(pg)
+    for event in events:
+        await js.publish(channels.office_subject(event.target), event.body(),
+                         headers={"Nats-Msg-Id": f"office.{event.seq}"})
+    if events:
+        office.mark_published(pg, events[-1].seq)
 
 
 async def _ingest_and_answer(js: Any, pg: psycopg.Connection[Any], channels: Channels, messages: list[Any]) -> None:

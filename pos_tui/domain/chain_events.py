@@ -1,0 +1,50 @@
+"""Events of the chain: a till's journal as one of head office's chains.
+
+A restore from a backup (or a reinstall from one) starts a new epoch: the restored journal may end
+before entries head office already holds, so the seqs after the restore point are written again with
+other content. The epoch keeps them apart at head office (its key is store, terminal, epoch, seq),
+and the event that starts the epoch names the previous epoch and head office's head in it, so the
+gap (what head office holds that this journal lacks) can be named.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import ClassVar
+
+from pos_tui.domain.events import Event
+
+
+@dataclasses.dataclass(frozen=True)
+class ChainEpochStarted(Event):
+    KIND: ClassVar[str] = "chain.epoch_started"
+    AUDITED: ClassVar[bool] = True
+    epoch: int
+    previous_epoch: int
+    previous_head_seq: int  # head office's verified head of the previous epoch, as last heard
+    previous_head_hash: str
+    base_seq: int  # the new epoch's chain at head office goes on from this entry (acknowledged before)
+    reason: str  # "restore", or what the admin said
+
+
+@dataclasses.dataclass(frozen=True)
+class HeadOfficePriceSet(Event):
+    """A price head office set (for every store or for this one), applied by this till as it arrived.
+
+    Recorded once per head-office seq, applied or not: a SKU this store does not sell, or one whose
+    price the store set itself (a store's own ``price.changed`` takes precedence), keeps its price.
+    A sale records the price it used, so a later change never touches it; replaying the journal
+    reproduces the price in force at each sale."""
+
+    KIND: ClassVar[str] = "chain.office_price_set"
+    AUDITED: ClassVar[bool] = True
+    office_seq: int
+    sku: str
+    product_id: int  # 0: a SKU this store does not have
+    old_price: int
+    new_price: int
+    applied: bool
+    why_not: str = ""  # "store price", "unknown here" when not applied
+
+
+CHAIN_EVENTS: tuple[type[Event], ...] = (ChainEpochStarted, HeadOfficePriceSet)

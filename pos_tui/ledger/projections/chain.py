@@ -1,0 +1,46 @@
+"""Projections of the chain: this journal's epochs, head office's events applied here (by head office's
+seq, so each applies once), and the products whose price the store set itself (which head office's
+prices no longer change). Head office's applied prices change ``products`` (the catalogue's table), so
+this area replays in verify's own process, after the catalogue."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from pos_tui.ledger.entry import Handler, JournalEntry
+
+
+def _epoch_started(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    conn.execute(
+        "INSERT INTO chain_epochs (epoch, started_seq, previous_epoch, previous_head_seq, previous_head_hash,"
+        " base_seq, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (p["epoch"], e.seq, p["previous_epoch"], p["previous_head_seq"], p["previous_head_hash"], p["base_seq"],
+         p["reason"]),
+    )
+
+
+def _office_price_set(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    conn.execute("INSERT INTO chain_office_applied (office_seq, seq, sku, new_price, applied) VALUES (?, ?, ?, ?, ?)",
+                 (p["office_seq"], e.seq, p["sku"], p["new_price"], int(p["applied"])))
+    if p["applied"]:
+        conn.execute("UPDATE products SET price = ?, updated_seq = ? WHERE product_id = ?",
+                     (p["new_price"], e.seq, p["product_id"]))
+
+
+def _store_price(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    """The store's own price change: head office's later prices for the product no longer apply."""
+    conn.execute("INSERT OR REPLACE INTO chain_store_prices (product_id, seq) VALUES (?, ?)", (p["product_id"], e.seq))
+
+
+HANDLERS: dict[str, Handler] = {
+    "chain.epoch_started": _epoch_started,
+    "chain.office_price_set": _office_price_set,
+    "price.changed": _store_price,
+}
+
+TABLES: dict[str, str] = {
+    "chain_epochs": "epoch",
+    "chain_office_applied": "office_seq",
+    "chain_store_prices": "product_id",
+}

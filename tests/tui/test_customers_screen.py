@@ -13,11 +13,13 @@ from pos_tui.services.catalog import products
 from pos_tui.services.customers import accounts, balances
 from pos_tui.services.customers.accounts import Person
 from pos_tui.services.selling import sales
-from pos_tui.services.session import Session
+from pos_tui.services.session import Session, open_session
 from pos_tui.services.staff.users import add_user
+from pos_tui.tui.access import READ_ONLY
 from pos_tui.tui.dialogs.confirm import ConfirmDialog
 from pos_tui.tui.dialogs.customer import CustomerDialog
 from pos_tui.tui.dialogs.form import FormDialog
+from pos_tui.tui.messages import BarcodeScanned
 from pos_tui.tui.screens.base import StatusLine
 from pos_tui.tui.screens.customers import CustomersScreen
 from tests.conftest import TEA_BARCODE
@@ -147,3 +149,28 @@ async def test_a_cashier_finds_and_adds_but_is_told_who_may_forget(shop: Session
         assert "manager" in _status(app)
         assert isinstance(app.screen, CustomersScreen)
     assert accounts.get_customer(shop, ayesha).person == Person("Ayesha Khan", "03001234567")
+
+
+async def test_a_read_only_seat_finds_a_customer_by_card_but_changes_nothing(shop: Session, tmp_path: Path) -> None:
+    ayesha = accounts.add_customer(shop, Person("Ayesha Khan", "0300 1234567"))
+    seat = open_session(shop.settings, tmp_path / "store.db", read_only=True)
+    try:
+        app = make_app(seat, tmp_path)
+        async with app.run_test(size=(140, 45)) as pilot:
+            screen = app.screen
+            screen.query_one("#user", Input).value = "admin"
+            screen.query_one("#pin", Input).value = "456789"
+            screen.query_one("#pin", Input).focus()
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: app.current_mode == "reports")
+            await _open(pilot, app)
+            app.screen.post_message(BarcodeScanned(ayesha.card, "wedge"))
+            await wait_for(pilot, lambda: "Ayesha Khan" in _detail(app))
+            await pilot.press("ctrl+n")
+            await wait_for(pilot, lambda: READ_ONLY in _status(app))
+            assert isinstance(app.screen, CustomersScreen)
+            await pilot.press("ctrl+d")
+            assert isinstance(app.screen, CustomersScreen)
+    finally:
+        seat.close()
+    assert accounts.find_customers(shop, "0300") == [ayesha]

@@ -28,10 +28,11 @@ from pos_tui.services.customers import accounts, balances, reports
 from pos_tui.services.customers.accounts import Customer, Person
 from pos_tui.services.session import Session
 from pos_tui.services.staff import authz
+from pos_tui.tui.access import READ_ONLY
 from pos_tui.tui.dialogs.confirm import ConfirmDialog
 from pos_tui.tui.dialogs.customer import CustomerDialog
 from pos_tui.tui.dialogs.form import Answer, Field, FormDialog
-from pos_tui.tui.messages import ActionFailed
+from pos_tui.tui.messages import ActionFailed, BarcodeScanned
 from pos_tui.tui.screens.base import ModeScreen
 
 YES_NO = ("yes", "no")
@@ -59,6 +60,8 @@ class CustomerDone(Message):
 
 class CustomersScreen(ModeScreen):
     MODE = "customers"
+    TAKES_SCANS = True  # a configured scanner's read of a loyalty card finds its customer
+    WRITES = frozenset({"add", "edit", "merge", "forget"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Up", show=False, priority=True, id="customers.up"),
         Binding("down", "move(1)", "Down", show=False, priority=True, id="customers.down"),
@@ -96,6 +99,12 @@ class CustomersScreen(ModeScreen):
         self.query_one("#cu-find", Input).focus()
         self.say("Type part of a phone number, a name or an email, or scan the card.")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action in self.WRITES and self.session.ledger.read_only)
+
+    def why_not(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        return READ_ONLY if self.session.ledger.read_only else None
+
     def may_administer(self) -> bool:
         return authz.can(self.session, Action.CUSTOMER_ADMIN)
 
@@ -109,6 +118,10 @@ class CustomersScreen(ModeScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "cu-find":
             self.find(event.value)
+
+    def on_barcode_scanned(self, message: BarcodeScanned) -> None:
+        message.stop()
+        self.query_one("#cu-find", Input).value = message.code  # a card scan finds its customer
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="customers-find")
     def find(self, text: str) -> None:

@@ -62,6 +62,14 @@ class CustomersScreen(ModeScreen):
     MODE = "customers"
     TAKES_SCANS = True  # a configured scanner's read of a loyalty card finds its customer
     WRITES = frozenset({"add", "edit", "merge", "forget"})
+    DEFAULT_CSS = """
+    CustomersScreen #cu-panes { height: 1fr; }
+    CustomersScreen #cu-list { width: 3fr; height: 100%; }
+    CustomersScreen #cu-detail { width: 2fr; height: 100%; padding: 0 1; overflow-y: auto; }
+    CustomersScreen.-narrow #cu-panes { layout: vertical; }
+    CustomersScreen.-narrow #cu-list { width: 100%; height: 1fr; }
+    CustomersScreen.-narrow #cu-detail { width: 100%; height: 2fr; padding: 0; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Up", show=False, priority=True, id="customers.up"),
         Binding("down", "move(1)", "Down", show=False, priority=True, id="customers.down"),
@@ -92,10 +100,6 @@ class CustomersScreen(ModeScreen):
         table = self.query_one("#cu-list", DataTable)
         for label in ("No.", "Name", "Phone", "Email", "Card"):
             table.add_column(label, key=label)
-        self.query_one("#cu-detail", Static).styles.width = "1fr"
-        self.query_one("#cu-detail", Static).styles.padding = (0, 1)
-        table.styles.width = "2fr"
-        self.query_one("#cu-panes", Horizontal).styles.height = "1fr"
         self.query_one("#cu-find", Input).focus()
         self.say("Type part of a phone number, a name or an email, or scan the card.")
 

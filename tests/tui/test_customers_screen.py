@@ -174,3 +174,43 @@ async def test_a_read_only_seat_finds_a_customer_by_card_but_changes_nothing(sho
     finally:
         seat.close()
     assert accounts.find_customers(shop, "0300") == [ayesha]
+
+
+async def test_the_palette_and_the_keys_screen_offer_customers(shop: Session, tmp_path: Path) -> None:
+    from textual.command import CommandList, CommandPalette
+
+    from pos_tui.tui.dialogs.help import HelpScreen
+
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await log_in(pilot)
+        await pilot.press("f11")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        groups = dict(app.screen.groups)  # type: ignore[attr-defined]
+        assert "Customers" in [description for _, description in groups["Everywhere"]]
+        assert ("ctrl+d", "Forget") in groups["Customers"]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"go to customers")
+        hits = app.screen.query_one(CommandList)  # the palette searches in a worker: wait for the hit
+        await wait_for(pilot, lambda: hits.option_count > 0 and "Customers" in str(hits.get_option_at_index(0).prompt))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CustomersScreen))
+
+
+async def test_a_bad_phone_keeps_the_new_customer_form_open_and_adds_nobody(shop: Session, tmp_path: Path) -> None:
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await log_in(pilot)
+        await _open(pilot, app)
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
+        app.screen.query_one("#f-name", Input).value = "Bilal Ahmed"
+        app.screen.query_one("#f-phone", Input).value = "12"
+        app.screen.query_one("#f-email", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "is not a phone number" in str(app.screen.query_one("#form-error").content))
+        assert isinstance(app.screen, FormDialog)
+    assert accounts.find_customers(shop, "Bilal") == []

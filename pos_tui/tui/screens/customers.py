@@ -42,6 +42,7 @@ YES_NO = ("yes", "no")
 class CustomersFound(Message):
     text: str
     customers: list[Customer]
+    full_phone: bool = False  # the user may administer customers: the list shows whole numbers
 
 
 @dataclass
@@ -112,10 +113,11 @@ class CustomersScreen(ModeScreen):
     def may_administer(self) -> bool:
         return authz.can(self.session, Action.CUSTOMER_ADMIN)
 
-    def phone_shown(self, phone: str) -> str:
+    def phone_shown(self, phone: str, full: bool | None = None) -> str:
+        """The phone as this user may see it (``full`` when already known, else asked: a read)."""
         if not phone:
             return "-"
-        return phone if self.may_administer() else mask_phone(phone)
+        return phone if (self.may_administer() if full is None else full) else mask_phone(phone)
 
     # --- finding -------------------------------------------------------------------------------
 
@@ -137,7 +139,7 @@ class CustomersScreen(ModeScreen):
         except PosError as error:
             self.post_message(ActionFailed("customers", str(error)))
             return
-        self.post_message(CustomersFound(text, found))
+        self.post_message(CustomersFound(text, found, self.may_administer()))
 
     def on_customers_found(self, message: CustomersFound) -> None:
         if message.text != self.query_one("#cu-find", Input).value:
@@ -147,8 +149,9 @@ class CustomersScreen(ModeScreen):
         table.clear()
         for customer in self.found:
             person = customer.person or Person("")
-            table.add_row(f"#{customer.customer_id}", customer.label, self.phone_shown(person.phone),
-                          person.email or "-", customer.card, key=str(customer.customer_id))
+            phone = self.phone_shown(person.phone, message.full_phone)
+            table.add_row(f"#{customer.customer_id}", customer.label, phone, person.email or "-", customer.card,
+                          key=str(customer.customer_id))
         announce, self.announce = self.announce, ""
         if not self.found:
             self.selected = None
@@ -279,8 +282,11 @@ class CustomersScreen(ModeScreen):
                 return
             question = (f"Merge customer #{duplicate} into #{keep.customer_id} {keep.label}? Its visits, points and"
                         f" store credit move to #{keep.customer_id}, and its name, phone and email are erased.")
-            self.app.push_screen(ConfirmDialog("Merge customers", question, "merge"),
-                                 lambda yes: self.merge(duplicate, keep.customer_id) if yes else None)
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.merge(duplicate, keep.customer_id)
+
+            self.app.push_screen(ConfirmDialog("Merge customers", question, "merge"), answered)
 
         self.app.push_screen(CustomerDialog(find_duplicates), picked)
         self.say(f"Find the duplicate of #{keep.customer_id} {keep.label} and press Enter.")
@@ -319,8 +325,11 @@ class CustomersScreen(ModeScreen):
             [f"email {person.email}"] if person.email else [])
         question = (f"Forget customer #{customer.customer_id}? Erased for good: {', '.join(erased)}, and their"
                     " receipt consents. Their number, card, visits and balances stay in the books.")
-        self.app.push_screen(ConfirmDialog("Forget a customer", question, "forget"),
-                             lambda yes: self.forget(customer.customer_id) if yes else None)
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.forget(customer.customer_id)
+
+        self.app.push_screen(ConfirmDialog("Forget a customer", question, "forget"), answered)
 
     @work(thread=True, exit_on_error=False, group="customers-write")
     def forget(self, customer_id: int) -> None:

@@ -214,3 +214,20 @@ async def test_a_bad_phone_keeps_the_new_customer_form_open_and_adds_nobody(shop
         await wait_for(pilot, lambda: "is not a phone number" in str(app.screen.query_one("#form-error").content))
         assert isinstance(app.screen, FormDialog)
     assert accounts.find_customers(shop, "Bilal") == []
+
+
+async def test_back_from_a_sale_the_detail_shows_the_points_it_earned(shop: Session, tmp_path: Path) -> None:
+    ayesha = accounts.add_customer(shop, Person("Ayesha Khan", "0300 1234567")).customer_id
+    app = make_app(shop, tmp_path)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await log_in(pilot)
+        await _open(pilot, app)
+        await _type(pilot, app, "0300")
+        await wait_for(pilot, lambda: "Points   0," in _detail(app))
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: app.current_mode == "bucket")
+        sales.complete_sale(shop, Cart().add(products.resolve_scan(shop, TEA_BARCODE)), [Tender("cash", 45_000)],
+                            customer_id=ayesha)
+        app.data_changed()  # what the bucket's SaleCompleted does
+        await _open(pilot, app)
+        await wait_for(pilot, lambda: "Points   450," in _detail(app))

@@ -86,6 +86,7 @@ class CustomersScreen(ModeScreen):
         self.found: list[Customer] = []
         self.selected: Customer | None = None
         self.announce = ""  # what a write said: the search it runs again does not talk over it
+        self.loaded_for: tuple[str, int] = ("", -1)  # (who, app.data_version) the list was found for
 
     @property
     def session(self) -> Session:
@@ -103,6 +104,18 @@ class CustomersScreen(ModeScreen):
             table.add_column(label, key=label)
         self.query_one("#cu-find", Input).focus()
         self.say("Type part of a phone number, a name or an email, or scan the card.")
+
+    def on_screen_resume(self) -> None:
+        """Back from the bucket (a sale may have earned points) or after another login (who sees whole
+        phones): find again what the field holds."""
+        now = self.freshness()
+        if now != self.loaded_for:
+            self.loaded_for = now
+            self.find(self.query_one("#cu-find", Input).value)
+
+    def freshness(self) -> tuple[str, int]:
+        user = getattr(self.app, "user", None)
+        return (user.username if user else "", getattr(self.app, "data_version", 0))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action in self.WRITES and self.session.ledger.read_only)
@@ -346,6 +359,7 @@ class CustomersScreen(ModeScreen):
 
     def done(self, text: str, find: str) -> None:
         self.app.data_changed()  # type: ignore[attr-defined]
+        self.loaded_for = self.freshness()  # found again below, not once more as the dialog closes
         field = self.query_one("#cu-find", Input)
         self.announce = text
         self.say(text, "success")

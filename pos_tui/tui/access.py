@@ -18,8 +18,10 @@ from pos_tui.services.staff import authz
 from pos_tui.services.staff.users import User
 
 # Modes that only show; a read-only session offers these and nothing else.
-VIEW_MODES = ("reports", "daybook", "warehouse", "audit")
-# A view a role must be allowed (no supervisor can lend someone the right to look).
+VIEW_MODES = ("reports", "daybook", "warehouse", "audit", "customers")
+# A view a role must be allowed (no supervisor can lend someone the right to look). Customers needs
+# nothing to enter: anyone may find, add and edit one (as at the counter); its merge, export and forget
+# keys ask for Action.CUSTOMER_ADMIN themselves, and say who has it.
 VIEW_NEEDS = {"reports": Action.REPORTS, "daybook": Action.DAYBOOK, "audit": Action.AUDIT}
 LANDING_ORDER = ("bucket", "floor", *VIEW_MODES)
 # What each terminal mode ([terminal] mode in pos.toml) offers of the counter and the floor.

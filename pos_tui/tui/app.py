@@ -58,7 +58,7 @@ MODE_KEYS = (
     ("bucket", "mode.bucket"), ("warehouse", "mode.warehouse"), ("daybook", "mode.daybook"),
     ("reports", "mode.reports"), ("audit", "mode.audit"),
     ("cash", "mode.cash"), ("floor", "mode.floor"),
-)
+)  # Customers (Ctrl+Z) is not on the dock: reached by its key and the command palette
 
 
 class ImportedOnUse:
@@ -112,6 +112,7 @@ class PosApp(App[None]):
         "cash": later("cash", "CashScreen"),
         "audit": later("audit", "AuditScreen"),
         "floor": later("floor", "FloorScreen"),
+        "customers": later("customers", "CustomersScreen"),
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "mode('bucket')", "Bucket", show=False, priority=True, id="mode.bucket"),
@@ -121,6 +122,7 @@ class PosApp(App[None]):
         Binding("ctrl+w", "mode('cash')", "Cash", show=False, priority=True, id="mode.cash"),  # F5 is the line discount
         Binding("ctrl+y", "mode('audit')", "Audit", show=False, priority=True, id="mode.audit"),
         Binding("ctrl+b", "mode('floor')", "Floor", show=False, priority=True, id="mode.floor"),
+        Binding("ctrl+z", "mode('customers')", "Customers", show=False, priority=True, id="mode.customers"),
         Binding("f10", "lock", "Lock", show=False, priority=True, id="app.lock"),
         Binding("f11", "help", "Keys", priority=True, id="app.help"),  # F9 reprints the last receipt
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, priority=True, id="app.theme"),

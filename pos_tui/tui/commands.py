@@ -23,6 +23,8 @@ class ScreenCommands(Provider):
                 ("Go to Daybook", "Money movements (F3)", "app.mode('daybook')"),
                 ("Go to Reports", "Sales, items, stock and staff reports with charts (F4)", "app.mode('reports')"),
                 ("Go to Audit", "Overrides, voids, logins and other sensitive events (Ctrl+Y)", "app.mode('audit')"),
+                ("Go to Customers", "Find, add, edit, merge, export or forget customers (Ctrl+Z)",
+                 "app.mode('customers')"),
                 ("Lock the till", "Back to the login screen (F10)", "app.lock"),
             ]
         commands += [

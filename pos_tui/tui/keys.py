@@ -12,6 +12,7 @@ from pos_tui.tui.dialogs.tender import METHOD_KEYS, TenderDialog
 from pos_tui.tui.screens.audit import AuditScreen
 from pos_tui.tui.screens.bucket import BucketScreen
 from pos_tui.tui.screens.counting import CountingScreen
+from pos_tui.tui.screens.customers import CustomersScreen
 from pos_tui.tui.screens.daybook import DaybookScreen
 from pos_tui.tui.screens.floor import FloorScreen
 from pos_tui.tui.screens.orders import OrdersScreen
@@ -66,6 +67,8 @@ def key_groups(app: App[object]) -> list[tuple[str, list[tuple[str, str]]]]:
         ("Daybook", "daybook", _rows(app, DaybookScreen.BINDINGS)),  # type: ignore[arg-type]
         ("Reports", "reports", _rows(app, ReportsScreen.BINDINGS)),  # type: ignore[arg-type]
         ("Audit", "audit", _rows(app, AuditScreen.BINDINGS)),  # type: ignore[arg-type]
+        ("Customers", "customers",
+         [("type", "find by phone, name, email or card"), *_rows(app, CustomersScreen.BINDINGS)]),  # type: ignore[arg-type]
         ("Floor", "floor",
          [("digits, Enter", "open the table of that number"), *_rows(app, FloorScreen.BINDINGS)]),  # type: ignore[arg-type]
         ("Table", "floor", [*_rows(app, OrderScreen.BINDINGS), ("digits", "portion, then modifiers")]),  # type: ignore[arg-type]

@@ -59,11 +59,21 @@ async def wait_for(pilot: Pilot[None], condition: object, timeout: float = 60.0)
 
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while not condition():  # type: ignore[operator]
+    while not _holds(condition):
         if loop.time() > deadline:
             raise AssertionError("timed out waiting for the app")
         await pilot.pause(0.02)
     await pilot.pause()
+
+
+def _holds(condition: object) -> bool:
+    """Whether ``condition()`` holds yet. A condition reads the screen on top, and on a loaded box a dialog
+    (an approval, a question) may still be on top of the screen it reads, or a list still empty: that is
+    "not yet", not a failure."""
+    try:
+        return bool(condition())  # type: ignore[operator]
+    except (AttributeError, LookupError):
+        return False
 
 
 def names(messages: list[Message] | list[object]) -> list[str]:

@@ -110,8 +110,9 @@ def main() -> None:
     for name, value in results.items():
         print(f"{name:<44} {value:7.3f} {value / sqlite_floor:9.1f}")
     for name, words, target, multiple in COMMANDS:
-        def argv(db: Path, words: list[str] = words) -> list[str]:
-            given = {"{db}": str(db.resolve()), "{config}": str(EXAMPLE_CONFIG)}
+        def argv(db: Path, words: list[str] = words, root: Path = ROOT) -> list[str]:
+            # Each checkout reads its own example config: an older one refuses sections added since.
+            given = {"{db}": str(db.resolve()), "{config}": str(root / EXAMPLE_CONFIG.relative_to(ROOT))}
             return [python, "-c", LAUNCH, *(given.get(word, word) for word in words)]
 
         ours = child_cpu(argv(args.db), environment(None), args.runs)
@@ -121,7 +122,8 @@ def main() -> None:
             "yes" if ours <= target and (multiple is None or ours <= multiple * sqlite_floor) else "no")
         line = f"{name:<44} {ours:7.3f} {ours / sqlite_floor:9.1f} {wanted:>12} {met:>4}"
         if args.baseline:
-            before = child_cpu(argv(baseline_db), environment(args.baseline), args.runs, cwd=args.baseline)
+            before = child_cpu(argv(baseline_db, root=args.baseline), environment(args.baseline), args.runs,
+                               cwd=args.baseline)
             results[f"{name} (baseline)"] = before
             line += f"  {before:8.3f} {before / ours:6.1f}x"
         print(line)

@@ -8,14 +8,17 @@ its own thread, so no network wait ever reaches the counter.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.message import Message
 
 from pos_tui.services.messaging import outbox
 from pos_tui.services.messaging.recipients import recipient_for
-from pos_tui.services.messaging.sender import OutboxWorker
 from pos_tui.services.session import Session, open_session
+
+if TYPE_CHECKING:
+    from pos_tui.services.messaging.sender import OutboxWorker
 
 
 @dataclass
@@ -44,6 +47,10 @@ class TillOutbox:
     def start(self) -> None:
         if not self.sends_here or self.worker is not None:
             return
+        # Imported here: the sender brings smtplib, email and the HTTP client, which a till that leaves
+        # sending to `pos outbox run` never needs at start-up.
+        from pos_tui.services.messaging.sender import OutboxWorker
+
         settings, path = self.session.settings, self.session.ledger.path
         self.worker = OutboxWorker(lambda: open_session(settings, path), settings.outbox.poll_s,
                                    lambda count: self.app.post_message(ReceiptsWaiting(count)))

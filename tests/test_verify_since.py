@@ -143,3 +143,4 @@ def test_the_command_says_where_the_replay_started(checkpointed: Path, tmp_path:
     assert f"Projections replayed from seq {head + 1} on, onto the checkpoint kept at" in again.output
     assert f"entries 1-{head} were checked for chain, hashes, balances, time and witnesses, not replayed" in (
         again.output)
+    assert f"projections (replayed from seq {head + 1}), stock" in again.output

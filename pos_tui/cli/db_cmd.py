@@ -142,8 +142,13 @@ def verify(
     checked = report.head.seq if checkpoint_dir is not None else report.entries
     typer.echo(
         f"OK: {checked} journal entries, head seq {report.head.seq} {report.head.hash[:16]}…,"
-        f" chain, balances, projections, stock, sales, time order and witnesses all agree ({elapsed:.1f} s)."
+        f" chain, balances, projections{_from(report)}, stock, sales, time order and witnesses all agree"
+        f" ({elapsed:.1f} s)."
     )
+
+
+def _from(report: VerifyReport) -> str:
+    return "" if report.checkpoint is None else f" (replayed from seq {report.checkpoint.seq + 1})"
 
 
 def _replayed_from(report: VerifyReport) -> str:

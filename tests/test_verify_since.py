@@ -144,3 +144,17 @@ def test_the_command_says_where_the_replay_started(checkpointed: Path, tmp_path:
     assert f"entries 1-{head} were checked for chain, hashes, balances, time and witnesses, not replayed" in (
         again.output)
     assert f"projections (replayed from seq {head + 1}), stock" in again.output
+
+
+def test_a_checkpoint_that_cannot_be_kept_is_said_and_the_books_still_pass(store_path: Path, tmp_path: Path) -> None:
+    make_store(store_path).close()
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("not a directory")
+    ledger = open_ledger(store_path, read_only=True)
+    try:
+        report = verify_ledger(ledger, processes=0, checkpoint_dir=in_the_way)
+    finally:
+        ledger.close()
+
+    assert report.ok, report.problems
+    assert report.not_kept_because

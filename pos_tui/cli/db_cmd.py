@@ -137,7 +137,9 @@ def verify(
         for problem in report.problems:
             typer.secho(f"FAIL: {problem}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
-    if checkpoint_dir is not None:
+    if checkpoint_dir is not None and report.not_kept_because:
+        typer.echo(f"No checkpoint kept in {checkpoint_dir} ({report.not_kept_because}): the next run replays all.")
+    elif checkpoint_dir is not None:
         typer.echo(f"Checkpoint kept at head seq {report.head.seq} in {checkpoint_dir}, for the next --since-witness.")
     checked = report.head.seq if checkpoint_dir is not None else report.entries
     typer.echo(

@@ -77,6 +77,7 @@ class VerifyReport:
     # from (entries up to its seq were checked but not replayed), or None and why none was used.
     checkpoint: Checkpoint | None = None
     no_checkpoint_because: str = ""
+    not_kept_because: str = ""  # a passing run could not keep its checkpoint (the directory not writable)
 
     @property
     def ok(self) -> bool:
@@ -145,7 +146,10 @@ def verify_ledger(
                                           start.seq if start is not None else 0)
                 if checkpoint_dir is not None and report.ok:
                     scratch.close()
-                    keep(Path(tmp), checkpoint_dir, report.head.seq, report.head.hash, SCHEMA_VERSION)
+                    try:
+                        keep(Path(tmp), checkpoint_dir, report.head.seq, report.head.hash, SCHEMA_VERSION)
+                    except OSError as error:  # the books were checked all the same; the next run replays all
+                        report.not_kept_because = str(error)
                 return report
             finally:
                 scratch.close()

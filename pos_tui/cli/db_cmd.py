@@ -21,9 +21,10 @@ from pos_tui.cli.common import (
     settings_from,
 )
 from pos_tui.domain.errors import InvalidInput
+from pos_tui.ledger.checkpoint import default_directory
 from pos_tui.ledger.database import SCHEMA_VERSION, disk_error, open_ledger, stored_schema_version
 from pos_tui.ledger.replay import rebuild as rebuild_ledger
-from pos_tui.ledger.verify import compare_projections, verify_ledger
+from pos_tui.ledger.verify import VerifyReport, compare_projections, verify_ledger
 from pos_tui.ledger.witness import WitnessReport, summary_lines
 
 db_app = command_group(help="The store database: migrate, verify, rebuild.", no_args_is_help=True)
@@ -83,6 +84,20 @@ def verify(
             " the manifests in the backup destinations are always checked.",
         ),
     ] = None,
+    since_witness: Annotated[
+        bool,
+        typer.Option(
+            "--since-witness",
+            help="For the nightly run: check the whole chain, but replay the projections only from the"
+            " checkpoint the last passing --since-witness run kept (when the journal still holds its head),"
+            " and keep a new one; without a usable checkpoint, replay everything and say so.",
+        ),
+    ] = False,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option("--checkpoint", help="Directory of the --since-witness checkpoint (default: beside the"
+                     " store, STORE.verify-checkpoint); keep it where the till's account cannot write."),
+    ] = None,
 ) -> None:
     """Check the hash chain, balances, projections against a replay, stock and every sale's arithmetic,
     that time moves forward, and that the journal agrees with every witness kept outside it."""
@@ -90,6 +105,9 @@ def verify(
 
     settings = settings_from(config)
     path = db or settings.database.path
+    if checkpoint is not None and not since_witness:
+        raise InvalidInput("--checkpoint is for --since-witness.", "Add --since-witness, or leave out --checkpoint.")
+    checkpoint_dir = (checkpoint or default_directory(path)) if since_witness else None
     started = time.perf_counter()
     ledger = open_ledger(path, read_only=True)
     try:
@@ -101,6 +119,7 @@ def verify(
                 ledger, scratch_dir=directory, processes=processes, witnesses=found.witnesses,
                 witness_report=WitnessReport(skipped=found.skipped, notes=found.notes), confirm_witness=found.confirm,
                 clock_tolerance_seconds=settings.database.clock_step_tolerance_seconds,
+                checkpoint_dir=checkpoint_dir,
             )
         except sqlite3.Error as error:  # the room ran out all the same (something else filled the disk)
             on_disk = disk_error(directory, error)
@@ -112,13 +131,37 @@ def verify(
     elapsed = time.perf_counter() - started
     for line in summary_lines(report.witnesses):
         typer.echo(line)
+    if checkpoint_dir is not None:
+        typer.echo(_replayed_from(report))
     if not report.ok:
         for problem in report.problems:
             typer.secho(f"FAIL: {problem}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1)
+    if checkpoint_dir is not None and report.not_kept_because:
+        typer.echo(f"No checkpoint kept in {checkpoint_dir} ({report.not_kept_because}): the next run replays all.")
+    elif checkpoint_dir is not None:
+        typer.echo(f"Checkpoint kept at head seq {report.head.seq} in {checkpoint_dir}, for the next --since-witness.")
+    checked = report.head.seq if checkpoint_dir is not None else report.entries
     typer.echo(
-        f"OK: {report.entries} journal entries, head seq {report.head.seq} {report.head.hash[:16]}…,"
-        f" chain, balances, projections, stock, sales, time order and witnesses all agree ({elapsed:.1f} s)."
+        f"OK: {checked} journal entries, head seq {report.head.seq} {report.head.hash[:16]}…,"
+        f" chain, balances, projections{_from(report)}, stock, sales, time order and witnesses all agree"
+        f" ({elapsed:.1f} s)."
+    )
+
+
+def _from(report: VerifyReport) -> str:
+    return "" if report.checkpoint is None else f" (replayed from seq {report.checkpoint.seq + 1})"
+
+
+def _replayed_from(report: VerifyReport) -> str:
+    """Where the projections' replay started: said on every --since-witness run, pass or fail."""
+    start = report.checkpoint
+    if start is None:
+        return f"Projections replayed from the first entry: {report.no_checkpoint_because}."
+    return (
+        f"Projections replayed from seq {start.seq + 1} on, onto the checkpoint kept at {start.kept_at}"
+        f" (head seq {start.seq} {start.hash[:16]}…, which the journal still holds); entries 1-{start.seq}"
+        " were checked for chain, hashes, balances, time and witnesses, not replayed."
     )
 
 

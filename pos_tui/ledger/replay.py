@@ -138,9 +138,11 @@ def replay_all(
 
 
 def replay_projections(source: Ledger, target: Ledger, handlers: Handlers, *, through_seq: int | None = None,
-                       batch: int = 50_000) -> int:
-    """Verify's replay: the entries of ``source``'s journal (up to ``through_seq``, by default its
-    head) into ``target``'s projections only, in order, through ``handlers`` (some areas' handlers).
+                       batch: int = 50_000, after_seq: int = 0) -> int:
+    """Verify's replay: the entries of ``source``'s journal (after ``after_seq``, up to ``through_seq``,
+    by default its head) into ``target``'s projections only, in order, through ``handlers`` (some
+    areas' handlers). ``after_seq`` > 0: ``target`` already holds the replay up to that seq (a
+    checkpoint, see ``verify``).
 
     The chain is checked apart (``chain_check``). Runs of product.added entries (a catalogue is most
     of a journal) go in straight from ``source``'s journal file, attached to ``target`` for the time;
@@ -159,9 +161,10 @@ def replay_projections(source: Ledger, target: Ledger, handlers: Handlers, *, th
         return counted
 
     try:
-        total = done = 0
+        total = 0
+        done = after_seq
         pending: list[JournalEntry] = []
-        for entry in takewhile(lambda e: e.seq <= head, entries_after(source, 0, except_kind="product.added")):
+        for entry in takewhile(lambda e: e.seq <= head, entries_after(source, after_seq, except_kind="product.added")):
             if entry.seq > done + 1 or len(pending) >= batch:
                 with target.write():
                     total += apply_many(conn, pending, handlers)

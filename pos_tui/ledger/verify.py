@@ -43,8 +43,9 @@ from pos_tui.ledger.chain_check import (
     rescan_clock,
     split,
 )
+from pos_tui.ledger.checkpoint import Checkpoint, keep, start_from, usable_checkpoint
 from pos_tui.ledger.clock_check import DEFAULT_TOLERANCE_SECONDS, first_clock_problem
-from pos_tui.ledger.database import GENESIS_HASH, JournalHead, Ledger, open_ledger
+from pos_tui.ledger.database import GENESIS_HASH, SCHEMA_VERSION, JournalHead, Ledger, open_ledger
 from pos_tui.ledger.projections import CHECK_OF_TABLE, PROJECTION_TABLES, Check, checked_by, handlers_of
 from pos_tui.ledger.projections.inventory import fill_stock_totals
 from pos_tui.ledger.replay import derive_projections, open_scratch, reopen_scratch, replay_projections
@@ -73,6 +74,11 @@ class VerifyReport:
     entries: int = 0
     problems: list[Problem] = field(default_factory=list)
     witnesses: WitnessReport = field(default_factory=WitnessReport)
+    # With a checkpoint directory (``--since-witness``): the checkpoint the projections were replayed
+    # from (entries up to its seq were checked but not replayed), or None and why none was used.
+    checkpoint: Checkpoint | None = None
+    no_checkpoint_because: str = ""
+    not_kept_because: str = ""  # a passing run could not keep its checkpoint (the directory not writable)
 
     @property
     def ok(self) -> bool:
@@ -88,6 +94,7 @@ def verify_ledger(
     witness_report: WitnessReport | None = None,
     confirm_witness: Callable[[Witness], str] | None = None,
     clock_tolerance_seconds: int = DEFAULT_TOLERANCE_SECONDS,
+    checkpoint_dir: Path | None = None,
 ) -> VerifyReport:
     """Check the store behind ``ledger`` (call it outside a transaction).
 
@@ -104,28 +111,47 @@ def verify_ledger(
 
     The live store is read in one snapshot (a read transaction held to the end), so tills may keep
     selling while it runs: what is checked is the store as it was when verify started.
+
+    ``checkpoint_dir`` (``--since-witness``): the chain is checked whole as always, but the replayed
+    areas start from the checkpoint kept there (``ledger/checkpoint.py``) when the journal still holds
+    its head, replaying only the entries after it; a passing run keeps its replay there for the next.
     """
     conn = ledger.conn
     if conn.in_transaction:
         raise RuntimeError("verify_ledger reads the store in a snapshot of its own: call it outside a transaction")
     directory = scratch_dir or ledger.path.parent
     with tempfile.TemporaryDirectory(prefix=".pos-verify-", dir=directory) as tmp, _collector_paused():
-        scratch = open_scratch(Path(tmp) / f"{SCRATCH_SCHEMAS[Check.REPLAY]}.db")
+        start, why_not = (None, "") if checkpoint_dir is None else (
+            usable_checkpoint(conn, checkpoint_dir, SCHEMA_VERSION))
+        if start is not None:
+            start_from(start, Path(tmp))
+        replayed = (Check.REPLAY, Check.REPLAY_BESIDE) if start is not None else ()
+        replay_path = Path(tmp) / f"{SCRATCH_SCHEMAS[Check.REPLAY]}.db"
+        scratch = reopen_scratch(replay_path) if start is not None else open_scratch(replay_path)
         for check, schema in SCRATCH_SCHEMAS.items():
-            if check is not Check.REPLAY:
+            if check is not Check.REPLAY and check not in replayed:
                 open_scratch(Path(tmp) / f"{schema}.db").close()
             conn.execute("ATTACH DATABASE ? AS ?", (read_only_uri(Path(tmp) / f"{schema}.db"), schema))
         try:
             conn.execute("BEGIN")
             try:
-                report = VerifyReport(head=ledger.head(), witnesses=witness_report or WitnessReport())
+                report = VerifyReport(head=ledger.head(), witnesses=witness_report or WitnessReport(),
+                                      checkpoint=start, no_checkpoint_because=why_not)
                 report.witnesses.checks = check_witnesses(conn, [*z_witnesses(conn), *witnesses])
                 if confirm_witness is not None:
                     _confirm_disagreeing(report.witnesses, confirm_witness)
                 first = report.witnesses.first_disagreeing
                 if first is not None:
                     report.problems.append(Problem(None, first.sentence()))
-                return _verify_snapshot(ledger, report, scratch, Path(tmp), processes, clock_tolerance_seconds)
+                report = _verify_snapshot(ledger, report, scratch, Path(tmp), processes, clock_tolerance_seconds,
+                                          start.seq if start is not None else 0)
+                if checkpoint_dir is not None and report.ok:
+                    scratch.close()
+                    try:
+                        keep(Path(tmp), checkpoint_dir, report.head.seq, report.head.hash, SCHEMA_VERSION)
+                    except OSError as error:  # the books were checked all the same; the next run replays all
+                        report.not_kept_because = str(error)
+                return report
             finally:
                 scratch.close()
                 conn.execute("COMMIT")
@@ -141,7 +167,8 @@ SIDE_CHECKS = (Check.REPLAY_BESIDE, Check.DERIVE)
 
 
 def _verify_snapshot(
-    ledger: Ledger, report: VerifyReport, scratch: Ledger, directory: Path, processes: int | None, tolerance: int
+    ledger: Ledger, report: VerifyReport, scratch: Ledger, directory: Path, processes: int | None, tolerance: int,
+    after: int = 0,
 ) -> VerifyReport:
     head = report.head.seq
     if processes is None:
@@ -155,10 +182,12 @@ def _verify_snapshot(
     # They read only entries up to the head read above, or tables that add up by themselves, so tills
     # selling meanwhile change nothing they find.
     workers = [RangeCheckProcess(ledger.path, *part, tolerance) for part in ranges] if processes > 0 else []
-    side_processes = [SideCheckProcess(ledger.path, directory, head, check) for check in SIDE_CHECKS] if workers else []
+    side_processes = (
+        [SideCheckProcess(ledger.path, directory, head, check, after) for check in SIDE_CHECKS] if workers else []
+    )
     try:
         try:
-            report.entries = replay_projections(ledger, scratch, handlers_of(checked_by(Check.REPLAY)))
+            report.entries = replay_projections(ledger, scratch, handlers_of(checked_by(Check.REPLAY)), after_seq=after)
             with scratch.write() as scratch_conn:
                 fill_stock_totals(scratch_conn)
             replay_failure = None
@@ -169,13 +198,13 @@ def _verify_snapshot(
         if replay_failure is not None:
             report.problems.append(Problem(None, f"replaying the journal failed: {replay_failure}"))
             return report
-        if report.entries != head:
+        if report.entries != head - after:
             report.problems.append(Problem(head, "the journal head is not the last entry replayed."))
         scratch.close()  # committed; its page cache is no longer needed
         # This process's own tables first, while the side checks may still be running.
         report.problems.extend(_compare(ledger.conn, Check.REPLAY))
         sides = [side.result() for side in side_processes] or [
-            side_checks(ledger.path, directory, head, check) for check in SIDE_CHECKS
+            side_checks(ledger.path, directory, head, check, after) for check in SIDE_CHECKS
         ]
         failure = next((side.failure for side in sides if side.failure), None)
         if failure is not None:
@@ -238,10 +267,11 @@ class SideChecks:
     live_problems: list[Problem]
 
 
-def side_checks(live_path: Path, directory: Path, through_seq: int, check: Check) -> SideChecks:
+def side_checks(live_path: Path, directory: Path, through_seq: int, check: Check, after_seq: int = 0) -> SideChecks:
     """What verify does beside its own replay, up to ``through_seq``, for the areas checked by
-    ``check``: replay them into ``directory``'s beside scratch store and check the live tables
-    (REPLAY_BESIDE), or derive them into its derived store (DERIVE)."""
+    ``check``: replay them into ``directory``'s beside scratch store (from ``after_seq``, what it
+    holds already) and check the live tables (REPLAY_BESIDE), or derive them into its derived store
+    (DERIVE, always from the first entry)."""
     failure = ""
     if check is Check.DERIVE:
         try:
@@ -252,7 +282,7 @@ def side_checks(live_path: Path, directory: Path, through_seq: int, check: Check
     source = open_ledger(live_path, read_only=True)
     beside = reopen_scratch(directory / f"{SCRATCH_SCHEMAS[check]}.db")
     try:
-        replay_projections(source, beside, handlers_of(checked_by(check)), through_seq=through_seq)
+        replay_projections(source, beside, handlers_of(checked_by(check)), through_seq=through_seq, after_seq=after_seq)
     except Exception as error:  # reported, as the main replay's failure is
         failure = f"replaying the journal failed: {error}"
     finally:
@@ -268,9 +298,9 @@ def side_checks(live_path: Path, directory: Path, through_seq: int, check: Check
 class SideCheckProcess:
     """``side_checks`` in a process of its own."""
 
-    def __init__(self, live_path: Path, directory: Path, through_seq: int, check: Check) -> None:
+    def __init__(self, live_path: Path, directory: Path, through_seq: int, check: Check, after_seq: int = 0) -> None:
         self._worker = WorkerProcess(
-            __name__, str(live_path.resolve()), str(directory.resolve()), str(through_seq), check.name,
+            __name__, str(live_path.resolve()), str(directory.resolve()), str(through_seq), check.name, str(after_seq),
             what="verify side check",
         )
 
@@ -450,6 +480,6 @@ def _returns_add_up(conn: sqlite3.Connection) -> list[Problem]:
 
 
 def worker_main(argv: list[str]) -> dict[str, Any]:
-    """``side_checks`` of ``LIVE DIRECTORY THROUGH_SEQ CHECK`` for ``SideCheckProcess``."""
-    side = side_checks(Path(argv[0]), Path(argv[1]), int(argv[2]), Check[argv[3]])
+    """``side_checks`` of ``LIVE DIRECTORY THROUGH_SEQ CHECK AFTER_SEQ`` for ``SideCheckProcess``."""
+    side = side_checks(Path(argv[0]), Path(argv[1]), int(argv[2]), Check[argv[3]], int(argv[4]))
     return {"failure": side.failure, "live": [[p.seq, p.message] for p in side.live_problems]}

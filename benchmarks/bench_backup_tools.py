@@ -1,0 +1,79 @@
+"""`pos backup create` beside the same steps done by the tools, on one store in one run (CPU).
+
+    python benchmarks/bench_backup_tools.py --skus 100000   # the cached 100,000-SKU, 365-day demo store
+
+The tools: ``sqlite3 STORE ".backup COPY"``, ``age -r RECIPIENT -o COPY.age COPY`` and
+``sqlite3 COPY "PRAGMA quick_check"``. Then ``pos backup create`` as a person runs it (a new process,
+its imports included) on the same store with the same recipient, and ``pos backup create --help``
+(the same process and imports, doing nothing) for the share of the imports. CPU of the child processes (``getrusage``).
+Needs ``sqlite3`` and ``age`` on PATH.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from pos_tui.backup.keys import generate_keys
+from pos_tui.config import Settings
+from pos_tui.services.demo.cache import cached_demo
+
+CACHE = Path(__file__).resolve().parent.parent / "var" / "demo"
+POS = Path(sys.executable).with_name("pos")
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(*command: str) -> float:
+    before = children_cpu()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return children_cpu() - before
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skus", type=int, default=1_000_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--cache", type=Path, default=CACHE)
+    args = parser.parse_args()
+    store = cached_demo(args.cache, Settings(), skus=args.skus, days=args.days).path
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="bench-backup-tools-", dir=args.cache) as tmp:
+        work = Path(tmp)
+        keys = generate_keys(work / "keys")
+        copy = work / "copy.db"
+        tools = {
+            "sqlite3 .backup": run("sqlite3", str(store), f".backup '{copy}'"),
+            "age -r": run("age", "-r", keys.recipient_text, "-o", str(work / "copy.db.age"), str(copy)),
+            "PRAGMA quick_check": run("sqlite3", str(copy), "PRAGMA quick_check"),
+        }
+        (work / "dest").mkdir()
+        config = work / "pos.toml"
+        config.write_text(
+            f'[backup]\nrecipients = ["{keys.recipient_text}"]\nsigning_key = "{keys.signing_key}"\n'
+            f'destinations = ["{work / "dest"}"]\nwork_dir = "{work}"\n', encoding="utf-8")
+        idle = run(str(POS), "backup", "create", "--help")
+        create = run(str(POS), "backup", "create", "--config", str(config), "--db", str(store))
+    size = store.stat().st_size / 2**20
+    tools_cpu = sum(tools.values())
+    print(f"{store.name}: {size:,.0f} MiB; load average before {load_before[0]:.1f}, after {os.getloadavg()[0]:.1f}")
+    print("| figure | CPU s |")
+    print("|---|---|")
+    for name, value in tools.items():
+        print(f"| tools: {name} | {value:.2f} |")
+    print(f"| tools, together | {tools_cpu:.2f} |")
+    print(f"| `pos backup create` (a new process, imports included) | {create:.2f} |")
+    print(f"| `pos backup create --help` (the process and its imports alone) | {idle:.2f} |")
+    print(f"create / tools, CPU: {create / tools_cpu:.2f}x (target 1.2x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import signal
 import threading
 import time
@@ -52,6 +53,7 @@ from pos_tui.tui.screens.login import LoginScreen
 from pos_tui.tui.theme import DEFAULT_THEME, THEMES, ThemeMemory
 from pos_tui.tui.till_outbox import ReceiptsWaiting, TillOutbox, receipts_waiting
 
+HANG_UP_GRACE_S = 5.0  # float-ok: how long an orderly exit may take once the terminal has gone
 IDLE_CHECK_S = 5.0  # float-ok: how often the idle lock looks at the clock
 CHAIN_CHECK_S = 30.0  # float-ok: how often the device line reads where `pos sync` stands
 MODE_KEYS = (
@@ -153,6 +155,7 @@ class PosApp(App[None]):
         self.data_version = 0
         self.low_stock_ids: set[int] = set()
         self.hang_up_handled = False  # a SIGHUP handler is installed (in the main thread, on mount)
+        self.hang_up_deadline: threading.Timer | None = None  # ends the process if a hang-up's exit sticks
         self.kitchen = KitchenTickets(self)
         self.theme_memory = theme_memory or ThemeMemory()
         for theme in THEMES:  # before the stylesheet is parsed (its variables must exist)
@@ -341,6 +344,14 @@ class PosApp(App[None]):
         paying = left is not None and any(w.group == "pay" and w.is_running for w in left[0].workers)
         if left is not None and owner is not None and not paying and not self.base_session.ledger.read_only:
             self.put_away(left[0], left[1], owner, "park")
+        # With the terminal gone, Textual's shutdown can wait for ever on its output thread, which can no
+        # longer write: a till left running with nobody at it. What mattered is committed by now, so if
+        # the orderly exit has not ended the process in a few seconds, end it (129: killed by SIGHUP).
+        # (Only for a real terminal: under a test harness the process outlives the app.)
+        if not self.is_headless:
+            self.hang_up_deadline = threading.Timer(HANG_UP_GRACE_S, os._exit, args=(128 + signal.SIGHUP,))
+            self.hang_up_deadline.daemon = True
+            self.hang_up_deadline.start()
         self.exit()
 
     def action_lock(self) -> None:
@@ -484,6 +495,8 @@ def run_app(
     try:
         app.run()
     finally:
+        if app.hang_up_deadline is not None:  # the orderly exit did end
+            app.hang_up_deadline.cancel()
         session.close()
     if app.return_code:  # a seat that closed on purpose (a read-only seat's wrong PINs): its message is shown
         raise SystemExit(app.return_code)

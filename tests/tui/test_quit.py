@@ -180,5 +180,20 @@ def test_closing_the_terminal_window_parks_the_cart(tmp_path: Path) -> None:
     while not parked_in(db):  # the till parks as it goes: wait for the row, not for a time
         assert time.monotonic() < deadline, "no cart was parked"
         time.sleep(0.1)
+    while till_running(db):  # and then it ends: no till is left running with nobody at it
+        assert time.monotonic() < deadline, "the till was still running after its terminal went away"
+        time.sleep(0.1)
     assert not any("Traceback" in screen for screen in pane.seen)
     assert_verifies(db)
+
+
+def till_running(db: Path) -> bool:
+    """Whether a process still runs `pos` on this store (its command line names the file)."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().split(b"\0")
+        except OSError:  # it ended while we looked
+            continue
+        if str(db).encode() in words and any(word.endswith(b"pos") for word in words):
+            return True
+    return False

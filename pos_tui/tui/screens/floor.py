@@ -76,6 +76,7 @@ class FloorScreen(ModeScreen):
         super().__init__()
         self.seen_seq = -1
         self.plan: list[TableState] = []
+        self.painted: dict[int, tuple[str, str]] = {}  # table -> (text, status) its tile shows
 
     @property
     def session(self) -> Session:
@@ -96,7 +97,7 @@ class FloorScreen(ModeScreen):
         if not self.session.settings.restaurant.floors:
             self.say("No tables are set up: add [[restaurant.floors]] with their tables to pos.toml.", "warning")
         self.load()
-        self.set_interval(POLL_SECONDS, self.poll)
+        self.set_interval(POLL_SECONDS, self.tick)
 
     def on_screen_resume(self) -> None:
         self.query_one("#floor-jump", Input).focus()
@@ -104,6 +105,12 @@ class FloorScreen(ModeScreen):
 
     def action_reload(self) -> None:
         self.load()
+
+    def tick(self) -> None:
+        # Hidden under a table's order (or a dialog), the floor neither polls nor repaints: that work landed
+        # on the scans of the order screen. It loads once when it is shown again (on_screen_resume).
+        if self.is_current:
+            self.poll()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="floor-poll")
     def poll(self) -> None:
@@ -122,12 +129,18 @@ class FloorScreen(ModeScreen):
             self.app.call_from_thread(self.say, str(error), "error")
 
     def on_floor_loaded(self, message: FloorLoaded) -> None:
+        if not self.is_current:
+            return  # a load that was under way when a screen went on top: the resume loads again
         self.seen_seq = message.seq
         self.plan = message.plan
         now = self.session.clock()
         for state in message.plan:
+            painted = (tile_text(state, now), state.status)
+            if self.painted.get(state.table) == painted:
+                continue  # only the tiles that changed are repainted
+            self.painted[state.table] = painted
             tile = self.query_one(f"#table-{state.table}", TableTile)
-            tile.update(tile_text(state, now))
+            tile.update(painted[0])
             tile.set_classes(f"-{state.status}")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import ColumnKey
 
 from pos_tui.domain.errors import NotFound, PosError
 from pos_tui.domain.tender import Tender
@@ -64,6 +65,8 @@ class OrderScreen(ModeScreen):
         self.order: Order | None = None
         self.lines: list[OrderLine] = []
         self.seen_seq = -1
+        self.shown_rows: dict[str, tuple[str, ...]] = {}  # line key -> the cells its row shows, in row order
+        self.columns: list[ColumnKey] = []
 
     @property
     def session(self) -> Session:
@@ -79,7 +82,7 @@ class OrderScreen(ModeScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#order-lines", DataTable)
-        table.add_columns("#", "Qty", "Item", "Amount", "State", "Crs", "Seat")
+        self.columns = table.add_columns("#", "Qty", "Item", "Amount", "State", "Crs", "Seat")
         self.query_one("#order-scan", Input).focus()
         self.load()
         self.set_interval(POLL_SECONDS, self.poll)
@@ -115,15 +118,32 @@ class OrderScreen(ModeScreen):
                         f"new lines: course {self.course}, seat {self.seat or '-'}")
         table = self.query_one("#order-lines", DataTable)
         row = table.cursor_row
-        table.clear()
         fired = order.fired if order else 0
+        rows: dict[str, tuple[str, ...]] = {}
         for line in self.lines:
             mods = "".join(f" +{m.name}" for m in line.modifiers)
             note = f" ({line.note})" if line.note else ""
             state = "paid" if line.paid else "sent" if line.sent else "held" if line.course > fired else "new"
-            table.add_row(str(line.line_no), str(line.quantity // 1000), f"{line.name}{mods}{note}",
-                          self.session.money(line.amount), state, str(line.course), str(line.seat or "-"),
-                          key=str(line.line_no))
+            rows[str(line.line_no)] = (str(line.line_no), str(line.quantity // 1000), f"{line.name}{mods}{note}",
+                                       self.session.money(line.amount), state, str(line.course),
+                                       str(line.seat or "-"))
+        shown = list(self.shown_rows)
+        if list(rows)[:len(shown)] == shown:
+            # The usual change (a scan, a send): the old rows are still there in their order; only the rows
+            # that changed are touched and the new ones appended, not the whole order rebuilt per scan.
+            for key, cells in rows.items():
+                before = self.shown_rows.get(key)
+                if before is None:
+                    table.add_row(*cells, key=key)
+                elif before != cells:
+                    for column, old_cell, cell in zip(self.columns, before, cells, strict=True):
+                        if old_cell != cell:
+                            table.update_cell(key, column, cell)
+        else:
+            table.clear()
+            for key, cells in rows.items():
+                table.add_row(*cells, key=key)
+        self.shown_rows = rows
         if self.lines:
             table.move_cursor(row=min(row, len(self.lines) - 1))
         total = sum(line.amount for line in self.lines if not line.paid)
@@ -154,7 +174,7 @@ class OrderScreen(ModeScreen):
             self.app.call_from_thread(self.say, str(error), "error")
             return
         if len(portions) == 1 and not modifiers:
-            self.add(product.sku, ())
+            self.add_line(product.sku, ())  # in this worker: a plain scan is one background step, not two
             return
         self.app.call_from_thread(self.choose_portion, portions, modifiers)
 
@@ -169,6 +189,10 @@ class OrderScreen(ModeScreen):
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="order-write")
     def add(self, sku: str, modifiers: tuple[str, ...]) -> None:
+        self.add_line(sku, modifiers)
+
+    def add_line(self, sku: str, modifiers: tuple[str, ...]) -> None:
+        """In a worker: add the line, say so, reload."""
         self.write(lambda: orders.add_line(self.session, self.table, sku, modifiers=modifiers, course=self.course,
                                            seat=self.seat), lambda line: f"Added {line.name}.")
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from pos_tui.cli.common import ConfigOption, DbOption, command_group, reports_errors
 from pos_tui.cli.sync_cmd import NamespaceOption, NatsOption
+
+if TYPE_CHECKING:
+    import psycopg
 
 hq_app = command_group(help="Head office: PostgreSQL schema, stores and terminals, the ingest consumer, reports.")
 store_app = command_group(help="The stores and terminals head office knows.")
@@ -22,6 +27,16 @@ hq_app.add_typer(catalog_app, name="catalog")
 PgOption = Annotated[str, typer.Option("--pg", envvar="POS_HQ_PG",
                                        help="Head office's PostgreSQL URL (postgresql://user@host/db).")]
 DEFAULT_PG = "postgresql:///pos_hq"
+
+
+@contextmanager
+def _current_office(pg: str) -> Iterator[psycopg.Connection[Any]]:
+    """Head office's database, refused with a sentence unless its schema is the current one."""
+    from pos_tui.services.hq import schema
+
+    with schema.connect(pg) as conn:
+        schema.require_current(conn)
+        yield conn
 
 
 @hq_app.command("init")
@@ -50,10 +65,9 @@ def store_add(
 ) -> None:
     """Register a store and its terminals; print each terminal's NATS user once (only a hash is kept)."""
     from pos_tui.services.chain.wire import Channels
-    from pos_tui.services.hq import schema, stores
+    from pos_tui.services.hq import stores
 
-    with schema.connect(pg) as conn:
-        schema.require_current(conn)
+    with _current_office(pg) as conn:
         made = stores.add_store(conn, store, name, terminal)
     for credentials in made:
         credentials = stores.TerminalCredentials(credentials.store, credentials.terminal, credentials.user,
@@ -67,10 +81,9 @@ def store_add(
 @reports_errors
 def store_list(pg: PgOption = DEFAULT_PG, db: DbOption = None, config: ConfigOption = None) -> None:
     """Every store's terminals: head office's verified head, when it last moved, and any alarm."""
-    from pos_tui.services.hq import schema, stores
+    from pos_tui.services.hq import stores
 
-    with schema.connect(pg) as conn:
-        schema.require_current(conn)
+    with _current_office(pg) as conn:
         states = stores.terminal_states(conn)
     for state in states:
         alarm = f"  ALARM: refused seq {state.refused_seq}: {state.refused_reason}" if state.alarm else ""
@@ -97,10 +110,9 @@ def store_ack_gap(
     config: ConfigOption = None,
 ) -> None:
     """Acknowledge a restored terminal's gap: head office keeps counting those sales, the till's books lack them."""
-    from pos_tui.services.hq import schema, stores
+    from pos_tui.services.hq import stores
 
-    with schema.connect(pg) as conn:
-        schema.require_current(conn)
+    with _current_office(pg) as conn:
         gap = stores.acknowledge_gap(conn, store, terminal, note)
     typer.echo(f"acknowledged: {gap.sentence()}.")
 
@@ -114,10 +126,9 @@ def stock(
     config: ConfigOption = None,
 ) -> None:
     """What each store holds of a product, as head office has its movements."""
-    from pos_tui.services.hq import reports, schema, transfers
+    from pos_tui.services.hq import reports, transfers
 
-    with schema.connect(pg) as conn:
-        schema.require_current(conn)
+    with _current_office(pg) as conn:
         found = reports.stock_of(conn, sku)
         transit = transfers.transit_of(conn, sku)
     for row in found:
@@ -153,13 +164,12 @@ def serve(
     import logging
 
     from pos_tui.services.chain.wire import Channels
-    from pos_tui.services.hq import schema
     from pos_tui.services.hq.serve import ServeOptions
     from pos_tui.services.hq.serve import serve as run_serve
 
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    with schema.connect(pg) as conn:
-        schema.require_current(conn)
+    with _current_office(pg):  # refuse an old schema before listening
+        pass
     options = ServeOptions(batch=batch, ack_wait_s=ack_wait, channels=Channels(namespace))
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_serve(nats_url, pg, options, on_ready=lambda: typer.echo("ready", err=True)))
@@ -184,12 +194,11 @@ def report(
     import json
 
     from pos_tui.cli.common import fail, print_csv
-    from pos_tui.services.hq import reports, schema
+    from pos_tui.services.hq import reports
 
     if output not in ("table", "csv", "json"):
         fail(f"--format {output!r} is not one of table, csv, json.")
-    with schema.connect(pg) as conn:
-        schema.require_current(conn)
+    with _current_office(pg) as conn:
         rows = reports.run(conn, name, store or [], first, last)
     if output == "csv":
         print_csv(reports.COLUMNS, (row.cells() for row in rows))
@@ -231,10 +240,9 @@ def transfer_approve(
     config: ConfigOption = None,
 ) -> None:
     """Approve a store's transfer request; print the reference the store types when it ships."""
-    from pos_tui.services.hq import schema, transfers
+    from pos_tui.services.hq import transfers
 
-    with schema.connect(pg) as conn:
-        schema.require_current(conn)
+    with _current_office(pg) as conn:
         reference, now = transfers.approve(conn, transfer_id)
     typer.echo(reference)
     typer.echo(f"{transfer_id.strip()} {'approved' if now else 'was already approved'}: the sending store ships it"
@@ -245,10 +253,9 @@ def transfer_approve(
 @reports_errors
 def transfer_list(pg: PgOption = DEFAULT_PG, db: DbOption = None, config: ConfigOption = None) -> None:
     """Every transfer head office knows of: its stores, its state, and any alarm."""
-    from pos_tui.services.hq import schema, transfers
+    from pos_tui.services.hq import transfers
 
-    with schema.connect(pg) as conn:
-        schema.require_current(conn)
+    with _current_office(pg) as conn:
         found = transfers.list_transfers(conn)
     for transfer in found:
         alarm = f"  ALARM: {transfer.alarm}" if transfer.alarm else ""
@@ -266,10 +273,9 @@ def transfer_show(
     config: ConfigOption = None,
 ) -> None:
     """One transfer: its stores, approval, and per SKU what was requested, shipped, received and lost."""
-    from pos_tui.services.hq import schema, transfers
+    from pos_tui.services.hq import transfers
 
-    with schema.connect(pg) as conn:
-        schema.require_current(conn)
+    with _current_office(pg) as conn:
         transfer = transfers.get_transfer(conn, transfer_id)
     typer.echo(f"{transfer.transfer_id}  {transfer.state}  {transfer.from_store or '?'} -> {transfer.to_store or '?'}")
     typer.echo(f"approval: {transfer.approval_ref or 'none'}  shipped under: {transfer.shipped_ref or '-'}")
@@ -302,7 +308,7 @@ def catalog_import(
     """Set the catalogue's names and prices at head office; each store applies them as `pos sync` brings them."""
     from pos_tui.domain.errors import InvalidInput
     from pos_tui.domain.money import parse_amount
-    from pos_tui.services.hq import office, schema
+    from pos_tui.services.hq import office
 
     try:
         text = file.read_text(encoding="utf-8")
@@ -310,8 +316,7 @@ def catalog_import(
         raise InvalidInput(f"cannot read {file.name}: {error.strerror}; nothing was imported.") from error
     exponent = _exponent(config)
     lines = office.read_catalog_csv(text, lambda amount: parse_amount(amount, exponent))
-    with schema.connect(pg) as conn:
-        schema.require_current(conn)
+    with _current_office(pg) as conn:
         made = office.set_prices(conn, lines, store)
     typer.echo(f"head office: {len(made)} price(s) set for {store or 'every store'}, seq {made[0].seq}-{made[-1].seq}."
                if made else "head office: the file has no lines; nothing changed.")
@@ -325,11 +330,10 @@ def catalog_export(pg: PgOption = DEFAULT_PG, db: DbOption = None, config: Confi
     import sys
 
     from pos_tui.domain.money import format_amount
-    from pos_tui.services.hq import office, schema
+    from pos_tui.services.hq import office
 
     exponent = _exponent(config)
-    with schema.connect(pg) as conn:
-        schema.require_current(conn)
+    with _current_office(pg) as conn:
         lines = office.catalog(conn)
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(office.CATALOG_COLUMNS)
@@ -349,10 +353,9 @@ def catalog_price(
 ) -> None:
     """Set one price at head office, for every store or one; a store's own price for the product stands."""
     from pos_tui.domain.money import parse_amount
-    from pos_tui.services.hq import office, schema
+    from pos_tui.services.hq import office
 
     price = parse_amount(amount, _exponent(config))
-    with schema.connect(pg) as conn:
-        schema.require_current(conn)
+    with _current_office(pg) as conn:
         made = office.set_prices(conn, [office.CatalogLine(sku, "", price)], store)
     typer.echo(f"head office: {sku} at {amount.strip()} for {store or 'every store'} (seq {made[0].seq}).")

@@ -70,7 +70,7 @@ class OutboxWorker:
     ``open_session`` gives the thread its own session (its own SQLite connection); ``on_waiting`` is
     called from the thread with the count after each round (the till posts it to its status line)."""
 
-    def __init__(self, open_session: Callable[[], Session], poll_s: float,
+    def __init__(self, open_session: Callable[[], Session], poll_s: float,  # float-ok: seconds
                  on_waiting: Callable[[int], None] | None = None) -> None:
         self._open_session = open_session
         self._poll_s = poll_s
@@ -86,7 +86,7 @@ class OutboxWorker:
         """A receipt was queued: look now rather than at the next poll."""
         self._wake.set()
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 5.0) -> None:  # float-ok: seconds to wait for the thread
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout)

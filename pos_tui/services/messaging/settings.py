@@ -46,5 +46,5 @@ class OutboxSettings(_Section):
     """Waits after each failed attempt (the last repeats) before the message is tried again."""
     max_attempts: int = Field(default=20, ge=1)
     """After this many failures a message is marked failed (`pos outbox retry` sends it again)."""
-    poll_s: float = Field(default=5.0, gt=0)
+    poll_s: float = Field(default=5.0, gt=0)  # float-ok: seconds between looks at the outbox
     """How often `pos outbox run` looks for messages that are due."""

@@ -40,13 +40,13 @@ def _command(spec: registry.ReportSpec) -> Callable[..., None]:
                    category=category, vendor=vendor, limit=limit, format_=format_, db=db, config=config)
 
     filters = ", ".join(f"--{f}" for f in registry.FILTERS if f in spec.filters)
-    command.__doc__ = f"{spec.description} Filters: {filters}."
+    command.__doc__ = f"{spec.description} " + (f"Filters: {filters}." if filters else "No filters.")
     return command
 
 
 def list_reports(db: DbOption = None, config: ConfigOption = None) -> None:
     """The reports there are, by group."""
-    for group in ("Sales", "Items", "Stock", "People", "Customers"):
+    for group in dict.fromkeys(spec.group for spec in registry.REPORTS.values()):
         typer.echo(f"{group}:")
         for spec in registry.REPORTS.values():
             if spec.group == group:

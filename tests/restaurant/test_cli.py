@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -91,3 +92,9 @@ def test_the_restaurant_report_from_the_shell(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Rs 450.00 from 2 covers, Rs 225.00 a cover" in done.stdout
     assert "table 1" in done.stdout and "Starters" in done.stdout and "Open tables: 2 (1 covers, asma)." in done.stdout
+    by_table = subprocess.run([sys.executable, "-m", "pos_tui.cli.main", "report", "restaurant-by-table", "--format",
+                               "json", "--db", str(path), "--config", str(config)], capture_output=True, text=True)
+    assert by_table.returncode == 0, by_table.stderr
+    document = json.loads(by_table.stdout)
+    [row] = document["rows"]
+    assert (row["table"], row["bills"], row["covers"], row["sales"], row["per_cover"]) == ("1", 1, 2, 45000, 22500)

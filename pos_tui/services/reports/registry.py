@@ -34,7 +34,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pos_tui.domain.errors import InvalidInput
-from pos_tui.services.reports import customers, items, people, sales, stock
+from pos_tui.services.reports import customers, items, people, restaurant, sales, stock
 from pos_tui.services.reports.model import (
     DEFAULT_LIMIT,
     FILTERS,
@@ -133,6 +133,18 @@ _SPECS = (
           "accounts (they agree).", frozenset(), customers.liability, "Customers", ranged=False),
     _spec("customers-breakage", "Points expired", "Each expiry run: customers, points and their value (breakage).",
           frozenset(), customers.breakage, "Customers", ranged=False),
+    _spec("restaurant-by-table", "Sales by table", "Each table's bills, covers, sales, average per cover and tips.",
+          frozenset(), restaurant.by_table, "Restaurant"),
+    _spec("restaurant-by-waiter", "Sales by waiter", "Each waiter's bills, covers, sales, average per cover and "
+          "tips.", frozenset(), restaurant.by_waiter, "Restaurant"),
+    _spec("restaurant-by-course", "Sales by course", "What the bills took for each course.", frozenset(),
+          restaurant.by_course, "Restaurant"),
+    _spec("restaurant-by-category", "Sales by category (floor)", "What the bills took for each menu category.",
+          frozenset(), restaurant.by_category, "Restaurant"),
+    _spec("restaurant-covers", "Covers and average per cover", "Each day's bills, guests, sales, average per "
+          "cover and tips.", frozenset(), restaurant.covers_by_day, "Restaurant"),
+    _spec("kitchen-tickets", "Kitchen ticket log", "Every ticket sent to a station: time, table, waiter, lines, "
+          "VOIDs.", frozenset(), restaurant.kitchen_tickets, "Restaurant"),
 )
 
 REPORTS: dict[str, ReportSpec] = {spec.name: spec for spec in _SPECS}

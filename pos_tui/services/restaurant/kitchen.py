@@ -150,12 +150,23 @@ def last_seq_before(session: Session, at: str) -> int:
     return int(row[0] or 0)
 
 
-def ticket_log(session: Session, *, station: str | None = None, last: int = 0) -> list[Ticket]:
-    """The kitchen ticket log, oldest first: every ticket made (or one station's; or the ``last`` few)."""
-    clause, args = (" WHERE station = ?", [station]) if station is not None else ("", [])
+def ticket_log(session: Session, *, station: str | None = None, last: int = 0,
+               days: tuple[str, str] | None = None) -> list[Ticket]:
+    """The kitchen ticket log, oldest first: every ticket made (or one station's; or the ``last`` few; or
+    those of the business days ``days``, first and last included)."""
+    conditions: list[str] = []
+    args: list[object] = []
+    if station is not None:
+        conditions.append("station = ?")
+        args.append(station)
+    if days is not None:
+        # each ticket's own entry, by its key: a year's journal is never scanned for a few tickets
+        conditions.append("(SELECT day FROM journal j WHERE j.seq = kitchen_tickets.seq) BETWEEN ? AND ?")
+        args.extend(days)
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     order = "ORDER BY ticket_no"
     if last:
         order, args = "ORDER BY ticket_no DESC LIMIT ?", [*args, last]
-    rows = session.ledger.conn.execute(f"SELECT {_TICKET_COLUMNS} FROM kitchen_tickets{clause} {order}",
+    rows = session.ledger.conn.execute(f"SELECT {_TICKET_COLUMNS} FROM kitchen_tickets{where} {order}",
                                        args).fetchall()
     return sorted((_ticket_of(session, row) for row in rows), key=lambda t: t.number)

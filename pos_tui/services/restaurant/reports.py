@@ -16,6 +16,8 @@ class Row:
     key: str
     bills: int  # paying sales
     amount: int
+    covers: int = 0  # guests of the orders these bills closed (by table, waiter and day only)
+    tips: int = 0  # by table, waiter and day only
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class FloorReport:
     by_waiter: tuple[Row, ...]
     by_course: tuple[Row, ...]
     by_category: tuple[Row, ...]
+    by_day: tuple[Row, ...]
     covers: int
     total: int
     tips: int
@@ -44,10 +47,12 @@ def floor_report(session: Session, first_day: str, last_day: str) -> FloorReport
     days = (first_day, last_day)
 
     def rows(sql: str) -> tuple[Row, ...]:
-        return tuple(Row(str(key), bills, amount) for key, bills, amount in conn.execute(sql, days))
+        return tuple(Row(str(key), *figures) for key, *figures in conn.execute(sql, days))
 
-    by_table = rows(f"SELECT b.table_no, COUNT(*), SUM(b.total) {_BILLS} GROUP BY b.table_no ORDER BY b.table_no")
-    by_waiter = rows(f"SELECT b.waiter, COUNT(*), SUM(b.total) {_BILLS} GROUP BY b.waiter ORDER BY SUM(b.total) DESC")
+    bill_figures = "COUNT(*), SUM(b.total), SUM(b.covers), SUM(b.tip)"
+    by_table = rows(f"SELECT b.table_no, {bill_figures} {_BILLS} GROUP BY b.table_no ORDER BY b.table_no")
+    by_waiter = rows(f"SELECT b.waiter, {bill_figures} {_BILLS} GROUP BY b.waiter ORDER BY SUM(b.total) DESC")
+    by_day = rows(f"SELECT j.day, {bill_figures} {_BILLS} GROUP BY j.day ORDER BY j.day")
     line_sql = ("SELECT {key}, COUNT(DISTINCT l.sale_seq), SUM(l.gross) FROM restaurant_bill_lines l"
                 " JOIN journal j ON j.seq = l.sale_seq WHERE j.day BETWEEN ? AND ? GROUP BY {key} ORDER BY {order}")
     by_course = rows(line_sql.format(key="l.course", order="l.course"))
@@ -55,4 +60,5 @@ def floor_report(session: Session, first_day: str, last_day: str) -> FloorReport
     covers, total, tips = conn.execute(
         f"SELECT COALESCE(SUM(b.covers), 0), COALESCE(SUM(b.total), 0), COALESCE(SUM(b.tip), 0) {_BILLS}",
         days).fetchone()
-    return FloorReport(first_day, last_day, by_table, by_waiter, by_course, by_category, covers, total, tips)
+    return FloorReport(first_day, last_day, by_table, by_waiter, by_course, by_category, by_day, covers, total,
+                       tips)

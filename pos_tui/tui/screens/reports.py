@@ -127,7 +127,10 @@ class ReportsScreen(ModeScreen):
     # --- layout --------------------------------------------------------------------------------
 
     def compose_body(self) -> ComposeResult:
-        options = [(spec.title, name) for name, spec in registry.REPORTS.items()]
+        # The floor's reports only where there is a floor: a shop's picker stays a shop's.
+        has_floor = bool(self.session.settings.restaurant.floors)
+        options = [(spec.title, name) for name, spec in registry.REPORTS.items()
+                   if has_floor or spec.group != "Restaurant"]
         with Horizontal(classes="filters"):
             yield Select(options, value=self.report_name, allow_blank=False, id="rp-report", compact=True)
             yield Select(NAMED_RANGES, value=self.range_name, allow_blank=False, id="rp-range", compact=True)

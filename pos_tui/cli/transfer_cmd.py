@@ -42,8 +42,8 @@ def request(
 @reports_errors
 def ship(
     transfer_id: TransferId,
-    approval: Annotated[str, typer.Option("--approval", help="Head office's reference (AP-...), as printed by"
-                                                             " `pos hq transfer approve`.")] = "",
+    approval: Annotated[str, typer.Option("--approval", help="Head office's reference (AP-...), when its approval"
+                                                             " has not arrived with `pos sync`.")] = "",
     line: Annotated[list[str] | None, typer.Option("--line", help="CODE:QTY as packed, when it differs from the"
                                                                   " request (repeat).")] = None,
     db: DbOption = None,

@@ -47,4 +47,19 @@ class HeadOfficePriceSet(Event):
     why_not: str = ""  # "store price", "unknown here" when not applied
 
 
-CHAIN_EVENTS: tuple[type[Event], ...] = (ChainEpochStarted, HeadOfficePriceSet)
+@dataclasses.dataclass(frozen=True)
+class HeadOfficeTransferApproved(Event):
+    """Head office approved a transfer this store requested: its reference, as it arrived by `pos sync`.
+
+    Recorded once per head-office seq. ``applied`` is False when this journal has no such request (a
+    store restored from a backup older than it); the journal still says what head office sent."""
+
+    KIND: ClassVar[str] = "chain.office_transfer_approved"
+    AUDITED: ClassVar[bool] = True
+    office_seq: int
+    transfer_id: str
+    approval_ref: str
+    applied: bool
+
+
+CHAIN_EVENTS: tuple[type[Event], ...] = (ChainEpochStarted, HeadOfficePriceSet, HeadOfficeTransferApproved)

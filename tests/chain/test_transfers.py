@@ -16,6 +16,7 @@ from pos_tui.services.hq.ingest import ingest
 from pos_tui.services.inventory import transfers
 from pos_tui.services.session import Session
 from tests.chain.conftest import HeadOffice, pos, sell
+from tests.chain.helpers import wait_for
 from tests.conftest import TEA_BARCODE, assert_verifies, make_store
 from tests.forgeries import journal_of
 from tests.support.chain_servers import PostgresCluster
@@ -145,3 +146,39 @@ def test_every_arrival_order_of_the_steps_ends_in_the_same_state(pg_cluster: Pos
     assert lines == ((made.transfer_id, "MILK-1L", 5_000, 5_000, 5_000, 0),
                      (made.transfer_id, "RICE-KG", 0, 0, 1_500, -1_500),
                      (made.transfer_id, "TEA-200", 12_000, 10_000, 9_000, 1_000))
+
+
+def test_head_offices_approval_reaches_the_store_with_pos_sync_and_ships_without_typing(
+        hq: HeadOffice, tmp_path: Path) -> None:
+    """The approval is head office's event for the requesting store: `pos sync` records it in the store's
+    journal, `pos transfer ship` needs no reference, and a reference typed that disagrees is refused."""
+    a, b = make_store(tmp_path / "a.db"), make_store(tmp_path / "b.db")
+    ids = {"a": hq.add_store(a), "b": hq.add_store(b)}
+    hq.serve()
+    made = transfers.request(a, ids["b"], [("TEA-200", 3_000)])
+    other = transfers.request(a, ids["b"], [("MILK-1L", 1_000)])
+    a.close()
+    assert hq.sync(tmp_path / "a.db").returncode == 0
+    reference = _approve(hq, made.transfer_id)
+    wait_for("the approval published", lambda: hq.query(
+        "SELECT 1 FROM hq_office_events WHERE kind = 'transfer.approved' AND target = %s AND published", ids["a"]))
+    assert hq.sync(tmp_path / "a.db").returncode == 0
+    cli = ("--db", str(tmp_path / "a.db"))
+    shown = pos("transfer", "show", made.transfer_id, *cli)
+    assert f"approval: {reference}" in shown.stdout and "requested" in shown.stdout
+    wrong = pos("transfer", "ship", made.transfer_id, "--approval", "AP-000000", *cli)
+    assert wrong.returncode != 0 and f"approved transfer {made.transfer_id} as {reference}" in wrong.stderr
+    assert "Traceback" not in wrong.stderr
+    unapproved = pos("transfer", "ship", other.transfer_id, *cli)  # head office has not approved this one
+    assert unapproved.returncode != 0 and "is not approved" in unapproved.stderr
+    shipped = pos("transfer", "ship", made.transfer_id, *cli)
+    assert shipped.returncode == 0, shipped.stderr
+    assert f"shipped to {ids['b']} under {reference}" in shipped.stdout
+    assert hq.sync(tmp_path / "a.db").returncode == 0  # again: the approval is recorded once
+    kinds = [entry.kind for entry in journal_of(tmp_path / "a.db")]
+    assert kinds.count("chain.office_transfer_approved") == 1
+    listed = pos("hq", "transfer", "list", env=hq.env())
+    assert "ALARM" not in listed.stdout
+    b.close()
+    for name in "ab":
+        assert_verifies(tmp_path / f"{name}.db")

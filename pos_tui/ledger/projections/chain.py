@@ -1,7 +1,8 @@
 """Projections of the chain: this journal's epochs, head office's events applied here (by head office's
 seq, so each applies once), and the products whose price the store set itself (which head office's
 prices no longer change). Head office's applied prices change ``products`` (the catalogue's table), so
-this area replays in verify's own process, after the catalogue."""
+this area replays in verify's own process, after the catalogue. (Head office's transfer approvals also
+set the reference on the store's request: the transfers area's own handler does that.)"""
 
 from __future__ import annotations
 
@@ -28,6 +29,12 @@ def _office_price_set(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, An
                      (p["new_price"], e.seq, p["product_id"]))
 
 
+def _office_transfer_approved(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    conn.execute("INSERT INTO chain_office_approvals (office_seq, seq, transfer_id, approval_ref, applied)"
+                 " VALUES (?, ?, ?, ?, ?)", (p["office_seq"], e.seq, p["transfer_id"], p["approval_ref"],
+                                             int(p["applied"])))
+
+
 def _store_price(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
     """The store's own price change: head office's later prices for the product no longer apply."""
     conn.execute("INSERT OR REPLACE INTO chain_store_prices (product_id, seq) VALUES (?, ?)", (p["product_id"], e.seq))
@@ -36,11 +43,13 @@ def _store_price(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -
 HANDLERS: dict[str, Handler] = {
     "chain.epoch_started": _epoch_started,
     "chain.office_price_set": _office_price_set,
+    "chain.office_transfer_approved": _office_transfer_approved,
     "price.changed": _store_price,
 }
 
 TABLES: dict[str, str] = {
     "chain_epochs": "epoch",
     "chain_office_applied": "office_seq",
+    "chain_office_approvals": "office_seq",
     "chain_store_prices": "product_id",
 }

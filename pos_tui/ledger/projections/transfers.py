@@ -41,10 +41,19 @@ def _received(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> N
                      [(p["transfer_id"], ln["product_id"], ln["sku"], ln["quantity"]) for ln in p["lines"]])
 
 
+def _approved(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    """Head office's approval arrived: its reference goes on the request (a transfer already shipped under
+    a reference typed offline keeps that one; head office flags a mismatch)."""
+    if p["applied"]:
+        conn.execute("UPDATE transfers SET approval_ref = ? WHERE transfer_id = ? AND state = 'requested'",
+                     (p["approval_ref"], p["transfer_id"]))
+
+
 HANDLERS: dict[str, Handler] = {
     "transfer.requested": _requested,
     "transfer.shipped": _shipped,
     "transfer.received": _received,
+    "chain.office_transfer_approved": _approved,
 }
 
 TABLES: dict[str, str] = {

@@ -163,6 +163,9 @@ def parse_head(body: bytes) -> Head:
 
 
 OFFICE_ALL = "all"
+# The kinds of head office's events: a price (for all stores or one), an approval (for the requesting store).
+PRICE_SET = "price.set"
+TRANSFER_APPROVED = "transfer.approved"
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,8 @@ import psycopg
 
 from pos_tui.domain.errors import InvalidInput
 from pos_tui.ledger.database import GENESIS_HASH
-from pos_tui.services.chain.wire import OFFICE_ALL, OfficeEvent, office_hash
+from pos_tui.services.chain.wire import OFFICE_ALL, PRICE_SET, OfficeEvent, office_hash
 
-PRICE_SET = "price.set"
 CATALOG_COLUMNS = ("sku", "name", "price")
 
 
@@ -31,7 +30,9 @@ class CatalogLine:
     price: int  # minor units
 
 
-def _append(cur: psycopg.Cursor[Any], kind: str, target: str, payload: dict[str, Any]) -> OfficeEvent:
+def append_event(cur: psycopg.Cursor[Any], kind: str, target: str, payload: dict[str, Any]) -> OfficeEvent:
+    """The next event of head office's chain; in the caller's transaction, which holds the chain's lock."""
+    cur.execute("LOCK TABLE hq_office_events IN EXCLUSIVE MODE")  # one writer of the chain at a time
     cur.execute("SELECT seq, hash FROM hq_office_events ORDER BY seq DESC LIMIT 1")
     last = cur.fetchone()
     seq, prev_hash = (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS_HASH)
@@ -48,7 +49,6 @@ def set_prices(conn: psycopg.Connection[Any], lines: Iterable[CatalogLine], stor
     """One head-office event a line, for every store or for ``store``; all in one transaction."""
     made = []
     with conn.transaction(), conn.cursor() as cur:
-        cur.execute("LOCK TABLE hq_office_events IN EXCLUSIVE MODE")  # one writer of the chain at a time
         if store is not None:
             cur.execute("SELECT 1 FROM hq_stores WHERE store = %s", (store,))
             if cur.fetchone() is None:
@@ -60,7 +60,8 @@ def set_prices(conn: psycopg.Connection[Any], lines: Iterable[CatalogLine], stor
             if not name:
                 raise InvalidInput(f"SKU {line.sku} is not in head office's catalogue: import it with a name first"
                                    " (`pos hq catalog import FILE`); nothing was changed.")
-            event = _append(cur, PRICE_SET, store or OFFICE_ALL, {"sku": line.sku, "name": name, "price": line.price})
+            event = append_event(cur, PRICE_SET, store or OFFICE_ALL,
+                                 {"sku": line.sku, "name": name, "price": line.price})
             if store is None:
                 cur.execute("INSERT INTO hq_catalog (sku, name, price, set_seq) VALUES (%s, %s, %s, %s)"
                             " ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, price = EXCLUDED.price,"

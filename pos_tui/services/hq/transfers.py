@@ -17,6 +17,8 @@ from typing import Any
 import psycopg
 
 from pos_tui.domain.errors import NotFound
+from pos_tui.services.chain.wire import TRANSFER_APPROVED
+from pos_tui.services.hq import office
 
 STEP_KINDS = ("transfer.requested", "transfer.shipped", "transfer.received")
 
@@ -143,11 +145,12 @@ def list_transfers(conn: psycopg.Connection[Any]) -> list[HqTransfer]:
 
 def approve(conn: psycopg.Connection[Any], tid: str) -> tuple[str, bool]:
     """Head office's approval reference for ``tid`` and whether it was given now (an approval is given
-    once; asking again prints the same reference)."""
+    once; asking again prints the same reference). The approval is also an event of head office's chain
+    for the requesting store, which its `pos sync` records: the store ships without typing it."""
     tid = tid.strip()
-    with conn.transaction():
-        row = conn.execute("SELECT requested, approval_ref FROM hq_transfers WHERE transfer_id = %s FOR UPDATE",
-                           (tid,)).fetchone()
+    with conn.transaction(), conn.cursor() as cur:
+        row = cur.execute("SELECT requested, approval_ref, from_store FROM hq_transfers WHERE transfer_id = %s"
+                          " FOR UPDATE", (tid,)).fetchone()
         if row is None or not row[0]:
             raise NotFound(f"head office has not received the request for transfer {tid!r}.",
                            "Nothing was approved; check the id, or wait for the sending store to sync"
@@ -155,8 +158,9 @@ def approve(conn: psycopg.Connection[Any], tid: str) -> tuple[str, bool]:
         if row[1]:
             return str(row[1]), False
         reference = f"AP-{secrets.token_hex(3).upper()}"
-        conn.execute("UPDATE hq_transfers SET approval_ref = %s, approved_at = now(), updated_at = now()"
-                     " WHERE transfer_id = %s", (reference, tid))
+        cur.execute("UPDATE hq_transfers SET approval_ref = %s, approved_at = now(), updated_at = now()"
+                    " WHERE transfer_id = %s", (reference, tid))
+        office.append_event(cur, TRANSFER_APPROVED, str(row[2]), {"transfer_id": tid, "approval_ref": reference})
     return reference, True
 
 

@@ -1,8 +1,10 @@
 """Stock transfers between the chain's stores, at the till: request, ship, receive, list, show.
 
 The sending store requests (``pos transfer request --to STORE``) and, once head office has approved
-(`pos hq transfer approve ID` prints a reference such as ``AP-7F3A9C``), ships: the manager types
-that reference, because head office's own events do not travel to the stores yet. The receiving
+(`pos hq transfer approve ID`, reference such as ``AP-7F3A9C``), ships. The approval reaches the store
+as head office's event through `pos sync` and goes on the request, so nobody types it; a store cut off
+from head office ships with the reference typed as head office gave it (by phone), and one that
+disagrees with an approval already here is refused. The receiving
 store counts what arrived against the transfer's id, whether or not the sender has synced: it does
 not know what was shipped, so the difference (shrinkage, with the receiver's reason) is posted where
 both ends meet, at head office. Nothing here ever blocks a sale: shipping more than the shelf holds
@@ -147,10 +149,11 @@ def ship(session: Session, tid: str, approval_ref: str, lines: Sequence[tuple[st
     """The goods leave this store into in-transit: the requested lines, or ``lines`` as packed. Returns
     the transfer and the alerts for stock gone below zero (never a refusal)."""
     tid = normal_id(tid)
-    reference = approval_ref.strip().upper()
+    typed = approval_ref.strip().upper()
     approvals = authz.require(session, Action.STOCK_ADJUST, approval)
     with session.ledger.write():
         transfer = get_transfer(session, tid)
+        reference = typed or transfer.approval_ref
         if transfer.direction != "out":
             raise RuleViolation(f"Transfer {tid} came to this store: it is shipped by the store that requested it.",
                                 "Nothing was changed.")
@@ -159,11 +162,15 @@ def ship(session: Session, tid: str, approval_ref: str, lines: Sequence[tuple[st
                                 f"{tid}` shows what left.")
         if not reference:
             raise RuleViolation(f"Transfer {tid} is not approved: nothing leaves without head office's approval.",
-                                f"Nothing was changed; ask head office to run `pos hq transfer approve {tid}` and"
-                                " give the reference it prints with --approval.")
+                                f"Nothing was changed; ask head office to run `pos hq transfer approve {tid}`: the"
+                                " approval arrives with `pos sync` (or give the reference it prints with"
+                                " --approval).")
         if _APPROVAL.fullmatch(reference) is None:
             raise InvalidInput(f"{approval_ref.strip()!r} is not an approval reference.",
                                "Nothing was changed; type it as head office printed it, e.g. AP-7F3A9C.")
+        if transfer.approval_ref and reference != transfer.approval_ref:
+            raise RuleViolation(f"Head office approved transfer {tid} as {transfer.approval_ref}, not {reference}.",
+                                "Nothing was changed; ship it without --approval (the approval is here).")
         requested = [(line.sku, line.requested) for line in transfer.lines if line.requested]
         packed = _lines(session, lines or requested, "shipment")
         if not any(line.quantity for line in packed):

@@ -260,8 +260,11 @@ class TransferScanScreen(StockPage):
                 note = f"{shipped.transfer_id} shipped under {shipped.approval_ref}. " + " ".join(alerts)
                 return lambda: self.post_message(TransferPosted(note.strip()))
 
+            # Head office's approval, when it has come with `pos sync`, is filled in: Enter ships.
+            arrived = self.requested.approval_ref if self.requested is not None else ""
             self.app.push_screen(FormDialog(f"Ship {self.transfer_id}", [
-                Field("approval", "Head office's approval reference (AP-...)"),
+                Field("approval", "Head office's approval (arrived)" if arrived
+                      else "Head office's approval reference (AP-...)", value=arrived),
             ], act=ship))
             return
 

@@ -29,9 +29,10 @@ PINS_ON_STDIN = (
 )
 
 
-def readme_commands() -> list[str]:
+def readme_commands(title: str = BLOCK_TITLE) -> list[str]:
+    """The lines of the first ```sh block under the README's heading ``title``."""
     text = README.read_text(encoding="utf-8")
-    block = text[text.index(BLOCK_TITLE):]
+    block = text[text.index(title):]
     block = block[block.index("```sh\n") + len("```sh\n"):]
     block = block[:block.index("```")]
     return [line for line in block.splitlines() if line.strip()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -98,3 +99,24 @@ def test_the_restaurant_report_from_the_shell(tmp_path: Path) -> None:
     document = json.loads(by_table.stdout)
     [row] = document["rows"]
     assert (row["table"], row["bills"], row["covers"], row["sales"], row["per_cover"]) == ("1", 1, 2, 45000, 22500)
+
+
+def test_the_readmes_restaurant_block_runs_as_written(tmp_path: Path) -> None:
+    """The README's restaurant commands, line by line through a shell, on a restaurant whose pos.toml is
+    where a till looks for it (./config/pos.toml) and whose store is at its default path."""
+    from tests.test_readme_commands import command_part, readme_commands
+
+    (tmp_path / "var").mkdir()
+    (tmp_path / "config").mkdir()
+    make_restaurant(tmp_path / "var" / "pos.db", tmp_path / "spool").close()
+    floor = CONFIG.format(spool=tmp_path / "spool").replace("tables = [1, 2, 3]", "tables = [1, 2, 3, 4, 5, 6, 7]")
+    (tmp_path / "config" / "pos.toml").write_text(floor)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("POS_CONFIG", None)
+    commands = [command_part(line) for line in readme_commands("## A restaurant")]
+    assert len(commands) >= 8
+    for command in commands:
+        done = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, f"{command}\n{done.stdout}\n{done.stderr}"
+    assert_verifies(tmp_path / "var" / "pos.db")

@@ -241,7 +241,7 @@ def serve(
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     with _current_office(pg):  # refuse an old schema before listening
         pass
-    access = NatsAccess(credentials, ca_file)
+    access = NatsAccess(credentials, ca_file, head_office=True)
     access.connect_options()  # a missing or wrong file is a sentence before anything starts
     options = ServeOptions(batch=batch, ack_wait_s=ack_wait, channels=Channels(namespace), access=access)
     with contextlib.suppress(KeyboardInterrupt):

@@ -18,7 +18,8 @@ import pytest
 from pos_tui.services.chain import outbox
 from pos_tui.services.chain.access import tls_context
 from pos_tui.services.chain.wire import Channels
-from tests.chain.conftest import SecureChain, pos, sell
+from tests.chain.conftest import SecureChain, pos, sell, signs_in
+from tests.chain.helpers import wait_for
 from tests.conftest import MILK_BARCODE, TEA_BARCODE, assert_verifies, make_store
 from tests.support.tls import make_certificates
 
@@ -150,7 +151,29 @@ def test_a_wrong_or_missing_key_or_an_unknown_ca_gets_a_sentence_and_a_non_zero_
         done = sync(*options)
         assert done.returncode == 1, (options, done.stdout, done.stderr)
         assert sentence in done.stderr and "Traceback" not in done.stderr, (options, done.stderr)
-    assert outbox.sync_state(store.ledger) is None or outbox.sync_state(store.ledger).acked_seq == 0  # type: ignore[union-attr]
+    # Without a CA file the server's certificate is checked against the machine's CAs, which lack ours.
+    without_ca = {name: value for name, value in office.env().items() if name != "POS_NATS_CA"}
+    done = pos("sync", "--db", str(db), "--nats", secure_hq.url, "--until-synced", "--credentials",
+               str(keys[store.terminal]), timeout=60, env=without_ca)
+    assert done.returncode == 1 and "is not signed by a CA this machine trusts" in done.stderr, done.stderr
+    refused_state = outbox.sync_state(store.ledger)
+    assert refused_state is None or refused_state.acked_seq == 0  # nothing was sent
+    # Head office's own consumer with a key the server does not know: a sentence too.
+    serve = pos("hq", "serve", "--nats", secure_hq.url, "--credentials", str(stranger), timeout=60, env=office.env())
+    assert serve.returncode == 1 and "refused head office's sign-in" in serve.stderr, serve.stderr
+    assert "Traceback" not in serve.stderr
+    # A new key for the terminal: once head office's config is written again and reloaded, the old one is out.
+    old_key = keys[store.terminal].rename(tmp_path / "old.nk")
+    rekeyed = pos("hq", "store", "rekey", store.ledger.store_info().store_id, store.terminal, "--credentials-dir",
+                  str(secure_hq.keys), env=office.env())
+    assert rekeyed.returncode == 0, rekeyed.stderr
+    secure_hq.authorize()
+    wait_for("the reload to refuse the old key", lambda: not signs_in(secure_hq.url, old_key, secure_hq.certificates))
+    assert "refused this terminal's sign-in" in sync("--credentials", str(old_key)).stderr
+    office.serve()
+    done = sync("--credentials", str(keys[store.terminal]))
+    assert done.returncode == 0, done.stderr
+    assert_verifies(db)
 
 
 def test_a_plaintext_client_gets_nothing_from_the_tls_server(secure_hq: SecureChain) -> None:

@@ -31,6 +31,8 @@ class NatsAccess:
     """The CA that signed head office's NATS certificate; given, the connection is TLS."""
     inbox: str = DEFAULT_INBOX
     """The reply subjects' prefix: a terminal may read only its own (``Channels.inbox``)."""
+    head_office: bool = False
+    """`pos hq serve` signing in (its key is head office's own, not a terminal's)."""
 
     def connect_options(self) -> dict[str, Any]:
         """Keyword arguments for ``nats.connect``; a sentence when a file is missing or not what it says."""
@@ -77,6 +79,9 @@ class NatsAccess:
             return NatsRefused(f"TLS with {url} failed ({text}): check the URL (tls://...) and [chain] ca_file.")
         if "authorization violation" in text.lower() or type(error).__name__ == "AuthorizationError":
             which = f"the key in {self.credentials}" if self.credentials else "no credentials"
+            if self.head_office:
+                return NatsRefused(f"{url} refused head office's sign-in ({which}): give --credentials the key"
+                                   " `pos hq nats-config --office-credentials` wrote, and reload nats-server.")
             return NatsRefused(f"{url} refused this terminal's sign-in ({which}): ask head office for this"
                                " terminal's credentials (`pos hq store add` or `pos hq store rekey`) and set"
                                " [chain] credentials to the file.")

@@ -47,6 +47,7 @@ def test_a_terminal_syncs_its_journal_and_its_stores_prices_with_its_own_key_ove
     # The store's config names its key, relative to the config file (the CA comes from POS_NATS_CA).
     config = tmp_path / "pos.toml"
     (tmp_path / "terminal.nk").write_bytes(key.read_bytes())
+    (tmp_path / "terminal.nk").chmod(0o600)
     config.write_text('[chain]\ncredentials = "terminal.nk"\n', encoding="utf-8")
     done = pos("sync", "--db", str(db), "--config", str(config), "--nats", secure_hq.url, "--until-synced",
                env=office.env())
@@ -134,6 +135,11 @@ def test_a_wrong_or_missing_key_or_an_unknown_ca_gets_a_sentence_and_a_non_zero_
     stranger.write_bytes(nkeys.encode_seed(os.urandom(32), nkeys.PREFIX_BYTE_USER))
     not_a_key = tmp_path / "not-a-key.nk"
     not_a_key.write_text("hello\n")
+    shared = tmp_path / "shared.nk"
+    shared.write_bytes(keys[store.terminal].read_bytes())
+    shared.chmod(0o644)
+    for key in (stranger, not_a_key):
+        key.chmod(0o600)
     other_ca = make_certificates(tmp_path, "another CA").ca_file
 
     def sync(*options: str) -> Any:
@@ -145,6 +151,7 @@ def test_a_wrong_or_missing_key_or_an_unknown_ca_gets_a_sentence_and_a_non_zero_
         ((), "refused this terminal's sign-in (no credentials)"),
         (("--credentials", str(tmp_path / "missing.nk")), "cannot read the NATS credentials"),
         (("--credentials", str(not_a_key)), "is not a NATS user nkey seed"),
+        (("--credentials", str(shared)), "can be read by other users of this machine (mode 644)"),
         (("--credentials", str(keys[store.terminal]), "--ca-file", str(other_ca)), "is not signed by the CA in"),
     ]
     for options, sentence in cases:

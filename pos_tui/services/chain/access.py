@@ -96,9 +96,13 @@ def read_seed(path: Path) -> bytes:
 
     try:
         seed = path.read_bytes().strip()
+        mode = path.stat().st_mode & 0o777
     except OSError as error:
         raise ConfigError(f"cannot read the NATS credentials {path}: {error.strerror}; set [chain] credentials"
                           " to the file head office gave for this terminal.") from error
+    if mode & 0o077:  # as ssh does with a private key: whoever can read it can sign in as this terminal
+        raise ConfigError(f"{path} can be read by other users of this machine (mode {mode:o}): run"
+                          f" `chmod 600 {path}` and start again.")
     try:
         if not seed.startswith(b"SU"):
             raise nkeys.ErrInvalidSeed()

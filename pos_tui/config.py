@@ -415,6 +415,15 @@ def _default_tenders() -> list[TenderSettings]:
     ]
 
 
+class ChainSettings(_Section):
+    """This store in a chain: how `pos sync` signs in to head office's NATS (paths relative to this file)."""
+
+    credentials: Path | None = None
+    """The file with this terminal's NATS key (`pos hq store add` made it; mode 0600). None: no sign-in."""
+    ca_file: Path | None = None
+    """The CA certificate (PEM) that signed head office's NATS certificate; set, `pos sync` speaks TLS."""
+
+
 class Settings(_Section):
     store: StoreSettings = Field(default_factory=StoreSettings)
     terminal: TerminalSettings = Field(default_factory=TerminalSettings)
@@ -435,6 +444,7 @@ class Settings(_Section):
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     loyalty: LoyaltySettings = Field(default_factory=LoyaltySettings)
     restaurant: RestaurantSettings = Field(default_factory=RestaurantSettings)
+    chain: ChainSettings = Field(default_factory=ChainSettings)
     keymap: dict[str, str] = Field(default_factory=dict)
     """Site key map: binding id -> keys, e.g. `"bucket.pay" = "f11"` (see the help screen for the ids)."""
     source: Path | None = None

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from pos_tui.cli.common import ConfigOption, DbOption, command_group, reports_errors
-from pos_tui.cli.sync_cmd import NamespaceOption, NatsOption
+from pos_tui.cli.sync_cmd import CaFileOption, NamespaceOption, NatsOption
 
 if TYPE_CHECKING:
     import psycopg
@@ -52,29 +52,96 @@ def init(pg: PgOption = DEFAULT_PG, db: DbOption = None, config: ConfigOption = 
     typer.echo(f"head office schema {version} ({done}).")
 
 
+CredentialsDirOption = Annotated[Path | None, typer.Option(
+    "--credentials-dir", help="Write each terminal's key to DIR/STORE.TERMINAL.nk (mode 0600) and print its path,"
+                              " instead of printing the key itself.")]
+
+
+def _hand_out(made: list[Any], credentials_dir: Path | None) -> None:
+    """Each terminal's seed, this once: on stdout (`STORE TERMINAL SEED`), or into a file of its own."""
+    from pos_tui.services.hq.authorization import write_secret
+
+    for credentials in made:
+        if credentials_dir is None:
+            typer.echo(f"{credentials.store} {credentials.terminal} {credentials.seed}")
+            continue
+        path = credentials_dir / credentials.file_name
+        write_secret(path, credentials.seed)
+        typer.echo(f"{credentials.store} {credentials.terminal} {path}")
+
+
 @store_app.command("add")
 @reports_errors
 def store_add(
     store: Annotated[str, typer.Argument(help="The store's id, as `pos status` shows it at the store.")],
     name: Annotated[str, typer.Option(help="What head office calls the store.")],
     terminal: Annotated[list[str], typer.Option("--terminal", help="A terminal id (repeat).")],
+    credentials_dir: CredentialsDirOption = None,
+    pg: PgOption = DEFAULT_PG,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Register a store and its terminals; hand out each terminal's NATS key once (only its public half is kept)."""
+    from pos_tui.services.hq import stores
+
+    if credentials_dir is not None and not credentials_dir.is_dir():
+        from pos_tui.cli.common import fail
+
+        fail(f"{credentials_dir} is not a directory; nothing was registered.")
+    with _current_office(pg) as conn:
+        made = stores.add_store(conn, store, name, terminal)
+    _hand_out(made, credentials_dir)
+    typer.echo(f"Store {store} ({name}) with {len(made)} terminal(s). Each key goes to its terminal (pos.toml"
+               " [chain] credentials = the file, mode 0600); the keys are shown this once. Then run"
+               " `pos hq nats-config` and reload nats-server.", err=True)
+
+
+@store_app.command("rekey")
+@reports_errors
+def store_rekey(
+    store: Annotated[str, typer.Argument(help="The store's id.")],
+    terminal: Annotated[str, typer.Argument(help="The terminal whose key is lost or is a password from before.")],
+    credentials_dir: CredentialsDirOption = None,
+    pg: PgOption = DEFAULT_PG,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Give a registered terminal a new NATS key; the old one stops at the next `pos hq nats-config` and reload."""
+    from pos_tui.services.hq import stores
+
+    with _current_office(pg) as conn:
+        made = stores.rekey(conn, store, terminal)
+    _hand_out([made], credentials_dir)
+    typer.echo(f"New key for terminal {terminal} of store {store}: run `pos hq nats-config` and reload nats-server.",
+               err=True)
+
+
+@hq_app.command("nats-config")
+@reports_errors
+def nats_config(
+    output: Annotated[Path, typer.Argument(help="The file nats-server's config includes (`include FILE`).")],
+    office_credentials: Annotated[Path, typer.Option(
+        "--office-credentials", envvar="POS_HQ_NATS_CREDENTIALS",
+        help="Head office's own key (made, mode 0600, when missing); `pos hq serve` signs in with it.")],
     namespace: NamespaceOption = "pos",
     pg: PgOption = DEFAULT_PG,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Register a store and its terminals; print each terminal's NATS user once (only a hash is kept)."""
+    """Write nats-server's authorization: head office's key may do all, each terminal only its own subjects."""
     from pos_tui.services.chain.wire import Channels
-    from pos_tui.services.hq import stores
+    from pos_tui.services.hq import authorization
 
+    office_key = authorization.office_key(office_credentials)
     with _current_office(pg) as conn:
-        made = stores.add_store(conn, store, name, terminal)
-    for credentials in made:
-        credentials = stores.TerminalCredentials(credentials.store, credentials.terminal, credentials.user,
-                                                 credentials.password, Channels(namespace))
-        typer.echo(credentials.nats_user_block())
-    typer.echo(f"Store {store} ({name}) with {len(made)} terminal(s). Add each line above to head office's"
-               " nats-server authorization users; the passwords are shown this once.", err=True)
+        terminals = authorization.terminal_keys(conn)
+        unkeyed = conn.execute("SELECT count(*) FROM hq_terminals WHERE nkey IS NULL").fetchone()
+    authorization.write_config(output, authorization.authorization_block(office_key, terminals, Channels(namespace)))
+    typer.echo(f"wrote {output}: head office and {len(terminals)} terminal(s). Reload nats-server to apply it"
+               " (`nats-server --signal reload`).")
+    if unkeyed and unkeyed[0]:
+        typer.echo(f"{unkeyed[0]} terminal(s) registered before nkeys have no key and cannot sign in:"
+                   " `pos hq store rekey STORE TERMINAL`.", err=True)
 
 
 @store_app.command("list")
@@ -156,6 +223,9 @@ def serve(
     batch: Annotated[int, typer.Option(min=1, max=10_000, help="Events a PostgreSQL transaction.")] = 1000,
     ack_wait: Annotated[float, typer.Option(min=0.5, help="Seconds before JetStream redelivers what a crashed"
                                                           " consumer did not acknowledge.")] = 30.0,
+    credentials: Annotated[Path | None, typer.Option(
+        envvar="POS_HQ_NATS_CREDENTIALS", help="Head office's NATS key (`pos hq nats-config` made it).")] = None,
+    ca_file: CaFileOption = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -163,6 +233,7 @@ def serve(
     import asyncio
     import logging
 
+    from pos_tui.services.chain.access import NatsAccess
     from pos_tui.services.chain.wire import Channels
     from pos_tui.services.hq.serve import ServeOptions
     from pos_tui.services.hq.serve import serve as run_serve
@@ -170,7 +241,9 @@ def serve(
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     with _current_office(pg):  # refuse an old schema before listening
         pass
-    options = ServeOptions(batch=batch, ack_wait_s=ack_wait, channels=Channels(namespace))
+    access = NatsAccess(credentials, ca_file, head_office=True)
+    access.connect_options()  # a missing or wrong file is a sentence before anything starts
+    options = ServeOptions(batch=batch, ack_wait_s=ack_wait, channels=Channels(namespace), access=access)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_serve(nats_url, pg, options, on_ready=lambda: typer.echo("ready", err=True)))
 

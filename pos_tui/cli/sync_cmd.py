@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import closing
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +14,9 @@ NatsOption = Annotated[str, typer.Option("--nats", envvar="POS_NATS_URL",
                                          help="Head office's NATS server (TLS: tls://...).")]
 NamespaceOption = Annotated[str, typer.Option("--namespace", envvar="POS_CHAIN_NAMESPACE",
                                               help="The chain's streams and subjects (one NATS may carry several).")]
+CaFileOption = Annotated[Path | None, typer.Option(
+    "--ca-file", envvar="POS_NATS_CA", help="The CA certificate that signed head office's NATS certificate"
+                                            " (default: the config's [chain] ca_file); with it, TLS.")]
 FORKED_EXIT = 3
 
 
@@ -22,7 +26,9 @@ def sync_command(
     namespace: NamespaceOption = "pos",
     terminal: Annotated[str | None, typer.Option(help="The terminal id this journal syncs as, the first time"
                                                       " (default: the config's terminal.id).")] = None,
-    creds: Annotated[str | None, typer.Option(help="This terminal's NATS credentials file.")] = None,
+    credentials: Annotated[Path | None, typer.Option(
+        help="This terminal's NATS key file (default: the config's [chain] credentials).")] = None,
+    ca_file: CaFileOption = None,
     batch: Annotated[int, typer.Option(min=1, max=10_000, help="Entries a batch.")] = 500,
     ack_timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to wait for head office's head before"
                                                              " sending again from it.")] = 5.0,
@@ -49,11 +55,15 @@ def sync_command(
             outbox.mark_new_epoch(session.ledger, terminal or session.terminal)
         import asyncio
 
+        from pos_tui.services.chain.access import NatsAccess
         from pos_tui.services.chain.wire import Channels
         from pos_tui.services.chain.worker import SyncOptions, run_sync
 
+        chain, source = session.settings.chain, session.settings.source
+        access = NatsAccess(credentials or _beside(chain.credentials, source),
+                            ca_file or _beside(chain.ca_file, source))
         options = SyncOptions(batch=batch, ack_timeout_s=ack_timeout, until_synced=until_synced,
-                              credentials=creds, channels=Channels(namespace), user=session.username)
+                              access=access, channels=Channels(namespace), user=session.username)
         try:
             state = asyncio.run(run_sync(session.ledger, nats_url, terminal or session.terminal, options))
         except outbox.ChainForked as forked:
@@ -61,3 +71,10 @@ def sync_command(
             raise typer.Exit(FORKED_EXIT) from None
         typer.echo(f"synced: head office holds seq {state.acked_seq} of terminal {state.terminal},"
                    f" epoch {state.epoch}.")
+
+
+def _beside(path: Path | None, config_file: Path | None) -> Path | None:
+    """A path from the config, relative to the config file's directory."""
+    if path is None or path.is_absolute() or config_file is None:
+        return path
+    return config_file.parent / path

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -22,7 +23,9 @@ from pos_tui.domain.tender import Tender
 from pos_tui.services.catalog import products
 from pos_tui.services.selling import sales
 from pos_tui.services.session import Session
+from tests.chain.helpers import wait_for
 from tests.support.chain_servers import NatsServer, PostgresCluster, TcpProxy, nats_server, postgres_cluster
+from tests.support.tls import ServerCertificate, make_certificates
 
 POS = str(Path(sys.executable).parent / "pos")
 PROCESS_DEADLINE_S = 180.0
@@ -62,9 +65,11 @@ class HeadOffice:
     namespace: str
     nats_url: str
     servers: list[subprocess.Popen[str]] = field(default_factory=list)
+    extra_env: dict[str, str] = field(default_factory=dict)
+    """The secure chain's: head office's key and the CA, for `pos hq serve` and `pos sync`."""
 
     def env(self) -> dict[str, str]:
-        return {"POS_HQ_PG": self.pg_url, "POS_CHAIN_NAMESPACE": self.namespace}
+        return {"POS_HQ_PG": self.pg_url, "POS_CHAIN_NAMESPACE": self.namespace, **self.extra_env}
 
     def add_store(self, session: Session, *terminals: str) -> str:
         store = session.ledger.store_info().store_id
@@ -130,6 +135,94 @@ def hq(pg_cluster: PostgresCluster, nats: NatsServer) -> Iterator[HeadOffice]:
     assert done.returncode == 0, done.stderr
     yield office
     office.stop()
+
+
+@dataclass
+class SecureChain:
+    """A head office whose own nats-server (this test's) requires TLS and a key per terminal, each allowed
+    only its own subjects, as `pos hq nats-config` writes them; stores are added as an admin does:
+    `pos hq store add`, `pos hq nats-config`, reload the server."""
+
+    office: HeadOffice
+    server: NatsServer
+    certificates: ServerCertificate
+    directory: Path
+
+    @property
+    def url(self) -> str:
+        return f"tls://127.0.0.1:{self.server.port}"
+
+    @property
+    def keys(self) -> Path:
+        return self.directory / "keys"
+
+    def add_store(self, session: Session, *terminals: str) -> dict[str, Path]:
+        """Register the store with ``terminals``, apply the new authorization; each terminal's key file."""
+        return self.register(session.ledger.store_info().store_id, *(terminals or (session.terminal,)))
+
+    def register(self, store: str, *terminals: str) -> dict[str, Path]:
+        args = ["hq", "store", "add", store, "--name", f"Store {store[:4]}", "--credentials-dir", str(self.keys)]
+        for terminal in terminals:
+            args += ["--terminal", terminal]
+        done = pos(*args, env=self.office.env())
+        assert done.returncode == 0, done.stderr
+        made = {line.split()[1]: Path(line.split()[2]) for line in done.stdout.splitlines()}
+        self.authorize()
+        for key in made.values():
+            wait_for(f"nats-server to accept {key.name}", lambda key=key: signs_in(self.url, key, self.certificates))
+        return made
+
+    def authorize(self) -> None:
+        """`pos hq nats-config` into the file the server includes, then the server reloads it."""
+        done = pos("hq", "nats-config", str(self.directory / "authorization.conf"), env=self.office.env())
+        assert done.returncode == 0, done.stderr
+        if self.server.process.poll() is None:
+            self.server.process.send_signal(signal.SIGHUP)
+
+
+def signs_in(url: str, key: Path, certificates: ServerCertificate) -> bool:
+    """Whether ``key`` can connect to the server at ``url`` now (a reload applied)."""
+    import asyncio
+
+    import nats
+    from nats.errors import Error as NatsError
+
+    from pos_tui.services.chain.access import tls_context
+
+    async def attempt() -> bool:
+        try:
+            nc = await nats.connect(url, nkeys_seed=str(key), tls=tls_context(certificates.ca_file),
+                                    allow_reconnect=False, connect_timeout=2)
+        except (NatsError, OSError, TimeoutError):
+            return False
+        await nc.close()
+        return True
+
+    return asyncio.run(attempt())
+
+
+@pytest.fixture
+def secure_hq(pg_cluster: PostgresCluster, tmp_path: Path) -> Iterator[SecureChain]:
+    """Like ``hq``, with its own TLS nats-server that admits head office's key and the keys of the stores
+    the test adds (``SecureChain.add_store``); `pos hq serve` and `pos sync` get the CA from the env."""
+    number = next(_numbers)
+    directory = tmp_path / "head-office"
+    (directory / "keys").mkdir(parents=True)
+    certificates = make_certificates(directory)
+    office = HeadOffice(pg_cluster.create_database(f"hq_{os.getpid()}_{number}"), f"t{os.getpid()}n{number}", "",
+                        extra_env={"POS_NATS_CA": str(certificates.ca_file),
+                                   "POS_HQ_NATS_CREDENTIALS": str(directory / "office.nk")})
+    done = pos("hq", "init", env=office.env())
+    assert done.returncode == 0, done.stderr
+    done = pos("hq", "nats-config", str(directory / "authorization.conf"), env=office.env())
+    assert done.returncode == 0, done.stderr
+    config = (f'tls {{ cert_file: "{certificates.cert_file}", key_file: "{certificates.key_file}", timeout: 5 }}\n'
+              'include "authorization.conf"\n')
+    with nats_server(config, directory) as server:
+        chain = SecureChain(office, server, certificates, directory)
+        office.nats_url = chain.url
+        yield chain
+        office.stop()
 
 
 def sell(session: Session, scan: str, paid: int) -> sales.CompletedSale:

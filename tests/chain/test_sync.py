@@ -35,18 +35,36 @@ def test_a_store_syncs_its_sales_and_head_office_holds_its_chain_and_its_figures
     assert_verifies(db)
 
 
-def test_head_office_registers_a_store_once_and_prints_each_terminals_limited_nats_user(hq: HeadOffice) -> None:
+def test_head_office_registers_a_store_once_and_prints_each_terminals_key_keeping_only_its_public_half(
+        hq: HeadOffice, tmp_path: Path) -> None:
+    import nkeys
+
     again = pos("hq", "init", env=hq.env())
     assert again.returncode == 0 and "nothing to apply" in again.stdout
     done = pos("hq", "store", "add", "lhr-1", "--name", "Lahore Mall", "--terminal", "T1", "--terminal", "T2",
                env=hq.env())
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    assert len(lines) == 2
-    assert f'"{hq.namespace}.ev.lhr-1.T1"' in lines[0] and f'"{hq.namespace}.head.lhr-1.T2"' in lines[1]
-    password = lines[0].split('password: "')[1].split('"')[0]
-    assert password not in str(hq.query("SELECT * FROM hq_terminals"))  # only its hash is kept
+    lines = [line.split() for line in done.stdout.splitlines()]
+    assert [line[:2] for line in lines] == [["lhr-1", "T1"], ["lhr-1", "T2"]]
+    seed = lines[0][2]
+    public = nkeys.from_seed(bytearray(seed.encode())).public_key.decode()
+    kept = hq.query("SELECT * FROM hq_terminals WHERE terminal = 'T1'")
+    assert seed not in str(kept) and public in str(kept)  # only the public half is kept
     twice = pos("hq", "store", "add", "lhr-1", "--name", "Lahore Mall", "--terminal", "T3", "--terminal", "T1",
                 env=hq.env())
     assert twice.returncode == 1 and "registered already; nothing was added" in twice.stderr
     assert hq.query("SELECT terminal FROM hq_terminals ORDER BY terminal") == [("T1",), ("T2",)]
+    # A new key for T2: the old one is no longer what head office's config admits.
+    rekeyed = pos("hq", "store", "rekey", "lhr-1", "T2", "--credentials-dir", str(tmp_path), env=hq.env())
+    assert rekeyed.returncode == 0, rekeyed.stderr
+    assert rekeyed.stdout.split() == ["lhr-1", "T2", str(tmp_path / "lhr-1.T2.nk")]
+    config = tmp_path / "authorization.conf"
+    written = pos("hq", "nats-config", str(config), "--office-credentials", str(tmp_path / "office.nk"), env=hq.env())
+    assert written.returncode == 0, written.stderr
+    text = config.read_text()
+    new_public = nkeys.from_seed(bytearray((tmp_path / "lhr-1.T2.nk").read_bytes().strip())).public_key.decode()
+    old_public = nkeys.from_seed(bytearray(lines[1][2].encode())).public_key.decode()
+    assert public in text and new_public in text and old_public not in text
+    assert f'"{hq.namespace}.ev.lhr-1.T1"' in text and f'"{hq.namespace}.ev.lhr-1.T2"' in text
+    missing = pos("hq", "store", "rekey", "lhr-1", "T9", env=hq.env())
+    assert missing.returncode == 1 and "is not registered" in missing.stderr

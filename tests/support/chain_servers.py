@@ -146,12 +146,19 @@ class NatsServer:
 
 
 @contextlib.contextmanager
-def nats_server() -> Iterator[NatsServer]:
+def nats_server(config: str | None = None, config_dir: Path | None = None) -> Iterator[NatsServer]:
+    """A nats-server with JetStream; ``config``: the text of a config file it reads too (TLS, authorization),
+    written in ``config_dir`` (what its `include`s are relative to) or beside the server's data."""
     binary = nats_server_binary()
     directory = Path(tempfile.mkdtemp(prefix="pos-nats-"))
     port = free_port()
+    with_config: list[str] = []
+    if config is not None:
+        config_file = (config_dir or directory) / "nats.conf"
+        config_file.write_text(config, encoding="utf-8")
+        with_config = ["-c", str(config_file)]
     process = subprocess.Popen(
-        [binary, "-js", "-sd", str(directory), "-p", str(port), "-a", "127.0.0.1", "-m", "0"],
+        [binary, *with_config, "-js", "-sd", str(directory), "-p", str(port), "-a", "127.0.0.1", "-m", "0"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:

@@ -53,6 +53,16 @@ class Channels:
     def all_office(self) -> str:
         return f"{self.namespace}.office.>"
 
+    def store_office_stream(self, store: str) -> str:
+        """The stream a store's terminals read head office's events from: a copy, kept by NATS, of the
+        all-stores subject and this store's, in head office's order (``pos hq serve`` makes it). A
+        terminal may read this stream only, so it cannot read another store's prices."""
+        return f"{self.office_stream}_{store}"
+
+    def inbox(self, store: str, terminal: str) -> str:
+        """The prefix of a terminal's reply subjects: it may subscribe to these and no one else's."""
+        return f"_INBOX.{self.namespace}.{store}.{terminal}"
+
     def office_subject(self, target: str) -> str:
         """Head office's events for one store (its id) or for every store ("all")."""
         return f"{self.namespace}.office.{target}"

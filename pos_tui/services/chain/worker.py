@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-import nats
 from nats.aio.client import Client as NatsClient
 from nats.errors import Error as NatsError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
@@ -26,8 +25,8 @@ from nats.js.errors import Error as JetStreamError
 from pos_tui.ledger.database import Ledger
 from pos_tui.ledger.journal import Actor
 from pos_tui.services.chain import office, outbox
+from pos_tui.services.chain.access import NatsAccess
 from pos_tui.services.chain.wire import (
-    OFFICE_ALL,
     BadMessage,
     Channels,
     Head,
@@ -48,7 +47,8 @@ class SyncOptions:
     ack_timeout_s: float = 5.0
     until_synced: bool = False
     """Exit once head office holds the whole journal (a cron job, a test); otherwise run for ever."""
-    credentials: str | None = None
+    access: NatsAccess = field(default_factory=NatsAccess)
+    """This terminal's key and head office's CA (``access.py``); its inbox is set from the terminal."""
     channels: Channels = field(default_factory=Channels)
     user: str = "system"
     """Who the epoch's first event names, when this run starts one."""
@@ -57,17 +57,18 @@ class SyncOptions:
 class _Line:
     """The NATS connection, made again whenever it cannot be made or is lost."""
 
-    def __init__(self, url: str, options: SyncOptions) -> None:
+    def __init__(self, url: str, access: NatsAccess) -> None:
         self.url = url
-        self.options = options
+        self.access = access
         self.nc: NatsClient | None = None
 
     async def connect(self) -> NatsClient:
+        """Connected, after as many tries as the line needs; a refusal (a key, a certificate) is raised."""
         while self.nc is None or self.nc.is_closed:
             try:
-                self.nc = await nats.connect(
+                self.nc = await self.access.connect(
                     self.url, connect_timeout=2, max_reconnect_attempts=-1, reconnect_time_wait=RECONNECT_WAIT_S,
-                    allow_reconnect=True, user_credentials=self.options.credentials, name="pos sync",
+                    allow_reconnect=True, name="pos sync",
                 )
             except TRANSPORT_ERRORS:
                 await asyncio.sleep(RECONNECT_WAIT_S)
@@ -80,7 +81,8 @@ async def run_sync(ledger: Ledger, url: str, terminal: str, options: SyncOptions
     if state.forked:
         raise outbox.ChainForked(state.fork_sentence())
     store, terminal = state.store, state.terminal
-    line = _Line(url, options)
+    access = replace(options.access, inbox=options.channels.inbox(store, terminal))
+    line = _Line(url, access)
     nc = await line.connect()
     js = nc.jetstream()
     moved = asyncio.Event()
@@ -94,7 +96,8 @@ async def run_sync(ledger: Ledger, url: str, terminal: str, options: SyncOptions
 
     async def read_last_head() -> Head | None:
         with contextlib.suppress(*TRANSPORT_ERRORS):
-            last = await js.get_last_msg(channels.heads_stream, channels.head_subject(store, terminal))
+            # A direct get names the subject it reads, so a terminal's permission can be this one subject.
+            last = await js.get_last_msg(channels.heads_stream, channels.head_subject(store, terminal), direct=True)
             if last.data:
                 await on_head(last)
                 with contextlib.suppress(ValueError, KeyError, TypeError):
@@ -118,13 +121,11 @@ async def run_sync(ledger: Ledger, url: str, terminal: str, options: SyncOptions
         nonlocal office_sub
         try:
             if office_sub is None:
-                # Every head-office event for all stores or this one, from the start: each applies once by
-                # head office's seq, so reading one again changes nothing.
+                # Every head-office event for all stores or this one (this store's copy holds those only),
+                # from the start: each applies once by head office's seq, so reading one again changes nothing.
                 office_sub = await js.pull_subscribe(
-                    "", stream=channels.office_stream,
-                    config=ConsumerConfig(filter_subjects=[channels.office_subject(OFFICE_ALL),
-                                                           channels.office_subject(store)],
-                                          deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE,
+                    "", stream=channels.store_office_stream(store),
+                    config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE,
                                           inactive_threshold=60.0))
             messages = await office_sub.fetch(500, timeout=wait_s)
         except TRANSPORT_ERRORS:

@@ -13,13 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import nats
 import psycopg
 from nats.errors import TimeoutError as NatsTimeout
-from nats.js.api import ConsumerConfig, StorageType
+from nats.js.api import ConsumerConfig, StorageType, StreamSource, SubjectTransform
 from nats.js.errors import BadRequestError
 
-from pos_tui.services.chain.wire import DEDUP_WINDOW_S, BadMessage, ChainEvent, Channels, parse_event
+from pos_tui.services.chain.access import NatsAccess
+from pos_tui.services.chain.wire import DEDUP_WINDOW_S, OFFICE_ALL, BadMessage, ChainEvent, Channels, parse_event
 from pos_tui.services.hq import office
 from pos_tui.services.hq.ingest import ingest
 from pos_tui.services.hq.schema import require_current
@@ -33,6 +33,7 @@ class ServeOptions:
     batch: int = 1000
     ack_wait_s: float = 30.0
     channels: Channels = field(default_factory=Channels)
+    access: NatsAccess = field(default_factory=NatsAccess)
 
 
 async def ensure_streams(js: Any, channels: Channels) -> None:
@@ -53,14 +54,34 @@ async def ensure_streams(js: Any, channels: Channels) -> None:
             await js.update_stream(**config)
 
 
+async def ensure_store_streams(js: Any, channels: Channels, stores: list[str]) -> None:
+    """Each store's copy of head office's events: the all-stores subject and the store's own, sourced
+    from the office stream by NATS in its order. A terminal may read only its store's copy."""
+    for store in stores:
+        subjects = [channels.office_subject(OFFICE_ALL), channels.office_subject(store)]
+        config = dict(name=channels.store_office_stream(store), storage=StorageType.FILE, sources=[StreamSource(
+            name=channels.office_stream, subject_transforms=[SubjectTransform(src=s, dest=s) for s in subjects])])
+        try:
+            await js.add_stream(**config)
+        except BadRequestError:
+            await js.update_stream(**config)
+
+
+def _registered_stores(pg: psycopg.Connection[Any]) -> list[str]:
+    return [str(row[0]) for row in pg.execute("SELECT store FROM hq_stores ORDER BY store").fetchall()]
+
+
 async def serve(nats_url: str, pg_url: str, options: ServeOptions = ServeOptions(),
                 stop: asyncio.Event | None = None, on_ready: Callable[[], None] | None = None) -> None:
     pg = psycopg.connect(pg_url, autocommit=True)
     require_current(pg)
-    nc = await nats.connect(nats_url, max_reconnect_attempts=-1, reconnect_time_wait=0.5, name="pos hq serve")
+    nc = await options.access.connect(nats_url, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
+                                      name="pos hq serve")
     js = nc.jetstream()
     channels = options.channels
     await ensure_streams(js, channels)
+    stores = _registered_stores(pg)
+    await ensure_store_streams(js, channels, stores)
     subscription = await js.pull_subscribe(
         channels.all_events, durable=CONSUMER, stream=channels.events_stream,
         config=ConsumerConfig(ack_wait=options.ack_wait_s, max_ack_pending=-1),
@@ -69,6 +90,10 @@ async def serve(nats_url: str, pg_url: str, options: ServeOptions = ServeOptions
         on_ready()
     try:
         while stop is None or not stop.is_set():
+            registered = _registered_stores(pg)
+            if registered != stores:  # a store added while serving gets its copy of head office's events
+                await ensure_store_streams(js, channels, sorted(set(registered) - set(stores)))
+                stores = registered
             await _publish_office(js, pg, channels)
             try:
                 messages = await subscription.fetch(options.batch, timeout=1.0)

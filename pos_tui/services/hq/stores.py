@@ -1,22 +1,20 @@
-"""Registering a store and its terminals at head office, with each terminal's NATS credentials.
+"""Registering a store and its terminals at head office, with each terminal's NATS key.
 
-Each terminal gets its own NATS user, allowed to publish only its own event subject and to read only
-its own head (``authorization`` below, for head office's nats-server configuration). The password is
-printed once and only its SHA-256 is kept.
+Each terminal gets its own nkey: the seed is handed out once (`pos hq store add` prints it or writes
+it to a file only its owner reads) and only the public key is kept, in ``hq_terminals.nkey``. What
+the key may do on NATS is in ``authorization.py`` (`pos hq nats-config`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import psycopg
 
-from pos_tui.domain.errors import InvalidInput
-from pos_tui.services.chain.wire import Channels
+from pos_tui.domain.errors import InvalidInput, NotFound
+from pos_tui.services.hq.authorization import new_user_key
 from pos_tui.services.hq.ingest import EpochGap, epoch_gap
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -26,22 +24,13 @@ _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 class TerminalCredentials:
     store: str
     terminal: str
-    user: str
-    password: str
-    channels: Channels = field(default_factory=Channels)
+    seed: str
+    """The terminal's nkey seed (SU...): shown this once, never stored at head office."""
+    public_key: str
 
-    def nats_user_block(self) -> str:
-        """This terminal's entry for the `authorization { users = [...] }` of head office's nats-server."""
-        channels = self.channels
-        # Head office's events: a consumer of the office stream (its filters are this store's subject
-        # and the all-stores one; NATS cannot hold a two-filter consumer to them, see docs).
-        publish = (f'"{channels.event_subject(self.store, self.terminal)}",'
-                   f' "$JS.API.STREAM.MSG.GET.{channels.heads_stream}",'
-                   f' "$JS.API.CONSUMER.CREATE.{channels.office_stream}.>",'
-                   f' "$JS.API.CONSUMER.MSG.NEXT.{channels.office_stream}.>"')
-        subscribe = f'"{channels.head_subject(self.store, self.terminal)}", "_INBOX.>"'
-        return (f'{{ user: "{self.user}", password: "{self.password}", permissions: {{'
-                f' publish: [{publish}], subscribe: [{subscribe}] }} }}')
+    @property
+    def file_name(self) -> str:
+        return f"{self.store}.{self.terminal}.nk"
 
 
 def add_store(conn: psycopg.Connection[Any], store: str, name: str, terminals: list[str]) -> list[TerminalCredentials]:
@@ -57,17 +46,29 @@ def add_store(conn: psycopg.Connection[Any], store: str, name: str, terminals: l
         conn.execute("INSERT INTO hq_stores (store, name) VALUES (%s, %s) ON CONFLICT (store) DO NOTHING",
                      (store, name))
         for terminal in terminals:
-            password = secrets.token_urlsafe(24)
-            user = f"{store}.{terminal}"
+            key = new_user_key()
             inserted = conn.execute(
-                "INSERT INTO hq_terminals (store, terminal, nats_user, password_sha256) VALUES (%s, %s, %s, %s)"
+                "INSERT INTO hq_terminals (store, terminal, nats_user, nkey) VALUES (%s, %s, %s, %s)"
                 " ON CONFLICT DO NOTHING",
-                (store, terminal, user, hashlib.sha256(password.encode()).hexdigest()),
+                (store, terminal, f"{store}.{terminal}", key.public),
             ).rowcount
             if not inserted:
-                raise InvalidInput(f"terminal {terminal} of store {store} is registered already; nothing was added.")
-            out.append(TerminalCredentials(store, terminal, user, password))
+                raise InvalidInput(f"terminal {terminal} of store {store} is registered already; nothing was added."
+                                   " `pos hq store rekey` gives it a new key.")
+            out.append(TerminalCredentials(store, terminal, key.seed, key.public))
     return out
+
+
+def rekey(conn: psycopg.Connection[Any], store: str, terminal: str) -> TerminalCredentials:
+    """A new key for a registered terminal (its old one lost, or a password from before nkeys); the old
+    key stops working at the next `pos hq nats-config` and reload."""
+    key = new_user_key()
+    with conn.transaction():
+        changed = conn.execute("UPDATE hq_terminals SET nkey = %s, password_sha256 = NULL"
+                               " WHERE store = %s AND terminal = %s", (key.public, store, terminal)).rowcount
+    if not changed:
+        raise NotFound(f"terminal {terminal} of store {store} is not registered: `pos hq store add` registers it.")
+    return TerminalCredentials(store, terminal, key.seed, key.public)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from tests.forgeries import journal_of
 from tests.tui.conftest import wait_for
 
 OPENED = datetime(2053, 3, 14, 4, 0, tzinfo=UTC)
+NEXT_DAY = datetime(2053, 3, 15, 5, 0, tzinfo=UTC)
 SYNCED = {"north": "2053-03-14 09:30:00+00", "south": "2053-03-14 09:41:00+00"}
 PKR = Currency("PKR", 2, "Rs")
 
@@ -62,6 +63,8 @@ def seed(hq: HeadOffice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cha
     ids = {name: session.ledger.store_info().store_id for name, session in sessions.items()}
     ids["east"] = "east-0000"
     sell(sessions["north"], f"3*{TEA_BARCODE}", 150_000)
+    sessions["north"].clock = lambda: NEXT_DAY  # north trades two days: the report's chart has a trend
+    sell(sessions["north"], TEA_BARCODE, 50_000)
     sell(sessions["south"], f"2*{MILK_BARCODE}", 60_000)
     shipped = store_transfers.request(sessions["north"], ids["south"], [("TEA-200", 12_000)]).transfer_id
     waiting = store_transfers.request(sessions["south"], ids["north"], [("MILK-1L", 5_000)]).transfer_id
@@ -118,7 +121,7 @@ async def test_the_stores_page_shows_each_terminal_with_its_last_sync_and_alarm_
         assert "3 terminal(s) of 3 store(s), 1 with an alarm." in str(pilot.app.screen.query_one("#status").content)
         # North sells and syncs while the page is open: the timer shows the new head without a key pressed.
         north = open_session(Settings(), chain.paths["north"], username="admin")
-        north.clock = lambda: OPENED
+        north.clock = lambda: NEXT_DAY
         sell(north, TEA_BARCODE, 50_000)
         north.close()
         with psycopg.connect(hq.pg_url, autocommit=True) as conn:
@@ -144,12 +147,12 @@ async def test_stock_by_store_with_in_transit_and_a_sentence_for_an_unknown_prod
         await pilot.press("enter")
         await wait_for(pilot, lambda: pilot.app.screen.query_one("#hq-stock-table", DataTable).row_count == 2)
         by_store = {row[3]: row[1] for row in cells(pilot, "#hq-stock-table")}
-        assert by_store == {chain.ids["north"]: "85", chain.ids["south"]: "100"}  # 100 - 3 sold - 12 shipped
+        assert by_store == {chain.ids["north"]: "84", chain.ids["south"]: "100"}  # 100 - 4 sold - 12 shipped
         assert str(pilot.app.screen.query_one("#tile-hq-transit").content).startswith("12\n")
-        assert str(pilot.app.screen.query_one("#tile-hq-total").content).startswith("185\n")
+        assert str(pilot.app.screen.query_one("#tile-hq-total").content).startswith("184\n")
     done = pos("hq", "stock", "TEA-200", env=hq.env())
     assert "in transit: 12" in done.stdout
-    assert f"{chain.ids['north']}  TEA-200  Tapal Danedar Tea 200g  85" in done.stdout
+    assert f"{chain.ids['north']}  TEA-200  Tapal Danedar Tea 200g  84" in done.stdout
 
 
 async def test_f5_approves_the_transfer_waiting_in_postgresql(hq: HeadOffice, tmp_path: Path,
@@ -185,9 +188,22 @@ async def test_a_report_for_one_store_equals_pos_hq_report_for_that_store(
         await wait_for(pilot, lambda: pilot.app.screen.shown.stores == (chain.ids["north"],))
         on_screen = [dataclasses.asdict(row) | {"margin": row.margin} for row in pilot.app.screen.shown.rows]
         table = cells(pilot, "#report-table")
+        chart = pilot.app.screen.query_one("#report-chart")
+        assert chart.display and chart.spec.labels == ("2053-03-14", "2053-03-15")  # the till's trend chart
+        # One day only, typed; a day that is not one gets a sentence and changes nothing.
+        screen = pilot.app.screen
+        screen.query_one("#hq-from", Input).value = "2053-03-15"
+        screen.query_one("#hq-from", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: [r.day for r in screen.shown.rows] == ["2053-03-15"])
+        screen.query_one("#hq-to", Input).value = "2053-13-01"
+        screen.query_one("#hq-to", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "to '2053-13-01' is not a day" in str(screen.query_one("#status").content))
+        assert [r.day for r in screen.shown.rows] == ["2053-03-15"]
     done = pos("hq", "report", "sales-by-day", "--store", chain.ids["north"], "--format", "json", env=hq.env())
     assert done.returncode == 0, done.stderr
-    assert on_screen == json.loads(done.stdout) and len(on_screen) == 1
+    assert on_screen == json.loads(done.stdout) and len(on_screen) == 2
     assert table[0][:3] == ["North", "2053-03-14", "1"] and table[-1][0] == "Total"
 
 

@@ -26,6 +26,8 @@ from pos_tui.tui.widgets.report_table import ReportTable
 from pos_tui.tui.widgets.tiles import Tile
 
 ALL_STORES = "*"
+TITLES = {"sales-by-day": "Sales by store and day"}
+"""What the report picker shows for each of `pos hq report`'s names."""
 LABELS = {"store": "Store", "day": "Day", "sales": "Sales", "takings": "Takings", "returns": "Returns", "net": "Net",
           "tax": "Tax", "cost": "Cost", "margin": "Margin"}
 
@@ -74,7 +76,7 @@ def as_result(report: Consolidated, names: dict[str, str]) -> ReportResult:
     columns = tuple(Column(key, LABELS[key], kinds.get(key, "money")) for key in reports.COLUMNS)
     rows = tuple((names.get(row.store, row.store), *row.cells()[1:]) for row in report.rows)
     totals: tuple[Any, ...] = ("Total", None, *(sum(row[i] for row in rows) for i in range(2, len(columns))))
-    return ReportResult(report.name, "Sales by store and day", ReportQuery(report.first or "", report.last or ""),
+    return ReportResult(report.name, TITLES.get(report.name, report.name), ReportQuery(report.first, report.last),
                         columns, rows, totals)
 
 
@@ -121,8 +123,8 @@ class ReportsPage(OfficePage):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="filters"):
-            yield Select([(name, name) for name in reports.REPORTS], value=self.report_name, allow_blank=False,
-                         id="hq-report", compact=True)
+            yield Select([(TITLES.get(name, name), name) for name in reports.REPORTS], value=self.report_name,
+                         allow_blank=False, id="hq-report", compact=True)
             yield Select([("All stores", ALL_STORES)], value=ALL_STORES, allow_blank=False, id="hq-store",
                          compact=True)
             yield Input(placeholder="from", id="hq-from", classes="date", compact=True)

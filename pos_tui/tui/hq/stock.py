@@ -108,7 +108,7 @@ class StockPage(OfficePage):
             table.add_row(Text(store_name or stock.store), Text(format_quantity(stock.on_hand), justify="right"),
                           alert, Text(stock.store))
         self.query_one("#tile-hq-total", Tile).show(format_quantity(view.total), view.sku)
-        self.query_one("#tile-hq-transit", Tile).show(format_quantity(view.transit.in_transit), "shipped, not received")
+        self.query_one("#tile-hq-transit", Tile).show(format_quantity(view.transit.in_transit), "on the road")
         self.query_one("#tile-hq-shrinkage", Tile).show(format_quantity(view.transit.shrinkage), "shipped − received")
         self.say(f"{view.sku} {view.name}: {format_quantity(view.total)} at {len(view.stores)} store(s),"
                  f" {format_quantity(view.transit.in_transit)} in transit.")

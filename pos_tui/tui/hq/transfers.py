@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Static
 
 from pos_tui.domain.money import format_quantity
 from pos_tui.services.hq import transfers
+from pos_tui.services.hq.cockpit import store_names
 from pos_tui.services.hq.transfers import HqTransfer
 from pos_tui.tui.dialogs.confirm import ConfirmDialog
 from pos_tui.tui.hq.page import Answered, OfficePage
@@ -51,6 +52,7 @@ class TransfersPage(OfficePage):
     def __init__(self) -> None:
         super().__init__()
         self.transfers: list[HqTransfer] = []
+        self.names: dict[str, str] = {}
         self.approved = ""  # what the last approval said: it stays on the status line over the reload it causes
 
     def compose_body(self) -> ComposeResult:
@@ -74,7 +76,7 @@ class TransfersPage(OfficePage):
         self.load()
 
     def load(self) -> None:
-        self.ask("transfers", transfers.list_transfers)
+        self.ask("transfers", lambda conn: (transfers.list_transfers(conn), store_names(conn)))
 
     def highlighted(self) -> HqTransfer | None:
         row = self.query_one("#hq-transfers", DataTable).cursor_row
@@ -100,12 +102,18 @@ class TransfersPage(OfficePage):
                 self.ask("approve", lambda conn: (tid, *transfers.approve(conn, tid)))
 
         lines = ", ".join(f"{line.sku} × {format_quantity(line.requested)}" for line in transfer.lines)
-        self.app.push_screen(ConfirmDialog("Approve a transfer", f"{tid}: {transfer.from_store} → {transfer.to_store},"
-                                           f" {lines}.", "approve"), callback=answered)
+        route = f"{self.store_name(transfer.from_store)} → {self.store_name(transfer.to_store)}"
+        self.app.push_screen(ConfirmDialog("Approve a transfer", f"{tid}: {route}, {lines}.", "approve"),
+                             callback=answered)
+
+    def store_name(self, store: str) -> str:
+        """A store as people call it (its id where head office does not know it: an alarm to read)."""
+        return self.names.get(store, store) if store else "?"
 
     def on_answered(self, message: Answered) -> None:
         if message.what == "transfers":
-            self.show_transfers(waiting_first(message.value))
+            found, self.names = message.value
+            self.show_transfers(waiting_first(found))
         elif message.what == "approve":
             tid, reference, now = message.value
             self.approved = (f"{tid} {'approved' if now else 'was already approved'}: {reference}. The sending store"
@@ -122,7 +130,8 @@ class TransfersPage(OfficePage):
         table.clear()
         for t in found:
             state = Text(t.state, style=f"bold {theme.warning}" if t.state == "requested" else "")
-            table.add_row(Text(t.transfer_id), state, Text(t.from_store or "?"), Text(t.to_store or "?"),
+            table.add_row(Text(t.transfer_id), state, Text(self.store_name(t.from_store)),
+                          Text(self.store_name(t.to_store)),
                           Text(str(len(t.lines)), justify="right"), Text(t.approval_ref or "-"),
                           Text(t.alarm, style=theme.error or ""), key=t.transfer_id)
         if found:

@@ -48,6 +48,14 @@ def cockpit(ctx: typer.Context, pg: PgOption = DEFAULT_PG, db: DbOption = None, 
     """With no command: head office's cockpit, a full-screen view of the stores' sync and alarms, stock by
     store, transfers to approve (F5) and the consolidated reports. F11 lists the keys, F10 leaves."""
     if ctx.invoked_subcommand is not None:
+        import click
+
+        given = [name for name in ("pg", "db", "config")
+                 if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE]
+        if given:  # they would be the cockpit's, silently not the command's
+            from pos_tui.cli.common import fail
+
+            fail(f"put --{given[0]} after the command: pos hq {ctx.invoked_subcommand} ... --{given[0]} VALUE.")
         return
     from pos_tui.cli.common import settings_from
     from pos_tui.domain.money import Currency

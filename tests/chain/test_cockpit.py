@@ -222,6 +222,26 @@ def app_exited(pilot: Pilot[None]) -> bool:
     return pilot.app.return_code is not None or not pilot.app.is_running
 
 
+async def test_postgresql_going_away_is_a_sentence_and_the_next_refresh_connects_again(
+        hq: HeadOffice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seed(hq, tmp_path, monkeypatch)
+    async with cockpit(hq, tmp_path).run_test(size=(120, 40)) as pilot:
+        status = pilot.app.screen.query_one("#status")
+        await wait_for(pilot, lambda: "3 terminal(s)" in str(status.content))
+        hq.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+                 " AND pid <> pg_backend_pid()")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: "lost head office's PostgreSQL" in str(status.content))
+        assert pilot.app.screen.query_one("#hq-terminals", DataTable).row_count == 3  # what it read stays
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: "3 terminal(s)" in str(status.content))
+
+
+def test_an_option_before_a_subcommand_is_refused_not_silently_the_cockpits() -> None:
+    done = pos("hq", "--pg", "postgresql://nobody@127.0.0.1:9/nothing", "store", "list")
+    assert done.returncode == 1 and "put --pg after the command" in done.stderr
+
+
 def test_no_postgresql_is_a_sentence_not_a_traceback() -> None:
     done = pos("hq", "--pg", "postgresql://nobody@127.0.0.1:9/nothing")
     assert done.returncode == 1

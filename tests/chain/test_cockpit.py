@@ -23,7 +23,7 @@ from pos_tui.domain.money import Currency
 from pos_tui.ledger.entry import canonical_json, parse_payload
 from pos_tui.services.chain.wire import ChainEvent
 from pos_tui.services.hq import stores, transfers
-from pos_tui.services.hq.cockpit import OfficeLink
+from pos_tui.services.hq.cockpit import OfficeLink, terminal_rows
 from pos_tui.services.hq.ingest import ingest
 from pos_tui.services.inventory import transfers as store_transfers
 from pos_tui.services.session import Session, open_session
@@ -235,6 +235,22 @@ async def test_postgresql_going_away_is_a_sentence_and_the_next_refresh_connects
         assert pilot.app.screen.query_one("#hq-terminals", DataTable).row_count == 3  # what it read stays
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: "3 terminal(s)" in str(status.content))
+
+
+def test_entries_received_above_a_gap_are_waiting_until_it_fills(hq: HeadOffice, tmp_path: Path) -> None:
+    session = make_store(tmp_path / "store.db", opened_at=OPENED)
+    store = session.ledger.store_info().store_id
+    session.close()
+    events = _events(store, tmp_path / "store.db")
+    with psycopg.connect(hq.pg_url, autocommit=True) as conn:
+        stores.add_store(conn, store, "Gappy", ["T1"])
+        ingest(conn, events[:3] + events[4:])  # seq 4 lost on the way
+        (row,) = terminal_rows(conn)
+        assert (row.state.head_seq, row.held, row.level) == (3, len(events) - 4, "warning")
+        assert row.alarm == f"{len(events) - 4} waiting above a gap"
+        ingest(conn, events[3:4])
+        (row,) = terminal_rows(conn)
+        assert (row.state.head_seq, row.held, row.alarm) == (len(events), 0, "")
 
 
 def test_an_option_before_a_subcommand_is_refused_not_silently_the_cockpits() -> None:

@@ -26,7 +26,7 @@ from pos_tui.tui.widgets.report_table import ReportTable
 from pos_tui.tui.widgets.tiles import Tile
 
 ALL_STORES = "*"
-TITLES = {"sales-by-day": "Sales by store and day"}
+TITLES = {"sales-by-day": "Sales by day"}
 """What the report picker shows for each of `pos hq report`'s names."""
 LABELS = {"store": "Store", "day": "Day", "sales": "Sales", "takings": "Takings", "returns": "Returns", "net": "Net",
           "tax": "Tax", "cost": "Cost", "margin": "Margin"}
@@ -159,7 +159,8 @@ class ReportsPage(OfficePage):
             names: dict[str, str] = message.value
             self.names = names
             select = self.query_one("#hq-store", Select)
-            select.set_options([("All stores", ALL_STORES), *((f"{name} ({store[:8]})", store)
+            twice = {name for name in names.values() if list(names.values()).count(name) > 1}
+            select.set_options([("All stores", ALL_STORES), *((f"{name} {store[:8]}" if name in twice else name, store)
                                                                 for store, name in names.items())])
             select.value = self.store if self.store in names else ALL_STORES
             self.redraw()  # the table names the stores
@@ -170,8 +171,9 @@ class ReportsPage(OfficePage):
             self.shown = report
             self.redraw()
             where = "every store" if not report.stores else self.names.get(report.stores[0], report.stores[0])
-            self.say(f"{report.name} for {where}, {report.first} to {report.last}: {len(report.rows)} store-day(s)."
-                     if report.rows else f"{report.name} for {where}: nothing to show.")
+            title = TITLES.get(report.name, report.name)
+            self.say(f"{title} for {where}, {report.first} to {report.last}: {len(report.rows)} store-day(s)."
+                     if report.rows else f"{title} for {where}: nothing to show.")
             self.post_message(HqReportShown(report.name, report.stores, len(report.rows)))
 
     def on_failed(self, message: Failed) -> None:

@@ -57,13 +57,12 @@ class StoresPage(OfficePage):
             table.add_column(label, key=label)
         self.set_interval(self.app.refresh_s, self.refresh_if_shown)  # type: ignore[attr-defined]
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.show_rows())
-        self.action_reload()
 
     def refresh_if_shown(self) -> None:
         if self.app.screen is self:
             self.action_reload()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self) -> None:  # also when first shown
         self.action_reload()
 
     def action_reload(self) -> None:

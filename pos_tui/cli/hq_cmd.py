@@ -16,7 +16,10 @@ from pos_tui.cli.sync_cmd import CaFileOption, NamespaceOption, NatsOption
 if TYPE_CHECKING:
     import psycopg
 
-hq_app = command_group(help="Head office: PostgreSQL schema, stores and terminals, the ingest consumer, reports.")
+hq_app = command_group(help="Head office: PostgreSQL schema, stores and terminals, the ingest consumer, reports."
+                            "\n\nWith no command, `pos hq` opens head office's cockpit: the stores' sync and alarms,"
+                            " stock by store, transfers to approve, the consolidated reports (F11: its keys).",
+                       no_args_is_help=False, invoke_without_command=True)
 store_app = command_group(help="The stores and terminals head office knows.")
 hq_app.add_typer(store_app, name="store")
 transfer_app = command_group(help="Stock transfers between stores: approve, list, show.")
@@ -37,6 +40,29 @@ def _current_office(pg: str) -> Iterator[psycopg.Connection[Any]]:
     with schema.connect(pg) as conn:
         schema.require_current(conn)
         yield conn
+
+
+@hq_app.callback()
+@reports_errors
+def cockpit(ctx: typer.Context, pg: PgOption = DEFAULT_PG, db: DbOption = None, config: ConfigOption = None) -> None:
+    """With no command: head office's cockpit, a full-screen view of the stores' sync and alarms, stock by
+    store, transfers to approve (F5) and the consolidated reports. F11 lists the keys, F10 leaves."""
+    if ctx.invoked_subcommand is not None:
+        import click
+
+        given = [name for name in ("pg", "db", "config")
+                 if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE]
+        if given:  # they would be the cockpit's, silently not the command's
+            from pos_tui.cli.common import fail
+
+            fail(f"put --{given[0]} after the command: pos hq {ctx.invoked_subcommand} ... --{given[0]} VALUE.")
+        return
+    from pos_tui.cli.common import settings_from
+    from pos_tui.domain.money import Currency
+    from pos_tui.tui.hq.app import run_cockpit
+
+    store = settings_from(config).store
+    run_cockpit(pg, Currency(store.currency, store.exponent, store.symbol))
 
 
 @hq_app.command("init")
@@ -312,14 +338,15 @@ def transfer_approve(
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Approve a store's transfer request; print the reference the store types when it ships."""
+    """Approve a store's transfer request; print its reference (it reaches the store with `pos sync`)."""
     from pos_tui.services.hq import transfers
 
     with _current_office(pg) as conn:
         reference, now = transfers.approve(conn, transfer_id)
     typer.echo(reference)
-    typer.echo(f"{transfer_id.strip()} {'approved' if now else 'was already approved'}: the sending store ships it"
-               f" with `pos transfer ship {transfer_id.strip()} --approval {reference}`.", err=True)
+    typer.echo(f"{transfer_id.strip()} {'approved' if now else 'was already approved'}: it reaches the sending store"
+               f" with its `pos sync`; offline, it ships with `pos transfer ship {transfer_id.strip()} --approval"
+               f" {reference}`.", err=True)
 
 
 @transfer_app.command("list")

@@ -21,7 +21,7 @@ from pos_tui.ledger.projections.item_totals import TABLES
 from pos_tui.ledger.verify import verify_ledger
 from pos_tui.services.demo.store import build_demo
 from pos_tui.services.reports import registry
-from pos_tui.services.reports.model import ratio_bp
+from pos_tui.services.reports.model import per, ratio_bp
 from pos_tui.services.session import Session, open_session
 
 from .conftest import assert_verifies
@@ -126,8 +126,9 @@ def test_slow_movers_equal_a_pass_over_every_product_with_the_plain_sums(shop: S
     conn = shop.ledger.conn
     sums = {pid: (quantity, net) for pid, quantity, _, _, net, *_ in _plain_sums(conn, first.isoformat(),
                                                                                  last.isoformat())}
-    stocked = conn.execute("SELECT p.product_id, p.sku, p.name, p.category, s.on_hand, (s.on_hand * p.cost + 500) / 1000"
-                           " FROM products p JOIN stock s USING (product_id) WHERE s.on_hand > 0").fetchall()
+    stocked = conn.execute("SELECT p.product_id, p.sku, p.name, p.category, s.on_hand,"
+                           " (s.on_hand * p.cost + 500) / 1000 FROM products p JOIN stock s USING (product_id)"
+                           " WHERE s.on_hand > 0").fetchall()
     everything = sorted(((pid, sku, item, category, *sums.get(pid, (0, 0)), on_hand, value)
                          for pid, sku, item, category, on_hand, value in stocked),
                         key=lambda r: (r[4], -r[7], r[0]))
@@ -138,14 +139,30 @@ def test_slow_movers_equal_a_pass_over_every_product_with_the_plain_sums(shop: S
     assert result.totals[3:] == tuple(sum(r[i] for r in everything) for i in (4, 5, 6, 7))
 
 
-def test_sell_through_over_the_whole_history_equals_the_plain_sums(shop: Session) -> None:
+@pytest.mark.parametrize(("first", "last"), _periods()[:5])
+@pytest.mark.parametrize("filters", [{}, {"category": "Snacks"}])
+def test_sell_through_equals_a_pass_over_the_plain_sums(shop: Session, first: date, last: date,
+                                                      filters: dict[str, str]) -> None:
     conn = shop.ledger.conn
-    sold = {pid: quantity for pid, quantity, *_ in _plain_sums(conn, FIRST_DAY.isoformat(), LAST_DAY.isoformat())
-            if quantity > 0}
-    result = registry.run_report(shop, "sell-through", registry.ReportQuery(FIRST_DAY.isoformat(),
-                                                                            LAST_DAY.isoformat(), limit=0))
-    assert len(result.rows) == len(sold)
-    assert result.totals[3] == sum(sold.values())
+    days = (last - first).days + 1
+    catalogue = {pid: (sku, item, category, on_hand) for pid, sku, item, category, on_hand in conn.execute(
+        "SELECT p.product_id, p.sku, p.name, p.category, s.on_hand FROM products p JOIN stock s USING (product_id)"
+        " WHERE 1" + "".join(f" AND p.{name} = '{value}'" for name, value in filters.items()))}
+    sold = [(pid, quantity) for pid, quantity, *_ in _plain_sums(conn, first.isoformat(), last.isoformat())
+            if quantity > 0 and pid in catalogue]
+    everything = sorted(((max(catalogue[pid][3], 0) * days // quantity, -quantity, pid) for pid, quantity in sold))
+    for limit in (0, 10):
+        result = registry.run_report(shop, "sell-through", registry.ReportQuery(first.isoformat(), last.isoformat(),
+                                                                                limit=limit, **filters))
+        expected = []
+        for cover, negative, pid in everything[:limit or None]:
+            sku, item, category, on_hand = catalogue[pid]
+            expected.append((sku, item, category, -negative, on_hand, ratio_bp(-negative, -negative + max(on_hand, 0)),
+                             per(-negative, days), cover))
+        assert list(result.rows) == expected
+        assert result.omitted == len(everything) - len(expected)
+        units = sum(-negative for _, negative, _ in everything)
+        assert result.totals[3:5] == (units, sum(max(catalogue[pid][3], 0) for _, _, pid in everything))
 
 
 def test_the_totals_replay_exactly(shop_path: Path) -> None:

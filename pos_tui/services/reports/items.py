@@ -3,8 +3,13 @@
 Item reports read the product summaries by year, month and day in the cheapest mix that adds up to
 the range (``report_model.plan_range``), aggregate in SQL, and return the
 first ``limit`` rows in the report's order with totals over every row (window sums in the same
-query). Category and vendor reports read ``report_group_days`` (a product counts under the category
-and vendor it had when it was sold); item reports filter by the catalogue's current category/vendor.
+query). A range that covers every day held (a year of a store a year old) reads each product's sums
+since the first day instead (``report_product_totals``, db/0017, kept by trigger with the day rows):
+without a category or vendor filter the page is a walk down the index of the report's order and the
+totals one row, so the report costs the page, not the products that moved.
+
+Category and vendor reports read ``report_group_days`` (a product counts under the category and
+vendor it had when it was sold); item reports filter by the catalogue's current category/vendor.
 """
 
 from __future__ import annotations

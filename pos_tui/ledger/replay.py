@@ -73,7 +73,8 @@ SCRATCH_CACHE_KIB = 256 * 1024
 # stays: product.changed deletes a product's barcodes through it.)
 SCRATCH_UNUSED_INDEXES = ("products_category", "products_vendor", "products_group", "stock_movements_product",
                           "sales_day", "returns_day", "returns_sale", "journal_day", "journal_kind",
-                          "postings_account", "stock_none")
+                          "postings_account", "stock_none", "report_product_totals_net",
+                          "report_product_totals_quantity", "report_product_totals_margin")
 
 
 def open_scratch(path: Path) -> Ledger:

@@ -60,10 +60,11 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cache", type=Path, default=CACHE)
+    parser.add_argument("--only", nargs="+", metavar="REPORT", help="these reports only (default: every report)")
     args = parser.parse_args()
     last = FIXED_LAST_DAY
     first = last - timedelta(days=args.days - 1)
-    names = registry.report_names()
+    names = args.only or registry.report_names()
     results: dict[int, dict[str, float]] = {}
     anchors: dict[int, float] = {}
     for skus in args.skus:

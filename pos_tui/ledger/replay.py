@@ -18,6 +18,7 @@ from pos_tui.ledger.journal import entries_after, insert_recorded_many
 from pos_tui.ledger.projections import DERIVATIONS, Handlers, apply_many
 from pos_tui.ledger.projections.catalogue import products_added_from_journal
 from pos_tui.ledger.projections.inventory import STOCK_TOTAL_TRIGGERS
+from pos_tui.ledger.projections.item_totals import TRIGGERS as ITEM_TOTAL_TRIGGERS
 
 __all__ = [
     "ChainBroken", "apply_recorded", "checked", "derive_projections", "import_entries", "open_scratch", "rebuild",
@@ -72,7 +73,8 @@ SCRATCH_CACHE_KIB = 256 * 1024
 # stays: product.changed deletes a product's barcodes through it.)
 SCRATCH_UNUSED_INDEXES = ("products_category", "products_vendor", "products_group", "stock_movements_product",
                           "sales_day", "returns_day", "returns_sale", "journal_day", "journal_kind",
-                          "postings_account")
+                          "postings_account", "stock_none", "report_product_totals_net",
+                          "report_product_totals_quantity", "report_product_totals_margin")
 
 
 def open_scratch(path: Path) -> Ledger:
@@ -85,6 +87,9 @@ def open_scratch(path: Path) -> Ledger:
     # The stock totals follow every stock move by trigger in a live store; a scratch replay fills
     # them once at the end (``fill_stock_totals``), which is cheaper and checks the triggers' work.
     for trigger in STOCK_TOTAL_TRIGGERS:
+        conn.execute(f"DROP TRIGGER {trigger}")
+    # Likewise every product's sales since the first day (db/0017): derived once after the day rows.
+    for trigger in ITEM_TOTAL_TRIGGERS:
         conn.execute(f"DROP TRIGGER {trigger}")
     for index in SCRATCH_UNUSED_INDEXES:
         conn.execute(f"DROP INDEX IF EXISTS {index}")

@@ -23,6 +23,7 @@ from pos_tui.ledger.projections import (
     daybook,
     giftcards,
     inventory,
+    item_totals,
     reports,
     restaurant,
     staff,
@@ -69,6 +70,9 @@ AREAS: tuple[Area, ...] = (
     Area(daybook.HANDLERS, daybook.TABLES, Check.DERIVE, daybook.derive),
     Area(staff.HANDLERS, staff.TABLES, Check.REPLAY_BESIDE),
     Area(reports.HANDLERS, reports.TABLES, Check.DERIVE, reports.derive),
+    # Every product's sales since the first day, kept by triggers on the day summaries: derived from
+    # those just derived above, so it comes after them.
+    Area(item_totals.HANDLERS, item_totals.TABLES, Check.DERIVE, item_totals.derive),
     Area(api.HANDLERS, api.TABLES, Check.REPLAY_BESIDE),
     # Gift cards: their moves ride in sales and returns; they read no other area's tables.
     Area(giftcards.HANDLERS, giftcards.TABLES, Check.REPLAY_BESIDE),

@@ -3,8 +3,13 @@
 Item reports read the product summaries by year, month and day in the cheapest mix that adds up to
 the range (``report_model.plan_range``), aggregate in SQL, and return the
 first ``limit`` rows in the report's order with totals over every row (window sums in the same
-query). Category and vendor reports read ``report_group_days`` (a product counts under the category
-and vendor it had when it was sold); item reports filter by the catalogue's current category/vendor.
+query). A range that covers every day held (a year of a store a year old) reads each product's sums
+since the first day instead (``report_product_totals``, db/0017, kept by trigger with the day rows):
+without a category or vendor filter the page is a walk down the index of the report's order and the
+totals one row, so the report costs the page, not the products that moved.
+
+Category and vendor reports read ``report_group_days`` (a product counts under the category and
+vendor it had when it was sold); item reports filter by the catalogue's current category/vendor.
 """
 
 from __future__ import annotations
@@ -50,10 +55,24 @@ def held_days(session: Session) -> tuple[date, date] | None:
     return (date.fromisoformat(low), date.fromisoformat(high)) if low else None
 
 
+def covers_history(session: Session, query: ReportQuery) -> bool:
+    """Whether the range holds every day with product summaries (or there are none): then each
+    product's sums over the range are its sums since the first day, kept in ``report_product_totals``
+    (db/0017) in the same statement as the day rows, so never stale."""
+    held = held_days(session)
+    return held is None or (query.first_day <= held[0] and query.last_day >= held[1])
+
+
+_SINCE_FIRST_DAY = f"SELECT product_id, {', '.join(_MEASURES)} FROM report_product_totals WHERE lines + returned > 0"
+
+
 def product_sums(session: Session, query: ReportQuery) -> tuple[str, list[object]]:
     """SQL of ``(product_id, quantity, returned, lines, net, tax, gross, cost)`` per product sold or
-    returned in the range, from the cheapest mix of year, month and day summaries (``plan_range``)."""
+    returned in the range: one row per product from ``report_product_totals`` when the range covers
+    every day held, else from the cheapest mix of year, month and day summaries (``plan_range``)."""
     where, filter_params = _product_filter(query)
+    if covers_history(session, query):
+        return _SINCE_FIRST_DAY + where, filter_params
     parts: list[str] = []
     params: list[object] = []
     for term in plan_range(query.first_day, query.last_day, held_days(session)):
@@ -96,17 +115,20 @@ _ORDERS = {
 
 def items_report(session: Session, query: ReportQuery, name: str) -> ReportResult:
     order, title, charted = _ORDERS[name]
-    sums, params = product_sums(session, query)
-    # The page is sorted out of the sums first (a top-N sort) and only its rows are looked up in the
-    # catalogue; the totals over every row are one pass over the materialized sums.
-    totals_sql = ", ".join(f"SUM({m})" for m in ("quantity", "returned", "net", "tax", "cost"))
-    found, (count, *totals) = split_window(session.ledger.conn.execute(
-        f"WITH g AS MATERIALIZED ({sums}), t AS (SELECT COUNT(*), {totals_sql} FROM g)"
-        " SELECT p.sku, p.name, p.category, g.quantity, g.returned, g.net, g.tax, g.cost, t.*"
-        f" FROM (SELECT * FROM g ORDER BY {order}{_limit(query)}) g JOIN products p USING (product_id) CROSS JOIN t"
-        f" ORDER BY {order}",
-        params,
-    ).fetchall(), 6)
+    if not query.product_conditions()[0] and covers_history(session, query):
+        found, (count, *totals) = _items_since_first_day(session, query, order)
+    else:
+        sums, params = product_sums(session, query)
+        # The page is sorted out of the sums first (a top-N sort) and only its rows are looked up in the
+        # catalogue; the totals over every row are one pass over the materialized sums.
+        totals_sql = ", ".join(f"SUM({m})" for m in ("quantity", "returned", "net", "tax", "cost"))
+        found, (count, *totals) = split_window(session.ledger.conn.execute(
+            f"WITH g AS MATERIALIZED ({sums}), t AS (SELECT COUNT(*), {totals_sql} FROM g)"
+            " SELECT p.sku, p.name, p.category, g.quantity, g.returned, g.net, g.tax, g.cost, t.*"
+            f" FROM (SELECT * FROM g ORDER BY {order}{_limit(query)}) g JOIN products p USING (product_id)"
+            f" CROSS JOIN t ORDER BY {order}",
+            params,
+        ).fetchall(), 6)
     rows: list[tuple[Cell, ...]] = [
         (sku, item, category, quantity, returned, net, tax, cost, net - cost, ratio_bp(net - cost, net))
         for sku, item, category, quantity, returned, net, tax, cost in found
@@ -123,6 +145,23 @@ def items_report(session: Session, query: ReportQuery, name: str) -> ReportResul
         chart=Chart("bars", "name", charted),
         notes=tuple(notes),
     )
+
+
+def _items_since_first_day(session: Session, query: ReportQuery,
+                           order: str) -> tuple[list[tuple[Cell, ...]], list[int]]:
+    """An item report's page and totals over every day held, without a category or vendor filter:
+    the page is a walk of ``report_product_totals`` down the index of the report's order, stopped after
+    the page; the totals are ``report_item_totals``'s one row. Neither reads a product off the page."""
+    conn = session.ledger.conn
+    found = conn.execute(
+        "SELECT p.sku, p.name, p.category, g.quantity, g.returned, g.net, g.tax, g.cost"
+        f" FROM (SELECT * FROM report_product_totals g WHERE g.lines + g.returned > 0 ORDER BY {order}{_limit(query)})"
+        f" g JOIN products p USING (product_id) ORDER BY {order}"
+    ).fetchall()
+    count, quantity, returned, net, tax, cost = conn.execute(
+        "SELECT products, quantity, returned, net, tax, cost FROM report_item_totals"
+    ).fetchone()
+    return [tuple(row) for row in found], [count, quantity, returned, net, tax, cost]
 
 
 def slow_movers(session: Session, query: ReportQuery) -> ReportResult:
@@ -142,7 +181,10 @@ def slow_movers(session: Session, query: ReportQuery) -> ReportResult:
         f" FROM stock_groups{where}",
         group_params,
     ).fetchone()
-    found = _slow_rows(conn, sums, params, catalogue, filter_params, query.limit, count)
+    if not catalogue and covers_history(session, query):
+        found = _slow_rows_since_first_day(conn, query.limit, count)
+    else:
+        found = _slow_rows(conn, sums, params, catalogue, filter_params, query.limit, count)
     total_quantity, total_net = (found[0][7], found[0][8]) if found else (0, 0)
     rows: list[tuple[Cell, ...]] = [row[:7] for row in found]
     columns = (Column("sku", "SKU", "text"), Column("name", "Name", "text"), Column("category", "Category", "text"),
@@ -201,6 +243,40 @@ def _slow_rows(conn: sqlite3.Connection, sums: str, params: list[object], catalo
         " ORDER BY x.quantity, x.value DESC, x.product_id",
         [*params, *filter_params, *filter_params],
     ).fetchall()
+
+
+def _slow_rows_since_first_day(conn: sqlite3.Connection, limit: int | None, in_stock: int) -> list[tuple[Cell, ...]]:
+    """``_slow_rows`` over every day held, without a category or vendor filter, reading no product off
+    the page but those with stock on hand and no more sold than came back (few): the in-stock products'
+    quantity and net are the totals of every product that moved (``report_item_totals``) less those of
+    the products with no stock on hand (a partial index holds them); the page merges the products that
+    moved and sold nothing net (``report_product_totals`` walked up its quantity index to zero) with the
+    in-stock products that never moved (``stock_ranks``, most valuable first, skipping a product with a
+    row in the totals by its primary key)."""
+    quantity, net, sold = conn.execute(
+        "SELECT t.quantity - COALESCE(SUM(g.quantity), 0), t.net - COALESCE(SUM(g.net), 0),"
+        " t.sold - COALESCE(SUM(g.quantity > 0), 0)"
+        " FROM report_item_totals t LEFT JOIN (stock s JOIN report_product_totals g"
+        "  ON g.product_id = s.product_id AND g.lines + g.returned > 0) ON s.on_hand <= 0"
+    ).fetchone()
+    page = f" LIMIT {int(limit)}" if limit else ""
+    # Products that sold come after every unsold one: needed only when the rest cannot fill the page.
+    sold_needed = not limit or in_stock - sold < limit
+    found = conn.execute(
+        "WITH moved AS (SELECT g.product_id, g.quantity, g.net, "
+        f"{_STOCK_VALUE} AS value FROM report_product_totals g"
+        "  JOIN stock s ON s.product_id = g.product_id JOIN products p ON p.product_id = g.product_id"
+        "  WHERE g.lines + g.returned > 0 AND s.on_hand > 0" + ("" if sold_needed else " AND g.quantity <= 0") + ")"
+        " SELECT p.sku, p.name, p.category, x.quantity, x.net, s.on_hand, x.value"
+        " FROM (SELECT * FROM (SELECT * FROM moved UNION ALL SELECT * FROM ("
+        "  SELECT r.product_id, 0, 0, r.value FROM stock_ranks r"
+        "   WHERE NOT EXISTS (SELECT 1 FROM report_product_totals g"
+        f"   WHERE g.product_id = r.product_id AND g.lines + g.returned > 0) ORDER BY r.value DESC, r.product_id{page})"
+        f" ) ORDER BY 2, 4 DESC, 1{page}) x"
+        " JOIN products p ON p.product_id = x.product_id JOIN stock s ON s.product_id = x.product_id"
+        " ORDER BY x.quantity, x.value DESC, x.product_id"
+    ).fetchall()
+    return [(*row, quantity, net) for row in found]
 
 
 # --- categories and vendors ----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from pos_tui.services.reports.items import product_sums
+from pos_tui.services.reports.items import covers_history, product_sums
 from pos_tui.services.reports.model import (
     Cell,
     Chart,
@@ -73,22 +73,42 @@ def valuation(session: Session, query: ReportQuery) -> ReportResult:
 def sell_through(session: Session, query: ReportQuery) -> ReportResult:
     """Items sold in the range: sell-through = sold / (sold + on hand now); days of cover = on hand now /
     the range's average daily sales. Soonest to run out first."""
-    sums, params = product_sums(session, query)
     days = query.days
     cover = f"CASE WHEN g.quantity > 0 THEN MAX(s.on_hand, 0) * {days} / g.quantity END"
     order = "x.cover, x.quantity DESC, x.product_id"
-    # The page is sorted out first and only its rows are looked up in the catalogue (see items_report).
-    found, (count, sold, on_hand) = split_window(session.ledger.conn.execute(
-        f"WITH g AS MATERIALIZED ({sums}),"
-        f" x AS MATERIALIZED (SELECT g.product_id, g.quantity, s.on_hand, {cover} AS cover"
-        "  FROM g JOIN stock s USING (product_id) WHERE g.quantity > 0),"
-        " t AS (SELECT COUNT(*), SUM(quantity), SUM(MAX(on_hand, 0)) FROM x)"
-        " SELECT p.sku, p.name, p.category, x.quantity, x.on_hand, x.cover, t.*"
-        f" FROM (SELECT * FROM x ORDER BY {order}"
-        + (f" LIMIT {int(query.limit)}" if query.limit else "")
-        + f") x JOIN products p USING (product_id) CROSS JOIN t ORDER BY {order}",
-        params,
-    ).fetchall(), 3)
+    page = f" LIMIT {int(query.limit)}" if query.limit else ""
+    conn = session.ledger.conn
+    if covers_history(session, query):
+        # Every day held: the products' sums since the first day beside their stock, read in product
+        # order (NOT INDEXED: down an order's index the stock lookups would jump about), twice: once for
+        # the totals and once for the page. Two plain passes cost less than one materialized copy.
+        conditions, params = query.product_conditions()
+        where = f" AND g.product_id IN (SELECT product_id FROM products p WHERE {' AND '.join(conditions)})" \
+            if conditions else ""
+        moved = ("report_product_totals g NOT INDEXED JOIN stock s ON s.product_id = g.product_id"
+                 f" WHERE g.lines + g.returned > 0 AND g.quantity > 0{where}")
+        count, sold, on_hand = conn.execute(
+            f"SELECT COUNT(*), COALESCE(SUM(g.quantity), 0), COALESCE(SUM(MAX(s.on_hand, 0)), 0) FROM {moved}", params
+        ).fetchone()
+        found = conn.execute(
+            "SELECT p.sku, p.name, p.category, x.quantity, x.on_hand, x.cover FROM"
+            f" (SELECT g.product_id, g.quantity, s.on_hand, {cover} AS cover FROM {moved} ORDER BY 4, 2 DESC, 1{page})"
+            f" x JOIN products p USING (product_id) ORDER BY {order}",
+            params,
+        ).fetchall()
+    else:
+        sums, params = product_sums(session, query)
+        # The page is sorted out first and only its rows are looked up in the catalogue (see items_report).
+        found, (count, sold, on_hand) = split_window(conn.execute(
+            f"WITH g AS MATERIALIZED ({sums}),"
+            f" x AS MATERIALIZED (SELECT g.product_id, g.quantity, s.on_hand, {cover} AS cover"
+            "  FROM g JOIN stock s USING (product_id) WHERE g.quantity > 0),"
+            " t AS (SELECT COUNT(*), SUM(quantity), SUM(MAX(on_hand, 0)) FROM x)"
+            " SELECT p.sku, p.name, p.category, x.quantity, x.on_hand, x.cover, t.*"
+            f" FROM (SELECT * FROM x ORDER BY {order}{page}) x JOIN products p USING (product_id) CROSS JOIN t"
+            f" ORDER BY {order}",
+            params,
+        ).fetchall(), 3)
     rows: list[tuple[Cell, ...]] = [
         (sku, name, category, quantity, held, ratio_bp(quantity, quantity + max(held, 0)), per(quantity, days),
          days_left)

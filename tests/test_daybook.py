@@ -159,7 +159,7 @@ def test_a_store_from_before_the_daybook_gets_its_rows_on_migrate(trading_day: S
         " DROP TABLE restaurant_bill_lines; DROP TABLE restaurant_bills; DROP TABLE kitchen_ticket_lines;"
         " DROP TABLE kitchen_tickets; DROP TABLE restaurant_lines; DROP TABLE restaurant_orders;"
         " DROP TRIGGER stock_totals_insert; DROP TRIGGER stock_totals_update; DROP TRIGGER stock_totals_product;"
-        " DROP TABLE stock_groups; DROP TABLE stock_ranks; DROP TABLE reorder_due;"
+        " DROP TABLE stock_groups; DROP TABLE stock_ranks; DROP TABLE reorder_due; DROP TABLE report_rollup;"
         " ALTER TABLE products DROP COLUMN retired; PRAGMA user_version = 4;"
     )
     raw.close()

@@ -208,3 +208,24 @@ def test_entry_times_are_written_as_strftime_writes_them() -> None:
         assert text == moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         if moment.year >= 1000:
             assert parse_time(text) == moment
+
+
+def test_a_write_inside_a_write_is_a_savepoint_and_a_failure_rolls_back_only_its_own_part(store: Session) -> None:
+    ledger = store.ledger
+    conn = ledger.conn
+    conn.execute("CREATE TEMP TABLE notes (n INTEGER)")
+    with ledger.write():
+        conn.execute("INSERT INTO notes VALUES (1)")
+        with pytest.raises(PosError), ledger.write():
+            conn.execute("INSERT INTO notes VALUES (2)")
+            raise PosError("refused", "nothing")
+        assert conn.in_transaction
+        with ledger.write():
+            conn.execute("INSERT INTO notes VALUES (3)")
+    assert not conn.in_transaction
+    assert conn.execute("SELECT n FROM notes ORDER BY n").fetchall() == [(1,), (3,)]
+    with pytest.raises(PosError), ledger.write():
+        conn.execute("INSERT INTO notes VALUES (4)")
+        raise PosError("refused", "nothing")
+    assert not conn.in_transaction
+    assert conn.execute("SELECT n FROM notes ORDER BY n").fetchall() == [(1,), (3,)]

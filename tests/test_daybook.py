@@ -160,7 +160,7 @@ def test_a_store_from_before_the_daybook_gets_its_rows_on_migrate(trading_day: S
         " DROP TABLE restaurant_bill_lines; DROP TABLE restaurant_bills; DROP TABLE kitchen_ticket_lines;"
         " DROP TABLE kitchen_tickets; DROP TABLE restaurant_lines; DROP TABLE restaurant_orders;"
         " DROP TRIGGER stock_totals_insert; DROP TRIGGER stock_totals_update; DROP TRIGGER stock_totals_product;"
-        " DROP TABLE stock_groups; DROP TABLE stock_ranks; DROP TABLE reorder_due;"
+        " DROP TABLE stock_groups; DROP TABLE stock_ranks; DROP TABLE reorder_due; DROP TABLE report_rollup;"
         " DROP TRIGGER item_totals_day_insert; DROP TRIGGER item_totals_day_update;"
         " DROP TRIGGER item_totals_day_delete;"
         " DROP TABLE report_product_totals; DROP TABLE report_item_totals; DROP INDEX stock_none;"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from pos_tui.domain.money import MAX_AMOUNT
 from pos_tui.domain.tender import Tender
 from pos_tui.ledger.database import SCHEMA_VERSION, open_ledger
 from pos_tui.ledger.entry import canonical_json
-from pos_tui.ledger.journal import entries_after
+from pos_tui.ledger.journal import entries_after, format_time, parse_time
 from pos_tui.services.catalog import products
 from pos_tui.services.selling import parking, sales
 from pos_tui.services.session import Session
@@ -195,3 +196,36 @@ def test_a_read_only_seat_cannot_sell(store_path: Path) -> None:
         )
     finally:
         ledger.close()
+
+
+def test_entry_times_are_written_as_strftime_writes_them() -> None:
+    """format_time's fast path (isoformat) gives the text the journal always held."""
+    ist = timezone(timedelta(hours=5, minutes=30))
+    for moment in (datetime(2026, 12, 8, 0, 0, tzinfo=UTC), datetime(2053, 1, 31, 23, 59, 59, 999999, tzinfo=UTC),
+                   datetime(2026, 3, 1, 4, 5, 6, 7, tzinfo=ist), datetime(999, 1, 1, tzinfo=UTC),
+                   datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)):
+        text = format_time(moment)
+        assert text == moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        if moment.year >= 1000:
+            assert parse_time(text) == moment
+
+
+def test_a_write_inside_a_write_is_a_savepoint_and_a_failure_rolls_back_only_its_own_part(store: Session) -> None:
+    ledger = store.ledger
+    conn = ledger.conn
+    conn.execute("CREATE TEMP TABLE notes (n INTEGER)")
+    with ledger.write():
+        conn.execute("INSERT INTO notes VALUES (1)")
+        with pytest.raises(PosError), ledger.write():
+            conn.execute("INSERT INTO notes VALUES (2)")
+            raise PosError("refused", "nothing")
+        assert conn.in_transaction
+        with ledger.write():
+            conn.execute("INSERT INTO notes VALUES (3)")
+    assert not conn.in_transaction
+    assert conn.execute("SELECT n FROM notes ORDER BY n").fetchall() == [(1,), (3,)]
+    with pytest.raises(PosError), ledger.write():
+        conn.execute("INSERT INTO notes VALUES (4)")
+        raise PosError("refused", "nothing")
+    assert not conn.in_transaction
+    assert conn.execute("SELECT n FROM notes ORDER BY n").fetchall() == [(1,), (3,)]

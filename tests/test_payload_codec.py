@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos_tui.ledger.entry import canonical_json, header_json, parse_payload
+from pos_tui.ledger.entry import canonical_json, canonical_payload, header_json, parse_payload
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(),
@@ -60,3 +60,14 @@ def test_integers_too_wide_for_64_bits_stay_exact_integers() -> None:
 
 def test_an_escaped_lone_surrogate_reads_as_json_reads_it() -> None:
     assert parse_payload('{"name":"\\ud800"}') == {"name": "\ud800"}
+
+
+@given(value=st.dictionaries(st.text(max_size=8), json_values, max_size=6))
+def test_a_payload_written_by_orjson_is_its_canonical_json(value: dict[str, Any]) -> None:
+    assert canonical_payload(value) == canonical_json(value)
+
+
+def test_payloads_orjson_would_write_otherwise_go_to_json() -> None:
+    for value in ({"a": 2**64}, {"a": -(2**63) - 1}, {"n": "tab\t"}, {"q": 'say "hi"'}, {"s": "\ud800"},
+                  {"t": (1, 2)}, {"z": "é\u2028\x7f", "a": [True, None, 0]}, {"b": "\x1f"}):
+        assert canonical_payload(value) == canonical_json(value)

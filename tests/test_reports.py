@@ -186,7 +186,7 @@ def test_the_summaries_replay_exactly(month_path: Path) -> None:
 
 def test_migrating_an_old_store_fills_the_summaries_with_the_rows_replay_writes(month_path: Path,
                                                                                tmp_path: Path) -> None:
-    """Schemas 4 and 6's own SQL, run over the sales already in a store, gives exactly the handlers' rows."""
+    """Schemas 4, 6 and 18's own SQL, run over the sales already in a store, gives exactly the handlers' rows."""
     copy = tmp_path / "old.db"
     copy.write_bytes(month_path.read_bytes())
     ledger = open_ledger(copy)
@@ -197,7 +197,7 @@ def test_migrating_an_old_store_fills_the_summaries_with_the_rows_replay_writes(
         with ledger.write():
             for table in TABLES:
                 conn.execute(f"DELETE FROM {table}")
-            for name in ("0004_reports.sql", "0006_report_years.sql"):
+            for name in ("0004_reports.sql", "0006_report_years.sql", "0018_sale_rows.sql"):
                 script = (migrations_dir() / name).read_text(encoding="utf-8")
                 for statement in _split_sql(script[script.index("-- Filling the table"):]):
                     conn.execute(statement)

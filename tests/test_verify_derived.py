@@ -9,6 +9,7 @@ import dataclasses
 import shutil
 import sqlite3
 from contextlib import closing
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -44,10 +45,12 @@ def _rows(path: Path, tables: frozenset[str]) -> dict[str, list[tuple[object, ..
 
 @pytest.fixture
 def trading(store: Session) -> Session:
-    """Tea sold, re-filed under another category and vendor, sold again; a part return, a void, a
-    return without a receipt, a split tender, a paid-out and a no-sale."""
+    """Tea sold, re-filed under another category and vendor, sold again the next day (so the first day is
+    in the months and years, db/0018); a part return, a void, a return without a receipt, a split
+    tender, a paid-out and a no-sale."""
     first = _sell(store, f"4*{TEA_BARCODE}", Tender("card", 100_000), Tender("cash", 200_000))
     _refile_tea(store, "Hot drinks", "Lipton")
+    store.clock = lambda: datetime.now(UTC) + timedelta(days=1)
     _sell(store, f"2*{TEA_BARCODE}", Tender("cash", 200_000))
     milk = _sell(store, MILK_BARCODE, Tender("wallet", 28_000))
     sales.return_items(store, first, [(1, 1000)], reason="dented tin")
@@ -95,7 +98,10 @@ def test_entries_after_the_head_verify_read_change_nothing_it_derives(store: Ses
 
 @pytest.mark.parametrize(("table", "edit"), [
     ("report_group_days", "UPDATE report_group_days SET net = net + 100 WHERE category = 'Tea'"),
-    ("report_product_years", "DELETE FROM report_product_years WHERE product_id = 2"),
+    ("report_product_years",
+     "DELETE FROM report_product_years WHERE product_id = (SELECT MIN(product_id) FROM report_product_years)"),
+    ("report_product_months", "UPDATE report_product_months SET net = net + 1"),
+    ("report_rollup", "UPDATE report_rollup SET open_day = '2020-01-01'"),
     ("report_tender_days", "INSERT INTO report_tender_days VALUES ('2020-01-01', 'assets:x', 'T1', 'x', 1, 0, 5)"),
     ("report_sale_slices", "UPDATE report_sale_slices SET approvals = approvals + 1"),
     ("money_movements", "UPDATE money_movements SET amount = amount - 1 WHERE kind = 'cash.paid_out'"),

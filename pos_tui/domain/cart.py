@@ -215,6 +215,18 @@ def count_items(lines: Iterable[tuple[str, int]]) -> int:
 
 
 def price_cart(cart: Cart, policy: TaxPolicy) -> PricedCart:
+    """The cart's amounts under ``policy``. A cart and a policy never change, so the pricing is kept on
+    the cart: the till prices it to show it, and the sale (and each repaint) takes the same figures."""
+    kept = cart.__dict__.get("_priced")
+    if kept is not None and kept[0] is policy:
+        priced: PricedCart = kept[1]
+        return priced
+    priced = _price_cart(cart, policy)
+    object.__setattr__(cart, "_priced", (policy, priced))  # a cache beside the fields, not one of them
+    return priced
+
+
+def _price_cart(cart: Cart, policy: TaxPolicy) -> PricedCart:
     mode = policy.rounding
     extended = [extend(line.quantity, line.unit_price, mode) for line in cart.lines]
     line_discounts = [

@@ -7,6 +7,7 @@ tills never deadlock on a read-then-write upgrade.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -94,6 +95,41 @@ def _connect(path: Path, *, read_only: bool) -> SqliteDatabase:
     )
 
 
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT on the raw connection (autocommit mode), or a savepoint inside an open
+    transaction; rolled back on any exception. What peewee's ``atomic()`` did, without its Python
+    bookkeeping around every sale (its cursor wrappers, transaction stack and callbacks)."""
+    if conn.in_transaction:
+        name = f"s{next(_SAVEPOINTS)}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:  # some errors (a full disk) end the whole transaction themselves
+                conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        conn.execute(f"RELEASE SAVEPOINT {name}")
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+_SAVEPOINTS = itertools.count(1)
+
+
 class Ledger:
     """An open store database. Thread-safe in the peewee way: one connection per thread."""
 
@@ -118,8 +154,8 @@ class Ledger:
                 "Log in at a till to sell or change stock.",
             )
         try:
-            with self.db.atomic():
-                yield self.conn
+            with _transaction(self.conn) as conn:
+                yield conn
         # peewee re-raises what BEGIN and COMMIT hit as its own OperationalError, not sqlite3's.
         except (sqlite3.OperationalError, peewee.OperationalError) as error:
             if "locked" in str(error) or "busy" in str(error):

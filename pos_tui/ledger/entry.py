@@ -30,6 +30,30 @@ def canonical_json(value: Any) -> str:
     return _CANONICAL(value)
 
 
+def _not_plain_json(value: Any) -> Any:
+    raise TypeError  # anything orjson would not leave to json: canonical_json says what it makes of it
+
+
+_ORJSON_CANONICAL = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS \
+    | orjson.OPT_PASSTHROUGH_DATETIME
+
+
+def canonical_payload(value: Any) -> str:
+    """``canonical_json(value)``, written by orjson when that gives the same text, at a fraction of the
+    cost (a sale's payload is encoded on every sale). The same: dicts, lists, str, int, bool and None
+    with keys sorted by code point and no spaces, when no string needed an escape (orjson writes every
+    escape with a backslash; json may spell some differently, so any backslash means json writes it).
+    Integers wider than 64 bits, subclasses, dataclasses and dates go to json. For values without
+    floats (``to_json_value`` refuses them): orjson would write some floats differently."""
+    try:
+        raw = orjson.dumps(value, default=_not_plain_json, option=_ORJSON_CANONICAL)
+    except TypeError:
+        return canonical_json(value)
+    if b"\\" in raw:
+        return canonical_json(value)
+    return raw.decode()
+
+
 # A digit where a payload has one, a space elsewhere: a run of 19 digits is a number orjson may not
 # read exactly (it turns integers beyond 64 bits into floats; every integer of 18 digits or fewer fits).
 _DIGITS_ONLY = bytes(57 if 48 <= byte <= 57 else 32 for byte in range(256))

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from pos_tui.domain.events import Event, StoreOpened
 from pos_tui.ledger.database import Ledger
-from pos_tui.ledger.entry import JournalEntry, canonical_json, entry_hash, header_json
+from pos_tui.ledger.entry import JournalEntry, canonical_json, canonical_payload, entry_hash, header_json
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,11 @@ def business_day(at: datetime, timezone: str, day_starts_at_hour: int) -> str:
 
 
 def format_time(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    moment = at.astimezone(UTC)
+    if moment.year < 1000:  # strftime writes such a year without padding; isoformat would pad it
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # The same text as the strftime above, at a fifth of its cost (every entry is stamped with one).
+    return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_time(text: str) -> datetime:
@@ -86,7 +90,8 @@ def append(ledger: Ledger, event: Event, actor: Actor, *, at: datetime | None = 
     prev_seq, prev_hash = head if head else (0, "0" * 64)
     seq = prev_seq + 1
     postings = tuple((p.account, p.amount) for p in event.postings())
-    payload_json = canonical_json(event.payload())
+    payload = event.payload()
+    payload_json = canonical_payload(payload)
     event_id = str(uuid.uuid4())
     at_text = format_time(moment)
     day = business_day(moment, timezone, cutoff)
@@ -101,6 +106,9 @@ def append(ledger: Ledger, event: Event, actor: Actor, *, at: datetime | None = 
     )
     entry = JournalEntry(seq, event_id, at_text, day, actor.store, actor.terminal, actor.user, event.KIND,
                          payload_json, postings, prev_hash, digest)
+    # The handlers read the payload as JSON values; these are the very values just encoded (plain dicts,
+    # lists, str, int, bool, None), so parsing the text back would give them again.
+    entry.__dict__["payload"] = payload
     apply(conn, entry)
     return entry
 

@@ -82,6 +82,8 @@ def _stocktake_posted(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, An
 
 
 def _sold_batches(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    if "batches" not in p:
+        return  # most sales: no GS1 label scanned (and an empty executemany still costs a statement)
     conn.executemany(
         "INSERT INTO sold_batches (seq, line_no, lot, best_before, expiry) VALUES (?, ?, ?, ?, ?)",
         [(e.seq, b["line_no"], b["lot"], b["best_before"], b["expiry"]) for b in p.get("batches", ())],

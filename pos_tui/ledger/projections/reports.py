@@ -7,8 +7,10 @@ day, month or calendar year), ``report_group_days`` (category x vendor x day), `
 the return's own business day, so each day's net, tax and cost equal that day's income:sales,
 tax and expenses:cogs postings; the migration fills existing stores with the same rows in SQL.
 
-Each sale costs a handful of upserts (one per table, a row per line for the product tables) and one
-lookup of its products' category and vendor. Nothing here reads the journal.
+Each sale costs a handful of upserts (one per table, a row per product for the day table) and one
+lookup of its products' category and vendor. Nothing here reads the journal. The months and years
+hold the days before the open day (``report_rollup``, db/0018): the first sold line of a later day
+rolls the open day into them, and reports add the open day's rows in the statement that reads them.
 
 ``derive`` fills the same tables from a store's sales, returns and journal in SQL alone, row for row
 what these handlers write: ``pos db verify`` checks the live summaries against it (beside its replay,
@@ -94,8 +96,39 @@ def _filing(conn: sqlite3.Connection, product_ids: set[int]) -> dict[int, tuple[
     return {pid: (category, vendor) for pid, category, vendor in rows}
 
 
+# The open day's product rows go into the months and years when a later day opens (db/0018).
+_ADD_EXCLUDED = ", ".join(f"{m} = {m} + excluded.{m}" for m in _MEASURES.split(", "))
+_SUMS = "SUM(quantity), SUM(returned), SUM(lines), SUM(net), SUM(tax), SUM(gross), SUM(cost)"
+_ROLL_MONTHS = (
+    f"INSERT INTO report_product_months (month, product_id, {_MEASURES})"
+    f" SELECT substr(day, 1, 7), product_id, {_SUMS} FROM report_product_days WHERE day >= ? AND day < ?"
+    f" GROUP BY substr(day, 1, 7), product_id ON CONFLICT (month, product_id) DO UPDATE SET {_ADD_EXCLUDED}"
+)
+_ROLL_YEARS = (
+    f"INSERT INTO report_product_years (year, product_id, {_MEASURES})"
+    f" SELECT substr(day, 1, 4), product_id, {_SUMS} FROM report_product_days WHERE day >= ? AND day < ?"
+    f" GROUP BY substr(day, 1, 4), product_id ON CONFLICT (year, product_id) DO UPDATE SET {_ADD_EXCLUDED}"
+)
+
+
+def _roll_open_day(conn: sqlite3.Connection, day: str) -> bool:
+    """Before an entry's lines of ``day`` are added: when ``day`` is later than the open day, the open
+    day's product rows go into the months and years and ``day`` opens. True when ``day`` is before the
+    open day (a till whose clock is behind): its lines then go into the months and years at once."""
+    (open_day,) = conn.execute("SELECT open_day FROM report_rollup").fetchone()
+    if day > open_day:
+        if open_day:
+            conn.execute(_ROLL_MONTHS, (open_day, day))
+            conn.execute(_ROLL_YEARS, (open_day, day))
+        conn.execute("UPDATE report_rollup SET open_day = ?", (day,))
+    return day < open_day
+
+
 def _add_lines(conn: sqlite3.Connection, day: str, lines: list[tuple[int, Measures]]) -> None:
-    """Per product and per category x vendor rows of one entry's lines (a product on two lines adds twice)."""
+    """Per product and per category x vendor rows of one entry's lines (a product on two lines adds twice).
+    The products go into the day's rows; into the months' and years' only for a day already rolled."""
+    if not lines:
+        return
     by_product: dict[int, list[int]] = {}
     for product_id, measures in lines:
         total = by_product.get(product_id)
@@ -104,11 +137,13 @@ def _add_lines(conn: sqlite3.Connection, day: str, lines: list[tuple[int, Measur
         else:
             for i, value in enumerate(measures):
                 total[i] += value
+    rolled = _roll_open_day(conn, day)
     conn.executemany(_UPSERT_PRODUCT_DAY, [(day, pid, *m) for pid, m in by_product.items()])
-    month = day[:7]
-    conn.executemany(_UPSERT_PRODUCT_MONTH, [(month, pid, *m) for pid, m in by_product.items()])
-    year = day[:4]
-    conn.executemany(_UPSERT_PRODUCT_YEAR, [(year, pid, *m) for pid, m in by_product.items()])
+    if rolled:
+        month = day[:7]
+        conn.executemany(_UPSERT_PRODUCT_MONTH, [(month, pid, *m) for pid, m in by_product.items()])
+        year = day[:4]
+        conn.executemany(_UPSERT_PRODUCT_YEAR, [(year, pid, *m) for pid, m in by_product.items()])
     filing = _filing(conn, set(by_product))
     by_group: dict[tuple[str, str], list[int]] = {}
     for product_id, (_, returned, lines_sold, net, tax, gross, cost) in lines:
@@ -175,6 +210,7 @@ TABLES: dict[str, str] = {
     "report_sale_slices": "day, quarter, terminal, cashier",
     "report_tender_days": "day, account, terminal, cashier",
     "report_return_days": "day, reason, is_void, terminal, cashier",
+    "report_rollup": "singleton",
 }
 
 
@@ -209,10 +245,14 @@ _DERIVE_STATEMENTS = (
     f"""INSERT INTO main.report_product_days (day, product_id, {_MEASURES})
     SELECT day, product_id, SUM(quantity), SUM(returned), SUM(lines), SUM(net), SUM(tax), SUM(gross), SUM(cost)
     FROM derive_lines GROUP BY day, product_id""",
+    # The open day is the latest day with a product row; the months and years hold the days before it.
+    """INSERT OR REPLACE INTO main.report_rollup (singleton, open_day)
+    SELECT 1, COALESCE(MAX(day), '') FROM main.report_product_days""",
     f"""INSERT INTO main.report_product_months (month, product_id, {_MEASURES})
     SELECT substr(day, 1, 7), product_id, SUM(quantity), SUM(returned), SUM(lines), SUM(net), SUM(tax), SUM(gross),
            SUM(cost)
-    FROM main.report_product_days GROUP BY substr(day, 1, 7), product_id""",
+    FROM main.report_product_days WHERE day < (SELECT open_day FROM main.report_rollup)
+    GROUP BY substr(day, 1, 7), product_id""",
     f"""INSERT INTO main.report_product_years (year, product_id, {_MEASURES})
     SELECT substr(month, 1, 4), product_id, SUM(quantity), SUM(returned), SUM(lines), SUM(net), SUM(tax),
            SUM(gross), SUM(cost)

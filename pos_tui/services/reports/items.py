@@ -81,6 +81,13 @@ def product_sums(session: Session, query: ReportQuery) -> tuple[str, list[object
         columns = ", ".join(f"{sign}{m}" for m in _MEASURES)
         parts.append(f"SELECT product_id, {columns} FROM {table} WHERE {key} BETWEEN ? AND ?{where}")
         params += [term.first, term.last, *filter_params]
+        if term.level != "day":
+            # A month or year row holds the days before the open day (db/0018); the open day, if it lies
+            # inside, is read from the days in this same statement, so the figures are never a day behind.
+            parts.append(f"SELECT product_id, {columns} FROM report_product_days WHERE day BETWEEN ? AND ?"
+                         f" AND day >= (SELECT open_day FROM report_rollup){where}")
+            params += [f"{term.first}-01" if term.level == "month" else f"{term.first}-01-01",
+                       f"{term.last}-31" if term.level == "month" else f"{term.last}-12-31", *filter_params]
     if not parts:  # nothing sold yet: an empty set of the same shape
         parts.append(f"SELECT product_id, {', '.join(_MEASURES)} FROM report_product_days WHERE 0")
     sums = ", ".join(f"SUM({m}) AS {m}" for m in _MEASURES)

@@ -66,10 +66,18 @@ def _stock_warnings(session: Session, priced: PricedCart) -> tuple[str, ...]:
         if p.line.price_source == "open":
             continue  # an open item's department holds no stock of its own
         wanted[p.line.product_id] = wanted.get(p.line.product_id, 0) + p.line.quantity
+    if not wanted:
+        return ()
     warnings = []
-    conn = session.ledger.conn
+    ids = list(wanted)
+    held: dict[int, int] = {}
+    for start in range(0, len(ids), 500):  # one read for a cart's products, not one per product
+        chunk = ids[start:start + 500]
+        held.update(session.ledger.conn.execute(
+            f"SELECT product_id, on_hand FROM stock WHERE product_id IN ({', '.join('?' * len(chunk))})", chunk
+        ).fetchall())
     for product_id, quantity in wanted.items():
-        on_hand = conn.execute("SELECT on_hand FROM stock WHERE product_id = ?", (product_id,)).fetchone()[0]
+        on_hand = held[product_id]
         if on_hand < quantity:
             name = next(p.line.name for p in priced.lines if p.line.product_id == product_id)
             message = f"{name}: selling {format_quantity(quantity)} with {format_quantity(on_hand)} in stock."

@@ -103,7 +103,7 @@ END;
 
 INSERT INTO report_product_totals (product_id, quantity, returned, lines, net, tax, gross, cost)
 SELECT product_id, SUM(quantity), SUM(returned), SUM(lines), SUM(net), SUM(tax), SUM(gross), SUM(cost)
-FROM report_product_years GROUP BY product_id;
+FROM report_product_days GROUP BY product_id;  -- the days, not the years: those leave the open day out (0018)
 
 INSERT INTO report_item_totals (id, products, sold, sold_quantity, quantity, returned, lines, net, tax, gross, cost)
 SELECT 1, COALESCE(SUM(lines + returned > 0), 0), COALESCE(SUM(quantity > 0), 0),

@@ -22,7 +22,7 @@ from pos_tui.services.reports import registry
 from pos_tui.services.reports.model import ReportQuery
 from pos_tui.services.session import open_session
 from tests.chain.conftest import POS, pos
-from tests.support.chain_servers import nats_server, postgres_cluster
+from tests.support.chain_servers import require_nats, require_postgres
 from tests.support.tools import require_tool
 
 MEASURES = ("sales", "takings", "returns", "net", "tax", "cost", "margin")
@@ -30,8 +30,8 @@ MEASURES = ("sales", "takings", "returns", "net", "tax", "cost", "margin")
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[chain.DemoChain]:
-    with postgres_cluster(), nats_server():  # PostgreSQL and NATS here, or the CI failure / local skip
-        pass
+    require_postgres()  # PostgreSQL and NATS are here, or the CI failure / the local skip
+    require_nats()
     directory = tmp_path_factory.mktemp("demo") / "chain"
     with chain.demo_chain(Settings(), directory, skus=60, days=7, sales_per_day=40) as running:
         yield running
@@ -111,8 +111,8 @@ def test_hledger_over_the_stores_exports_agrees_with_head_office_per_store_and_o
 
 
 def test_pos_hq_demo_once_comes_up_says_what_runs_where_and_leaves_no_process(tmp_path: Path) -> None:
-    with postgres_cluster(), nats_server():
-        pass
+    require_postgres()
+    require_nats()
     done = subprocess.run([POS, "hq", "demo", "--dir", str(tmp_path / "chain"), "--once", "--skus", "20", "--days",
                            "1", "--sales-per-day", "5"], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr

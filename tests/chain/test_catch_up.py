@@ -74,12 +74,13 @@ def catch_up(hq: HeadOffice, proxy: TcpProxy, db: Path) -> tuple[int, int]:
         sold = [sell(session, barcode, 10_000_000).seq for _ in range(3)]
         assert acked_seq(db) == 0
         proxy.set_mode(PASS)
+        wait_for("head office's first head after the outage", lambda: acked_seq(db) > 0 or worker.poll() is not None)
         made_mid_catch_up = 0
-        while acked_seq(db) < backlog and len(sold) < SALES_WHILE_CATCHING_UP:
+        while acked_seq(db) < backlog and made_mid_catch_up < SALES_WHILE_CATCHING_UP:
             assert worker.poll() is None, worker.stderr.read() if worker.stderr else ""
             acked = acked_seq(db)
             sold.append(sell(session, barcode, 10_000_000).seq)  # commits while the worker reads and sends
-            made_mid_catch_up += 0 < acked < backlog
+            made_mid_catch_up += acked < backlog
         last = session.ledger.head().seq
         wait_for(f"head office to hold seq {last}", lambda: acked_seq(db) >= last, PROCESS_DEADLINE_S * 3)
         peak = peak_rss_kib(worker.pid)

@@ -40,6 +40,19 @@ class ToolMissing(PosError):
     """A server program the chain needs on this machine is not installed."""
 
 
+def die_with_parent() -> None:
+    """In a child, before it runs: SIGTERM when its parent dies (even by SIGKILL), so it cannot outlive
+    it. Linux's prctl(PR_SET_PDEATHSIG); elsewhere nothing. Only for a parent with no other thread
+    when it forks (a ``preexec_fn`` is not safe beside threads)."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM), 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -172,15 +185,20 @@ class NatsServer:
         return f"nats://127.0.0.1:{self.port}"
 
 
+_die_with_parent = die_with_parent
+
+
 @contextlib.contextmanager
-def nats_server() -> Iterator[NatsServer]:
-    """A NATS server with JetStream (its store in a new temporary directory, removed afterwards)."""
+def nats_server(*, die_with_parent: bool = False) -> Iterator[NatsServer]:
+    """A NATS server with JetStream (its store in a new temporary directory, removed afterwards);
+    ``die_with_parent``: it ends if this process is killed (see `die_with_parent`)."""
     binary = nats_server_binary()
     directory = Path(tempfile.mkdtemp(prefix="pos-nats-"))
     port = free_port()
     process = subprocess.Popen(
         [binary, "-js", "-sd", str(directory), "-p", str(port), "-a", "127.0.0.1", "-m", "0"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        preexec_fn=_die_with_parent if die_with_parent else None,
     )
     try:
         wait_for_port(port, process, "nats-server")

@@ -133,7 +133,8 @@ def _start(chain: DemoChain, name: str, args: list[str], chain_env: dict[str, st
     log: IO[bytes] = chain.log(name).open("wb")
     try:
         process = subprocess.Popen([*pos_command(), *args], stdout=log, stderr=subprocess.STDOUT,
-                                   env={**os.environ, **chain_env}, start_new_session=True)
+                                   env={**os.environ, **chain_env}, start_new_session=True,
+                                   preexec_fn=local_servers.die_with_parent)
     finally:
         log.close()
     chain.processes[name] = process
@@ -195,7 +196,7 @@ def demo_chain(settings: Settings, directory: Path, *, skus: int = 200, days: in
     directory.mkdir(parents=True, exist_ok=True)
     stores = build_stores(settings, directory, skus=skus, days=days, sales_per_day=sales_per_day, say=say)
     say("starting PostgreSQL and NATS...")
-    with local_servers.postgres_cluster() as cluster, local_servers.nats_server() as nats:
+    with local_servers.postgres_cluster() as cluster, local_servers.nats_server(die_with_parent=True) as nats:
         chain = DemoChain(directory, cluster.create_database("pos_hq"), nats.url, stores)
         chain_env = {"POS_HQ_PG": chain.pg_url, "POS_CHAIN_NAMESPACE": NAMESPACE, "POS_NATS_URL": nats.url}
         try:

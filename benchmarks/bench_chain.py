@@ -38,7 +38,7 @@ from pos_tui.services.hq import schema, stores
 from pos_tui.services.hq.ingest import ingest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.support.chain_servers import nats_server, postgres_cluster
+from pos_tui.services.chain.local_servers import nats_server, postgres_cluster
 
 POS = str(Path(sys.executable).parent / "pos")
 TICKS = os.sysconf("SC_CLK_TCK")

@@ -459,3 +459,56 @@ def catalog_price(
     with _current_office(pg) as conn:
         made = office.set_prices(conn, [office.CatalogLine(sku, "", price)], store)
     typer.echo(f"head office: {sku} at {amount.strip()} for {store or 'every store'} (seq {made[0].seq}).")
+
+
+@hq_app.command("demo")
+@reports_errors
+def demo_chain(
+    directory: Annotated[Path | None, typer.Option("--dir", help="A new (or empty) directory for the stores' files"
+                                                                 " and the logs; default: a new temporary one.")]
+    = None,
+    once: Annotated[bool, typer.Option("--once", help="Stop everything once head office holds every store's"
+                                                      " journal, instead of running until Ctrl+C.")] = False,
+    skus: Annotated[int, typer.Option(min=10, help="Products of each store.")] = 200,
+    days: Annotated[int, typer.Option(min=1, help="Days of past trading of each store.")] = 7,
+    sales_per_day: Annotated[int, typer.Option(min=0, help="Average sales a day at each store.")] = 40,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Bring up a demo chain on this machine: PostgreSQL, NATS, head office and three stores with history, syncing.
+
+    Runs in the foreground until Ctrl+C (or SIGTERM), then stops every process it started. Needs
+    PostgreSQL's server programs (it says how to install them when they are missing); it starts a private
+    server on a free port and never uses the system's."""
+    import signal
+    import tempfile
+    import time
+
+    from pos_tui.cli.common import settings_from
+    from pos_tui.services.demo import chain
+
+    def say(line: str) -> None:
+        typer.echo(line, err=True)
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGINT, interrupted)  # even where a shell started it with Ctrl+C ignored
+    where = directory or Path(tempfile.mkdtemp(prefix="pos-demo-chain-"))
+    try:
+        with chain.demo_chain(settings_from(config), where, skus=skus, days=days, sales_per_day=sales_per_day,
+                              say=say) as running:
+            typer.echo("The demo chain is up: head office holds every store's journal.")
+            for line in running.summary():
+                typer.echo(line)
+            if once:
+                return
+            typer.echo("Press Ctrl+C to stop it all.")
+            while not running.dead():
+                time.sleep(0.5)
+            raise chain.DemoChainFailed(f"{running.dead()[0]} stopped on its own; stopping the demo chain.",
+                                        f"Its log is {running.log(running.dead()[0])}.")
+    except KeyboardInterrupt:
+        typer.echo("Stopped: every process of the demo chain has ended; the stores' files stay in"
+                   f" {where}.", err=True)

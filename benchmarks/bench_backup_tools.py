@@ -1,11 +1,15 @@
 """`pos backup create` beside the same steps done by the tools, on one store in one run (CPU).
 
     python benchmarks/bench_backup_tools.py --skus 100000   # the cached 100,000-SKU, 365-day demo store
+    python benchmarks/bench_backup_tools.py --restore       # also `pos backup restore` beside `pos backup verify`
 
 The tools: ``sqlite3 STORE ".backup COPY"``, ``age -r RECIPIENT -o COPY.age COPY`` and
 ``sqlite3 COPY "PRAGMA quick_check"``. Then ``pos backup create`` as a person runs it (a new process,
 its imports included) on the same store with the same recipient, and ``pos backup create --help``
 (the same process and imports, doing nothing) for the share of the imports. CPU of the child processes (``getrusage``).
+With ``--restore``: ``pos backup verify`` of the snapshot just made, then ``pos backup restore --yes``
+of it over a copy of the store, with the safety snapshots before and after the swap that the
+configured keys and destinations make it take (target: restore <= 1.5x verify, CPU).
 Needs ``sqlite3`` and ``age`` on PATH.
 """
 
@@ -14,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,6 +48,7 @@ def main() -> None:
     parser.add_argument("--skus", type=int, default=1_000_000)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--cache", type=Path, default=CACHE)
+    parser.add_argument("--restore", action="store_true", help="also time verify and restore of the snapshot")
     args = parser.parse_args()
     store = cached_demo(args.cache, Settings(), skus=args.skus, days=args.days).path
     load_before = os.getloadavg()
@@ -62,6 +68,16 @@ def main() -> None:
             f'destinations = ["{work / "dest"}"]\nwork_dir = "{work}"\n', encoding="utf-8")
         idle = run(str(POS), "backup", "create", "--help")
         create = run(str(POS), "backup", "create", "--config", str(config), "--db", str(store))
+        restoring: dict[str, float] = {}
+        if args.restore:
+            snapshot = next((work / "dest").glob("*.sqlite.age"))
+            keyring = ("--identity", str(keys.identity), "--signer", str(keys.signing_pub))
+            restoring["verify"] = run(str(POS), "backup", "verify", str(snapshot), *keyring, "--workdir", str(work))
+            live = work / "live" / "pos.db"
+            live.parent.mkdir()
+            shutil.copyfile(store, live)
+            restoring["restore"] = run(str(POS), "backup", "restore", str(snapshot), *keyring, "--yes",
+                                       "--config", str(config), "--db", str(live))
     size = store.stat().st_size / 2**20
     tools_cpu = sum(tools.values())
     print(f"{store.name}: {size:,.0f} MiB; load average before {load_before[0]:.1f}, after {os.getloadavg()[0]:.1f}")
@@ -73,6 +89,10 @@ def main() -> None:
     print(f"| `pos backup create` (a new process, imports included) | {create:.2f} |")
     print(f"| `pos backup create --help` (the process and its imports alone) | {idle:.2f} |")
     print(f"create / tools, CPU: {create / tools_cpu:.2f}x (target 1.2x)")
+    if restoring:
+        print(f"| `pos backup verify` of the snapshot | {restoring['verify']:.2f} |")
+        print(f"| `pos backup restore --yes` of it, with the two safety snapshots | {restoring['restore']:.2f} |")
+        print(f"restore / verify, CPU: {restoring['restore'] / restoring['verify']:.2f}x (target 1.5x)")
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ def encrypt_stream(
 ) -> tuple[FileDigest, FileDigest]:
     """Encrypt ``source`` into ``target``; returns the (plaintext, ciphertext) digests.
 
-    Written by ``age_writer`` in 4 MiB blocks (the plaintext read once, both sides hashed on the
+    Written by ``age_writer`` in 1 MiB blocks (the plaintext read once, both sides hashed on the
     way); an OSError from writing ``target`` (a full disk) is raised as it is."""
     digests = age_writer.encrypt(source, target, [str(recipient) for recipient in recipients])
     return (

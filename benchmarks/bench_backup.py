@@ -110,7 +110,7 @@ def main() -> None:
         def decrypt() -> None:
             assert file_digest(snapshot) == manifest.ciphertext
             with snapshot.open("rb") as source, plain.open("wb") as target:
-                assert decrypt_stream(source, target, trust.identities, snapshot.name)[0] == manifest.plaintext
+                assert decrypt_stream(source, target, trust.identities, snapshot.name) == manifest.plaintext
 
         decrypt_s = timed("verify: sha256 + decrypt + sha256", decrypt)
         sqlite_s = timed(

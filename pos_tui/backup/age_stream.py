@@ -1,8 +1,9 @@
 """age encryption and decryption of whole files, streamed, hashing both sides on the way.
 
-pyrage (bindings to the Rust ``age`` crate) reads and writes through Python file objects, so a
-500 MB database never sits in memory and the sha256 of plaintext and ciphertext cost no extra pass.
-The files are plain age-encryption.org/v1: the Debian ``age`` CLI decrypts them without pos_tui.
+Encryption is ``age_writer``'s (large blocks, OpenSSL's ChaCha20-Poly1305); decryption is pyrage's
+(bindings to the Rust ``age`` crate), which reads and writes through Python file objects, so a
+500 MB database never sits in memory and the sha256 of the plaintext costs no extra pass. The files
+are plain age-encryption.org/v1: the Debian ``age`` CLI reads and writes them too.
 """
 
 from __future__ import annotations
@@ -14,34 +15,11 @@ from typing import BinaryIO
 import pyrage
 from pyrage import x25519
 
+from pos_tui.backup import age_writer
 from pos_tui.backup.errors import DamagedBackup, WrongIdentity
 from pos_tui.backup.manifest import FileDigest
 
-CHUNK = 1 << 20
-
-
-class _HashingReader:
-    """A file reader that hashes what it hands out."""
-
-    def __init__(self, handle: BinaryIO) -> None:
-        self._handle = handle
-        self.hash = hashlib.sha256()
-        self.size = 0
-
-    def read(self, n: int = -1) -> bytes:
-        data = self._handle.read(n)
-        self.hash.update(data)
-        self.size += len(data)
-        return data
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:
-        count: int = self._handle.readinto(buffer)  # type: ignore[attr-defined]
-        self.hash.update(memoryview(buffer)[:count])
-        self.size += count
-        return count
-
-    def digest(self) -> FileDigest:
-        return FileDigest(self.hash.hexdigest(), self.size)
+CHUNK = 8 << 20  # file_digest's reads: large enough that the per-call cost vanishes
 
 
 class _HashingWriter:
@@ -73,27 +51,28 @@ class _HashingWriter:
 def encrypt_stream(
     source: BinaryIO, target: BinaryIO, recipients: list[x25519.Recipient]
 ) -> tuple[FileDigest, FileDigest]:
-    """Encrypt ``source`` into ``target``; returns the (plaintext, ciphertext) digests."""
-    reader, writer = _HashingReader(source), _HashingWriter(target)
-    try:
-        pyrage.encrypt_io(reader, writer, recipients)
-    except (pyrage.EncryptError, OSError) as error:
-        if writer.error is not None:
-            raise writer.error from error
-        raise
-    return reader.digest(), writer.digest()
+    """Encrypt ``source`` into ``target``; returns the (plaintext, ciphertext) digests.
+
+    Written by ``age_writer`` in 1 MiB blocks (the plaintext read once, both sides hashed on the
+    way); an OSError from writing ``target`` (a full disk) is raised as it is."""
+    digests = age_writer.encrypt(source, target, [str(recipient) for recipient in recipients])
+    return (
+        FileDigest(digests.plain.hexdigest(), digests.plain_size),
+        FileDigest(digests.cipher.hexdigest(), digests.cipher_size),
+    )
 
 
 def decrypt_stream(
     source: BinaryIO, target: BinaryIO, identities: list[x25519.Identity], what: str
-) -> tuple[FileDigest, FileDigest]:
-    """Decrypt ``source`` into ``target``; returns the (plaintext, ciphertext) digests.
+) -> FileDigest:
+    """Decrypt ``source`` into ``target``; returns the plaintext's digest. (The ciphertext's is
+    ``file_digest``, checked before decrypting, so it is not hashed a second time here.)
 
     Raises WrongIdentity when no identity opens the header, DamagedBackup when the bytes were cut
     or changed, and the original OSError when writing the plaintext failed."""
-    reader, writer = _HashingReader(source), _HashingWriter(target)
+    writer = _HashingWriter(target)
     try:
-        pyrage.decrypt_io(reader, writer, identities)
+        pyrage.decrypt_io(source, writer, identities)
     except (pyrage.DecryptError, OSError) as error:
         if writer.error is not None:
             raise writer.error from error
@@ -106,15 +85,17 @@ def decrypt_stream(
             f"{what} is damaged: it is truncated or some bytes were changed ({error}).",
             "Use the copy on the other destination, or another snapshot.",
         ) from error
-    return writer.digest(), reader.digest()
+    return writer.digest()
 
 
 def file_digest(path: Path) -> FileDigest:
     """sha256 and size of a file on disk."""
     digest = hashlib.sha256()
     size = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
+    buffer = bytearray(CHUNK)
+    view = memoryview(buffer)
+    with path.open("rb", buffering=0) as handle:
+        while count := handle.readinto(buffer):
+            digest.update(view[:count])
+            size += count
     return FileDigest(digest.hexdigest(), size)

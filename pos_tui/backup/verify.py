@@ -89,7 +89,7 @@ def decrypt_checked(payload: Path, manifest: Manifest, trust: Trust, target: Pat
     try:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle, payload.open("rb") as source:
-            plain, _ = decrypt_stream(source, handle, trust.identities, payload.name)
+            plain = decrypt_stream(source, handle, trust.identities, payload.name)
             handle.flush()
             os.fsync(handle.fileno())
     except OSError as error:
@@ -140,7 +140,7 @@ def read_segment(payload: Path, trust: Trust) -> tuple[Manifest, list[JournalEnt
     check_ciphertext(payload, manifest)
     buffer = io.BytesIO()
     with payload.open("rb") as source:
-        plain, _ = decrypt_stream(source, buffer, trust.identities, payload.name)
+        plain = decrypt_stream(source, buffer, trust.identities, payload.name)
     if plain != manifest.plaintext:
         raise DamagedBackup(f"{payload.name} decrypts to something its manifest did not sign.", "")
     try:

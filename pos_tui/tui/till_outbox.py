@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING
 from textual.app import App
 from textual.message import Message
 
-from pos_tui.services.messaging import outbox
-from pos_tui.services.messaging.recipients import recipient_for
 from pos_tui.services.session import Session, open_session
 
 if TYPE_CHECKING:
@@ -29,6 +27,10 @@ class ReceiptsWaiting(Message):
 
 
 def receipts_waiting(session: Session) -> int:
+    # Imported here, after the first frame: the outbox brings the sale service (its references) and
+    # with it cash, customers and gift cards, 0.1 s of a cold start that shows only the PIN box.
+    from pos_tui.services.messaging import outbox
+
     return outbox.waiting_count(session)
 
 
@@ -64,6 +66,9 @@ class TillOutbox:
     def queue(self, session: Session, sale_ref: str, channel: str, typed: str, customer_id: int | None = None) -> str:
         """Queue the receipt (refusals are PosError sentences) and say so; the sender is woken at once.
         With nothing typed, the attached customer's consented address is used."""
+        from pos_tui.services.messaging import outbox
+        from pos_tui.services.messaging.recipients import recipient_for
+
         address = recipient_for(session, channel, typed, customer_id)
         message_id = outbox.queue_receipt(session, sale_ref, channel, address)
         waiting = outbox.waiting_count(session)

@@ -4,6 +4,7 @@ a projection row, is still caught; without a usable checkpoint it replays everyt
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from contextlib import closing
@@ -14,17 +15,18 @@ import typer
 from typer.testing import CliRunner
 
 from pos_tui.cli.db_cmd import db_app
+from pos_tui.config import Settings
 from pos_tui.domain.cart import Cart
 from pos_tui.domain.tender import Tender
 from pos_tui.ledger.chain_check import EDITED
-from pos_tui.ledger.checkpoint import HEAD_FILE, default_directory
+from pos_tui.ledger.checkpoint import FORMAT, HEAD_FILE, default_directory
 from pos_tui.ledger.database import open_ledger
 from pos_tui.ledger.verify import Problem, VerifyReport, verify_ledger
 from pos_tui.services.catalog import products
 from pos_tui.services.selling import sales
-from pos_tui.services.session import Session
+from pos_tui.services.session import Session, open_session
 
-from .conftest import MILK_BARCODE, TEA, TEA_BARCODE, make_store
+from .conftest import MILK_BARCODE, SAMPLE_PRODUCTS, TEA, TEA_BARCODE, make_store
 from .test_verify_parallel import _behind_the_triggers
 
 
@@ -99,6 +101,16 @@ def test_an_entry_edited_before_the_checkpoint_is_still_caught(checkpointed: Pat
         f"UPDATE products SET cost = cost + 1 WHERE product_id = {TEA}",  # a row of the first entries
         "UPDATE sales SET total = total + 1 WHERE seq = (SELECT MAX(seq) FROM sales)",  # after the checkpoint
         f"UPDATE stock SET on_hand = on_hand + 1000 WHERE product_id = {TEA}",
+        # The daybook's and reports' rows, carried forward from the checkpoint through their handlers
+        # rather than derived again from the whole journal: a row the checkpoint holds, one that only
+        # entries after it wrote, and a row that is not in the journal at all.
+        "UPDATE money_movements SET amount = amount + 1 WHERE seq = (SELECT MIN(seq) FROM money_movements)",
+        "UPDATE report_product_days SET net = net + 1 WHERE day = (SELECT MIN(day) FROM report_product_days)",
+        "UPDATE report_sale_slices SET sales = sales - 1"
+        " WHERE quarter = (SELECT MAX(quarter) FROM report_sale_slices)",
+        "DELETE FROM report_tender_days WHERE day = (SELECT MIN(day) FROM report_tender_days)",
+        "INSERT INTO report_group_days SELECT '2000-01-01', category, vendor, lines, returned_lines, net, tax,"
+        " gross, cost FROM report_group_days LIMIT 1",
     ],
 )
 def test_a_hand_edit_of_a_projection_row_is_caught(checkpointed: Path, edit: str) -> None:
@@ -110,6 +122,37 @@ def test_a_hand_edit_of_a_projection_row_is_caught(checkpointed: Path, edit: str
 
     assert report.checkpoint is not None
     assert report.problems and "projections differ from a replay" in str(report.problems[0])
+
+
+def test_the_summaries_follow_a_product_refiled_after_the_checkpoint(checkpointed: Path) -> None:
+    """From a checkpoint the report summaries are the checkpoint's rows plus what the later sales'
+    handlers add, each filed as its product stood then (the catalogue is replayed in the same pass)."""
+    till = open_session(Settings(), checkpointed, username="admin")
+    try:
+        changed = dataclasses.replace(SAMPLE_PRODUCTS[0], category="Hot drinks", vendor="Lipton")
+        products.change_product(till, TEA, changed)
+        _sell(till, 4)
+    finally:
+        till.close()
+    with closing(sqlite3.connect(checkpointed)) as conn:
+        groups = {row for row in conn.execute("SELECT category, vendor FROM report_group_days")}
+    assert ("Hot drinks", "Lipton") in groups
+
+    report = assert_verifies_since(checkpointed)
+
+    assert report.checkpoint is not None and report.entries == _head(checkpointed) - report.checkpoint.seq
+
+
+def test_a_checkpoint_of_an_older_format_is_not_used(checkpointed: Path) -> None:
+    """A format-1 checkpoint kept no daybook or report rows: going on from it would find every one missing."""
+    head_file = default_directory(checkpointed) / HEAD_FILE
+    head = json.loads(head_file.read_text())
+    head_file.write_text(json.dumps({key: value for key, value in head.items() if key != "format"}))
+
+    report = assert_verifies_since(checkpointed)
+
+    assert report.checkpoint is None
+    assert report.no_checkpoint_because == f"its checkpoint is of format 1, this pos keeps format {FORMAT}"
 
 
 def test_a_checkpoint_the_journal_no_longer_holds_is_not_used(checkpointed: Path) -> None:

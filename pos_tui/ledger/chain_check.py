@@ -14,6 +14,7 @@ A worker process (``worker_process``) checks one range and hands back its ``Rang
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from urllib.parse import quote
 from pos_tui.domain.errors import LedgerError
 from pos_tui.ledger.clock_check import DEFAULT_TOLERANCE_SECONDS, ClockScan, ClockState, ClockSummary
 from pos_tui.ledger.database import GENESIS_HASH
-from pos_tui.ledger.entry import JournalEntry, entry_hash, header_json
+from pos_tui.ledger.entry import HASH_TAG, JournalEntry, header_json
 from pos_tui.ledger.worker_process import WorkerProcess
 
 GAP = "expected seq {expected}: entries are missing or out of order."
@@ -93,15 +94,15 @@ _LEGS = "SELECT seq, account, amount FROM postings WHERE seq BETWEEN ? AND ? ORD
 
 def _with_postings(conn: sqlite3.Connection, first: int, last: int) -> Iterator[tuple[Any, list[tuple[str, int]]]]:
     """Each journal row in the range with its postings: two ordered scans merged (no query per entry)."""
-    legs = conn.execute(_LEGS, (first, last))
-    pending = legs.fetchone()
+    legs = iter(conn.execute(_LEGS, (first, last)))
+    pending = next(legs, None)
     for row in conn.execute(_ROWS, (first, last)):
         seq = row[0]
         postings = []
         while pending is not None and pending[0] <= seq:
             if pending[0] == seq:
                 postings.append((pending[1], pending[2]))
-            pending = legs.fetchone()
+            pending = next(legs, None)
         yield row, postings
 
 
@@ -116,6 +117,7 @@ def check_range(
     clock = ClockScan(tolerance_seconds, clock_state)
     try:
         conn.execute("BEGIN")  # one snapshot for both scans
+        tagged = hashlib.sha256(HASH_TAG)
         opened: tuple[int, str] | None = None
         prev: tuple[int, str] | None = None
         count = 0
@@ -127,9 +129,15 @@ def check_range(
             clock.add(seq, at, terminal, kind)
             trouble = None if prev is None else link_problem(seq, prev_hash, *prev)
             if trouble is None:
+                # entry_hash and content_problem, written out: this loop runs once per entry of the journal
+                hashed = tagged.copy()
                 header = header_json(event_id, at, day, store, terminal, user, kind, tuple(postings))
-                expected = entry_hash(prev_hash, seq, header, payload)
-                trouble = content_problem(digest, expected, postings)
+                hashed.update(f"{prev_hash}\n{seq}\n{header}\n".encode())
+                hashed.update(payload)
+                if hashed.hexdigest() != digest:
+                    trouble = EDITED
+                elif postings and sum(amount for _, amount in postings):
+                    trouble = UNBALANCED
             if opened is None:
                 opened = (seq, prev_hash)
             if trouble is not None:

@@ -3,8 +3,11 @@ the next one replays only the entries after it.
 
 What is kept is verify's own scratch replay (``replay.db`` and ``beside.db``: the areas replayed
 through their handlers), never a copy of the live tables: every row in it came from the journal's
-entries by the handlers, and it was equal row for row to the live tables when it was kept. Beside it,
-``head.json`` names the head it holds (seq and hash), the schema version and when it was kept.
+entries by the handlers, and it was equal row for row to the live tables when it was kept. The derived
+areas' rows (the daybook's and the reports' summaries, ``Check.DERIVE``) are kept in ``replay.db``
+too: derived in SQL from the whole journal by the run that had no checkpoint, then carried forward
+entry by entry through their handlers by each run from a checkpoint. Beside it, ``head.json`` names
+the head it holds (seq and hash), the schema version, the checkpoint's format and when it was kept.
 
 A checkpoint is used only if the journal still has that hash at that seq (the chain up to it is
 then the one that was replayed, and the whole chain is checked again anyway) and the schema is the
@@ -27,6 +30,8 @@ from pathlib import Path
 # The scratch files a checkpoint keeps: the areas replayed in verify's process and those replayed beside it.
 KEPT = ("replay.db", "beside.db")
 HEAD_FILE = "head.json"
+# 2: replay.db holds the derived areas' rows as well (a format-1 checkpoint's are empty: not usable).
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -48,12 +53,15 @@ def usable_checkpoint(conn: sqlite3.Connection, directory: Path, schema_version:
         head = json.loads((directory / HEAD_FILE).read_text(encoding="utf-8"))
         seq, digest, version = int(head["seq"]), str(head["hash"]), int(head["schema_version"])
         kept_at = str(head["kept_at"])
+        kept_format = int(head.get("format", 1))
     except FileNotFoundError:
         return None, "no checkpoint was kept yet"
     except (OSError, ValueError, KeyError, TypeError) as error:
         return None, f"its checkpoint cannot be read ({error})"
     if any(not (directory / name).is_file() for name in KEPT):
         return None, "its checkpoint is incomplete"
+    if kept_format != FORMAT:
+        return None, f"its checkpoint is of format {kept_format}, this pos keeps format {FORMAT}"
     if version != schema_version:
         return None, f"its checkpoint is of schema version {version}, the store of {schema_version}"
     row = conn.execute("SELECT hash FROM main.journal WHERE seq = ?", (seq,)).fetchone()
@@ -79,6 +87,7 @@ def keep(scratch_dir: Path, directory: Path, seq: int, digest: str, schema_versi
         os.replace(part, directory / name)
     kept_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     part = directory / f".{HEAD_FILE}.part"
-    part.write_text(json.dumps({"seq": seq, "hash": digest, "schema_version": schema_version, "kept_at": kept_at}),
+    part.write_text(json.dumps({"seq": seq, "hash": digest, "schema_version": schema_version, "format": FORMAT,
+                               "kept_at": kept_at}),
                     encoding="utf-8")
     os.replace(part, directory / HEAD_FILE)

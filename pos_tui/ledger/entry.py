@@ -145,12 +145,14 @@ def header_json(
     """The canonical JSON of an entry's header. Verify rebuilds one per entry, so the common case
     (strings that need no escaping, plain int amounts) is written directly; it is the same text as
     ``canonical_json`` of the dict below, which every other case still goes through."""
+    # (Most entries of a big journal, the catalogue's, have no postings: no generators made for them.)
     try:
-        texts = "".join((event_id, at, day, store, terminal, user, kind, *(account for account, _ in postings)))
+        texts = "".join((event_id, at, day, store, terminal, user, kind, *[account for account, _ in postings])
+                        if postings else (event_id, at, day, store, terminal, user, kind))
     except TypeError:  # not all str: let the encoder say what it makes of them
         texts = '"'
-    if not _NEEDS_ESCAPE.search(texts) and all(type(amount) is int for _, amount in postings):
-        legs = ",".join([f'["{account}",{amount}]' for account, amount in postings])
+    if not _NEEDS_ESCAPE.search(texts) and (not postings or all(type(amount) is int for _, amount in postings)):
+        legs = ",".join([f'["{account}",{amount}]' for account, amount in postings]) if postings else ""
         return (f'{{"at":"{at}","day":"{day}","event_id":"{event_id}","kind":"{kind}","postings":[{legs}],'
                 f'"store":"{store}","terminal":"{terminal}","user":"{user}"}}')
     return canonical_json(

@@ -46,7 +46,7 @@ from pos_tui.ledger.chain_check import (
 from pos_tui.ledger.checkpoint import Checkpoint, keep, start_from, usable_checkpoint
 from pos_tui.ledger.clock_check import DEFAULT_TOLERANCE_SECONDS, first_clock_problem
 from pos_tui.ledger.database import GENESIS_HASH, SCHEMA_VERSION, JournalHead, Ledger, open_ledger
-from pos_tui.ledger.projections import CHECK_OF_TABLE, PROJECTION_TABLES, Check, checked_by, handlers_of
+from pos_tui.ledger.projections import AREAS, CHECK_OF_TABLE, PROJECTION_TABLES, Check, checked_by, handlers_of
 from pos_tui.ledger.projections.inventory import fill_stock_totals
 from pos_tui.ledger.replay import derive_projections, open_scratch, reopen_scratch, replay_projections
 from pos_tui.ledger.witness import Witness, WitnessReport, check_witnesses, z_witnesses
@@ -144,20 +144,21 @@ def verify_ledger(
                 if first is not None:
                     report.problems.append(Problem(None, first.sentence()))
                 report = _verify_snapshot(ledger, report, scratch, Path(tmp), processes, clock_tolerance_seconds,
-                                          start.seq if start is not None else 0)
-                if checkpoint_dir is not None and report.ok:
-                    scratch.close()
-                    try:
-                        keep(Path(tmp), checkpoint_dir, report.head.seq, report.head.hash, SCHEMA_VERSION)
-                    except OSError as error:  # the books were checked all the same; the next run replays all
-                        report.not_kept_because = str(error)
-                return report
+                                          start.seq if start is not None else 0, from_checkpoint=start is not None)
             finally:
                 scratch.close()
                 conn.execute("COMMIT")
         finally:
             for schema in SCRATCH_SCHEMAS.values():
                 conn.execute(f"DETACH DATABASE {schema}")
+        if checkpoint_dir is not None and report.ok:
+            try:
+                if start is None:
+                    _derived_into_replay(Path(tmp))
+                keep(Path(tmp), checkpoint_dir, report.head.seq, report.head.hash, SCHEMA_VERSION)
+            except (OSError, sqlite3.Error) as error:  # the books were checked all the same; the next run replays all
+                report.not_kept_because = str(error)
+        return report
 
 
 # What each way of checking writes its rows into: a scratch file of that name, attached under it.
@@ -166,28 +167,55 @@ SCRATCH_SCHEMAS = {Check.REPLAY: "replay", Check.REPLAY_BESIDE: "beside", Check.
 SIDE_CHECKS = (Check.REPLAY_BESIDE, Check.DERIVE)
 
 
+def _derived_into_replay(directory: Path) -> None:
+    """Before a checkpoint is kept from a run that derived the daybook and report tables: their rows,
+    equal to the live ones, into the replay store, where a run from the checkpoint goes on from them
+    through their handlers (``_verify_snapshot``'s ``from_checkpoint``)."""
+    conn = sqlite3.connect(directory / f"{SCRATCH_SCHEMAS[Check.REPLAY]}.db", isolation_level=None)
+    try:
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("ATTACH DATABASE ? AS derived",
+                     (read_only_uri(directory / f"{SCRATCH_SCHEMAS[Check.DERIVE]}.db"),))
+        conn.execute("BEGIN")
+        for area in checked_by(Check.DERIVE):
+            for table in area.tables:
+                conn.execute(f"DELETE FROM main.{table}")
+                conn.execute(f"INSERT INTO main.{table} SELECT * FROM derived.{table}")
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
 def _verify_snapshot(
     ledger: Ledger, report: VerifyReport, scratch: Ledger, directory: Path, processes: int | None, tolerance: int,
-    after: int = 0,
+    after: int = 0, *, from_checkpoint: bool = False,
 ) -> VerifyReport:
+    """``from_checkpoint``: ``scratch`` and the beside store hold a checkpoint's replay up to ``after``,
+    the derived areas' rows included (``_derived_into_replay``): those areas then follow the entries
+    after it through their handlers in this process's replay, instead of being derived again from the
+    whole journal (see ``Area`` for what their handlers may read)."""
     head = report.head.seq
+    side_ways = (Check.REPLAY_BESIDE,) if from_checkpoint else SIDE_CHECKS
+    here = tuple(area for area in AREAS
+                 if area.check is Check.REPLAY or (from_checkpoint and area.check is Check.DERIVE))
+    schemas = {**SCRATCH_SCHEMAS, Check.DERIVE: SCRATCH_SCHEMAS[Check.REPLAY]} if from_checkpoint else SCRATCH_SCHEMAS
     if processes is None:
         processes = 1 if head >= PARALLEL_FROM else 0
     ranges = split(1, head, max(processes, 1))
     if processes <= 0:
-        here = [check_range(ledger.path, first, last, tolerance_seconds=tolerance) for first, last in ranges]
-        if not _chain_and_clock(ledger.path, here, ranges, tolerance, report):
+        checked = [check_range(ledger.path, first, last, tolerance_seconds=tolerance) for first, last in ranges]
+        if not _chain_and_clock(ledger.path, checked, ranges, tolerance, report):
             return report
     # Beside the replay: the chain in ``processes`` ranges, and the side checks in two more processes.
     # They read only entries up to the head read above, or tables that add up by themselves, so tills
     # selling meanwhile change nothing they find.
     workers = [RangeCheckProcess(ledger.path, *part, tolerance) for part in ranges] if processes > 0 else []
     side_processes = (
-        [SideCheckProcess(ledger.path, directory, head, check, after) for check in SIDE_CHECKS] if workers else []
+        [SideCheckProcess(ledger.path, directory, head, check, after) for check in side_ways] if workers else []
     )
     try:
         try:
-            report.entries = replay_projections(ledger, scratch, handlers_of(checked_by(Check.REPLAY)), after_seq=after)
+            report.entries = replay_projections(ledger, scratch, handlers_of(here), after_seq=after)
             with scratch.write() as scratch_conn:
                 fill_stock_totals(scratch_conn)
             replay_failure = None
@@ -202,15 +230,15 @@ def _verify_snapshot(
             report.problems.append(Problem(head, "the journal head is not the last entry replayed."))
         scratch.close()  # committed; its page cache is no longer needed
         # This process's own tables first, while the side checks may still be running.
-        report.problems.extend(_compare(ledger.conn, Check.REPLAY))
+        report.problems.extend(_compare(ledger.conn, schemas, Check.REPLAY))
         sides = [side.result() for side in side_processes] or [
-            side_checks(ledger.path, directory, head, check, after) for check in SIDE_CHECKS
+            side_checks(ledger.path, directory, head, check, after) for check in side_ways
         ]
         failure = next((side.failure for side in sides if side.failure), None)
         if failure is not None:
             report.problems.append(Problem(None, failure))
             return report
-        report.problems.extend(_compare(ledger.conn, Check.REPLAY_BESIDE, Check.DERIVE))
+        report.problems.extend(_compare(ledger.conn, schemas, Check.REPLAY_BESIDE, Check.DERIVE))
         if any(problem.message.startswith(("stock ", "stock_movements ")) for problem in report.problems):
             report.problems.extend(stock_problems(ledger.conn))
         report.problems.extend(problem for side in sides for problem in side.live_problems)
@@ -252,12 +280,13 @@ def _chain_and_clock(
     return True
 
 
-def _compare(conn: sqlite3.Connection, *checks: Check) -> list[Problem]:
-    """The live tables checked in these ways against the scratch stores they were rebuilt in."""
+def _compare(conn: sqlite3.Connection, schemas: dict[Check, str], *checks: Check) -> list[Problem]:
+    """The live tables checked in these ways against the scratch stores they were rebuilt in (each
+    way's attached under its name in ``schemas``)."""
     tables = {table: key for table, key in PROJECTION_TABLES.items() if CHECK_OF_TABLE[table] in checks}
     for check in checks:
-        conn.execute(f"PRAGMA {SCRATCH_SCHEMAS[check]}.cache_size = -{COMPARE_CACHE_KIB}")
-    expected = {table: SCRATCH_SCHEMAS[CHECK_OF_TABLE[table]] for table in tables}
+        conn.execute(f"PRAGMA {schemas[check]}.cache_size = -{COMPARE_CACHE_KIB}")
+    expected = {table: schemas[CHECK_OF_TABLE[table]] for table in tables}
     return projection_differences(conn, live="main", expected=expected, tables=tables)
 
 

@@ -49,6 +49,8 @@ class Area:
     other's tables; an area replayed beside must read none of the others'. ``derive``, for an area
     whose tables only add up what others hold (the daybook's postings, the reports' sums of sales),
     fills the same rows in SQL from another store: ``derive(conn, source_schema, through_seq)``.
+    Its handlers may read only the tables of areas replayed by verify's own process (``Check.REPLAY``):
+    ``pos db verify --since-witness`` runs them in that replay, from a checkpoint's rows on.
     """
 
     handlers: dict[str, Handler]

@@ -115,7 +115,7 @@ def _roll_open_day(conn: sqlite3.Connection, day: str) -> bool:
     """Before an entry's lines of ``day`` are added: when ``day`` is later than the open day, the open
     day's product rows go into the months and years and ``day`` opens. True when ``day`` is before the
     open day (a till whose clock is behind): its lines then go into the months and years at once."""
-    (open_day,) = conn.execute("SELECT open_day FROM report_rollup").fetchone()
+    open_day = str(conn.execute("SELECT open_day FROM report_rollup").fetchone()[0])
     if day > open_day:
         if open_day:
             conn.execute(_ROLL_MONTHS, (open_day, day))

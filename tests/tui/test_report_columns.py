@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
-from pos_tui.config import Settings
+from pos_tui.config import FloorSettings, RestaurantSettings, Settings
 from pos_tui.services.demo.store import build_demo
 from pos_tui.services.reports import registry
 from pos_tui.services.session import Session, open_session
@@ -32,7 +32,9 @@ def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def demo(demo_path: Path) -> Iterator[Session]:
-    session = open_session(Settings(), demo_path, read_only=True)
+    # A floor in the settings, so F4 offers the restaurant's reports too (a shop's picker leaves them out).
+    with_floor = Settings(restaurant=RestaurantSettings(floors=[FloorSettings(name="Main", tables=[1, 2])]))
+    session = open_session(with_floor, demo_path, read_only=True)
     session.clock = lambda: NOW
     yield session
     session.close()

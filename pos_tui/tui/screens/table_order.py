@@ -360,7 +360,10 @@ class OrderScreen(ModeScreen):
     # --- keys ---------------------------------------------------------------------------------
 
     def action_back(self) -> None:
+        from pos_tui.tui.screens.floor import collect_garbage
+
         self.app.pop_screen()
+        self.app.call_after_refresh(collect_garbage)  # the table's garbage, between tables: not mid-scan
 
     def action_course(self) -> None:
         self.course = self.course % COURSES + 1

@@ -33,20 +33,9 @@ if TYPE_CHECKING:
 POLL_SECONDS = 0.25  # float-ok: how often the floor asks whether any order changed
 
 
-def collect_garbage() -> None:
-    """A full garbage collection, run when a waiter leaves a table (Escape), after the floor's frame.
-
-    Each table opened leaves Textual's garbage (restyled widgets, the footer's keys rebuilt) that only a
-    full collection frees; left to itself, Python runs one every two or three actions, and it landed on
-    scans and openings (30 to 150 ms of CPU each on the 200-table floor). Run here, between tables, it
-    resets the collector's count, so the automatic one rarely comes due while a table is open.
-    """
-    gc.collect()
-
-
 # Python starts a full collection after every 10 of its middle ones: a table's opening and three scans
-# make about 13, so one came due inside nearly every table. The floor collects when a table is left;
-# 50 leaves that as a safety net for a long stay at one table, not the rule.
+# make about 13, so one came due inside nearly every table. The order screen collects when a table is
+# left (table_order.collect_garbage); 50 leaves that as a safety net for a long stay at one table.
 FULL_COLLECTION_AFTER = 50
 
 

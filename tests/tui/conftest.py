@@ -70,9 +70,11 @@ def _holds(condition: object) -> bool:
     """Whether ``condition()`` holds yet. A condition reads the screen on top, and on a loaded box a dialog
     (an approval, a question) may still be on top of the screen it reads, or a list still empty: that is
     "not yet", not a failure."""
+    from textual.css.query import NoMatches  # a query on the dialog still on top: not a LookupError
+
     try:
         return bool(condition())  # type: ignore[operator]
-    except (AttributeError, LookupError):
+    except (AttributeError, LookupError, NoMatches):
         return False
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from pos_tui.tui.widgets.dock import Dock
+from pos_tui.tui.widgets.footer import TillFooter
 
 
 class StatusLine(Static):
@@ -35,7 +36,7 @@ class ModeScreen(Screen[None]):
             with Vertical(id="body"):
                 yield from self.compose_body()
                 yield StatusLine(id="status", markup=False)
-        yield Footer()
+        yield TillFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -8,9 +8,10 @@ changed any order (one indexed read) and reloads the plan only when it moved.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -26,7 +27,16 @@ from pos_tui.services.session import Session
 from pos_tui.tui.dialogs.form import Answer, Field, FormDialog
 from pos_tui.tui.screens.base import ModeScreen
 
+if TYPE_CHECKING:
+    from pos_tui.tui.screens.table_order import OrderScreen
+
 POLL_SECONDS = 0.25  # float-ok: how often the floor asks whether any order changed
+
+
+# Python starts a full collection after every 10 of its middle ones: a table's opening and three scans
+# make about 13, so one came due inside nearly every table. The order screen collects when a table is
+# left (table_order.collect_garbage); 50 leaves that as a safety net for a long stay at one table.
+FULL_COLLECTION_AFTER = 50
 
 
 def minutes_since(at: str, now: datetime) -> str:
@@ -77,6 +87,7 @@ class FloorScreen(ModeScreen):
         self.seen_seq = -1
         self.plan: list[TableState] = []
         self.painted: dict[int, tuple[str, str]] = {}  # table -> (text, status) its tile shows
+        self.order_screen: OrderScreen | None = None  # built at the first table opened, then shown again
 
     @property
     def session(self) -> Session:
@@ -94,6 +105,8 @@ class FloorScreen(ModeScreen):
                         yield TableTile(f"{table}", id=f"table-{table}", classes="-available", markup=False)
 
     def on_mount(self) -> None:
+        young, middle, _ = gc.get_threshold()
+        gc.set_threshold(young, middle, FULL_COLLECTION_AFTER)
         if not self.session.settings.restaurant.floors:
             self.say("No tables are set up: add [[restaurant.floors]] with their tables to pos.toml.", "warning")
         self.load()
@@ -173,9 +186,18 @@ class FloorScreen(ModeScreen):
         floor.open_table(self.session, table, int(covers))
 
     def open_order(self, table: int) -> None:
+        # One order screen serves every table: a new one per table cost its whole compose and mount on
+        # each opening, and each one left closed left thousands of objects for a full garbage collection
+        # that then landed in the middle of a later scan (300 ms at the 200-table floor).
         from pos_tui.tui.screens.table_order import OrderScreen
 
-        self.app.push_screen(OrderScreen(table))
+        screen = self.order_screen
+        if screen is None:
+            screen = self.order_screen = OrderScreen(table)
+            self.app.install_screen(screen, name=f"table-order-{id(self)}")  # kept when popped
+        else:
+            screen.show_table(table)
+        self.app.push_screen(screen)
 
     # --- the kitchen ticket log ---------------------------------------------------------------
 

@@ -3,10 +3,21 @@ and seat they go in, send them, fire the next course, void a line, present the b
 
 Lines come from the journal, not from this screen's copy: another waiter's line shows within a quarter
 of a second (the screen polls the order's last seq), and nothing this screen does saves a whole order.
+
+At the till's pace: the floor keeps one of these screens and shows each table on it (its widgets are
+built once, not per table, and leave no garbage for a full collection to walk in the middle of a scan);
+its reads, its poll and a scan's write run on one long-lived thread of its own (one SQLite connection
+kept warm, not a new thread and connection per step), and a scan's write and the read of the order it
+changed come back as one message.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import gc
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -24,7 +35,7 @@ from pos_tui.services.restaurant import bills, floor, kitchen, orders
 from pos_tui.services.restaurant.floor import Order
 from pos_tui.services.restaurant.orders import OrderLine
 from pos_tui.services.session import Session
-from pos_tui.tui.screens.base import ModeScreen
+from pos_tui.tui.screens.base import ModeScreen, StatusLine
 
 POLL_SECONDS = 0.25  # float-ok
 COURSES = 4  # Ctrl+N cycles 1..4
@@ -32,8 +43,33 @@ COURSES = 4  # Ctrl+N cycles 1..4
 
 @dataclass
 class OrderLoaded(Message):
+    table: int  # the table it was read for: this screen shows one table after another
     order: Order | None
     lines: list[OrderLine]
+    said: tuple[str, str] | None = None  # (sentence, level) of the write that caused the read
+
+
+@dataclass
+class Said(Message):
+    text: str
+    level: str
+
+
+def collect_garbage() -> None:
+    """A full garbage collection, run when a waiter leaves a table (Escape), after the floor's frame.
+
+    Each table opened leaves Textual's garbage (restyled widgets, the footer's keys rebuilt) that only a
+    full collection frees; left to itself, Python runs one every two or three actions, and it landed on
+    scans and openings (30 to 150 ms of CPU each on the 200-table floor). Run here, between tables, it
+    resets the collector's count, so the automatic one rarely comes due while a table is open.
+    """
+    gc.collect()
+
+
+def read_order(session: Session, table: int, said: tuple[str, str] | None = None) -> OrderLoaded:
+    """In a thread: the order on ``table`` and its lines, as the message that shows them."""
+    order = floor.order_on(session, table)
+    return OrderLoaded(table, order, orders.order_lines(session, order.order_no) if order else [], said)
 
 
 class OrderScreen(ModeScreen):
@@ -67,6 +103,22 @@ class OrderScreen(ModeScreen):
         self.seen_seq = -1
         self.shown_rows: dict[str, tuple[str, ...]] = {}  # line key -> the cells its row shows, in row order
         self.columns: list[ColumnKey] = []
+        # One thread for the hot path (load, poll, scan): its SQLite connection stays open between steps
+        # and the steps run in order, so a poll never overtakes the write of a scan.
+        self.background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="table-order")
+        self.polling = False  # a poll is queued or running: the timer does not stack another
+
+    def show_table(self, table: int) -> None:
+        """Make this screen show ``table`` (before it is pushed again): nothing of the last table stays."""
+        self.table, self.course, self.seat = table, 1, 0
+        self.order, self.lines, self.seen_seq, self.shown_rows = None, [], -1, {}
+        if not self.is_mounted:
+            return
+        self.query_one("#order-lines", DataTable).clear()
+        self.query_one("#order-head", Static).update(f"Table {table}", layout=False)
+        self.query_one("#order-total", Static).update("", layout=False)
+        self.query_one("#order-scan", Input).value = ""
+        self.query_one(StatusLine).say("")
 
     @property
     def session(self) -> Session:
@@ -83,39 +135,76 @@ class OrderScreen(ModeScreen):
     def on_mount(self) -> None:
         table = self.query_one("#order-lines", DataTable)
         self.columns = table.add_columns("#", "Qty", "Item", "Amount", "State", "Crs", "Seat")
+        self.set_interval(POLL_SECONDS, self.poll)
+
+    def on_screen_resume(self) -> None:
+        # Pushed (the first time or again for another table) or uncovered by a dialog: read the order now.
         self.query_one("#order-scan", Input).focus()
         self.load()
-        self.set_interval(POLL_SECONDS, self.poll)
+
+    def on_unmount(self) -> None:
+        self.background.shutdown(wait=False, cancel_futures=True)
 
     # --- reading ------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="order-poll")
-    def poll(self) -> None:
-        try:
-            order = floor.order_on(self.session, self.table)
-        except PosError:
-            return
-        if (order.last_seq if order else 0) != self.seen_seq:
-            self.post_message(OrderLoaded(order, orders.order_lines(self.session, order.order_no) if order else []))
+    def in_background(self, job: Callable[[], None]) -> None:
+        """Run ``job`` on this screen's thread; a refusal (a PosError) is said, never raised."""
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="order-load")
+        def guarded() -> None:
+            try:
+                job()
+            except PosError as error:
+                self.post_message(Said(str(error), "error"))
+
+        with contextlib.suppress(RuntimeError):  # shut down: the app is closing
+            self.background.submit(contextvars.copy_context().run, guarded)
+
+    def poll(self) -> None:
+        # Hidden (the floor is back, or a dialog is on top) the screen does not poll: it reads on resume.
+        if self.polling or not self.is_current:
+            return
+        self.polling = True
+        session, table, seen = self.session, self.table, self.seen_seq
+
+        def job() -> None:
+            try:
+                order = floor.order_on(session, table)
+                if (order.last_seq if order else 0) != seen:  # one indexed read when nothing changed
+                    self.post_message(read_order(session, table))
+            finally:
+                self.polling = False
+
+        self.in_background(job)
+
     def load(self) -> None:
-        order = floor.order_on(self.session, self.table)
-        self.post_message(OrderLoaded(order, orders.order_lines(self.session, order.order_no) if order else []))
+        session, table = self.session, self.table
+        self.in_background(lambda: self.post_message(read_order(session, table)))
 
     def on_order_loaded(self, message: OrderLoaded) -> None:
-        self.order, self.lines = message.order, message.lines
-        self.seen_seq = message.order.last_seq if message.order else 0
+        if message.said is not None:
+            self.say(*message.said)
+        if message.table != self.table:
+            return  # read for the table this screen showed before
+        order = message.order
+        if order is not None and self.order is not None and order.order_no == self.order.order_no \
+                and order.last_seq < self.seen_seq:
+            return  # an older read overtaken by a newer one (a write's worker and a poll)
+        self.order, self.lines = order, message.lines
+        self.seen_seq = order.last_seq if order else 0
         self.show()
+
+    def on_said(self, message: Said) -> None:
+        self.say(message.text, message.level)
 
     def show(self) -> None:
         order = self.order
         head = self.query_one("#order-head", Static)
+        # The head and the total are one row each: changing their text needs no new layout of the screen.
         if order is None:
-            head.update(f"Table {self.table}: free (paid, moved or merged)")
+            head.update(f"Table {self.table}: free (paid, moved or merged)", layout=False)
         else:
             head.update(f"Table {self.table} · {order.covers} covers · {order.status} · {order.waiter} · "
-                        f"new lines: course {self.course}, seat {self.seat or '-'}")
+                        f"new lines: course {self.course}, seat {self.seat or '-'}", layout=False)
         table = self.query_one("#order-lines", DataTable)
         row = table.cursor_row
         fired = order.fired if order else 0
@@ -147,7 +236,7 @@ class OrderScreen(ModeScreen):
         if self.lines:
             table.move_cursor(row=min(row, len(self.lines) - 1))
         total = sum(line.amount for line in self.lines if not line.paid)
-        self.query_one("#order-total", Static).update(f"To pay {self.session.money(total)}")
+        self.query_one("#order-total", Static).update(f"To pay {self.session.money(total)}", layout=False)
 
     # --- adding -------------------------------------------------------------------------------
 
@@ -157,54 +246,57 @@ class OrderScreen(ModeScreen):
         if typed:
             self.find(typed)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="order-find")
     def find(self, typed: str) -> None:
-        try:
-            found = products.find_by_code(self.session, typed)
+        session = self.session
+        add = self.line_adder(())
+
+        def job() -> None:
+            found = products.find_by_code(session, typed)
             if found is not None:
                 product = found[0]
             else:
-                hits = products.search_products(self.session, typed, limit=1)
+                hits = products.search_products(session, typed, limit=1)
                 if not hits:
                     raise NotFound(f"Nothing on the menu matches {typed!r}.", "Type a code or part of a name.")
-                product = products.get_product(self.session, hits[0].product_id)
-            portions = orders.portions(self.session, product)
-            modifiers = orders.allowed_modifiers(self.session, product)
-        except PosError as error:
-            self.app.call_from_thread(self.say, str(error), "error")
-            return
-        if len(portions) == 1 and not modifiers:
-            self.add_line(product.sku, ())  # in this worker: a plain scan is one background step, not two
-            return
-        self.app.call_from_thread(self.choose_portion, portions, modifiers)
+                product = products.get_product(session, hits[0].product_id)
+            portions = orders.portions(session, product)
+            modifiers = orders.allowed_modifiers(session, product)
+            if len(portions) == 1 and not modifiers:
+                add(product.sku)  # a plain scan: found, written and read back in this one step, one message
+                return
+            self.app.call_from_thread(self.choose_portion, portions, modifiers)
+
+        self.in_background(job)
+
+    def line_adder(self, modifiers: tuple[str, ...]) -> Callable[[str], None]:
+        """What adds a line in the background, with the table, course and seat shown when it was asked."""
+        session, table, course, seat = self.session, self.table, self.course, self.seat
+
+        def add(sku: str) -> None:
+            line = orders.add_line(session, table, sku, modifiers=modifiers, course=course, seat=seat)
+            self.post_message(read_order(session, table, (f"Added {line.name}.", "success")))
+
+        return add
 
     def choose_portion(self, portions: list[products.Product], modifiers: list[object]) -> None:
         from pos_tui.tui.dialogs.portion import PortionChoice, PortionDialog
 
         def chosen(choice: PortionChoice | None) -> None:
             if choice is not None:
-                self.add(choice.product.sku, choice.modifiers)
+                add = self.line_adder(tuple(choice.modifiers))
+                self.in_background(lambda: add(choice.product.sku))
 
         self.app.push_screen(PortionDialog(portions, modifiers, self.session.money), chosen)  # type: ignore[arg-type]
 
-    @work(thread=True, exclusive=False, exit_on_error=False, group="order-write")
-    def add(self, sku: str, modifiers: tuple[str, ...]) -> None:
-        self.add_line(sku, modifiers)
-
-    def add_line(self, sku: str, modifiers: tuple[str, ...]) -> None:
-        """In a worker: add the line, say so, reload."""
-        self.write(lambda: orders.add_line(self.session, self.table, sku, modifiers=modifiers, course=self.course,
-                                           seat=self.seat), lambda line: f"Added {line.name}.")
-
     def write(self, call: object, said: object) -> None:
-        """In a worker: run a service call; say what it did or why not; reload."""
+        """In a worker: run a service call; say what it did or why not, with the order read again."""
+        table = self.table
         try:
             result = call()  # type: ignore[operator]
         except PosError as error:
-            self.app.call_from_thread(self.say, str(error), "error")
+            self.post_message(Said(str(error), "error"))
             return
-        self.app.call_from_thread(self.say, said(result), "success")  # type: ignore[operator]
-        self.app.call_from_thread(self.load)
+        self.post_message(read_order(self.session, table, (said(result), "success")))  # type: ignore[operator]
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="order-write")
     def action_close_table(self) -> None:
@@ -281,6 +373,7 @@ class OrderScreen(ModeScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+        self.app.call_after_refresh(collect_garbage)  # the table's garbage, between tables: not mid-scan
 
     def action_course(self) -> None:
         self.course = self.course % COURSES + 1

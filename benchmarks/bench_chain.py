@@ -164,7 +164,8 @@ def bench_backlog(cluster_url_of: object, data: Path, nats_url: str, events: int
           f" ({head / total:,.0f} entries per CPU-s)")
 
 
-def bench_sale_beside_sync(cluster_url_of: object, data: Path, nats_url: str, workdir: Path, sales: int) -> None:
+def bench_sale_beside_sync(cluster_url_of: object, data: Path, nats_url: str, workdir: Path, sales: int,
+                           sync_nice: int) -> None:
     """Sale commits at the till, alternating rounds with and without `pos sync` running on the same file
     (sending each sale as it is made), so both sides see the same box."""
     from tests.chain.conftest import sell
@@ -184,8 +185,10 @@ def bench_sale_beside_sync(cluster_url_of: object, data: Path, nats_url: str, wo
     rounds = 4
     for round_no in range(rounds * 2):
         syncing = round_no % 2 == 1
+        # At the niceness systemd gives it (systemd/pos-sync.service: Nice=10), unless --sync-nice says else.
         worker = subprocess.Popen([POS, "sync", "--db", str(db), "--nats", nats_url, "--ack-timeout", "1"], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) if syncing else None
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  preexec_fn=lambda: os.nice(sync_nice)) if syncing else None
         walls, cpus = timings[syncing]
         for _ in range(sales // rounds):
             wall0, cpu0 = time.perf_counter(), time.process_time()
@@ -203,7 +206,8 @@ def bench_sale_beside_sync(cluster_url_of: object, data: Path, nats_url: str, wo
         ordered = sorted(values)
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
-    print(f"sale commit at the till ({sales:,} sales each way, {rounds} alternating rounds), ms:")
+    print(f"sale commit at the till ({sales:,} sales each way, {rounds} alternating rounds; pos sync at nice"
+          f" {sync_nice}), ms:")
     for syncing in (False, True):
         walls, cpus = timings[syncing]
         label = "with pos sync   " if syncing else "without pos sync"
@@ -222,6 +226,7 @@ def main() -> None:
     parser.add_argument("--backlog-only", action="store_true")
     parser.add_argument("--sales-only", action="store_true")
     parser.add_argument("--sales", type=int, default=2000)
+    parser.add_argument("--sync-nice", type=int, default=10, help="pos sync's niceness (systemd's unit: 10)")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f},"
           f" {os.cpu_count()} CPUs")
@@ -231,7 +236,7 @@ def main() -> None:
         if not args.sales_only:
             bench_backlog(cluster.create_database, cluster.directory / "data", nats.url, args.events, Path(scratch))
         bench_sale_beside_sync(cluster.create_database, cluster.directory / "data", nats.url, Path(scratch),
-                               args.sales)
+                               args.sales, args.sync_nice)
     print(f"load average after {os.getloadavg()[0]:.2f}")
 
 

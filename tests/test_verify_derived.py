@@ -118,3 +118,31 @@ def test_a_summary_or_daybook_row_edited_is_reported(trading: Session, tmp_path:
     finally:
         ledger.close()
     assert [problem.message.split(" row ")[0] for problem in report.problems] == [table]
+
+
+@pytest.mark.parametrize("table", ["gift_card_moves", "report_product_days", "chain_epochs"])
+def test_a_table_gone_from_the_store_is_named_by_verify_never_a_traceback(tmp_path: Path, table: str) -> None:
+    """A projection table dropped by hand (or a migration never applied) fails `pos db verify` with a
+    sentence naming it and what to do; the command exits 1 without a traceback."""
+    import subprocess
+    import sys
+
+    from tests.conftest import make_store
+
+    path = tmp_path / "store.db"
+    session = make_store(path)
+    sales.complete_sale(session, Cart().add(products.resolve_scan(session, TEA_BARCODE)), [Tender("cash", 50_000)])
+    session.close()
+    with closing(sqlite3.connect(path)) as raw, raw:
+        raw.execute(f"DROP TABLE {table}")
+    ledger = open_ledger(path)
+    try:
+        report = verify_ledger(ledger)
+    finally:
+        ledger.close()
+    assert not report.ok
+    assert f"the table {table} is missing from the store" in "; ".join(str(p) for p in report.problems)
+    done = subprocess.run([sys.executable, "-m", "pos_tui.cli.main", "db", "verify", "--db", str(path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert f"the table {table} is missing from the store" in done.stdout + done.stderr

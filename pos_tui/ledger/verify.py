@@ -290,8 +290,14 @@ def _compare(conn: sqlite3.Connection, schemas: dict[Check, str], *checks: Check
     tables = {table: key for table, key in PROJECTION_TABLES.items() if CHECK_OF_TABLE[table] in checks}
     for check in checks:
         conn.execute(f"PRAGMA {schemas[check]}.cache_size = -{COMPARE_CACHE_KIB}")
+    # A table gone from the live store (dropped by hand, or a migration never applied) is a finding, not a crash.
+    present = {name for (name,) in conn.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'")}
+    missing = [Problem(None, f"the table {table} is missing from the store (dropped, or a migration was never"
+                             " applied): restore a snapshot (`pos backup restore`).")
+               for table in tables if table not in present]
+    tables = {table: key for table, key in tables.items() if table in present}
     expected = {table: schemas[CHECK_OF_TABLE[table]] for table in tables}
-    return projection_differences(conn, live="main", expected=expected, tables=tables)
+    return missing + projection_differences(conn, live="main", expected=expected, tables=tables)
 
 
 @dataclass(frozen=True)
@@ -417,8 +423,16 @@ def _first_difference(conn: sqlite3.Connection, table: str, key: str, live: str,
 
 def live_problems(conn: sqlite3.Connection) -> list[Problem]:
     """What the live tables say that cannot be: sales and returns whose parts do not add up."""
-    return [*_sales_add_up(conn), *_returns_add_up(conn), *_gift_cards_add_up(conn),
-            *_customer_balances_add_up(conn)]
+    problems: list[Problem] = []
+    for check in (_sales_add_up, _returns_add_up, _gift_cards_add_up, _customer_balances_add_up):
+        try:
+            problems.extend(check(conn))
+        except sqlite3.OperationalError as error:  # a table it reads is gone: said (once), never a traceback
+            gone = Problem(None, f"the store's tables could not be checked ({error}): restore a snapshot"
+                                 " (`pos backup restore`).")
+            if gone not in problems:
+                problems.append(gone)
+    return problems
 
 
 def _gift_cards_add_up(conn: sqlite3.Connection) -> list[Problem]:

@@ -44,7 +44,7 @@ TRANSPORT_ERRORS = (NatsError, JetStreamError, asyncio.TimeoutError, OSError)
 class SyncOptions:
     batch: int = 500
     window: int = 5000
-    ack_timeout_s: float = 5.0
+    ack_timeout_s: float = 5.0  # float-ok: seconds
     until_synced: bool = False
     """Exit once head office holds the whole journal (a cron job, a test); otherwise run for ever."""
     access: NatsAccess = field(default_factory=NatsAccess)
@@ -116,7 +116,7 @@ async def run_sync(ledger: Ledger, url: str, terminal: str, options: SyncOptions
     actor = Actor(store, terminal, options.user)
     office_sub: Any = None
 
-    async def take_office_events(wait_s: float) -> int:
+    async def take_office_events(wait_s: float) -> int:  # float-ok: seconds
         """Apply head office's events that have come (in its order, each once); how many came."""
         nonlocal office_sub
         try:

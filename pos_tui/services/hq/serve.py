@@ -31,7 +31,7 @@ CONSUMER = "hq-ingest"
 @dataclass(frozen=True)
 class ServeOptions:
     batch: int = 1000
-    ack_wait_s: float = 30.0
+    ack_wait_s: float = 30.0  # float-ok: seconds
     channels: Channels = field(default_factory=Channels)
     access: NatsAccess = field(default_factory=NatsAccess)
 

@@ -18,7 +18,7 @@ from pos_tui.services.inventory import orders
 from pos_tui.tui.dialogs.approval import guarded
 from pos_tui.tui.dialogs.form import Answer, Field, FormDialog
 from pos_tui.tui.screens.receiving import ReceivingScreen
-from pos_tui.tui.screens.stock_page import StockPage
+from pos_tui.tui.screens.stock_page import StockListPage
 
 SHOWN = 200  # the newest orders listed
 
@@ -40,7 +40,7 @@ class OrdersFailed(Message):
     text: str
 
 
-class OrdersScreen(StockPage):
+class OrdersScreen(StockListPage):
     WRITES = frozenset({"new_order", "from_reorder", "receive"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", priority=True, id="orders.back"),
@@ -54,7 +54,6 @@ class OrdersScreen(StockPage):
         super().__init__()
         self.orders: list[orders.PurchaseOrder] = []
         self.vendors: list[str] = []
-        self.loaded_version = -1
 
     def compose_page(self) -> ComposeResult:
         yield DataTable(id="orders", cursor_type="row", zebra_stripes=True)
@@ -65,15 +64,6 @@ class OrdersScreen(StockPage):
             table.add_column(label, key=label)
         self.title_line("Purchase orders",
                         "F5 a new order · F6 one from the reorder report · Enter receives a delivery")
-
-    def on_screen_resume(self) -> None:
-        version = self.app.data_version  # type: ignore[attr-defined]
-        if version != self.loaded_version:
-            self.loaded_version = version
-            self.load()
-
-    def action_reload(self) -> None:
-        self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="orders")
     def load(self, note: str = "") -> None:
@@ -87,15 +77,11 @@ class OrdersScreen(StockPage):
 
     def on_orders_loaded(self, message: OrdersLoaded) -> None:
         self.orders, self.vendors = message.orders, message.vendors
-        table = self.query_one("#orders", DataTable)
-        row = table.cursor_row
-        table.clear()
         money = self.session.currency
-        for order in message.orders:
-            table.add_row(order.reference, order.vendor, order.status, str(len(order.lines)),
-                          money.format(order.total_cost, symbol=False), key=str(order.number))
-        if message.orders:
-            table.move_cursor(row=min(row, len(message.orders) - 1))
+        self.show_rows(self.query_one("#orders", DataTable), [
+            (str(order.number), (order.reference, order.vendor, order.status, str(len(order.lines)),
+                                 money.format(order.total_cost, symbol=False)))
+            for order in message.orders])
         if message.note:
             self.say(message.note, "success")
             return

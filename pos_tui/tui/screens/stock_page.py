@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import DataTable, Footer, Static
 
 from pos_tui.tui.access import READ_ONLY
 from pos_tui.tui.screens.base import StatusLine
@@ -67,3 +67,34 @@ class StockPage(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+class StockListPage(StockPage):
+    """A page listing the stock room's papers (orders, stocktakes, transfers): it loads again when it
+    comes back on screen after a write anywhere (the app's data version moved) and on Ctrl+R, and its
+    table keeps the highlighted row across a load."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded_version = -1
+
+    def load(self, note: str = "") -> None:
+        raise NotImplementedError  # a thread worker of each page
+
+    def on_screen_resume(self) -> None:
+        version = self.app.data_version  # type: ignore[attr-defined]
+        if version != self.loaded_version:
+            self.loaded_version = version
+            self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def show_rows(self, table: DataTable[str], rows: list[tuple[str, tuple[str, ...]]]) -> None:
+        """``rows`` (key, cells) in place of the table's, the cursor kept on the same row number."""
+        row = table.cursor_row
+        table.clear()
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
+        if rows:
+            table.move_cursor(row=min(row, len(rows) - 1))

@@ -18,7 +18,7 @@ from pos_tui.services.inventory import stocktakes
 from pos_tui.tui.dialogs.approval import guarded
 from pos_tui.tui.dialogs.form import Answer, Field, FormDialog
 from pos_tui.tui.screens.counting import CountingScreen
-from pos_tui.tui.screens.stock_page import StockPage
+from pos_tui.tui.screens.stock_page import StockListPage
 
 SHOWN = 200
 
@@ -40,7 +40,7 @@ class StocktakesFailed(Message):
     text: str
 
 
-class StocktakesScreen(StockPage):
+class StocktakesScreen(StockListPage):
     WRITES = frozenset({"start"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", priority=True, id="stocktakes.back"),
@@ -52,7 +52,6 @@ class StocktakesScreen(StockPage):
     def __init__(self) -> None:
         super().__init__()
         self.stocktakes: list[stocktakes.Stocktake] = []
-        self.loaded_version = -1
 
     def compose_page(self) -> ComposeResult:
         yield DataTable(id="stocktakes", cursor_type="row", zebra_stripes=True)
@@ -64,15 +63,6 @@ class StocktakesScreen(StockPage):
         self.title_line("Stocktakes", "F5 starts a count (all, a category, a vendor, a shelf list)"
                                       " · Enter counts, reviews and posts the highlighted one")
 
-    def on_screen_resume(self) -> None:
-        version = self.app.data_version  # type: ignore[attr-defined]
-        if version != self.loaded_version:
-            self.loaded_version = version
-            self.load()
-
-    def action_reload(self) -> None:
-        self.load()
-
     @work(thread=True, exclusive=True, exit_on_error=False, group="stocktakes")
     def load(self, note: str = "") -> None:
         try:
@@ -82,14 +72,9 @@ class StocktakesScreen(StockPage):
 
     def on_stocktakes_loaded(self, message: StocktakesLoaded) -> None:
         self.stocktakes = message.stocktakes
-        table = self.query_one("#stocktakes", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for taken in message.stocktakes:
-            table.add_row(taken.reference, taken.scope, "posted" if taken.posted_seq else "open", taken.reason,
-                          key=str(taken.number))
-        if message.stocktakes:
-            table.move_cursor(row=min(row, len(message.stocktakes) - 1))
+        self.show_rows(self.query_one("#stocktakes", DataTable), [
+            (str(taken.number), (taken.reference, taken.scope, "posted" if taken.posted_seq else "open", taken.reason))
+            for taken in message.stocktakes])
         if message.note:
             self.say(message.note, "success")
             return

@@ -22,7 +22,7 @@ from pos_tui.services.inventory.scanning import scanned
 from pos_tui.tui.dialogs.approval import guarded
 from pos_tui.tui.dialogs.form import Answer, Field, FormDialog
 from pos_tui.tui.messages import BarcodeScanned
-from pos_tui.tui.screens.stock_page import StockPage
+from pos_tui.tui.screens.stock_page import StockListPage, StockPage
 from pos_tui.tui.widgets.line_table import Column, LineTable
 from pos_tui.tui.widgets.scan_input import ScanInput
 
@@ -40,7 +40,7 @@ class TransfersFailed(Message):
     text: str
 
 
-class TransfersScreen(StockPage):
+class TransfersScreen(StockListPage):
     WRITES = frozenset({"new_request", "ship", "receive"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", priority=True, id="transfers.back"),
@@ -53,7 +53,6 @@ class TransfersScreen(StockPage):
     def __init__(self) -> None:
         super().__init__()
         self.transfers: list[transfers.Transfer] = []
-        self.loaded_version = -1
 
     def compose_page(self) -> ComposeResult:
         yield DataTable(id="transfers", cursor_type="row", zebra_stripes=True)
@@ -65,15 +64,6 @@ class TransfersScreen(StockPage):
         self.title_line("Transfers between stores",
                         "F5 a new request · Enter ships the highlighted request by scan · F6 receives by scan")
 
-    def on_screen_resume(self) -> None:
-        version = self.app.data_version  # type: ignore[attr-defined]
-        if version != self.loaded_version:
-            self.loaded_version = version
-            self.load()
-
-    def action_reload(self) -> None:
-        self.load()
-
     @work(thread=True, exclusive=True, exit_on_error=False, group="transfers")
     def load(self, note: str = "") -> None:
         try:
@@ -83,14 +73,10 @@ class TransfersScreen(StockPage):
 
     def on_transfers_loaded(self, message: TransfersLoaded) -> None:
         self.transfers = message.transfers
-        table = self.query_one("#transfers", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for transfer in message.transfers:
-            table.add_row(transfer.transfer_id, transfer.state, "out" if transfer.direction == "out" else "in",
-                          transfer.other_store, str(len(transfer.lines)), key=transfer.transfer_id)
-        if message.transfers:
-            table.move_cursor(row=min(row, len(message.transfers) - 1))
+        self.show_rows(self.query_one("#transfers", DataTable), [
+            (transfer.transfer_id, (transfer.transfer_id, transfer.state, transfer.direction, transfer.other_store,
+                                    str(len(transfer.lines))))
+            for transfer in message.transfers])
         if message.note:
             self.say(message.note, "success")
             return

@@ -154,7 +154,7 @@ def test_a_store_from_before_the_daybook_gets_its_rows_on_migrate(trading_day: S
         " DROP TABLE sold_batches;"
         " DROP TABLE gift_card_moves; DROP TABLE gift_cards; DROP TABLE outbox_messages; DROP TABLE chain_sync;"
         " DROP TABLE chain_epochs; DROP TABLE chain_office_applied; DROP TABLE chain_store_prices;"
-        " DROP TABLE chain_office_approvals;"
+        " DROP TABLE chain_office_approvals; DROP TABLE chain_office_products; DROP TABLE chain_office_tax_classes;"
         " DROP TABLE customers; DROP TABLE customer_activity; DROP TABLE customer_sales;"
         " DROP TABLE customer_sale_lines; DROP TABLE customer_people; DROP TABLE transfer_lines; DROP TABLE transfers;"
         " DROP TABLE restaurant_bill_lines; DROP TABLE restaurant_bills; DROP TABLE kitchen_ticket_lines;"

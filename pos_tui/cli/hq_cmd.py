@@ -24,7 +24,7 @@ store_app = command_group(help="The stores and terminals head office knows.")
 hq_app.add_typer(store_app, name="store")
 transfer_app = command_group(help="Stock transfers between stores: approve, list, show.")
 hq_app.add_typer(transfer_app, name="transfer")
-catalog_app = command_group(help="Head office's catalogue and prices, sent to every store (or one).")
+catalog_app = command_group(help="Head office's catalogue, prices and tax classes, sent to every store (or one).")
 hq_app.add_typer(catalog_app, name="catalog")
 
 PgOption = Annotated[str, typer.Option("--pg", envvar="POS_HQ_PG",
@@ -399,27 +399,37 @@ def _exponent(config: Path | None) -> int:
 @catalog_app.command("import")
 @reports_errors
 def catalog_import(
-    file: Annotated[Path, typer.Argument(help="A CSV file: a header line sku,name,price, then one line a product.")],
+    file: Annotated[Path, typer.Argument(help="A CSV file: a header line sku,name,price (optionally barcodes,"
+                                              " category, tax_class), then one line a product.")],
     store: Annotated[str | None, typer.Option(help="Only for this store (its id); default every store.")] = None,
     pg: PgOption = DEFAULT_PG,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Set the catalogue's names and prices at head office; each store applies them as `pos sync` brings them."""
+    """Set the catalogue's names and prices at head office; each store applies them as `pos sync` brings them.
+
+    A line with a tax_class (one `pos hq catalog tax` defined) is a product: a store that lacks its SKU
+    creates it with its barcodes, category, tax class and price."""
     from pos_tui.domain.errors import InvalidInput
     from pos_tui.domain.money import parse_amount
+    from pos_tui.services.chain.wire import PRODUCT_ADDED
     from pos_tui.services.hq import office
 
     try:
         text = file.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidInput(f"cannot read {file.name}: {error.strerror}; nothing was imported.") from error
+    except (OSError, UnicodeDecodeError) as error:
+        why = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+        raise InvalidInput(f"cannot read {file.name}: {why}; nothing was imported.") from error
     exponent = _exponent(config)
     lines = office.read_catalog_csv(text, lambda amount: parse_amount(amount, exponent))
     with _current_office(pg) as conn:
         made = office.set_prices(conn, lines, store)
-    typer.echo(f"head office: {len(made)} price(s) set for {store or 'every store'}, seq {made[0].seq}-{made[-1].seq}."
-               if made else "head office: the file has no lines; nothing changed.")
+    if not made:
+        typer.echo("head office: the file has no lines; nothing changed.")
+        return
+    products = sum(1 for event in made if event.kind == PRODUCT_ADDED)
+    typer.echo(f"head office: {len(made) - products} price(s) and {products} product(s) set for"
+               f" {store or 'every store'}, seq {made[0].seq}-{made[-1].seq}.")
 
 
 @catalog_app.command("export")
@@ -438,7 +448,29 @@ def catalog_export(pg: PgOption = DEFAULT_PG, db: DbOption = None, config: Confi
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(office.CATALOG_COLUMNS)
     for line in lines:
-        out.writerow((line.sku, line.name, format_amount(line.price, exponent, grouping=False)))
+        out.writerow((line.sku, line.name, format_amount(line.price, exponent, grouping=False), line.barcodes,
+                      line.category, line.tax_class))
+
+
+@catalog_app.command("tax")
+@reports_errors
+def catalog_tax(
+    code: Annotated[str, typer.Argument(help="The tax class's code (std, reduced, ...), as products name it.")],
+    rate: Annotated[str, typer.Argument(help="Its rate in percent: 18, 5.5 (0 to 100).")],
+    name: Annotated[str, typer.Option(help="What receipts and screens call it; default \"Tax RATE%\".")] = "",
+    pg: PgOption = DEFAULT_PG,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Define or change a tax class for every store; a sale keeps the rate it was sold at."""
+    from pos_tui.domain.tax import format_rate, parse_rate
+    from pos_tui.services.hq import office
+
+    rate_bp = parse_rate(rate)
+    with _current_office(pg) as conn:
+        made = office.set_tax_class(conn, code, rate_bp, name)
+    typer.echo(f"head office: tax class {made.payload['code']} ({made.payload['name']}) at {format_rate(rate_bp)}%"
+               f" for every store (seq {made.seq}).")
 
 
 @catalog_app.command("price")

@@ -49,7 +49,11 @@ def sync_command(
 
     with closing(session_from(db, config, read_only=status)) as session:
         if status:
+            from pos_tui.services.chain import office
+
             typer.echo(outbox.sync_line(session.ledger) or "this store has never synced.")
+            for sentence in office.not_created(session.ledger):
+                typer.echo(sentence)
             return
         if new_epoch:
             outbox.mark_new_epoch(session.ledger, terminal or session.terminal)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import ClassVar
 
-from pos_tui.domain.events import Event
+from pos_tui.domain.events import Event, ProductDetails
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,4 +62,41 @@ class HeadOfficeTransferApproved(Event):
     applied: bool
 
 
-CHAIN_EVENTS: tuple[type[Event], ...] = (ChainEpochStarted, HeadOfficePriceSet, HeadOfficeTransferApproved)
+@dataclasses.dataclass(frozen=True)
+class HeadOfficeProductAdded(Event):
+    """A product head office sent to every store, with what a till needs to sell it, as this till applied it.
+
+    Recorded once per head-office seq. A store that lacks the SKU creates it (``created``; ``product_id``
+    is its id here, ``details`` what it was created with). A store that has it takes head office's price
+    as with ``chain.office_price_set`` (``price_applied``; its own price stands) and keeps its own
+    details. Nothing is created when a barcode is another product's here or the tax class is not
+    defined here: ``why_not`` says which, and `pos sync --status` and `pos doctor` show it."""
+
+    KIND: ClassVar[str] = "chain.office_product_added"
+    AUDITED: ClassVar[bool] = True
+    office_seq: int
+    product_id: int  # 0: not created and not here
+    details: ProductDetails  # head office's name, price, category, tax class and barcodes
+    created: bool
+    old_price: int
+    price_applied: bool
+    why_not: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class HeadOfficeTaxClassSet(Event):
+    """A tax class head office defined or changed for every store, as this till applied it (always).
+
+    A sale line keeps the rate it was sold at (``tax_rate_bp``), so a later change never touches it."""
+
+    KIND: ClassVar[str] = "chain.office_tax_class_set"
+    AUDITED: ClassVar[bool] = True
+    office_seq: int
+    code: str
+    name: str
+    rate_bp: int
+    old_rate_bp: int  # the rate here before; -1: the class was new here
+
+
+CHAIN_EVENTS: tuple[type[Event], ...] = (ChainEpochStarted, HeadOfficePriceSet, HeadOfficeTransferApproved,
+                                         HeadOfficeProductAdded, HeadOfficeTaxClassSet)

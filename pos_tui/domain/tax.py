@@ -6,10 +6,12 @@ computes one tax per rate and allocates it back over that rate's lines so the li
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pos_tui.domain.errors import InvalidInput
 from pos_tui.domain.money import Rounding, allocate, round_div
 
 
@@ -20,6 +22,32 @@ class TaxClass:
     code: str
     name: str
     rate_bp: int
+
+
+FULL_RATE_BP = 10_000
+TAX_CLASS_CODE = re.compile(r"^[a-z0-9_-]{1,24}$")  # as the config's [[tax_classes]] codes
+_PERCENT = re.compile(r"^([0-9]{1,6})(?:\.([0-9]{1,2}))?%?$")
+
+
+def parse_rate(text: str) -> int:
+    """A tax rate as people write it ("18", "5.5", "17.25%") in basis points (1800, 550, 1725)."""
+    cleaned = text.strip().replace(" ", "")
+    if cleaned.startswith("-"):
+        raise InvalidInput(f"a tax rate cannot be negative ({text.strip()!r}).", "Type a percentage from 0 to 100.")
+    match = _PERCENT.match(cleaned)
+    if match is None:
+        raise InvalidInput(f"{text.strip()!r} is not a tax rate.",
+                           "Type a percentage with at most two decimals, e.g. 18 or 5.5.")
+    rate = int(match[1]) * 100 + int((match[2] or "").ljust(2, "0"))
+    if rate > FULL_RATE_BP:
+        raise InvalidInput(f"a tax rate of {text.strip()} is above 100%.", "Type a percentage from 0 to 100.")
+    return rate
+
+
+def format_rate(rate_bp: int) -> str:
+    """1800 -> "18", 550 -> "5.5", 1725 -> "17.25"."""
+    whole, fraction = divmod(rate_bp, 100)
+    return f"{whole}.{fraction:02d}".rstrip("0").rstrip(".") if fraction else str(whole)
 
 
 class TaxRounding(StrEnum):

@@ -118,7 +118,7 @@ def _database(path: Path, settings: Settings) -> list[Check]:
 def _chain(path: Path) -> list[Check]:
     """For a store in a chain (one that has run `pos sync`): where sync stands, and the fork alarm."""
     from pos_tui.ledger.database import open_ledger
-    from pos_tui.services.chain import outbox
+    from pos_tui.services.chain import office, outbox
 
     try:
         ledger = open_ledger(path, read_only=True)
@@ -130,7 +130,9 @@ def _chain(path: Path) -> list[Check]:
             return []
         if state.forked:
             return [Check("chain", False, state.fork_sentence())]
-        return [Check("chain", True, f"{outbox.sync_line(ledger)} (head office holds seq {state.acked_seq}).")]
+        checks = [Check("chain", True, f"{outbox.sync_line(ledger)} (head office holds seq {state.acked_seq}).")]
+        # Head office's products this store could not create (a barcode that is another product's here).
+        return checks + [Check("head office's products", False, sentence) for sentence in office.not_created(ledger)]
     except sqlite3.Error:
         return []
     finally:

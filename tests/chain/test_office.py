@@ -89,8 +89,9 @@ def test_prices_set_while_a_store_is_offline_for_three_days_apply_in_order_on_re
     assert held == [(4,)]
     exported = pos("hq", "catalog", "export", env=hq.env())
     assert exported.returncode == 0
-    assert exported.stdout.splitlines() == ["sku,name,price", "RICE-KG,Basmati Rice,300.00",
-                                            "TEA-200,Tapal Danedar Tea 200g,400.00"]
+    assert exported.stdout.splitlines() == ["sku,name,price,barcodes,category,tax_class",
+                                            "RICE-KG,Basmati Rice,300.00,,,",
+                                            "TEA-200,Tapal Danedar Tea 200g,400.00,,,"]
     store.close()
     assert_verifies(db)
     assert TEA == 1

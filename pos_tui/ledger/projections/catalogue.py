@@ -99,6 +99,16 @@ def _price_changed(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any])
     )
 
 
+def _office_product_added(conn: sqlite3.Connection, e: JournalEntry, p: dict[str, Any]) -> None:
+    """Head office's product: created here as a product.added would (its payload has the same product_id
+    and details), or its price applied to the store's product of that SKU."""
+    if p["created"]:
+        products_added(conn, [e])
+    elif p["price_applied"]:
+        conn.execute("UPDATE products SET price = ?, updated_seq = ? WHERE product_id = ?",
+                     (p["details"]["price"], e.seq, p["product_id"]))
+
+
 _IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's parameter limit
 
 
@@ -198,6 +208,8 @@ HANDLERS: dict[str, Handler] = {
     # Transfers between stores (domain/transfer_events.py): out at the sender, in at the receiver.
     "transfer.shipped": _transfer_ships,
     "transfer.received": _transfer_receives,
+    # Head office's new products (domain/chain_events.py), created here when the store lacked them.
+    "chain.office_product_added": _office_product_added,
 }
 
 

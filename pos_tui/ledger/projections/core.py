@@ -119,6 +119,7 @@ HANDLERS: dict[str, Handler] = {
     "user.added": _user_added,
     "user.pin_changed": _user_pin_changed,
     "tax_class.defined": _tax_class_defined,
+    "chain.office_tax_class_set": _tax_class_defined,  # head office's classes: the same code, name, rate_bp
     "sale.completed": _sale_completed,
     "sale.returned": _sale_returned,
     "cart.parked": _cart_parked,

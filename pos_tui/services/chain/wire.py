@@ -173,9 +173,12 @@ def parse_head(body: bytes) -> Head:
 
 
 OFFICE_ALL = "all"
-# The kinds of head office's events: a price (for all stores or one), an approval (for the requesting store).
+# The kinds of head office's events: a price (for all stores or one), an approval (for the requesting store),
+# a product with what a till needs to sell it and a tax class (for all stores).
 PRICE_SET = "price.set"
 TRANSFER_APPROVED = "transfer.approved"
+PRODUCT_ADDED = "product.added"
+TAX_CLASS_SET = "tax_class.set"
 
 
 @dataclass(frozen=True)

@@ -89,8 +89,8 @@ class _Projection:
             if sign:
                 self._moves(key, seq, ((ln["product_id"], sign * ln["quantity"], f"transfer:{payload['transfer_id']}")
                                        for ln in payload["lines"] if ln["quantity"]))
-        elif kind == "product.added":
-            details = payload["details"]
+        elif kind == "product.added" or (kind == "chain.office_product_added" and payload["created"]):
+            details = payload["details"]  # a store's own product, or head office's it created
             self.products.append((store, payload["product_id"], details["sku"], details["name"]))
 
     def _day(self, store: str, day: str, figures: tuple[int, ...]) -> None:

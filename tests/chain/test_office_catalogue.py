@@ -16,6 +16,7 @@ from pos_tui.ledger.journal import Actor
 from pos_tui.services.catalog import products
 from pos_tui.services.chain import office
 from pos_tui.services.chain.wire import OfficeEvent
+from pos_tui.services.doctor import run_checks
 from tests.chain.conftest import HeadOffice, pos, sell
 from tests.chain.helpers import acked_seq, wait_for
 from tests.conftest import RICE, TEA, TEA_BARCODE, assert_verifies, ean13, make_store
@@ -189,6 +190,21 @@ def test_a_product_whose_barcode_is_another_products_here_is_recorded_not_create
     assert status.returncode == 0, status.stderr
     assert (f"head office's product TEA-CHAI was not created here (barcode {TEA_BARCODE} is TEA-200's here,"
             in status.stdout)
+    shown = [check for check in run_checks(None, db) if check.name == "head office's products"]
+    assert len(shown) == 1 and not shown[0].ok and "TEA-CHAI" in shown[0].detail
+    assert_verifies(db)
+
+    # Head office sends the line again with the product's own barcode: a new seq, and the store creates it.
+    catalogue.write_text(f"sku,name,price,barcodes,category,tax_class\nTEA-CHAI,Chai,300.00,{CHAI_BARCODE},Tea,vat\n")
+    assert pos("hq", "catalog", "import", str(catalogue), env=hq.env()).returncode == 0
+    wait_for("the product created", lambda: hq.sync(db).returncode == 0 and _recorded(db) == 2)
+    assert [check for check in run_checks(None, db) if check.name == "head office's products"] == []
+    ledger = open_ledger(db, read_only=True)
+    try:
+        assert ledger.conn.execute("SELECT p.sku FROM barcodes b JOIN products p ON p.product_id = b.product_id"
+                                   " WHERE b.code = ?", (CHAI_BARCODE,)).fetchone() == ("TEA-CHAI",)
+    finally:
+        ledger.close()
     assert_verifies(db)
 
 

@@ -175,18 +175,6 @@ def set_tax_class(conn: psycopg.Connection[Any], code: str, rate_bp: int, name: 
     return event
 
 
-@dataclass(frozen=True)
-class HeadOfficeTaxClass:
-    code: str
-    name: str
-    rate_bp: int
-
-
-def tax_classes(conn: psycopg.Connection[Any]) -> list[HeadOfficeTaxClass]:
-    rows = conn.execute("SELECT code, name, rate_bp FROM hq_tax_classes ORDER BY code").fetchall()
-    return [HeadOfficeTaxClass(*row) for row in rows]
-
-
 def _column(cell: str) -> str:
     key = re.sub(r"[\s\-]+", "_", cell.strip().lower())
     return _ALIASES.get(key, key)

@@ -5,9 +5,9 @@
 What is timed, on the real app, headless under `run_test` (the same clock as bench_tui.py's scan):
 - open, asked: on the floor screen (Ctrl+B), a table's number typed, then Enter; the clock starts when
   Enter enters the app and stops when the frame that shows the covers question has been written.
-- open, shown: Enter on the covers (the default 2) until the frame that shows the table's order screen
+- open, shown: Enter on the covers (blank: the default 2) until the frame that shows the table's order
   with its order read (one event written: the table opened).
-- scan: on the order screen, a keyboard-wedge burst (13 digits ~3 ms apart) and Enter, until the frame
+- scan: on the table's order, a keyboard-wedge burst (13 digits ~3 ms apart) and Enter, until the frame
   that shows the new line in the order's list (one event written: the line added).
 - anchor, in the same run: one key echoed by the floor's table field, 20 before and one after every
   tenth table, so it sees the same load.
@@ -74,10 +74,8 @@ async def floor_run(db: Path, tables: int, scans: int, to_open: int) -> dict[str
     from pos_tui.services.session import open_session
     from pos_tui.services.staff.users import User
     from pos_tui.tui.app import PosApp
-    from pos_tui.tui.dialogs.form import FormDialog
     from pos_tui.tui.messages import LoggedIn
     from pos_tui.tui.screens.floor import FloorScreen
-    from pos_tui.tui.screens.table_order import OrderScreen
     from pos_tui.tui.theme import ThemeMemory
 
     settings = settings_for(tables)
@@ -120,6 +118,8 @@ async def floor_run(db: Path, tables: int, scans: int, to_open: int) -> dict[str
         await asyncio.sleep(0.3)
         floor_screen = app.screen
         jump = floor_screen.query_one("#floor-jump", Input)
+        panel = floor_screen.order_panel  # type: ignore[attr-defined]
+        lines = panel.query_one("#order-lines", DataTable)
 
         echoes: list[float] = []
         echo_cpu: list[float] = []
@@ -148,19 +148,16 @@ async def floor_run(db: Path, tables: int, scans: int, to_open: int) -> dict[str
             for char in str(table):  # typed by a person
                 key(char)
                 await asyncio.sleep(0.05)
-            await timed(lambda: isinstance(app.screen, FormDialog) and bool(app.screen.query("#f-covers")),
-                        "\r", asked_cpu, f"table {table}: covers asked")
+            await timed(lambda table=table: floor_screen.covers_for == table, "\r", asked_cpu,
+                        f"table {table}: covers asked")
             asked.append(clock.took.pop())
             await asyncio.sleep(0.2)  # the waiter reads the question
 
             def order_shown(table: int = table) -> bool:
-                screen = app.screen
-                return isinstance(screen, OrderScreen) and screen.table == table and screen.order is not None
+                return bool(panel.display) and panel.table == table and panel.order is not None
 
-            await timed(order_shown, "\r", opened_cpu, f"table {table}: order screen")
+            await timed(order_shown, "\r", opened_cpu, f"table {table}: order shown")
             opened.append(clock.took.pop())
-            order_screen = app.screen
-            lines = order_screen.query_one("#order-lines", DataTable)
             await asyncio.sleep(0.2)
             for n in range(scans):
                 code = code_of((index * scans + n) % 400 + 1)
@@ -169,13 +166,13 @@ async def floor_run(db: Path, tables: int, scans: int, to_open: int) -> dict[str
                 for position, char in enumerate(code):
                     key(char, began + position * 0.003)
                     await asyncio.sleep(0.003)
-                await timed(lambda n=n, lines=lines: lines.row_count == n + 1, "\r", scan_cpu,
+                await timed(lambda n=n: lines.row_count == n + 1, "\r", scan_cpu,
                             f"table {table}: scan {n}")
                 scan_cpu[-1] = time.process_time() - cpu_before  # the 13 digit keys too, not only Enter
                 scanned.append(clock.took.pop())
                 await asyncio.sleep(0.05)  # the next dish: a scanner needs a moment between codes
             key("\x1b")
-            while app.screen is not floor_screen or not jump.has_focus:
+            while panel.display or not jump.has_focus:
                 await pilot.pause(0.01)
             await asyncio.sleep(0.2)
             if index % 10 == 9:

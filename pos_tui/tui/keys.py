@@ -20,7 +20,7 @@ from pos_tui.tui.screens.product_detail import ProductDetailScreen
 from pos_tui.tui.screens.receiving import ReceivingScreen
 from pos_tui.tui.screens.reports import ReportsScreen
 from pos_tui.tui.screens.stocktakes import StocktakesScreen
-from pos_tui.tui.screens.table_order import OrderScreen
+from pos_tui.tui.screens.table_order import OrderPanel
 from pos_tui.tui.screens.transfers import TransferScanScreen, TransfersScreen
 from pos_tui.tui.screens.warehouse import WarehouseScreen
 
@@ -71,7 +71,7 @@ def key_groups(app: App[object]) -> list[tuple[str, list[tuple[str, str]]]]:
          [("type", "find by phone, name, email or card"), *_rows(app, CustomersScreen.BINDINGS)]),  # type: ignore[arg-type]
         ("Floor", "floor",
          [("digits, Enter", "open the table of that number"), *_rows(app, FloorScreen.BINDINGS)]),  # type: ignore[arg-type]
-        ("Table", "floor", [*_rows(app, OrderScreen.BINDINGS), ("digits", "portion, then modifiers")]),  # type: ignore[arg-type]
+        ("Table", "floor", [*_rows(app, OrderPanel.BINDINGS), ("digits", "portion, then modifiers")]),  # type: ignore[arg-type]
     ]
     return [(title, rows) for title, mode, rows in groups if mode is None or _opens(app, mode)]
 

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input
 from pos_tui.services.restaurant import bills, floor, kitchen, orders
 from pos_tui.services.session import Session
 from tests.tui.conftest import make_app, wait_for
-from tests.tui.test_floor_stories import log_in_to_floor, restaurant_store
+from tests.tui.test_floor_stories import log_in_to_floor, order_shown, restaurant_store
 from tests.tui.test_snapshots import steady
 
 NOON = datetime(2053, 3, 1, 7, 0, tzinfo=UTC)
@@ -51,7 +51,7 @@ async def show_order(pilot: Pilot[None]) -> None:
     await show_floor(pilot)
     pilot.app.screen.query_one("#floor-jump", Input).value = "2"
     await pilot.press("enter")
-    await wait_for(pilot, lambda: pilot.app.screen.query("#order-lines"))
+    await wait_for(pilot, lambda: order_shown(pilot, 2))
     await wait_for(pilot, lambda: pilot.app.screen.query_one("#order-lines", DataTable).row_count == 4)
     steady(pilot)
 

@@ -14,6 +14,7 @@ from pos_tui.config import TerminalSettings
 from pos_tui.services.restaurant import floor, orders
 from pos_tui.services.session import Session, open_session
 from pos_tui.services.staff import users
+from pos_tui.tui.screens.table_order import OrderPanel
 from tests.conftest import assert_verifies, make_store
 from tests.support.restaurant import add_menu, restaurant_settings
 from tests.tui.conftest import make_app, wait_for
@@ -47,14 +48,20 @@ async def log_in_to_floor(pilot: Pilot[None], user: str = "asma", pin: str = "12
     await wait_for(pilot, lambda: pilot.app.screen.query("#table-1"))
 
 
+def order_shown(pilot: Pilot[None], table: int) -> bool:
+    """The floor shows ``table``'s order in its panel, read."""
+    panel = pilot.app.screen.query_one("#order", OrderPanel)
+    return bool(panel.display) and panel.table == table and panel.order is not None
+
+
 async def open_table_five(pilot: Pilot[None]) -> None:
     jump = pilot.app.screen.query_one("#floor-jump", Input)
     jump.focus()
     await pilot.press("5", "enter")
-    await wait_for(pilot, lambda: pilot.app.screen.query("#f-covers"))
-    pilot.app.screen.query_one("#f-covers", Input).value = "3"
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: pilot.app.screen.query("#order-scan"))
+    await wait_for(pilot, lambda: pilot.app.screen.covers_for == 5)  # type: ignore[attr-defined]
+    assert "Covers at table 5" in jump.placeholder
+    await pilot.press("3", "enter")
+    await wait_for(pilot, lambda: order_shown(pilot, 5))
 
 
 async def add(pilot: Pilot[None], code: str, *keys: str) -> None:
@@ -114,7 +121,7 @@ async def test_moving_to_an_occupied_table_asks_to_merge_and_follows_the_order(d
         await log_in_to_floor(pilot)
         pilot.app.screen.query_one("#floor-jump", Input).value = "3"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: pilot.app.screen.query("#order-lines"))
+        await wait_for(pilot, lambda: order_shown(pilot, 3))
         await pilot.press("ctrl+x")
         await wait_for(pilot, lambda: pilot.app.screen.query("#f-to"))
         pilot.app.screen.query_one("#f-to", Input).value = "4"
@@ -140,7 +147,7 @@ async def test_a_bill_split_in_two_is_paid_part_by_part_with_a_tip_and_frees_the
         await log_in_to_floor(pilot)
         pilot.app.screen.query_one("#floor-jump", Input).value = "6"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: pilot.app.screen.query("#order-lines"))
+        await wait_for(pilot, lambda: order_shown(pilot, 6))
         await wait_for(pilot, lambda: pilot.app.screen.query_one("#order-lines", DataTable).row_count == 2)
         await pilot.press("ctrl+l")
         await wait_for(pilot, lambda: pilot.app.screen.query("#split-input"))
@@ -220,7 +227,7 @@ async def test_voiding_a_sent_line_asks_a_supervisor_and_makes_a_void_ticket(din
         await log_in_to_floor(pilot)
         pilot.app.screen.query_one("#floor-jump", Input).value = "2"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: pilot.app.screen.query("#order-lines"))
+        await wait_for(pilot, lambda: order_shown(pilot, 2))
         await wait_for(pilot, lambda: pilot.app.screen.query_one("#order-lines", DataTable).row_count == 1)
         await pilot.press("ctrl+d")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, ApprovalDialog))
@@ -232,3 +239,49 @@ async def test_voiding_a_sent_line_asks_a_supervisor_and_makes_a_void_ticket(din
             pilot.app.screen.query_one("#status").content))
     [void] = [t for t in kitchen.ticket_log(dining_room) if t.kind == "void"]
     assert void.number == 2 and [line.line_no for line in void.lines] == [kheer.line_no]
+
+
+async def test_the_covers_are_asked_in_the_floor_field_and_bad_covers_change_nothing(dining_room: Session,
+                                                                                   tmp_path: Path) -> None:
+    from pos_tui.tui.widgets.footer import TillFooter
+
+    app = make_app(dining_room, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_to_floor(pilot)
+        screen = pilot.app.screen
+        jump = screen.query_one("#floor-jump", Input)
+        footer = screen.query_one(TillFooter)
+        await wait_for(pilot, lambda: "Refresh" in footer.render().plain)
+        await pilot.press("7", "enter")
+        await wait_for(pilot, lambda: screen.covers_for == 7)  # type: ignore[attr-defined]
+        await pilot.press("0", "enter")  # nobody sits at a table of no guests: asked again, nothing written
+        await wait_for(pilot, lambda: "'0' is not a number of guests" in str(screen.query_one("#status").content))
+        assert screen.covers_for == 7 and floor.order_on(dining_room, 7) is None  # type: ignore[attr-defined]
+        await pilot.press("escape")  # another table after all
+        assert screen.covers_for is None and "Table number" in jump.placeholder  # type: ignore[attr-defined]
+        await pilot.press("7", "enter")
+        await wait_for(pilot, lambda: screen.covers_for == 7)  # type: ignore[attr-defined]
+        await pilot.press("enter")  # blank: two guests
+        await wait_for(pilot, lambda: order_shown(pilot, 7))
+        assert not screen.query_one("#floor-tables").display
+        await wait_for(pilot, lambda: "Send" in footer.render().plain)  # the order's keys, on the same line
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: jump.has_focus and screen.query_one("#floor-tables").display)
+        await wait_for(pilot, lambda: screen.query_one("#table-7").has_class("-occupied"))
+        await wait_for(pilot, lambda: "Send" not in footer.render().plain)
+    order = floor.order_on(dining_room, 7)
+    assert order is not None and order.covers == 2
+
+
+async def test_a_click_on_a_key_of_the_footer_presses_it(dining_room: Session, tmp_path: Path) -> None:
+    from pos_tui.tui.widgets.footer import TillFooter
+
+    app = make_app(dining_room, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_to_floor(pilot)
+        footer = pilot.app.screen.query_one(TillFooter)
+        await wait_for(pilot, lambda: any(key == "ctrl+k" for _s, _e, key in footer.spans))
+        start = next(start for start, _end, key in footer.spans if key == "ctrl+k")
+        await pilot.click(TillFooter, offset=(start + 1, 0))
+        await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "ChooseDialog"
+                       or "No kitchen tickets yet." in str(pilot.app.screen.query_one("#status").content))

@@ -1,17 +1,20 @@
 """The floor (Ctrl+B): every table of every floor as a tile coloured by its status (available, occupied,
 billing), with its covers and the minutes since it opened and since its last send.
 
-Type a table's number and Enter: a free table asks for its covers and opens; an occupied one opens its
-order. Another waiter's change shows within a quarter of a second: the screen polls the last seq that
-changed any order (one indexed read) and reloads the plan only when it moved.
+Type a table's number and Enter: a free table asks for its covers in the same field and opens; an
+occupied one opens its order. The order shows in a panel in place of the grid (Escape: back to the
+grid), not on a screen of its own: no screen is switched or restyled when a table opens. Another
+waiter's change shows within a quarter of a second: the screen polls the last seq that changed any
+order (one indexed read) and reloads the plan only when it moved.
 """
 
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -24,11 +27,8 @@ from pos_tui.domain.errors import PosError
 from pos_tui.services.restaurant import floor
 from pos_tui.services.restaurant.floor import TableState
 from pos_tui.services.session import Session
-from pos_tui.tui.dialogs.form import Answer, Field, FormDialog
 from pos_tui.tui.screens.base import ModeScreen
-
-if TYPE_CHECKING:
-    from pos_tui.tui.screens.table_order import OrderScreen
+from pos_tui.tui.screens.table_order import OrderPanel
 
 POLL_SECONDS = 0.25  # float-ok: how often the floor asks whether any order changed
 
@@ -69,6 +69,7 @@ class FloorScreen(ModeScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "reload", "Refresh", priority=True, id="floor.refresh"),
         Binding("ctrl+k", "tickets", "Tickets", priority=True, id="floor.tickets"),
+        Binding("escape", "cancel_covers", "Back", show=False, id="floor.cancel-covers"),
     ]
     DEFAULT_CSS = """
     FloorScreen #floor-jump { margin: 0 0 1 0; }
@@ -80,14 +81,16 @@ class FloorScreen(ModeScreen):
     FloorScreen TableTile.-occupied { color: $warning; border: round $warning 70%; text-style: bold; }
     FloorScreen TableTile.-billing { color: $success; border: round $success 70%; text-style: bold; }
     FloorScreen TableTile.-chosen { background: $primary 30%; }
+    FloorScreen #order { display: none; }
     """
+    JUMP_PROMPT = "Table number, then Enter (a free table asks for its covers)"
 
     def __init__(self) -> None:
         super().__init__()
         self.seen_seq = -1
         self.plan: list[TableState] = []
         self.painted: dict[int, tuple[str, str]] = {}  # table -> (text, status) its tile shows
-        self.order_screen: OrderScreen | None = None  # built at the first table opened, then shown again
+        self.covers_for: int | None = None  # the free table whose covers the jump field asks for
 
     @property
     def session(self) -> Session:
@@ -95,14 +98,14 @@ class FloorScreen(ModeScreen):
         return session
 
     def compose_body(self) -> ComposeResult:
-        yield Input(placeholder="Table number, then Enter (a free table asks for its covers)", id="floor-jump",
-                    compact=True, restrict=r"[0-9]*")
+        yield Input(placeholder=self.JUMP_PROMPT, id="floor-jump", compact=True, restrict=r"[0-9]*")
         with VerticalScroll(id="floor-tables"):
             for plan_floor in self.session.settings.restaurant.floors:
                 yield Static(plan_floor.name, classes="floor-name", markup=False)
                 with Grid(classes="floor-grid"):
                     for table in plan_floor.tables:
                         yield TableTile(f"{table}", id=f"table-{table}", classes="-available", markup=False)
+        yield OrderPanel(id="order")
 
     def on_mount(self) -> None:
         young, middle, _ = gc.get_threshold()
@@ -112,7 +115,18 @@ class FloorScreen(ModeScreen):
         self.load()
         self.set_interval(POLL_SECONDS, self.tick)
 
+    @property
+    def order_panel(self) -> OrderPanel:
+        return self.query_one("#order", OrderPanel)
+
+    @property
+    def showing_order(self) -> bool:
+        return bool(self.order_panel.display)
+
     def on_screen_resume(self) -> None:
+        if self.showing_order:
+            self.order_panel.resumed()  # a dialog of the order closed
+            return
         self.query_one("#floor-jump", Input).focus()
         self.load()
 
@@ -121,8 +135,8 @@ class FloorScreen(ModeScreen):
 
     def tick(self) -> None:
         # Hidden under a table's order (or a dialog), the floor neither polls nor repaints: that work landed
-        # on the scans of the order screen. It loads once when it is shown again (on_screen_resume).
-        if self.is_current:
+        # on the scans of the order. It loads once when it is shown again (close_order, on_screen_resume).
+        if self.is_current and not self.showing_order:
             self.poll()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="floor-poll")
@@ -142,8 +156,8 @@ class FloorScreen(ModeScreen):
             self.app.call_from_thread(self.say, str(error), "error")
 
     def on_floor_loaded(self, message: FloorLoaded) -> None:
-        if not self.is_current:
-            return  # a load that was under way when a screen went on top: the resume loads again
+        if not self.is_current or self.showing_order:
+            return  # a load that was under way when the order or a dialog went on top: it loads again after
         self.seen_seq = message.seq
         self.plan = message.plan
         now = self.session.clock()
@@ -157,8 +171,14 @@ class FloorScreen(ModeScreen):
             tile.set_classes(f"-{state.status}")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "floor-jump":
+            return  # the order's own field: the panel handles it
+        event.stop()
         typed = event.value.strip()
         event.input.value = ""
+        if self.covers_for is not None:
+            self.open_with_covers(self.covers_for, typed or "2")
+            return
         if not typed:
             return
         table = int(typed)
@@ -169,35 +189,47 @@ class FloorScreen(ModeScreen):
         if state.order is not None:
             self.open_order(table)
             return
+        self.ask_covers(table)
 
-        def opened(answer: Answer | None) -> None:
-            if answer is not None:
-                self.open_order(table)
+    def ask_covers(self, table: int) -> None:
+        """The same field asks how many sit at the free ``table``: no dialog, no screen switch."""
+        self.covers_for = table
+        jump = self.query_one("#floor-jump", Input)
+        jump.placeholder = f"Covers at table {table}: guests, then Enter (blank: 2) · Escape: another table"
 
-        self.app.push_screen(FormDialog(f"Open table {table}", [Field("covers", "Covers (guests)", "2")],
-                                        act=lambda answer: self.open_table(table, answer)), opened)
+    def action_cancel_covers(self) -> None:
+        if self.covers_for is not None:
+            self.covers_for = None
+            self.query_one("#floor-jump", Input).placeholder = self.JUMP_PROMPT
 
-    def open_table(self, table: int, answer: Answer) -> None:
+    def open_with_covers(self, table: int, covers: str) -> None:
         from pos_tui.domain.errors import InvalidInput
 
-        covers = answer["covers"].strip()
-        if not covers.isdigit():
-            raise InvalidInput(f"{covers!r} is not a number of guests.", "Type how many are sitting, e.g. 4.")
-        floor.open_table(self.session, table, int(covers))
+        if not covers.isdigit() or int(covers) == 0:
+            self.say(str(InvalidInput(f"{covers!r} is not a number of guests.", "Type how many are sitting, e.g. 4.")),
+                     "error")
+            return  # the field still asks for this table's covers
+        self.action_cancel_covers()
+        session = self.session
+        self.open_order(table, opening=lambda: floor.open_table(session, table, int(covers)))
 
-    def open_order(self, table: int) -> None:
-        # One order screen serves every table: a new one per table cost its whole compose and mount on
-        # each opening, and each one left closed left thousands of objects for a full garbage collection
-        # that then landed in the middle of a later scan (300 ms at the 200-table floor).
-        from pos_tui.tui.screens.table_order import OrderScreen
+    def open_order(self, table: int, opening: Callable[[], object] | None = None) -> None:
+        # One panel serves every table, in place of the grid: a screen per table cost its whole compose
+        # and mount on each opening, and a screen switch restyled all of it and rebuilt the footer.
+        self.query_one("#floor-tables").display = False
+        self.query_one("#floor-jump").display = False
+        panel = self.order_panel
+        panel.display = True
+        panel.show_table(table, opening)
 
-        screen = self.order_screen
-        if screen is None:
-            screen = self.order_screen = OrderScreen(table)
-            self.app.install_screen(screen, name=f"table-order-{id(self)}")  # kept when popped
-        else:
-            screen.show_table(table)
-        self.app.push_screen(screen)
+    def close_order(self) -> None:
+        """Back to the grid of tables (Escape from an order)."""
+        self.order_panel.display = False
+        self.query_one("#floor-tables").display = True
+        jump = self.query_one("#floor-jump", Input)
+        jump.display = True
+        jump.focus()
+        self.load()
 
     # --- the kitchen ticket log ---------------------------------------------------------------
 

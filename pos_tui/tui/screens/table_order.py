@@ -1,14 +1,16 @@
-"""A table's order: add lines by code or name (a portion and modifiers by digit keys), choose the course
-and seat they go in, send them, fire the next course, void a line, present the bill, split it and pay.
+"""A table's order, a panel of the floor's screen: add lines by code or name (a portion and modifiers by
+digit keys), choose the course and seat they go in, send them, fire the next course, void a line,
+present the bill, split it and pay.
 
-Lines come from the journal, not from this screen's copy: another waiter's line shows within a quarter
-of a second (the screen polls the order's last seq), and nothing this screen does saves a whole order.
+Lines come from the journal, not from this panel's copy: another waiter's line shows within a quarter
+of a second (the panel polls the order's last seq), and nothing this panel does saves a whole order.
 
-At the till's pace: the floor keeps one of these screens and shows each table on it (its widgets are
-built once, not per table, and leave no garbage for a full collection to walk in the middle of a scan);
-its reads, its poll and a scan's write run on one long-lived thread of its own (one SQLite connection
-kept warm, not a new thread and connection per step), and a scan's write and the read of the order it
-changed come back as one message.
+At the till's pace: the floor holds one of these panels and shows each table on it in place of the
+grid of tables, with no screen switch (a screen shown again is restyled whole, its footer rebuilt: that
+was most of an opening's 150 ms of CPU); its widgets are built once, not per table, and leave no garbage
+for a full collection to walk in the middle of a scan. Its reads, its poll and a scan's write run on one
+long-lived thread of its own (one SQLite connection kept warm, not a new thread and connection per
+step), and a scan's write and the read of the order it changed come back as one message.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey
@@ -35,7 +38,6 @@ from pos_tui.services.restaurant import bills, floor, kitchen, orders
 from pos_tui.services.restaurant.floor import Order
 from pos_tui.services.restaurant.orders import OrderLine
 from pos_tui.services.session import Session
-from pos_tui.tui.screens.base import ModeScreen, StatusLine
 
 POLL_SECONDS = 0.25  # float-ok
 COURSES = 4  # Ctrl+N cycles 1..4
@@ -72,8 +74,7 @@ def read_order(session: Session, table: int, said: tuple[str, str] | None = None
     return OrderLoaded(table, order, orders.order_lines(session, order.order_no) if order else [], said)
 
 
-class OrderScreen(ModeScreen):
-    MODE = "floor"
+class OrderPanel(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Floor", priority=True, id="order.back"),
         Binding("ctrl+s", "send", "Send", priority=True, id="order.send"),
@@ -88,14 +89,15 @@ class OrderScreen(ModeScreen):
         Binding("ctrl+e", "close_table", "Close", priority=True, id="order.close"),
     ]
     DEFAULT_CSS = """
-    OrderScreen #order-head { height: 1; text-style: bold; color: $accent; }
-    OrderScreen #order-lines { height: 1fr; }
-    OrderScreen #order-total { height: 1; text-align: right; color: $success; text-style: bold; }
+    OrderPanel { height: 1fr; }
+    OrderPanel #order-head { height: 1; text-style: bold; color: $accent; }
+    OrderPanel #order-lines { height: 1fr; }
+    OrderPanel #order-total { height: 1; text-align: right; color: $success; text-style: bold; }
     """
 
-    def __init__(self, table: int) -> None:
-        super().__init__()
-        self.table = table
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.table = 0
         self.course = 1
         self.seat = 0
         self.order: Order | None = None
@@ -108,25 +110,49 @@ class OrderScreen(ModeScreen):
         self.background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="table-order")
         self.polling = False  # a poll is queued or running: the timer does not stack another
 
-    def show_table(self, table: int) -> None:
-        """Make this screen show ``table`` (before it is pushed again): nothing of the last table stays."""
+    def show_table(self, table: int, opening: Callable[[], object] | None = None) -> None:
+        """Show ``table`` (nothing of the last table stays) and read its order; ``opening`` runs first, on
+        this panel's thread (the table's opening written), and a refusal from it is said."""
         self.table, self.course, self.seat = table, 1, 0
         self.order, self.lines, self.seen_seq, self.shown_rows = None, [], -1, {}
-        if not self.is_mounted:
-            return
         self.query_one("#order-lines", DataTable).clear()
         self.query_one("#order-head", Static).update(f"Table {table}", layout=False)
         self.query_one("#order-total", Static).update("", layout=False)
-        self.query_one("#order-scan", Input).value = ""
-        self.query_one(StatusLine).say("")
+        scan = self.query_one("#order-scan", Input)
+        scan.value = ""
+        scan.focus()
+        session = self.session
+
+        def job() -> None:
+            if opening is not None:
+                try:
+                    opening()
+                except PosError as error:  # e.g. covers out of range: back to the grid, saying why
+                    self.app.call_from_thread(self.refused, str(error))
+                    return
+            self.post_message(read_order(session, table))
+
+        self.in_background(job)
+
+    def refused(self, sentence: str) -> None:
+        self.screen.close_order()  # type: ignore[attr-defined]
+        self.say(sentence, "error")
 
     @property
     def session(self) -> Session:
         session: Session = self.app.session  # type: ignore[attr-defined]
         return session
 
-    def compose_body(self) -> ComposeResult:
-        yield Static(f"Table {self.table}", id="order-head", markup=False)
+    @property
+    def is_current(self) -> bool:
+        """Shown, on the screen shown (no dialog on top): the panel polls only then."""
+        return self.display and self.screen.is_current
+
+    def say(self, text: str, level: str = "info") -> None:
+        self.screen.say(text, level)  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="order-head", markup=False)
         yield Input(placeholder="Code or name, Enter: add (digits then pick portion and modifiers)", id="order-scan",
                     compact=True)
         yield DataTable(id="order-lines", cursor_type="row", zebra_stripes=True)
@@ -137,8 +163,8 @@ class OrderScreen(ModeScreen):
         self.columns = table.add_columns("#", "Qty", "Item", "Amount", "State", "Crs", "Seat")
         self.set_interval(POLL_SECONDS, self.poll)
 
-    def on_screen_resume(self) -> None:
-        # Pushed (the first time or again for another table) or uncovered by a dialog: read the order now.
+    def resumed(self) -> None:
+        """Uncovered by a dialog: read the order now (the panel did not poll under it)."""
         self.query_one("#order-scan", Input).focus()
         self.load()
 
@@ -160,7 +186,7 @@ class OrderScreen(ModeScreen):
             self.background.submit(contextvars.copy_context().run, guarded)
 
     def poll(self) -> None:
-        # Hidden (the floor is back, or a dialog is on top) the screen does not poll: it reads on resume.
+        # Hidden (the floor is back, or a dialog is on top) the panel does not poll: it reads when shown.
         if self.polling or not self.is_current:
             return
         self.polling = True
@@ -184,7 +210,7 @@ class OrderScreen(ModeScreen):
         if message.said is not None:
             self.say(*message.said)
         if message.table != self.table:
-            return  # read for the table this screen showed before
+            return  # read for the table this panel showed before
         order = message.order
         if order is not None and self.order is not None and order.order_no == self.order.order_no \
                 and order.last_seq < self.seen_seq:
@@ -364,7 +390,7 @@ class OrderScreen(ModeScreen):
         self.app.call_from_thread(self.moved_to, target, "merged")
 
     def moved_to(self, target: int, how: str) -> None:
-        """The order is on another table now: this screen follows it."""
+        """The order is on another table now: this panel follows it."""
         self.table = target
         self.say(f"Order {how} to table {target}.", "success")
         self.load()
@@ -372,7 +398,7 @@ class OrderScreen(ModeScreen):
     # --- keys ---------------------------------------------------------------------------------
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.screen.close_order()  # type: ignore[attr-defined]
         self.app.call_after_refresh(collect_garbage)  # the table's garbage, between tables: not mid-scan
 
     def action_course(self) -> None:

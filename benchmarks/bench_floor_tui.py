@@ -172,7 +172,7 @@ async def floor_run(db: Path, tables: int, scans: int, to_open: int) -> dict[str
                 scanned.append(clock.took.pop())
                 await asyncio.sleep(0.05)  # the next dish: a scanner needs a moment between codes
             key("\x1b")
-            while panel.display or not jump.has_focus:
+            while floor_screen.showing_order or not jump.has_focus:  # type: ignore[attr-defined]
                 await pilot.pause(0.01)
             await asyncio.sleep(0.2)
             if index % 10 == 9:

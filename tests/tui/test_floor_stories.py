@@ -54,6 +54,16 @@ def order_shown(pilot: Pilot[None], table: int) -> bool:
     return bool(panel.display) and panel.table == table and panel.order is not None
 
 
+async def test_a_scan_with_no_table_open_says_to_open_one(dining_room: Session, tmp_path: Path) -> None:
+    app = make_app(dining_room, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_to_floor(pilot)
+        pilot.app.screen.query_one("#order-scan", Input).focus()
+        await pilot.press(*"KHEER", "enter")
+        await wait_for(pilot, lambda: "No table is open" in str(pilot.app.screen.query_one("#status").content))
+    assert floor.open_tables(dining_room) == []
+
+
 async def open_table_five(pilot: Pilot[None]) -> None:
     jump = pilot.app.screen.query_one("#floor-jump", Input)
     jump.focus()
@@ -241,17 +251,21 @@ async def test_voiding_a_sent_line_asks_a_supervisor_and_makes_a_void_ticket(din
     assert void.number == 2 and [line.line_no for line in void.lines] == [kheer.line_no]
 
 
-async def test_the_covers_are_asked_in_the_floor_field_and_bad_covers_change_nothing(dining_room: Session,
-                                                                                   tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["beside-the-grid", "in-its-place"])
+async def test_the_covers_are_asked_in_the_floor_field_and_bad_covers_change_nothing(
+        dining_room: Session, tmp_path: Path, size: tuple[int, int]) -> None:
     from pos_tui.tui.widgets.footer import TillFooter
 
     app = make_app(dining_room, tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
+    wide = size[0] >= 120
+    async with app.run_test(size=size) as pilot:
         await log_in_to_floor(pilot)
         screen = pilot.app.screen
         jump = screen.query_one("#floor-jump", Input)
         footer = screen.query_one(TillFooter)
-        await wait_for(pilot, lambda: "Refresh" in footer.render().plain)
+        footer_keys = lambda: [description for _key, description, _enabled, _press in footer.keys]  # noqa: E731
+        await wait_for(pilot, lambda: "Refresh" in footer_keys())
+        assert "Refresh" in footer.render().plain
         await pilot.press("7", "enter")
         await wait_for(pilot, lambda: screen.covers_for == 7)  # type: ignore[attr-defined]
         await pilot.press("0", "enter")  # nobody sits at a table of no guests: asked again, nothing written
@@ -263,12 +277,17 @@ async def test_the_covers_are_asked_in_the_floor_field_and_bad_covers_change_not
         await wait_for(pilot, lambda: screen.covers_for == 7)  # type: ignore[attr-defined]
         await pilot.press("enter")  # blank: two guests
         await wait_for(pilot, lambda: order_shown(pilot, 7))
-        assert not screen.query_one("#floor-tables").display
-        await wait_for(pilot, lambda: "Send" in footer.render().plain)  # the order's keys, on the same line
+        # A wide till keeps the floor in view beside the order (its tile turns occupied); a narrow one
+        # shows the order in the grid's place.
+        assert screen.query_one("#floor-tables").display is wide
+        if wide:
+            await wait_for(pilot, lambda: screen.query_one("#table-7").has_class("-occupied"))
+        await wait_for(pilot, lambda: "Send" in footer_keys())  # the order's keys, on the same line
         await pilot.press("escape")
         await wait_for(pilot, lambda: jump.has_focus and screen.query_one("#floor-tables").display)
+        assert screen.query_one("#order").display is wide and not screen.showing_order  # type: ignore[attr-defined]
         await wait_for(pilot, lambda: screen.query_one("#table-7").has_class("-occupied"))
-        await wait_for(pilot, lambda: "Send" not in footer.render().plain)
+        await wait_for(pilot, lambda: "Send" not in footer_keys())
     order = floor.order_on(dining_room, 7)
     assert order is not None and order.covers == 2
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from pos_tui.tui.widgets.dock import Dock
@@ -29,6 +31,10 @@ class StatusLine(Static):
 class ModeScreen(Screen[None]):
     MODE = ""
     TITLE_TEXT = ""
+    # Textual repaints the whole screen whenever the focus moves; the widgets that gain and lose it restyle
+    # and repaint themselves (`Screen._update_focus_styles`), so the rest is work for nothing: at the floor,
+    # a table's opening (the table's field to the order's) painted every cell of the screen again.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="frame"):

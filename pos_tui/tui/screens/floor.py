@@ -19,7 +19,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, VerticalScroll
+from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Static
 
@@ -29,6 +29,7 @@ from pos_tui.services.restaurant.floor import TableState
 from pos_tui.services.session import Session
 from pos_tui.tui.screens.base import ModeScreen
 from pos_tui.tui.screens.table_order import OrderPanel
+from pos_tui.tui.widgets.field import Field
 
 POLL_SECONDS = 0.25  # float-ok: how often the floor asks whether any order changed
 
@@ -81,8 +82,15 @@ class FloorScreen(ModeScreen):
     FloorScreen TableTile.-occupied { color: $warning; border: round $warning 70%; text-style: bold; }
     FloorScreen TableTile.-billing { color: $success; border: round $success 70%; text-style: bold; }
     FloorScreen TableTile.-chosen { background: $primary 30%; }
+    FloorScreen #floor-split { height: 1fr; }
     FloorScreen #order { display: none; }
+    FloorScreen.-split #floor-tables { width: 32; }
+    FloorScreen.-split .floor-grid { grid-size: 2; }
+    FloorScreen.-split #order { display: block; width: 1fr; margin-left: 1; }
     """
+    # From 120 columns the order stands beside the grid (opening a table fills it, nothing is laid out
+    # again); narrower, it takes the grid's place while a table is open.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide"), (120, "-split")]
     JUMP_PROMPT = "Table number, then Enter (a free table asks for its covers)"
 
     def __init__(self) -> None:
@@ -98,14 +106,15 @@ class FloorScreen(ModeScreen):
         return session
 
     def compose_body(self) -> ComposeResult:
-        yield Input(placeholder=self.JUMP_PROMPT, id="floor-jump", compact=True, restrict=r"[0-9]*")
-        with VerticalScroll(id="floor-tables"):
-            for plan_floor in self.session.settings.restaurant.floors:
-                yield Static(plan_floor.name, classes="floor-name", markup=False)
-                with Grid(classes="floor-grid"):
-                    for table in plan_floor.tables:
-                        yield TableTile(f"{table}", id=f"table-{table}", classes="-available", markup=False)
-        yield OrderPanel(id="order")
+        yield Field(placeholder=self.JUMP_PROMPT, id="floor-jump", compact=True, restrict=r"[0-9]*")
+        with Horizontal(id="floor-split"):
+            with VerticalScroll(id="floor-tables"):
+                for plan_floor in self.session.settings.restaurant.floors:
+                    yield Static(plan_floor.name, classes="floor-name", markup=False)
+                    with Grid(classes="floor-grid"):
+                        for table in plan_floor.tables:
+                            yield TableTile(f"{table}", id=f"table-{table}", classes="-available", markup=False)
+            yield OrderPanel(id="order")
 
     def on_mount(self) -> None:
         young, middle, _ = gc.get_threshold()
@@ -120,15 +129,30 @@ class FloorScreen(ModeScreen):
         return self.query_one("#order", OrderPanel)
 
     @property
+    def split(self) -> bool:
+        """The order stands beside the grid (a wide terminal), not in its place."""
+        return self.has_class("-split")
+
+    @property
     def showing_order(self) -> bool:
-        return bool(self.order_panel.display)
+        return self.order_panel.table != 0
+
+    @property
+    def grid_hidden(self) -> bool:
+        """The grid is out of sight: an order in its place, or a dialog on top."""
+        return not self.is_current or (self.showing_order and not self.split)
 
     def on_screen_resume(self) -> None:
         if self.showing_order:
             self.order_panel.resumed()  # a dialog of the order closed
-            return
-        self.query_one("#floor-jump", Input).focus()
+            if not self.split:
+                return
+        else:
+            self.query_one("#floor-jump", Input).focus()
         self.load()
+
+    def on_resize(self) -> None:
+        self.call_later(self.place_order)  # after Textual has set the width's class (-narrow, -wide, -split)
 
     def action_reload(self) -> None:
         self.load()
@@ -136,7 +160,7 @@ class FloorScreen(ModeScreen):
     def tick(self) -> None:
         # Hidden under a table's order (or a dialog), the floor neither polls nor repaints: that work landed
         # on the scans of the order. It loads once when it is shown again (close_order, on_screen_resume).
-        if self.is_current and not self.showing_order:
+        if not self.grid_hidden:
             self.poll()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="floor-poll")
@@ -156,7 +180,7 @@ class FloorScreen(ModeScreen):
             self.app.call_from_thread(self.say, str(error), "error")
 
     def on_floor_loaded(self, message: FloorLoaded) -> None:
-        if not self.is_current or self.showing_order:
+        if self.grid_hidden:
             return  # a load that was under way when the order or a dialog went on top: it loads again after
         self.seen_seq = message.seq
         self.plan = message.plan
@@ -216,19 +240,24 @@ class FloorScreen(ModeScreen):
     def open_order(self, table: int, opening: Callable[[], object] | None = None) -> None:
         # One panel serves every table, in place of the grid: a screen per table cost its whole compose
         # and mount on each opening, and a screen switch restyled all of it and rebuilt the footer.
-        self.query_one("#floor-tables").display = False
-        self.query_one("#floor-jump").display = False
-        panel = self.order_panel
-        panel.display = True
-        panel.show_table(table, opening)
+        self.order_panel.show_table(table, opening)
+        self.place_order()
+
+    def place_order(self) -> None:
+        """Narrow, the open order takes the grid's place; split, the stylesheet keeps both in view."""
+        taking_place = self.showing_order and not self.split
+        for selector in ("#floor-tables", "#floor-jump"):
+            self.query_one(selector).display = not taking_place
+        if self.split:
+            self.order_panel.styles.clear_rule("display")
+        else:
+            self.order_panel.display = taking_place
 
     def close_order(self) -> None:
-        """Back to the grid of tables (Escape from an order)."""
-        self.order_panel.display = False
-        self.query_one("#floor-tables").display = True
-        jump = self.query_one("#floor-jump", Input)
-        jump.display = True
-        jump.focus()
+        """Back to the grid of tables (Escape from an order): the panel shows no table."""
+        self.order_panel.show_no_table()
+        self.place_order()
+        self.query_one("#floor-jump", Input).focus()
         self.load()
 
     # --- the kitchen ticket log ---------------------------------------------------------------

@@ -38,8 +38,10 @@ from pos_tui.services.restaurant import bills, floor, kitchen, orders
 from pos_tui.services.restaurant.floor import Order
 from pos_tui.services.restaurant.orders import OrderLine
 from pos_tui.services.session import Session
+from pos_tui.tui.widgets.field import Field
 
 POLL_SECONDS = 0.25  # float-ok
+NO_TABLE = "No table open: type its number in the floor's field, then Enter."
 COURSES = 4  # Ctrl+N cycles 1..4
 
 
@@ -143,17 +145,24 @@ class OrderPanel(Vertical):
         session: Session = self.app.session  # type: ignore[attr-defined]
         return session
 
+    def show_no_table(self) -> None:
+        self.table, self.order, self.lines, self.seen_seq, self.shown_rows = 0, None, [], -1, {}
+        self.query_one("#order-lines", DataTable).clear()
+        self.query_one("#order-head", Static).update(NO_TABLE, layout=False)
+        self.query_one("#order-total", Static).update("", layout=False)
+        self.query_one("#order-scan", Input).value = ""
+
     @property
     def is_current(self) -> bool:
-        """Shown, on the screen shown (no dialog on top): the panel polls only then."""
-        return self.display and self.screen.is_current
+        """A table shown, on the screen shown (no dialog on top): the panel polls only then."""
+        return self.table != 0 and self.screen.is_current
 
     def say(self, text: str, level: str = "info") -> None:
         self.screen.say(text, level)  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="order-head", markup=False)
-        yield Input(placeholder="Code or name, Enter: add (digits then pick portion and modifiers)", id="order-scan",
+        yield Static(NO_TABLE, id="order-head", markup=False)
+        yield Field(placeholder="Code or name, Enter: add (digits then pick portion and modifiers)", id="order-scan",
                     compact=True)
         yield DataTable(id="order-lines", cursor_type="row", zebra_stripes=True)
         yield Static("", id="order-total", markup=False)
@@ -230,7 +239,7 @@ class OrderPanel(Vertical):
             head.update(f"Table {self.table}: free (paid, moved or merged)", layout=False)
         else:
             head.update(f"Table {self.table} · {order.covers} covers · {order.status} · {order.waiter} · "
-                        f"new lines: course {self.course}, seat {self.seat or '-'}", layout=False)
+                        f"adding to course {self.course}, seat {self.seat or '-'}", layout=False)
         table = self.query_one("#order-lines", DataTable)
         row = table.cursor_row
         fired = order.fired if order else 0
@@ -269,7 +278,9 @@ class OrderPanel(Vertical):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         typed = event.value.strip()
         event.input.value = ""
-        if typed:
+        if typed and self.table == 0:
+            self.say("No table is open: type its number in the floor's field first, then scan.", "warning")
+        elif typed:
             self.find(typed)
 
     def find(self, typed: str) -> None:

@@ -15,18 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual import events
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import Reactive
-from textual.widgets import Input
 
 from pos_tui.devices.wedge import WedgeClassifier, WedgeTiming
+from pos_tui.tui.widgets.field import Field
 
 
-class ScanInput(Input):
-    # Input re-lays out the whole screen on every key (its scroll width follows the text). The field's
-    # own size is fixed by the stylesheet, so a key repaints the field alone.
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+class ScanInput(Field):
 
     @dataclass
     class Scanned(Message):

@@ -1,0 +1,175 @@
+"""A store asks head office what the other stores hold of a product (`pos transfer stock`, the warehouse's
+product page), over NATS request/reply answered by `pos hq serve`; on real PostgreSQL, NATS and processes.
+When head office cannot answer, the till says so in a sentence and stays usable."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from pos_tui.config import ChainSettings, Settings
+from pos_tui.services.chain import elsewhere
+from pos_tui.services.inventory import transfers
+from pos_tui.services.session import Session
+from pos_tui.tui.screens.product_detail import ProductDetailScreen
+from tests.chain.conftest import HeadOffice, pos, sell
+from tests.conftest import TEA_BARCODE, assert_verifies, make_store
+from tests.tui.conftest import log_in, make_app, wait_for
+
+# Generous: a loaded two-core box may take its time to answer; the default (1.5 s) is the till's.
+PATIENT = 30_000
+
+
+def _in_chain(url: str, namespace: str, timeout_ms: int = PATIENT) -> Settings:
+    return Settings(chain=ChainSettings(url=url, namespace=namespace, ask_timeout_ms=timeout_ms))
+
+
+def _store_id(session: Session) -> str:
+    return session.ledger.store_info().store_id
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _two_stores_and_a_transfer_on_the_road(hq: HeadOffice, tmp_path: Path) -> tuple[Session, Session]:
+    """A sold 3 teas; B sold 2 and shipped 5 to A, which has not received them: B holds 93, 5 in transit."""
+    a = make_store(tmp_path / "a.db", _in_chain(hq.nats_url, hq.namespace))
+    b = make_store(tmp_path / "b.db")
+    hq.add_store(a)
+    hq.add_store(b)
+    hq.serve()
+    sell(a, f"3*{TEA_BARCODE}", 150_000)
+    sell(b, f"2*{TEA_BARCODE}", 100_000)
+    made = transfers.request(b, _store_id(a), [("TEA-200", 5_000)])
+    assert hq.sync(tmp_path / "b.db").returncode == 0
+    approved = pos("hq", "transfer", "approve", made.transfer_id, env=hq.env())
+    assert approved.returncode == 0, approved.stderr
+    transfers.ship(b, made.transfer_id, approved.stdout.strip())
+    for db in ("a.db", "b.db"):
+        done = hq.sync(tmp_path / db)
+        assert done.returncode == 0, done.stderr
+    return a, b
+
+
+async def _open_tea(pilot: Pilot[None]) -> None:
+    await log_in(pilot)
+    await pilot.press("f2")
+    await wait_for(pilot, lambda: bool(getattr(pilot.app.screen, "products", None)))
+    pilot.app.screen.query_one("#products", DataTable).focus()
+    await pilot.press("enter")  # the first row: the tea
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ProductDetailScreen))
+
+
+def _other_stores(pilot: Pilot[None]) -> str:
+    return str(pilot.app.screen.query_one("#other-stores", Static).content)
+
+
+async def test_store_a_sees_store_bs_stock_and_the_goods_in_transit_from_the_shell_and_the_warehouse(
+        hq: HeadOffice, tmp_path: Path) -> None:
+    a, b = _two_stores_and_a_transfer_on_the_road(hq, tmp_path)
+    b_name = f"Store {_store_id(b)[:4]}"
+    shown = pos("transfer", "stock", "TEA-200", "MILK-1L", "--db", str(tmp_path / "a.db"), "--nats", hq.nats_url,
+                env=hq.env())
+    assert shown.returncode == 0, shown.stderr
+    assert "TEA-200 at the other stores, as head office has them:" in shown.stdout
+    assert f"  {b_name:<24} {'93':>10}  synced " in shown.stdout
+    assert "  in transit: 5 (5 to this store)\n" in shown.stdout
+    assert f"  {b_name:<24} {'50':>10}  synced " in shown.stdout  # B's milk, untouched
+    assert "97" not in shown.stdout  # A's own tea is not among the other stores
+    as_json = pos("transfer", "stock", "TEA-200", "--format", "json", "--db", str(tmp_path / "a.db"), "--nats",
+                  hq.nats_url, env=hq.env())
+    assert as_json.returncode == 0, as_json.stderr
+    [tea] = json.loads(as_json.stdout)
+    assert (tea["sku"], tea["in_transit"], tea["to_this_store"]) == ("TEA-200", 5_000, 5_000)
+    [level] = tea["stores"]
+    assert (level["store"], level["name"], level["on_hand"], level["in_transit"]) == (_store_id(b), b_name, 93_000, 0)
+    assert level["synced_at"].endswith("Z")
+
+    app = make_app(a, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _open_tea(pilot)
+        await wait_for(pilot, lambda: "in transit" in _other_stores(pilot))
+        line = _other_stores(pilot)
+        assert line.startswith("Other stores (head office, as of ")
+        assert f"): {b_name} 93 · in transit 5 (5 to this store)" in line
+    for store, db in ((a, "a.db"), (b, "b.db")):
+        store.close()
+        assert_verifies(tmp_path / db)
+
+
+async def test_without_head_office_the_till_says_whom_to_ask_and_the_warehouse_stays_usable(
+        hq: HeadOffice, tmp_path: Path) -> None:
+    # The NATS server is up but `pos hq serve` is not running: nothing answers.
+    a = make_store(tmp_path / "a.db", _in_chain(hq.nats_url, hq.namespace))
+    hq.add_store(a)
+    done = pos("transfer", "stock", "TEA-200", "--db", str(tmp_path / "a.db"), "--nats", hq.nats_url, env=hq.env())
+    assert done.returncode == 1
+    assert "nothing answers stock questions (is `pos hq serve` running?); ask head office (`pos hq stock TEA-200`)" \
+        in done.stderr and "Traceback" not in done.stderr
+    a.close()
+    # No NATS server at all at the configured URL: the till's own config, default timeout.
+    nowhere = f"nats://127.0.0.1:{_closed_port()}"
+    cut_off = make_store(tmp_path / "cut-off.db", _in_chain(nowhere, hq.namespace, timeout_ms=1500))
+    config = tmp_path / "pos.toml"
+    config.write_text(f'[chain]\nurl = "{nowhere}"\n', encoding="utf-8")
+    done = pos("transfer", "stock", "TEA-200", "--db", str(tmp_path / "cut-off.db"), "--config", str(config))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"head office not reachable at {nowhere}" in done.stderr
+    assert "ask head office (`pos hq stock TEA-200`)" in done.stderr
+    app = make_app(cut_off, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _open_tea(pilot)
+        await wait_for(pilot, lambda: "not reachable" in _other_stores(pilot))
+        assert _other_stores(pilot).startswith(f"Other stores: head office not reachable at {nowhere} (")
+        assert "`pos hq stock TEA-200`" in _other_stores(pilot)
+        await pilot.press("escape")  # the warehouse goes on as ever
+        await wait_for(pilot, lambda: bool(getattr(pilot.app.screen, "products", None)))
+    cut_off.close()
+
+
+async def test_a_store_in_no_chain_shows_no_other_stores(tmp_path: Path) -> None:
+    alone = make_store(tmp_path / "alone.db")
+    assert not elsewhere.in_chain(alone.settings)
+    app = make_app(alone, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _open_tea(pilot)
+        assert not pilot.app.screen.query("#other-stores")
+    done = pos("transfer", "stock", "TEA-200", "--db", str(tmp_path / "alone.db"), env={"POS_NATS_URL": ""})
+    assert done.returncode == 1 and "this store is not in a chain: set [chain] url" in done.stderr
+    alone.close()
+
+
+def test_head_office_answers_a_bad_question_with_a_sentence_and_keeps_serving(hq: HeadOffice) -> None:
+    import asyncio
+
+    import nats
+
+    from pos_tui.services.chain.wire import Channels
+
+    serve = hq.serve()
+    subject = Channels(hq.namespace).stock_question("some-store")
+
+    async def ask(*bodies: bytes) -> list[dict[str, object]]:
+        nc = await nats.connect(hq.nats_url)
+        try:
+            return [json.loads((await nc.request(subject, body, timeout=30)).data) for body in bodies]
+        finally:
+            await nc.close()
+
+    too_many = json.dumps({"skus": [f"SKU-{n}" for n in range(elsewhere.MAX_SKUS + 1)]}).encode()
+    answers = asyncio.run(ask(b"not json", b'{"skus": []}', b'{"skus": [1, 2]}', too_many, b'{"skus": ["TEA-200"]}'))
+    assert answers[:4] == [
+        {"error": 'a stock question is JSON: {"skus": ["SKU", ...]}.'},
+        {"error": 'a stock question names 1 or more SKUs: {"skus": ["SKU", ...]}.'},
+        {"error": 'a stock question names 1 or more SKUs: {"skus": ["SKU", ...]}.'},
+        {"error": f"a stock question names at most {elsewhere.MAX_SKUS} SKUs; it named {elsewhere.MAX_SKUS + 1}."},
+    ]
+    assert answers[4] == {"stock": [], "stores": []}
+    assert serve.poll() is None  # still serving

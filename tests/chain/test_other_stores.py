@@ -173,3 +173,41 @@ def test_head_office_answers_a_bad_question_with_a_sentence_and_keeps_serving(hq
     ]
     assert answers[4] == {"stock": [], "stores": []}
     assert serve.poll() is None  # still serving
+
+
+def test_a_missing_key_file_is_its_own_sentence_not_a_line_down(tmp_path: Path) -> None:
+    make_store(tmp_path / "store.db").close()
+    config = tmp_path / "pos.toml"
+    config.write_text(f'[chain]\nurl = "nats://127.0.0.1:{_closed_port()}"\ncredentials = "T1.nk"\n', encoding="utf-8")
+    done = pos("transfer", "stock", "TEA-200", "--db", str(tmp_path / "store.db"), "--config", str(config))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"cannot read the NATS credentials {tmp_path / 'T1.nk'}" in done.stderr
+
+
+def test_the_line_names_the_day_when_the_oldest_sync_is_not_today() -> None:
+    from datetime import UTC, datetime
+
+    from pos_tui.services.chain.elsewhere import Elsewhere, SkuElsewhere, StoreLevel
+    from pos_tui.tui.screens.product_detail import other_stores_line
+
+    found = Elsewhere((SkuElsewhere("TEA-200", (
+        StoreLevel("b", "Mall Road", 12_000, 0, "2053-01-02T09:30:00Z"),
+        StoreLevel("c", "Gulberg", 0, 5_000, "2053-01-01T14:02:00Z"),
+        StoreLevel("d", "New", 1_500, 0, None)), 5_000, 0),))
+    now = datetime(2053, 1, 2, 10, 0, tzinfo=UTC)
+    assert other_stores_line("TEA-200", found, lambda at: at, now) == (
+        "Other stores (head office, as of 01 Jan 14:02): Mall Road 12 · Gulberg 0 · New 1.5 · in transit 5")
+    assert other_stores_line("MILK-1L", found, lambda at: at, now) == (
+        "Other stores (head office): no other store has MILK-1L")
+
+
+def test_pos_sync_finds_head_office_in_the_same_chain_settings(hq: HeadOffice, tmp_path: Path) -> None:
+    store = make_store(tmp_path / "store.db")
+    hq.add_store(store)
+    hq.serve()
+    config = tmp_path / "pos.toml"
+    config.write_text(f'[chain]\nurl = "{hq.nats_url}"\nnamespace = "{hq.namespace}"\n', encoding="utf-8")
+    done = pos("sync", "--db", str(tmp_path / "store.db"), "--config", str(config), "--until-synced")
+    assert done.returncode == 0, done.stderr
+    assert f"head office holds seq {store.ledger.head().seq}" in done.stdout
+    store.close()

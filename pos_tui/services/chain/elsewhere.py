@@ -119,18 +119,18 @@ def parse_answer(body: bytes, skus: list[str], own_store: str) -> Elsewhere:
         raw = json.loads(body)
         if "error" in raw:
             raise NoAnswer(f"head office refused the question: {raw['error']}")
-        stores = {str(s["store"]): (str(s["name"]), s["synced_at"]) for s in raw["stores"]}
+        names = {str(s["store"]): str(s["name"]) for s in raw["stores"]}
+        synced = {str(s["store"]): None if s["synced_at"] is None else str(s["synced_at"]) for s in raw["stores"]}
         rows = [(str(r["sku"]), str(r["store"]), int(r["on_hand"]), int(r["in_transit"])) for r in raw["stock"]]
     except (ValueError, KeyError, TypeError) as error:
         raise NoAnswer(f"head office's answer is not one this till reads ({error}); update the till.") from None
     found = []
     for sku in skus:
-        mine = [row for row in rows if row[0] == sku]
-        levels = tuple(StoreLevel(store, stores.get(store, ("", None))[0] or store, on_hand, in_transit,
-                                  stores.get(store, ("", None))[1])
-                       for _, store, on_hand, in_transit in mine if store != own_store)
-        found.append(SkuElsewhere(sku, levels, sum(row[3] for row in mine),
-                                  sum(row[3] for row in mine if row[1] == own_store)))
+        mine = [(store, on_hand, in_transit) for of, store, on_hand, in_transit in rows if of == sku]
+        levels = tuple(StoreLevel(store, names.get(store) or store, on_hand, in_transit, synced.get(store))
+                       for store, on_hand, in_transit in mine if store != own_store)
+        found.append(SkuElsewhere(sku, levels, sum(row[2] for row in mine),
+                                  sum(row[2] for row in mine if row[0] == own_store)))
     return Elsewhere(tuple(found))
 
 
@@ -187,8 +187,6 @@ def _hint(skus: list[str]) -> str:
 async def _ask(url: str, access: Any, subject: str, body: bytes, timeout_s: float, hint: str) -> bytes:  # float-ok
     from nats.errors import NoRespondersError
 
-    from pos_tui.services.chain.access import NatsRefused
-
     nc: Any = None
     try:
         async with asyncio.timeout(timeout_s):
@@ -196,7 +194,7 @@ async def _ask(url: str, access: Any, subject: str, body: bytes, timeout_s: floa
                                       max_reconnect_attempts=0, name="pos till: stock elsewhere")
             reply = await nc.request(subject, body, timeout=timeout_s)
         return bytes(reply.data)
-    except NatsRefused:
+    except PosError:  # a refusal (this terminal's key, the CA) or a credentials file to fix: its own sentence
         raise
     except NoRespondersError:
         raise NoAnswer(f"head office's NATS at {url} is up but nothing answers stock questions (is `pos hq serve`"

@@ -211,3 +211,34 @@ def test_pos_sync_finds_head_office_in_the_same_chain_settings(hq: HeadOffice, t
     assert done.returncode == 0, done.stderr
     assert f"head office holds seq {store.ledger.head().seq}" in done.stdout
     store.close()
+
+
+def test_an_answer_too_large_for_one_message_is_a_sentence_asking_for_fewer_skus(
+        hq: HeadOffice, tmp_path: Path) -> None:
+    import asyncio
+
+    import nats
+
+    from pos_tui.services.chain.wire import Channels
+    from tests.support.chain_servers import nats_server
+
+    for number in range(40):  # forty stores: their names and syncs alone are more than 2 KiB
+        hq.query("INSERT INTO hq_stores (store, name) VALUES (%s, %s) RETURNING store", f"store-{number}",
+                 f"The store number {number} of the chain")
+    with nats_server("max_payload: 2048\n", tmp_path) as small:
+        hq.nats_url = small.url
+        serve = hq.serve()
+
+        async def ask() -> dict[str, object]:
+            nc = await nats.connect(small.url)
+            try:
+                reply = await nc.request(Channels(hq.namespace).stock_question("store-1"), b'{"skus": ["TEA-200"]}',
+                                         timeout=30)
+                return dict(json.loads(reply.data))
+            finally:
+                await nc.close()
+
+        answer = asyncio.run(ask())
+        assert str(answer["error"]).endswith("more than one message carries (2 KiB); ask about fewer SKUs at once.")
+        assert serve.poll() is None
+        hq.stop()

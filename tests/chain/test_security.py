@@ -250,3 +250,32 @@ async def _ask_as(chain: SecureChain, key: Path, store: str, terminal: str, othe
     said["store-b asks as store-b"] = reply.data.decode()
     await other.close()
     return said
+
+
+def test_a_terminal_whose_permissions_predate_the_stock_question_is_told_what_head_office_must_do(
+        secure_hq: SecureChain, tmp_path: Path) -> None:
+    import signal
+
+    db = tmp_path / "store.db"
+    store = make_store(db)
+    keys = secure_hq.add_store(store)
+    question = Channels(secure_hq.office.namespace).stock_question(store.ledger.store_info().store_id)
+    secure_hq.office.serve()
+    # The authorization as `pos hq nats-config` wrote it before terminals could ask.
+    written = secure_hq.directory / "authorization.conf"
+    text = written.read_text(encoding="utf-8")
+    assert f', "{question}"' in text
+    written.write_text(text.replace(f', "{question}"', ""), encoding="utf-8")
+    secure_hq.server.process.send_signal(signal.SIGHUP)
+    config = tmp_path / "pos.toml"
+    config.write_text(f'[chain]\nurl = "{secure_hq.url}"\nnamespace = "{secure_hq.office.namespace}"\n'
+                      f'credentials = "{keys[store.terminal]}"\nca_file = "{secure_hq.certificates.ca_file}"\n',
+                      encoding="utf-8")
+
+    def refused() -> str:
+        done = pos("transfer", "stock", "TEA-200", "--db", str(db), "--config", str(config))
+        return done.stderr if done.returncode == 1 and "does not let this terminal ask" in done.stderr else ""
+
+    said = wait_for("the reload to take the question away", refused)
+    assert "runs `pos hq nats-config` again and reloads nats-server" in said and "Traceback" not in said
+    store.close()

@@ -82,8 +82,13 @@ async def answer_stock_questions(nc: Any, channels: Channels, answerer: StockAns
             if not message.reply:
                 return  # a publish, not a request: no one to answer
             body = await asyncio.to_thread(answerer.answer, bytes(message.data))
+            if len(body) > nc.max_payload:  # many SKUs times hundreds of stores: NATS would refuse the reply
+                body = error_body(f"the answer would be {len(body) // 1024} KiB, more than one message carries"
+                                  f" ({nc.max_payload // 1024} KiB); ask about fewer SKUs at once.")
             await message.respond(body)
         except Exception:  # a reply that could not be sent must not end the ingest
             log.exception("a stock question on %s went unanswered", message.subject)
 
-    return await nc.subscribe(channels.all_stock_questions, cb=on_question)
+    subscription = await nc.subscribe(channels.all_stock_questions, cb=on_question)
+    await nc.flush()  # the server has the subscription before `pos hq serve` says it is ready
+    return subscription

@@ -8,6 +8,7 @@ import json
 import socket
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
@@ -242,3 +243,16 @@ def test_an_answer_too_large_for_one_message_is_a_sentence_asking_for_fewer_skus
         assert str(answer["error"]).endswith("more than one message carries (2 KiB); ask about fewer SKUs at once.")
         assert serve.poll() is None
         hq.stop()
+
+
+def test_head_office_without_its_database_answers_with_a_sentence() -> None:
+    from pos_tui.services.hq.answers import StockAnswerer
+
+    answerer = StockAnswerer(f"postgresql://pos@127.0.0.1:{_closed_port()}/pos_hq?connect_timeout=5")
+    try:
+        said = json.loads(answerer.answer(b'{"skus": ["TEA-200"]}'))
+    finally:
+        answerer.close()
+    assert said == {"error": "head office cannot read its database now; ask again in a minute."}
+    with pytest.raises(elsewhere.NoAnswer, match=r"^head office says: head office cannot read its database now"):
+        elsewhere.parse_answer(json.dumps(said).encode(), ["TEA-200"], "mine")

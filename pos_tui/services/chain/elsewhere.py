@@ -118,7 +118,7 @@ def parse_answer(body: bytes, skus: list[str], own_store: str) -> Elsewhere:
     try:
         raw = json.loads(body)
         if "error" in raw:
-            raise NoAnswer(f"head office refused the question: {raw['error']}")
+            raise NoAnswer(f"head office says: {raw['error']}")
         names = {str(s["store"]): str(s["name"]) for s in raw["stores"]}
         synced = {str(s["store"]): None if s["synced_at"] is None else str(s["synced_at"]) for s in raw["stores"]}
         rows = [(str(r["sku"]), str(r["store"]), int(r["on_hand"]), int(r["in_transit"])) for r in raw["stock"]]

@@ -10,6 +10,7 @@ error reply, a database fault an error reply and a log line; nothing here ends `
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -63,7 +64,7 @@ class StockAnswerer:
                 self._conn = psycopg.connect(self.pg_url, autocommit=True)
             return stock_answer(self._conn, skus)
         except psycopg.Error as error:
-            log.warning("a stock question went unanswered: %s", str(error).strip().splitlines()[:1])
+            log.warning("a stock question went unanswered: %s", (str(error).strip().splitlines() or ["?"])[0])
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
@@ -86,8 +87,11 @@ async def answer_stock_questions(nc: Any, channels: Channels, answerer: StockAns
                 body = error_body(f"the answer would be {len(body) // 1024} KiB, more than one message carries"
                                   f" ({nc.max_payload // 1024} KiB); ask about fewer SKUs at once.")
             await message.respond(body)
-        except Exception:  # a reply that could not be sent must not end the ingest
+        except Exception:  # whatever went wrong here must not end the ingest; the store gets a sentence
             log.exception("a stock question on %s went unanswered", message.subject)
+            with contextlib.suppress(Exception):
+                await message.respond(error_body("head office could not answer (its `pos hq serve` log says"
+                                                 " why); ask head office (`pos hq stock SKU`)."))
 
     subscription = await nc.subscribe(channels.all_stock_questions, cb=on_question)
     await nc.flush()  # the server has the subscription before `pos hq serve` says it is ready

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.table import Table
@@ -214,18 +214,23 @@ class ProductDetailScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="product-elsewhere")
     def ask_other_stores(self, sku: str) -> None:
-        """Head office's answer, in a thread: the screen never waits for the line (1.5 s at most)."""
+        """Head office's answer, in a thread: the screen never waits for the line ([chain] ask_timeout_ms at
+        most, 1.5 s by default)."""
         try:
             self.post_message(OtherStoresAnswered(sku, elsewhere.stock_elsewhere(self.session, [sku])))
         except PosError as error:
             self.post_message(OtherStoresAnswered(sku, None, str(error)))
+        except Exception as error:  # a fault of ours must not leave "asking head office…" on the page for ever
+            self.post_message(OtherStoresAnswered(sku, None, f"could not ask head office ({type(error).__name__});"
+                                                             f" ask head office (`pos hq stock {sku}`)."))
+            raise
 
     def on_other_stores_answered(self, message: OtherStoresAnswered) -> None:
         line = self.query_one("#other-stores", Static)
         if message.found is None:
             line.update(f"Other stores: {message.failed}")
             return
-        line.update(other_stores_line(message.sku, message.found, self.session.local_time, datetime.now(UTC)))
+        line.update(other_stores_line(message.sku, message.found, self.session.local_time, self.session.clock()))
 
     def on_product_loaded(self, message: ProductLoaded) -> None:
         self.product = message.product

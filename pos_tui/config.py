@@ -418,6 +418,13 @@ def _default_tenders() -> list[TenderSettings]:
 class ChainSettings(_Section):
     """This store in a chain: how `pos sync` signs in to head office's NATS (paths relative to this file)."""
 
+    url: str | None = None
+    """Head office's NATS server (TLS: tls://...): `pos sync`'s default, and whom the warehouse asks for
+    other stores' stock. None: the store is in no chain (the warehouse shows no other stores)."""
+    namespace: str = "pos"
+    """The chain's subjects and streams on that server (`pos sync --namespace`)."""
+    ask_timeout_ms: int = Field(default=1500, ge=100, le=60_000)
+    """How long the warehouse waits for head office's answer about other stores' stock."""
     credentials: Path | None = None
     """The file with this terminal's NATS key (`pos hq store add` made it; mode 0600). None: no sign-in."""
     ca_file: Path | None = None

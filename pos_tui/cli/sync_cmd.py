@@ -14,6 +14,13 @@ NatsOption = Annotated[str, typer.Option("--nats", envvar="POS_NATS_URL",
                                          help="Head office's NATS server (TLS: tls://...).")]
 NamespaceOption = Annotated[str, typer.Option("--namespace", envvar="POS_CHAIN_NAMESPACE",
                                               help="The chain's streams and subjects (one NATS may carry several).")]
+# A store's: its defaults are the config's [chain] url and namespace.
+StoreNatsOption = Annotated[str | None, typer.Option(
+    "--nats", envvar="POS_NATS_URL", help="Head office's NATS server (TLS: tls://...; default: the config's [chain]"
+                                          " url, else nats://127.0.0.1:4222).")]
+StoreNamespaceOption = Annotated[str | None, typer.Option(
+    "--namespace", envvar="POS_CHAIN_NAMESPACE", help="The chain's streams and subjects (one NATS may carry several;"
+                                                      " default: the config's [chain] namespace, pos).")]
 CaFileOption = Annotated[Path | None, typer.Option(
     "--ca-file", envvar="POS_NATS_CA", help="The CA certificate that signed head office's NATS certificate"
                                             " (default: the config's [chain] ca_file); with it, TLS.")]
@@ -22,8 +29,8 @@ FORKED_EXIT = 3
 
 @reports_errors
 def sync_command(
-    nats_url: NatsOption = "nats://127.0.0.1:4222",
-    namespace: NamespaceOption = "pos",
+    nats_url: StoreNatsOption = None,
+    namespace: StoreNamespaceOption = None,
     terminal: Annotated[str | None, typer.Option(help="The terminal id this journal syncs as, the first time"
                                                       " (default: the config's terminal.id).")] = None,
     credentials: Annotated[Path | None, typer.Option(
@@ -67,9 +74,10 @@ def sync_command(
         access = NatsAccess(credentials or _beside(chain.credentials, source),
                             ca_file or _beside(chain.ca_file, source))
         options = SyncOptions(batch=batch, ack_timeout_s=ack_timeout, until_synced=until_synced,
-                              access=access, channels=Channels(namespace), user=session.username)
+                              access=access, channels=Channels(namespace or chain.namespace), user=session.username)
+        url = nats_url or chain.url or "nats://127.0.0.1:4222"
         try:
-            state = asyncio.run(run_sync(session.ledger, nats_url, terminal or session.terminal, options))
+            state = asyncio.run(run_sync(session.ledger, url, terminal or session.terminal, options))
         except outbox.ChainForked as forked:
             typer.secho(str(forked), fg=typer.colors.RED, err=True)
             raise typer.Exit(FORKED_EXIT) from None

@@ -1,8 +1,10 @@
-"""`pos transfer`: stock transfers between the chain's stores (request, ship, receive, list, show)."""
+"""`pos transfer`: stock transfers between the chain's stores (request, ship, receive, list, show), and
+the other stores' stock, asked of head office (`pos transfer stock`)."""
 
 from __future__ import annotations
 
 from contextlib import closing
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -107,6 +109,56 @@ def show(transfer_id: TransferId, db: DbOption = None, config: ConfigOption = No
 
     with closing(session_from(db, config)) as session:
         _print(transfers.get_transfer(session, transfer_id))
+
+
+@transfer_app.command("stock")
+@reports_errors
+def stock(
+    skus: Annotated[list[str], typer.Argument(help="The products' SKUs (up to 50), e.g. TEA-200.")],
+    output: Annotated[str, typer.Option("--format", help="table or json (quantities in thousandths in json).")]
+    = "table",
+    nats_url: Annotated[str | None, typer.Option("--nats", envvar="POS_NATS_URL", help="Head office's NATS server"
+                                                 " (default: the config's [chain] url).")] = None,
+    namespace: Annotated[str | None, typer.Option("--namespace", envvar="POS_CHAIN_NAMESPACE", help="The chain's"
+                                                  " subjects (default: the config's [chain] namespace).")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """What the other stores hold of products and what is in transit, asked of head office now.
+
+    Exits 1 with a sentence when head office cannot be asked (no [chain] url, the line, `pos hq serve` down)."""
+    import json
+
+    from pos_tui.cli.common import fail
+    from pos_tui.domain.money import format_quantity
+    from pos_tui.services.chain import elsewhere
+
+    if output not in ("table", "json"):
+        fail(f"--format {output!r} is not one of table, json.")
+    with closing(session_from(db, config, read_only=True)) as session:
+        found = elsewhere.stock_elsewhere(session, skus, nats_url, namespace)
+        timezone = session.ledger.store_info().timezone
+    if output == "json":
+        typer.echo(json.dumps([{"sku": sku.sku, "in_transit": sku.in_transit, "to_this_store": sku.to_here,
+                                "stores": [vars(level) for level in sku.stores]} for sku in found.skus], indent=1))
+        return
+
+    def when(synced_at: str | None) -> str:
+        from pos_tui.ledger.journal import store_time
+
+        if synced_at is None:
+            return "never"
+        return store_time(datetime.fromisoformat(synced_at), timezone).strftime("%Y-%m-%d %H:%M")
+
+    for sku in found.skus:
+        typer.echo(f"{sku.sku} at the other stores, as head office has them:")
+        if not sku.stores:
+            typer.echo("  no other store has it")
+        for level in sku.stores:
+            typer.echo(f"  {level.name:<24} {format_quantity(level.on_hand):>10}  synced {when(level.synced_at)}"
+                       + (f"  ({format_quantity(level.in_transit)} on the way to it)" if level.in_transit else ""))
+        typer.echo(f"  in transit: {format_quantity(sku.in_transit)}"
+                   + (f" ({format_quantity(sku.to_here)} to this store)" if sku.to_here else ""))
 
 
 def _print(transfer: Transfer) -> None:

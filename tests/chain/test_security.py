@@ -192,3 +192,90 @@ def test_a_plaintext_client_gets_nothing_from_the_tls_server(secure_hq: SecureCh
         while chunk := line.recv(4096):  # the server closes the connection
             answer += chunk
     assert b"PONG" not in answer
+
+
+def test_a_terminal_may_ask_head_office_about_stock_as_its_own_store_only(
+        secure_hq: SecureChain, tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    store = make_store(db)
+    keys = secure_hq.add_store(store)
+    store_id = store.ledger.store_info().store_id
+    other = secure_hq.register("store-b", "T1")
+    secure_hq.office.serve()
+    # The till's own way: its key, the CA and head office's URL from pos.toml, over TLS.
+    config = tmp_path / "pos.toml"
+    config.write_text(f'[chain]\nurl = "{secure_hq.url}"\nnamespace = "{secure_hq.office.namespace}"\n'
+                      f'credentials = "{keys[store.terminal]}"\nca_file = "{secure_hq.certificates.ca_file}"\n'
+                      "ask_timeout_ms = 30000\n", encoding="utf-8")
+    done = pos("transfer", "stock", "TEA-200", "--db", str(db), "--config", str(config))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "TEA-200 at the other stores, as head office has them:\n  no other store has it\n" \
+                          "  in transit: 0\n"
+    # By hand with the same key: its own store's question is answered on its inbox; another store's
+    # question subject and another terminal's inbox are refused by the server.
+    said = asyncio.run(_ask_as(secure_hq, keys[store.terminal], store_id, store.terminal, other["T1"]))
+    assert said["own question"].startswith('{"stock": [], "stores": [')
+    assert said["store-b's question"].startswith("nats: permissions violation for publish to"), said
+    assert said["store-b's inbox"].startswith("nats: permissions violation for subscription to"), said
+    assert said["store-b asks as store-b"].startswith('{"stock": []'), said
+    store.close()
+
+
+async def _ask_as(chain: SecureChain, key: Path, store: str, terminal: str, other_key: Path) -> dict[str, str]:
+    import nats
+
+    channels = Channels(chain.office.namespace)
+    errors: asyncio.Queue[str] = asyncio.Queue()
+
+    async def on_error(error: Exception) -> None:
+        await errors.put(str(error))
+
+    tls = tls_context(chain.certificates.ca_file)
+    nc = await nats.connect(chain.url, nkeys_seed=str(key), tls=tls, inbox_prefix=channels.inbox(store, terminal),
+                            error_cb=on_error, allow_reconnect=False)
+    said: dict[str, str] = {}
+    reply = await nc.request(channels.stock_question(store), b'{"skus": ["TEA-200"]}', timeout=VIOLATION_DEADLINE_S)
+    said["own question"] = reply.data.decode()
+    with pytest.raises((nats.errors.TimeoutError, nats.errors.NoRespondersError)):
+        await nc.request(channels.stock_question("store-b"), b'{"skus": ["TEA-200"]}', timeout=1)
+    said["store-b's question"] = await asyncio.wait_for(errors.get(), VIOLATION_DEADLINE_S)
+    await nc.subscribe(f"{channels.inbox('store-b', 'T1')}.>")
+    said["store-b's inbox"] = await asyncio.wait_for(errors.get(), VIOLATION_DEADLINE_S)
+    await nc.close()
+    # store-b's own key asks on store-b's subject: that is allowed (the permission is per store).
+    other = await nats.connect(chain.url, nkeys_seed=str(other_key), tls=tls, allow_reconnect=False,
+                               inbox_prefix=channels.inbox("store-b", "T1"))
+    reply = await other.request(channels.stock_question("store-b"), b'{"skus": ["TEA-200"]}',
+                                timeout=VIOLATION_DEADLINE_S)
+    said["store-b asks as store-b"] = reply.data.decode()
+    await other.close()
+    return said
+
+
+def test_a_terminal_whose_permissions_predate_the_stock_question_is_told_what_head_office_must_do(
+        secure_hq: SecureChain, tmp_path: Path) -> None:
+    import signal
+
+    db = tmp_path / "store.db"
+    store = make_store(db)
+    keys = secure_hq.add_store(store)
+    question = Channels(secure_hq.office.namespace).stock_question(store.ledger.store_info().store_id)
+    secure_hq.office.serve()
+    # The authorization as `pos hq nats-config` wrote it before terminals could ask.
+    written = secure_hq.directory / "authorization.conf"
+    text = written.read_text(encoding="utf-8")
+    assert f', "{question}"' in text
+    written.write_text(text.replace(f', "{question}"', ""), encoding="utf-8")
+    secure_hq.server.process.send_signal(signal.SIGHUP)
+    config = tmp_path / "pos.toml"
+    config.write_text(f'[chain]\nurl = "{secure_hq.url}"\nnamespace = "{secure_hq.office.namespace}"\n'
+                      f'credentials = "{keys[store.terminal]}"\nca_file = "{secure_hq.certificates.ca_file}"\n',
+                      encoding="utf-8")
+
+    def refused() -> str:
+        done = pos("transfer", "stock", "TEA-200", "--db", str(db), "--config", str(config))
+        return done.stderr if done.returncode == 1 and "does not let this terminal ask" in done.stderr else ""
+
+    said = wait_for("the reload to take the question away", refused)
+    assert "runs `pos hq nats-config` again and reloads nats-server" in said and "Traceback" not in said
+    store.close()

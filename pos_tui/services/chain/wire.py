@@ -73,6 +73,15 @@ class Channels:
     def head_subject(self, store: str, terminal: str) -> str:
         return f"{self.namespace}.head.{store}.{terminal}"
 
+    def stock_question(self, store: str) -> str:
+        """Where a store's terminals ask head office for other stores' stock (request/reply, no stream):
+        a terminal may publish its own store's only, and reads the answer on its own inbox."""
+        return f"{self.namespace}.ask.stock.{store}"
+
+    @property
+    def all_stock_questions(self) -> str:
+        return f"{self.namespace}.ask.stock.*"
+
 
 def message_id(store: str, terminal: str, epoch: int, seq: int) -> str:
     return f"{store}.{terminal}.{epoch}.{seq}"

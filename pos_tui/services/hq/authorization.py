@@ -4,7 +4,8 @@ and the nats-server `authorization` block that enforces them (`pos hq nats-confi
 A terminal may publish only its own event subject and the JetStream requests of its own reads: the
 last head of its own head subject (a direct get named by subject) and a consumer on its store's copy
 of head office's events (``Channels.store_office_stream``, holding the all-stores subject and its
-store's only). It may subscribe only to its own head subject and its own reply inbox. Head office's
+store's only), and its store's stock question (``Channels.stock_question``, answered on its inbox). It
+may subscribe only to its own head subject and its own reply inbox. Head office's
 user may do everything. nats-server reads the block at start and on `nats-server --signal reload`.
 """
 
@@ -75,6 +76,7 @@ def terminal_permissions(channels: Channels, store: str, terminal: str) -> dict[
             f"$JS.API.CONSUMER.CREATE.{office}.>",
             f"$JS.API.CONSUMER.MSG.NEXT.{office}.*",
             f"$JS.API.CONSUMER.INFO.{office}.*",
+            channels.stock_question(store),
         ],
         "subscribe": [channels.head_subject(store, terminal), f"{channels.inbox(store, terminal)}.>"],
     }

@@ -2,6 +2,7 @@
 each batch in one PostgreSQL transaction (``ingest``), then publishes the heads it moved, then
 acknowledges the messages. A crash before the commit leaves nothing and JetStream redelivers after
 ``ack_wait``; a crash after it redelivers messages whose rows are there already, which insert nothing.
+Beside that loop it answers the stores' stock questions (``answers.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from nats.js.errors import BadRequestError
 from pos_tui.services.chain.access import NatsAccess
 from pos_tui.services.chain.wire import DEDUP_WINDOW_S, OFFICE_ALL, BadMessage, ChainEvent, Channels, parse_event
 from pos_tui.services.hq import office
+from pos_tui.services.hq.answers import StockAnswerer, answer_stock_questions
 from pos_tui.services.hq.ingest import ingest
 from pos_tui.services.hq.schema import require_current
 
@@ -86,6 +88,8 @@ async def serve(nats_url: str, pg_url: str, options: ServeOptions = ServeOptions
         channels.all_events, durable=CONSUMER, stream=channels.events_stream,
         config=ConsumerConfig(ack_wait=options.ack_wait_s, max_ack_pending=-1),
     )
+    answerer = StockAnswerer(pg_url)  # the stores' stock questions, beside the ingest
+    await answer_stock_questions(nc, channels, answerer)
     if on_ready is not None:
         on_ready()
     try:
@@ -103,6 +107,7 @@ async def serve(nats_url: str, pg_url: str, options: ServeOptions = ServeOptions
     finally:
         with contextlib.suppress(Exception):
             await nc.close()
+        answerer.close()
         pg.close()
 
 

@@ -7,6 +7,7 @@ the warehouse screen's own actions (and their supervisor approvals), pinned to t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Protocol
@@ -27,6 +28,8 @@ from pos_tui.domain.tax import TaxPolicy, net_price
 from pos_tui.services.catalog import products, warehouse
 from pos_tui.services.catalog.products import Product
 from pos_tui.services.catalog.warehouse import StockMovement, StockValue
+from pos_tui.services.chain import elsewhere
+from pos_tui.services.chain.elsewhere import Elsewhere
 from pos_tui.tui.access import READ_ONLY
 from pos_tui.tui.screens.base import StatusLine
 
@@ -50,6 +53,36 @@ class StockRoom(Protocol):
 MOVEMENTS = 50
 KIND_WORDS = {"sale.completed": "sale", "sale.returned": "return", "stock.received": "received",
               "stock.adjusted": "adjusted"}
+
+
+@dataclass
+class OtherStoresAnswered(Message):
+    """Head office's answer about the other stores' stock of ``sku``, or why there is none (``failed``)."""
+
+    sku: str
+    found: Elsewhere | None
+    failed: str = ""
+
+
+def other_stores_line(sku: str, found: Elsewhere, local: Callable[[datetime], datetime], now: datetime) -> str:
+    """"Other stores (head office, as of 14:02): Store B 12 · Store C 0 · in transit 5": the stores that
+    have ``sku``, as head office last heard from them (the oldest of their syncs: every figure is at least
+    that recent)."""
+    mine = found.of(sku)
+    if mine is None or not mine.stores:
+        said = f"Other stores (head office): no other store has {sku}"
+    else:
+        as_of = ""
+        if found.as_of is not None:
+            synced = local(datetime.fromisoformat(found.as_of))
+            as_of = ", as of " + synced.strftime("%H:%M" if synced.date() == local(now).date() else "%d %b %H:%M")
+        said = f"Other stores (head office{as_of}): " + " · ".join(
+            f"{level.name} {format_quantity(level.on_hand)}" for level in mine.stores)
+    if mine is not None and mine.in_transit:
+        said += f" · in transit {format_quantity(mine.in_transit)}"
+        if mine.to_here:
+            said += f" ({format_quantity(mine.to_here)} to this store)"
+    return said
 
 
 @dataclass
@@ -110,6 +143,7 @@ class ProductDetailScreen(Screen[None]):
     ProductDetailScreen #detail-body { padding: 0 1; }
     ProductDetailScreen #detail-title { text-style: bold; color: $primary; margin: 1 0 0 0; }
     ProductDetailScreen #detail-fields { height: auto; margin: 1 0; padding: 0 1; border: round $panel-lighten-2; }
+    ProductDetailScreen #other-stores { height: auto; margin: 0 0 1 0; padding: 0 1; color: $text-muted; }
     ProductDetailScreen #movements-title { color: $text-muted; }
     ProductDetailScreen #detail-movements { height: 1fr; }
     ProductDetailScreen #status { height: auto; max-height: 3; color: $text-muted; }
@@ -138,6 +172,8 @@ class ProductDetailScreen(Screen[None]):
         with Vertical(id="detail-body"):
             yield Static("", id="detail-title", markup=False)
             yield Static("", id="detail-fields")
+            if elsewhere.in_chain(self.session.settings):  # a store in no chain has no one to ask
+                yield Static("Other stores: asking head office…", id="other-stores", markup=False)
             yield Static(f"Latest stock movements (newest first, up to {MOVEMENTS})", id="movements-title")
             yield DataTable(id="detail-movements", cursor_type="row", zebra_stripes=True)
             yield StatusLine(id="status", markup=False)
@@ -151,6 +187,8 @@ class ProductDetailScreen(Screen[None]):
         self.show(self.product, [], [])
         self.set_interval(0.5, self.follow_the_books)
         self.follow_the_books()
+        if elsewhere.in_chain(self.session.settings):
+            self.ask_other_stores(self.product.sku)
 
     def on_unmount(self) -> None:
         self.warehouse_screen.pinned = None
@@ -173,6 +211,26 @@ class ProductDetailScreen(Screen[None]):
             self.app.call_from_thread(self.query_one(StatusLine).say, str(error), "error")
             return
         self.post_message(ProductLoaded(product, barcodes, movements, value))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="product-elsewhere")
+    def ask_other_stores(self, sku: str) -> None:
+        """Head office's answer, in a thread: the screen never waits for the line ([chain] ask_timeout_ms at
+        most, 1.5 s by default)."""
+        try:
+            self.post_message(OtherStoresAnswered(sku, elsewhere.stock_elsewhere(self.session, [sku])))
+        except PosError as error:
+            self.post_message(OtherStoresAnswered(sku, None, str(error)))
+        except Exception as error:  # a fault of ours must not leave "asking head office…" on the page for ever
+            self.post_message(OtherStoresAnswered(sku, None, f"could not ask head office ({type(error).__name__});"
+                                                             f" ask head office (`pos hq stock {sku}`)."))
+            raise
+
+    def on_other_stores_answered(self, message: OtherStoresAnswered) -> None:
+        line = self.query_one("#other-stores", Static)
+        if message.found is None:
+            line.update(f"Other stores: {message.failed}")
+            return
+        line.update(other_stores_line(message.sku, message.found, self.session.local_time, self.session.clock()))
 
     def on_product_loaded(self, message: ProductLoaded) -> None:
         self.product = message.product

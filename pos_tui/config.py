@@ -418,6 +418,9 @@ def _default_tenders() -> list[TenderSettings]:
 class ChainSettings(_Section):
     """This store in a chain: how `pos sync` signs in to head office's NATS (paths relative to this file)."""
 
+    url: str | None = None
+    """Head office's NATS server (tls://hq:4222), for `pos db verify` to ask head office's head; None:
+    `--nats`, POS_NATS_URL, or (with credentials set) the default nats://127.0.0.1:4222."""
     credentials: Path | None = None
     """The file with this terminal's NATS key (`pos hq store add` made it; mode 0600). None: no sign-in."""
     ca_file: Path | None = None

@@ -22,7 +22,9 @@ FORKED_EXIT = 3
 
 @reports_errors
 def sync_command(
-    nats_url: NatsOption = "nats://127.0.0.1:4222",
+    nats_url: Annotated[str | None, typer.Option(
+        "--nats", envvar="POS_NATS_URL", help="Head office's NATS server (TLS: tls://...; default: the config's"
+                                              " [chain] url, else nats://127.0.0.1:4222).")] = None,
     namespace: NamespaceOption = "pos",
     terminal: Annotated[str | None, typer.Option(help="The terminal id this journal syncs as, the first time"
                                                       " (default: the config's terminal.id).")] = None,
@@ -57,6 +59,7 @@ def sync_command(
 
         from pos_tui.services.chain.access import NatsAccess
         from pos_tui.services.chain.wire import Channels
+        from pos_tui.services.chain.witness import DEFAULT_URL
         from pos_tui.services.chain.worker import SyncOptions, run_sync
 
         chain, source = session.settings.chain, session.settings.source
@@ -65,7 +68,8 @@ def sync_command(
         options = SyncOptions(batch=batch, ack_timeout_s=ack_timeout, until_synced=until_synced,
                               access=access, channels=Channels(namespace), user=session.username)
         try:
-            state = asyncio.run(run_sync(session.ledger, nats_url, terminal or session.terminal, options))
+            url = nats_url or chain.url or DEFAULT_URL
+            state = asyncio.run(run_sync(session.ledger, url, terminal or session.terminal, options))
         except outbox.ChainForked as forked:
             typer.secho(str(forked), fg=typer.colors.RED, err=True)
             raise typer.Exit(FORKED_EXIT) from None

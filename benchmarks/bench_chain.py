@@ -184,8 +184,30 @@ def caught_up(db: Path, head: int, worker: subprocess.Popen[bytes]) -> None:
         time.sleep(0.05)
 
 
+class LockWaits:
+    """How long each sale's BEGIN IMMEDIATE took (its wait for the write lock), from the statements'
+    trace: the time from BEGIN to the next statement. Costs a Python call per statement, so opt-in."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+        self._begun: float | None = None
+
+    def __call__(self, statement: str) -> None:
+        now = time.perf_counter()
+        if self._begun is not None:
+            self.waits.append(now - self._begun)
+            self._begun = None
+        if statement.startswith("BEGIN IMMEDIATE"):
+            self._begun = now
+
+    def summary(self, over_s: float = 0.001) -> str:
+        slow = [wait for wait in self.waits if wait > over_s]
+        return (f"{len(slow)} of {len(self.waits)} write transactions waited over {over_s * 1000:g} ms for the"
+                f" lock ({sum(slow) * 1000:.0f} ms in all, longest {max(self.waits, default=0) * 1000:.1f} ms)")
+
+
 def bench_sale_beside_sync(cluster_url_of: object, data: Path, nats_url: str, workdir: Path, sales: int,
-                           sync_nice: int) -> None:
+                           sync_nice: int, lock_waits: bool = False) -> None:
     """Sale commits at the till, alternating rounds with and without `pos sync` running on the same file
     (sending each sale as it is made), so both sides see the same box."""
     from tests.chain.conftest import sell
@@ -204,6 +226,7 @@ def bench_sale_beside_sync(cluster_url_of: object, data: Path, nats_url: str, wo
     timings: dict[bool, tuple[list[float], list[float]]] = {False: ([], []), True: ([], [])}
     rounds = 4
     starts: list[tuple[float, float]] = []
+    waits = {False: LockWaits(), True: LockWaits()}
     for round_no in range(rounds * 2):
         syncing = round_no % 2 == 1
         # At the niceness systemd gives it (systemd/pos-sync.service: Nice=10), unless --sync-nice says else.
@@ -217,11 +240,14 @@ def bench_sale_beside_sync(cluster_url_of: object, data: Path, nats_url: str, wo
             caught_up(db, session.ledger.head().seq, worker)
             starts.append((time.perf_counter() - started, process_cpu(worker.pid)))
         walls, cpus = timings[syncing]
+        if lock_waits:
+            session.ledger.conn.set_trace_callback(waits[syncing])
         for _ in range(sales // rounds):
             wall0, cpu0 = time.perf_counter(), time.process_time()
             sell(session, MILK_BARCODE, 30_000)
             walls.append(time.perf_counter() - wall0)
             cpus.append(time.process_time() - cpu0)
+        session.ledger.conn.set_trace_callback(None)
         if worker is not None:
             worker.terminate()
             worker.wait()
@@ -240,6 +266,9 @@ def bench_sale_beside_sync(cluster_url_of: object, data: Path, nats_url: str, wo
         label = "with pos sync   " if syncing else "without pos sync"
         print(f"  {label}: wall p50 {pct(walls, .5):6.2f} p99 {pct(walls, .99):6.2f};"
               f" CPU p50 {pct(cpus, .5):6.2f} p99 {pct(cpus, .99):6.2f}")
+    if lock_waits:
+        for syncing in (False, True):
+            print(f"  {'with' if syncing else 'without'} pos sync: {waits[syncing].summary()}")
     print(f"  pos sync's start, before each timed round (not timed): {sum(w for w, _ in starts) / len(starts):.2f} s"
           f" wall, {sum(c for _, c in starts) / len(starts):.2f} s CPU on average")
     print(f"  ratio with/without: wall p50 {pct(timings[True][0], .5) / pct(timings[False][0], .5):.2f}x,"
@@ -256,6 +285,8 @@ def main() -> None:
     parser.add_argument("--sales-only", action="store_true")
     parser.add_argument("--sales", type=int, default=2000)
     parser.add_argument("--sync-nice", type=int, default=10, help="pos sync's niceness (systemd's unit: 10)")
+    parser.add_argument("--lock-waits", action="store_true",
+                        help="Also time each sale's wait for the write lock (a trace callback: the sales cost more)")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f},"
           f" {os.cpu_count()} CPUs")
@@ -265,7 +296,7 @@ def main() -> None:
         if not args.sales_only:
             bench_backlog(cluster.create_database, cluster.directory / "data", nats.url, args.events, Path(scratch))
         bench_sale_beside_sync(cluster.create_database, cluster.directory / "data", nats.url, Path(scratch),
-                               args.sales, args.sync_nice)
+                               args.sales, args.sync_nice, args.lock_waits)
     print(f"load average after {os.getloadavg()[0]:.2f}")
 
 

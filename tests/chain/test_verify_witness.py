@@ -9,6 +9,9 @@ import socket
 import sqlite3
 from pathlib import Path
 
+from pos_tui.config import Settings
+from pos_tui.services.chain import outbox
+from pos_tui.services.session import open_session
 from tests.chain.conftest import HeadOffice, pos, sell
 from tests.chain.helpers import sync_state
 from tests.conftest import TEA_BARCODE, make_store
@@ -158,3 +161,16 @@ def test_a_new_epochs_head_is_compared_with_this_epochs_entries(hq: HeadOffice, 
     assert code == 0, said
     assert f"head office's head for terminal T1 (epoch 2) certified seq {head.seq} as {head.hash[:16]}...: the" \
         " journal agrees." in said
+
+
+def test_a_head_of_an_earlier_epoch_is_not_compared_and_verify_says_so(hq: HeadOffice, tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    _synced_till(hq, db)
+    restored = open_session(Settings(), db, username="admin")  # a restore's new epoch, not synced yet
+    outbox.mark_new_epoch(restored.ledger)
+    outbox.start_epoch(restored.ledger, "admin", None)
+    restored.close()
+    code, said = _verify(hq, db)
+    assert code == 0, said
+    assert ("note: head office's head was not checked: its head for terminal T1 is of epoch 1 and this journal"
+            " is in epoch 2; a head vouches only for its own epoch's entries.") in said

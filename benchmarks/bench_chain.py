@@ -206,8 +206,26 @@ class LockWaits:
                 f" lock ({sum(slow) * 1000:.0f} ms in all, longest {max(self.waits, default=0) * 1000:.1f} ms)")
 
 
+def renice_office(pids: list[int], data: Path, nice: int) -> None:
+    """Head office's side (`pos hq serve`, nats-server, the PostgreSQL cluster: the postmaster and its
+    children, whose later children inherit it) at ``nice``: on this one box, a stand-in for head office
+    running on its own machine, as it does in a chain."""
+    postmaster = int((data / "postmaster.pid").read_text().split()[0])
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == postmaster:
+            children.append(int(stat.parent.name))
+    for pid in [*pids, postmaster, *children]:
+        os.setpriority(os.PRIO_PROCESS, pid, nice)
+
+
 def bench_sale_beside_sync(cluster_url_of: object, data: Path, nats_url: str, workdir: Path, sales: int,
-                           sync_nice: int, lock_waits: bool = False) -> None:
+                           sync_nice: int, lock_waits: bool = False, office_nice: int = 0,
+                           nats_pid: int | None = None) -> None:
     """Sale commits at the till, alternating rounds with and without `pos sync` running on the same file
     (sending each sale as it is made), so both sides see the same box."""
     from tests.chain.conftest import sell
@@ -223,6 +241,8 @@ def bench_sale_beside_sync(cluster_url_of: object, data: Path, nats_url: str, wo
                    env=env, capture_output=True)
     server = subprocess.Popen([POS, "hq", "serve", "--nats", nats_url], env=env, stderr=subprocess.PIPE, text=True)
     assert server.stderr is not None and server.stderr.readline().strip() == "ready"
+    if office_nice:
+        renice_office([server.pid, *([nats_pid] if nats_pid else [])], data, office_nice)
     timings: dict[bool, tuple[list[float], list[float]]] = {False: ([], []), True: ([], [])}
     rounds = 4
     starts: list[tuple[float, float]] = []
@@ -259,8 +279,9 @@ def bench_sale_beside_sync(cluster_url_of: object, data: Path, nats_url: str, wo
         ordered = sorted(values)
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
+    office = f"; head office's side at nice {office_nice}" if office_nice else ""
     print(f"sale commit at the till ({sales:,} sales each way, {rounds} alternating rounds; pos sync at nice"
-          f" {sync_nice}), ms:")
+          f" {sync_nice}{office}), ms:")
     for syncing in (False, True):
         walls, cpus = timings[syncing]
         label = "with pos sync   " if syncing else "without pos sync"
@@ -285,6 +306,9 @@ def main() -> None:
     parser.add_argument("--sales-only", action="store_true")
     parser.add_argument("--sales", type=int, default=2000)
     parser.add_argument("--sync-nice", type=int, default=10, help="pos sync's niceness (systemd's unit: 10)")
+    parser.add_argument("--office-nice", type=int, default=0,
+                        help="Head office's side (pos hq serve, nats-server, PostgreSQL) at this niceness: a stand-in"
+                             " for head office on its own machine (0: as they are)")
     parser.add_argument("--lock-waits", action="store_true",
                         help="Also time each sale's wait for the write lock (a trace callback: the sales cost more)")
     args = parser.parse_args()
@@ -296,7 +320,7 @@ def main() -> None:
         if not args.sales_only:
             bench_backlog(cluster.create_database, cluster.directory / "data", nats.url, args.events, Path(scratch))
         bench_sale_beside_sync(cluster.create_database, cluster.directory / "data", nats.url, Path(scratch),
-                               args.sales, args.sync_nice, args.lock_waits)
+                               args.sales, args.sync_nice, args.lock_waits, args.office_nice, nats.process.pid)
     print(f"load average after {os.getloadavg()[0]:.2f}")
 
 

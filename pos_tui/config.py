@@ -419,8 +419,9 @@ class ChainSettings(_Section):
     """This store in a chain: how `pos sync` signs in to head office's NATS (paths relative to this file)."""
 
     url: str | None = None
-    """Head office's NATS server (TLS: tls://...): `pos sync`'s default, and whom the warehouse asks for
-    other stores' stock. None: the store is in no chain (the warehouse shows no other stores)."""
+    """Head office's NATS server (TLS: tls://...): `pos sync`'s default, whom the warehouse asks for other
+    stores' stock, and where `pos db verify` asks head office's head. None: the store is in no chain (the
+    warehouse shows no other stores; verify asks only with `--nats`, POS_NATS_URL or credentials set)."""
     namespace: str = "pos"
     """The chain's subjects and streams on that server (`pos sync --namespace`)."""
     ask_timeout_ms: int = Field(default=1500, ge=100, le=60_000)

@@ -6,7 +6,7 @@ import shutil
 import sqlite3
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,12 +20,16 @@ from pos_tui.cli.common import (
     reports_errors,
     settings_from,
 )
+from pos_tui.config import Settings
 from pos_tui.domain.errors import InvalidInput
 from pos_tui.ledger.checkpoint import default_directory
-from pos_tui.ledger.database import SCHEMA_VERSION, disk_error, open_ledger, stored_schema_version
+from pos_tui.ledger.database import SCHEMA_VERSION, Ledger, disk_error, open_ledger, stored_schema_version
 from pos_tui.ledger.replay import rebuild as rebuild_ledger
 from pos_tui.ledger.verify import VerifyReport, compare_projections, verify_ledger
 from pos_tui.ledger.witness import WitnessReport, summary_lines
+
+if TYPE_CHECKING:
+    from pos_tui.services.chain.witness import ChainWitnesses
 
 db_app = command_group(help="The store database: migrate, verify, rebuild.", no_args_is_help=True)
 
@@ -98,6 +102,20 @@ def verify(
         typer.Option("--checkpoint", help="Directory of the --since-witness checkpoint (default: beside the"
                      " store, STORE.verify-checkpoint); keep it where the till's account cannot write."),
     ] = None,
+    offline: Annotated[
+        bool,
+        typer.Option("--offline", help="Do not ask head office for its verified head (a store in a chain asks it"
+                     " by default, for a few seconds at most, and says so when it cannot)."),
+    ] = False,
+    nats_url: Annotated[
+        str | None,
+        typer.Option("--nats", envvar="POS_NATS_URL", help="Head office's NATS server to ask its head from"
+                     " (default: the config's [chain] url)."),
+    ] = None,
+    namespace: Annotated[
+        str | None,
+        typer.Option("--namespace", envvar="POS_CHAIN_NAMESPACE", help="The chain's streams and subjects."),
+    ] = None,
 ) -> None:
     """Check the hash chain, balances, projections against a replay, stock and every sale's arithmetic,
     that time moves forward, and that the journal agrees with every witness kept outside it."""
@@ -114,10 +132,12 @@ def verify(
         directory = scratch or path.parent
         check_scratch_room(directory, path, "--scratch" if scratch else "")
         found = gather_witnesses(settings.backup, witness or [], ledger.store_info().store_id)
+        chain = _chain_witnesses(ledger, settings, offline=offline, url=nats_url, namespace=namespace)
         try:
             report = verify_ledger(
-                ledger, scratch_dir=directory, processes=processes, witnesses=found.witnesses,
-                witness_report=WitnessReport(skipped=found.skipped, notes=found.notes), confirm_witness=found.confirm,
+                ledger, scratch_dir=directory, processes=processes, witnesses=[*found.witnesses, *chain.witnesses],
+                witness_report=WitnessReport(skipped=found.skipped, notes=[*found.notes, *chain.notes]),
+                confirm_witness=found.confirm,
                 clock_tolerance_seconds=settings.database.clock_step_tolerance_seconds,
                 checkpoint_dir=checkpoint_dir,
             )
@@ -147,6 +167,20 @@ def verify(
         f" chain, balances, projections{_from(report)}, stock, sales, time order and witnesses all agree"
         f" ({elapsed:.1f} s)."
     )
+
+
+def _chain_witnesses(ledger: Ledger, settings: Settings, *, offline: bool, url: str | None, namespace: str | None
+                     ) -> ChainWitnesses:
+    """Head office's head (asked over NATS unless ``offline``) and the head `pos sync` recorded."""
+    from pos_tui.services.chain import witness as chain_witness
+
+    if offline:
+        line, why = None, "--offline"
+    elif not chain_witness.in_a_chain(ledger, settings.chain, bool(url)):
+        line, why = None, "this store is not in a chain (it never synced, and no [chain] url or credentials are set)"
+    else:
+        line, why = chain_witness.line_from_settings(settings.chain, settings.source, url, namespace), ""
+    return chain_witness.chain_witnesses(ledger, line, settings.terminal.id, why)
 
 
 def _from(report: VerifyReport) -> str:

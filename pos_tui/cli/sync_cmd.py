@@ -68,6 +68,7 @@ def sync_command(
 
         from pos_tui.services.chain.access import NatsAccess
         from pos_tui.services.chain.wire import Channels
+        from pos_tui.services.chain.witness import DEFAULT_URL
         from pos_tui.services.chain.worker import SyncOptions, run_sync
 
         chain, source = session.settings.chain, session.settings.source
@@ -75,7 +76,7 @@ def sync_command(
                             ca_file or _beside(chain.ca_file, source))
         options = SyncOptions(batch=batch, ack_timeout_s=ack_timeout, until_synced=until_synced,
                               access=access, channels=Channels(namespace or chain.namespace), user=session.username)
-        url = nats_url or chain.url or "nats://127.0.0.1:4222"
+        url = nats_url or chain.url or DEFAULT_URL
         try:
             state = asyncio.run(run_sync(session.ledger, url, terminal or session.terminal, options))
         except outbox.ChainForked as forked:

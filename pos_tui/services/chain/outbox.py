@@ -9,7 +9,9 @@ the row's ``fork_*`` columns are set, `pos sync` stops sending, the till keeps s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from pos_tui.domain.chain_events import ChainEpochStarted
@@ -84,33 +86,106 @@ def raise_fork(ledger: Ledger, seq: int, detail: str, now: datetime | None = Non
 
 
 def record_head(ledger: Ledger, head: Head, now: datetime | None = None) -> SyncState:
-    """Check head office's head against this journal; move the acknowledgement forward or raise the fork.
+    """Check head office's head against this journal; move the acknowledgement forward or raise the fork,
+    written at once (`pos sync` coalesces its writes with a ``HeadRecorder``).
 
     A head of another epoch is old news (an earlier install) and changes nothing.
     """
-    state = sync_state(ledger)
-    if state is None or state.forked or head.epoch != state.epoch or head.store != state.store:
-        if state is None:
-            raise PosError("this store has never synced: run `pos sync` first.")
+    if sync_state(ledger) is None:
+        raise PosError("this store has never synced: run `pos sync` first.")
+    recorder = HeadRecorder(ledger)
+    recorder.take(head, now)
+    return recorder.flush()
+
+
+ACK_WRITE_INTERVAL_S = 2.0  # float-ok: seconds
+"""`pos sync` writes a moved acknowledgement to ``chain_sync`` at most this often."""
+HEARD_WRITE_INTERVAL_S = 30.0  # float-ok: seconds
+"""...and a head that did not move (only "heard from head office now") at most this often: the device
+line calls a store offline after 120 s unheard, redemptions after whole minutes."""
+
+
+class HeadRecorder:
+    """Head office's heads as they come to `pos sync`: each checked against the journal at once (a fork
+    is raised and written at once, and sync stops), the acknowledgement kept here and written to
+    ``chain_sync`` at most once per ``ACK_WRITE_INTERVAL_S`` (``due_in``, ``flush``), so that a worker
+    hearing a head per sale does not take the till's write lock and an fsync per sale.
+
+    Nothing is lost by a crash between writes: head office is the truth, and a worker that starts
+    again sends from the last written head (head office keeps each entry once) and reads the head
+    again. The file lags behind the worker's memory by at most the interval: the device line's
+    "N waiting" and verify's ``chain_sync`` witness read it."""
+
+    def __init__(self, ledger: Ledger, *, interval_s: float = ACK_WRITE_INTERVAL_S,  # float-ok: seconds
+                 heard_interval_s: float = HEARD_WRITE_INTERVAL_S,  # float-ok: seconds
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.ledger = ledger
+        self.interval_s = interval_s
+        self.heard_interval_s = heard_interval_s
+        self.clock = clock
+        self.state = _reread(ledger)
+        self._written = self.state
+        self._last_write: float | None = None
+        self.writes = 0
+
+    def reload(self) -> SyncState:
+        """The state as written, after another step wrote it (a new epoch); call with nothing pending."""
+        self.state = self._written = _reread(self.ledger)
+        return self.state
+
+    def take(self, head: Head, now: datetime | None = None) -> SyncState:
+        """The state with ``head`` heard: the acknowledgement moved in memory, or the fork raised (written)."""
+        state = self.state
+        if state.forked or head.epoch != state.epoch or head.store != state.store:
+            return state
+        fork = _fork_of(self.ledger, head)
+        if fork is not None:
+            self.flush()
+            raise_fork(self.ledger, *fork, now)
+            return self.reload()
+        stamp = format_time(now or datetime.now(UTC))
+        if head.seq > state.acked_seq:
+            state = replace(state, acked_seq=head.seq, acked_hash=head.hash, acked_at=stamp)
+        self.state = replace(state, heard_at=stamp, gap_detail=head.gap or None)
+        return self.state
+
+    def due_in(self) -> float | None:  # float-ok: seconds
+        """Seconds until the state in memory should be written (0: now); None: the file holds it."""
+        state, written = self.state, self._written
+        if state == written:
+            return None
+        if self._last_write is None:
+            return 0.0
+        moved = (state.acked_seq, state.gap_detail) != (written.acked_seq, written.gap_detail)
+        wait = self.interval_s if moved else self.heard_interval_s
+        return max(0.0, self._last_write + wait - self.clock())
+
+    def flush(self) -> SyncState:
+        """Write what is in memory (a moved acknowledgement, the gap, when head office was heard)."""
+        state = self.state
+        if state == self._written:
+            return state
+        with self.ledger.write() as conn:
+            conn.execute("UPDATE chain_sync SET heard_at = ?, gap_detail = ?", (state.heard_at, state.gap_detail))
+            conn.execute("UPDATE chain_sync SET acked_seq = ?, acked_hash = ?, acked_at = ? WHERE acked_seq < ?",
+                         (state.acked_seq, state.acked_hash, state.acked_at, state.acked_seq))
+        self._written = state
+        self._last_write = self.clock()
+        self.writes += 1
         return state
-    stamp = format_time(now or datetime.now(UTC))
+
+
+def _fork_of(ledger: Ledger, head: Head) -> tuple[int, str] | None:
+    """Where ``head`` and this journal disagree, and how (None: the journal holds the head)."""
     if head.refused is not None:
-        raise_fork(ledger, head.refused.seq, f"head office refused the entry: {head.refused.reason}", now)
-        return _reread(ledger)
+        return head.refused.seq, f"head office refused the entry: {head.refused.reason}"
     if head.seq > 0:
         row = ledger.conn.execute("SELECT hash FROM journal WHERE seq = ?", (head.seq,)).fetchone()
         if row is None:
-            raise_fork(ledger, head.seq, f"head office holds entries up to seq {head.seq}, this journal ends before it",
-                       now)
-            return _reread(ledger)
+            return head.seq, f"head office holds entries up to seq {head.seq}, this journal ends before it"
         if row[0] != head.hash:
-            raise_fork(ledger, head.seq, f"head office has hash {head.hash[:12]}…, this journal {row[0][:12]}…", now)
-            return _reread(ledger)
-    with ledger.write() as conn:
-        conn.execute("UPDATE chain_sync SET heard_at = ?, gap_detail = ?", (stamp, head.gap or None))
-        conn.execute("UPDATE chain_sync SET acked_seq = ?, acked_hash = ?, acked_at = ? WHERE acked_seq < ?",
-                     (head.seq, head.hash, stamp, head.seq))
-    return _reread(ledger)
+            return head.seq, f"head office has hash {head.hash[:12]}…, this journal {row[0][:12]}…"
+    return None
 
 
 def _reread(ledger: Ledger) -> SyncState:

@@ -87,11 +87,28 @@ async def run_sync(ledger: Ledger, url: str, terminal: str, options: SyncOptions
     js = nc.jetstream()
     moved = asyncio.Event()
     channels = options.channels
+    # Each head is checked against the journal as it comes (a fork stops sync at once); the
+    # acknowledgement is written to the till's file at most every ACK_WRITE_INTERVAL_S, not per head.
+    recorder = outbox.HeadRecorder(ledger)
+    loop = asyncio.get_running_loop()
+    write_timer: asyncio.TimerHandle | None = None
+
+    def write_when_due() -> None:
+        nonlocal write_timer
+        write_timer = None
+        due = recorder.due_in()
+        if due is not None and due <= 0:
+            recorder.flush()
+            due = recorder.due_in()
+        if due is not None:
+            write_timer = loop.call_later(due, write_when_due)
 
     async def on_head(msg: object) -> None:
         data = getattr(msg, "data", b"")
         with contextlib.suppress(ValueError, KeyError, TypeError):
-            outbox.record_head(ledger, parse_head(data))
+            recorder.take(parse_head(data))
+            if write_timer is None:
+                write_when_due()
         moved.set()
 
     async def read_last_head() -> Head | None:
@@ -106,11 +123,11 @@ async def run_sync(ledger: Ledger, url: str, terminal: str, options: SyncOptions
 
     await nc.subscribe(channels.head_subject(store, terminal), cb=on_head)
     last_head = await read_last_head()
-    state = outbox.sync_state(ledger)
-    assert state is not None
+    state = recorder.flush()
     if outbox.epoch_due(ledger, state):
         # A restored file: its first event of the new epoch, above every epoch head office has seen.
-        state = outbox.start_epoch(ledger, options.user, last_head)
+        outbox.start_epoch(ledger, options.user, last_head)
+        state = recorder.reload()
     epoch = state.epoch
     base_seq, base_hash = outbox.epoch_base(ledger, epoch)
     actor = Actor(store, terminal, options.user)
@@ -142,15 +159,14 @@ async def run_sync(ledger: Ledger, url: str, terminal: str, options: SyncOptions
     sent_upto = state.acked_seq
     try:
         while True:
-            state = outbox.sync_state(ledger)
-            assert state is not None
+            state = recorder.state
             if state.forked:
                 raise outbox.ChainForked(state.fork_sentence())
             local = ledger.head().seq
             if options.until_synced and state.acked_seq >= local:
                 await drain_office()
                 if ledger.head().seq == local:
-                    return state
+                    return recorder.flush()
                 continue  # head office's events became entries of this journal: send them too
             sent_upto = max(sent_upto, state.acked_seq)
             if sent_upto < local and sent_upto - state.acked_seq < options.window:
@@ -177,9 +193,11 @@ async def run_sync(ledger: Ledger, url: str, terminal: str, options: SyncOptions
                 await asyncio.wait_for(moved.wait(), options.ack_timeout_s if waiting_for_head else 1.0)
             except TimeoutError:
                 await read_last_head()
-                reread = outbox.sync_state(ledger)
-                if waiting_for_head and reread is not None and reread.acked_seq == state.acked_seq:
-                    sent_upto = reread.acked_seq
+                if waiting_for_head and recorder.state.acked_seq == state.acked_seq:
+                    sent_upto = state.acked_seq
     finally:
+        if write_timer is not None:
+            write_timer.cancel()
+        recorder.flush()
         with contextlib.suppress(*TRANSPORT_ERRORS):
             await nc.close()

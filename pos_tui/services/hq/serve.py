@@ -21,6 +21,7 @@ from nats.js.errors import BadRequestError
 from pos_tui.services.chain.access import NatsAccess
 from pos_tui.services.chain.wire import DEDUP_WINDOW_S, OFFICE_ALL, BadMessage, ChainEvent, Channels, parse_event
 from pos_tui.services.hq import office
+from pos_tui.services.hq.gap import GapResponder
 from pos_tui.services.hq.ingest import ingest
 from pos_tui.services.hq.schema import require_current
 
@@ -86,6 +87,8 @@ async def serve(nats_url: str, pg_url: str, options: ServeOptions = ServeOptions
         channels.all_events, durable=CONSUMER, stream=channels.events_stream,
         config=ConsumerConfig(ack_wait=options.ack_wait_s, max_ack_pending=-1),
     )
+    gap = GapResponder(pg_url, channels)  # restored tills pulling their gap back (`pos sync --pull-gap`)
+    await gap.start(nc)
     if on_ready is not None:
         on_ready()
     try:
@@ -101,6 +104,8 @@ async def serve(nats_url: str, pg_url: str, options: ServeOptions = ServeOptions
                 continue
             await _ingest_and_answer(js, pg, channels, messages)
     finally:
+        with contextlib.suppress(Exception):
+            await gap.close()
         with contextlib.suppress(Exception):
             await nc.close()
         pg.close()

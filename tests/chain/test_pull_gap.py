@@ -1,0 +1,247 @@
+"""A restored till pulls its gap back before selling resumes (`pos sync --pull-gap`): head office answers
+with the entries of the terminal's latest chain after the till's head, the till checks each against its
+own chain and appends it as recorded, and the new epoch then starts with no gap. Refused once the till
+has written since the restore, at the first entry that does not check out, and when head office does
+not answer. Real SQLite files, PostgreSQL, nats-server and `pos` processes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+from pathlib import Path
+
+import psycopg
+
+from pos_tui.ledger.database import open_ledger
+from pos_tui.services.chain import outbox
+from pos_tui.services.chain.access import tls_context
+from pos_tui.services.chain.wire import Channels, gap_request, parse_gap_page
+from pos_tui.services.hq.ingest import epoch_gap
+from pos_tui.services.session import Session
+from tests.backup.till_setup import set_up_till
+from tests.chain.conftest import HeadOffice, SecureChain, pos, sell
+from tests.chain.helpers import sync_state
+from tests.conftest import TEA, TEA_BARCODE, assert_verifies, make_store
+from tests.forgeries import copy_store, journal_of
+from tests.support.api_server import free_port
+
+
+def _sell_teas(session: Session, count: int) -> None:
+    for _ in range(count):
+        sell(session, TEA_BARCODE, 50_000)
+
+
+def _reports(db: Path) -> list[str]:
+    shown = []
+    for name in ("sales-by-day", "sales-by-payment", "stock-valuation"):
+        done = pos("report", name, "--db", str(db), "--format", "json")
+        assert done.returncode == 0, done.stderr
+        shown.append(done.stdout)
+    ledger = open_ledger(db, read_only=True)
+    try:
+        shown.append(repr(ledger.conn.execute("SELECT product_id, on_hand FROM stock ORDER BY 1").fetchall()))
+        shown.append(repr(ledger.conn.execute("SELECT count(*), sum(total) FROM sales").fetchall()))
+    finally:
+        ledger.close()
+    return shown
+
+
+def _restore(db: Path, snapshot: Path) -> None:
+    """The snapshot copied back over the store's file by hand (the till is stopped)."""
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    os.replace(snapshot, db)
+
+
+def _twenty_sales_and_a_snapshot_at_ten(hq: HeadOffice, tmp_path: Path) -> tuple[Path, Path, str]:
+    """A till that sold 20 teas, all at head office, and a copy of its file taken after the 10th (when
+    head office held only the first 5)."""
+    db = tmp_path / "store.db"
+    store = make_store(db)
+    store_id = hq.add_store(store)
+    hq.serve()
+    _sell_teas(store, 5)
+    assert hq.sync(db).returncode == 0
+    _sell_teas(store, 5)
+    snapshot = copy_store(db, tmp_path / "at-ten.db")
+    _sell_teas(store, 10)
+    done = hq.sync(db)
+    assert done.returncode == 0, done.stderr
+    store.close()
+    return db, snapshot, store_id
+
+
+def test_a_restored_till_pulls_the_gap_back_and_its_new_epoch_starts_with_no_gap(
+        hq: HeadOffice, tmp_path: Path) -> None:
+    db, snapshot, store_id = _twenty_sales_and_a_snapshot_at_ten(hq, tmp_path)
+    before = journal_of(db)
+    reports_before = _reports(db)
+    _restore(db, snapshot)
+    restored_head = open_ledger(db, read_only=True).head().seq
+    assert len(before) - restored_head == 10
+
+    done = pos("sync", "--db", str(db), "--nats", hq.nats_url, "--new-epoch", "--pull-gap", env=hq.env())
+    assert done.returncode == 0, done.stderr
+    assert f"took back 10 entries (seq {restored_head + 1}-{len(before)})" in done.stdout, done.stdout
+    assert "starts epoch 2" in done.stdout
+    after = journal_of(db)
+    assert [(e.seq, e.hash, e.at) for e in after] == [(e.seq, e.hash, e.at) for e in before]
+    assert_verifies(db)
+    assert _reports(db) == reports_before
+    state = sync_state(db)
+    assert state is not None and state.epoch == 2 and state.acked_seq == len(before)
+
+    done = hq.sync(db)
+    assert done.returncode == 0, done.stderr
+    assert "epoch 2" in done.stdout
+    key = (store_id, "T1", 2)
+    with psycopg.connect(hq.pg_url) as conn, conn.cursor() as cur:
+        assert epoch_gap(cur, key).entries == 0
+    # Epoch 2 goes on from head office's epoch-1 head: only its first entry is new; 20 sales, each once.
+    assert hq.query("SELECT base_seq, seq FROM hq_heads WHERE store = %s AND epoch = 2", store_id) == [
+        (len(before), len(before) + 1)]
+    assert hq.query("SELECT sum(sales) FROM hq_sales_days WHERE store = %s", store_id) == [(20,)]
+    assert hq.query("SELECT on_hand FROM hq_stock WHERE store = %s AND product_id = %s", store_id, TEA) == [
+        (100_000 - 20_000,)]
+    status = pos("sync", "--db", str(db), "--status")
+    assert status.returncode == 0 and "GAP" not in status.stdout, status.stdout
+    listed = pos("hq", "store", "list", env=hq.env())
+    assert listed.returncode == 0 and "GAP" not in listed.stdout, listed.stdout
+    again = pos("sync", "--db", str(db), "--nats", hq.nats_url, "--pull-gap", env=hq.env())
+    assert again.returncode == 1 and "not waiting to start a new epoch" in again.stderr, again.stderr
+    assert_verifies(db)
+
+
+def test_a_sale_rung_after_pos_backup_restore_refuses_the_pull_and_changes_nothing(
+        hq: HeadOffice, tmp_path: Path) -> None:
+    till = set_up_till(tmp_path / "till")
+    session = till.session()
+    hq.add_store(session, "T1")
+    session.close()
+    config = ("--config", str(till.config))
+    hq.serve()
+    assert hq.sync(till.db, None, *config).returncode == 0
+    assert till.run("create", "--to", str(till.local)).exit_code == 0
+    till.sell_teas(3)
+    assert hq.sync(till.db, None, *config).returncode == 0
+    restored = pos("backup", "restore", str(till.snapshots()[0]), "--identity", str(till.keys.identity), "--yes",
+                   *config)
+    assert restored.returncode == 0, restored.stderr
+    till.sell_teas(1)  # sold before anyone pulled: the seq of head office's first tea is this sale's now
+    journal = journal_of(till.db)
+    state = sync_state(till.db)
+
+    refused = pos("sync", "--nats", hq.nats_url, "--pull-gap", *config, env=hq.env())
+    assert refused.returncode == 1, refused.stdout
+    assert "1 entry was written to this journal since the restore" in refused.stderr, refused.stderr
+    assert "pos hq store ack-gap" in refused.stderr and "Traceback" not in refused.stderr
+    assert journal_of(till.db) == journal and sync_state(till.db) == state
+    assert_verifies(till.db)
+
+
+def test_a_changed_byte_in_head_offices_answer_is_refused_at_that_seq_with_nothing_after_it_applied(
+        hq: HeadOffice, tmp_path: Path) -> None:
+    db, snapshot, store_id = _twenty_sales_and_a_snapshot_at_ten(hq, tmp_path)
+    _restore(db, snapshot)
+    restored_head = open_ledger(db, read_only=True).head().seq
+    changed = restored_head + 4
+    with psycopg.connect(hq.pg_url) as conn:
+        cur = conn.execute("UPDATE hq_events SET payload = replace(payload, '\"cash\"', '\"cask\"')"
+                           " WHERE store = %s AND epoch = 1 AND seq = %s", (store_id, changed))
+        assert cur.rowcount == 1
+    done = pos("sync", "--db", str(db), "--nats", hq.nats_url, "--new-epoch", "--pull-gap", env=hq.env())
+    assert done.returncode == 1, done.stdout
+    assert f"head office's entry at seq {changed} does not check out" in done.stderr, done.stderr
+    assert "do not match its hash" in done.stderr and "Traceback" not in done.stderr
+    ledger = open_ledger(db, read_only=True)
+    try:
+        assert ledger.head().seq == changed - 1  # the three before it, checked, are back; nothing from it on
+        state = outbox.sync_state(ledger)
+        assert state is not None and outbox.epoch_due(ledger, state) and state.acked_seq == changed - 1
+    finally:
+        ledger.close()
+    assert_verifies(db)
+
+
+def test_head_office_not_answering_is_a_sentence_and_changes_nothing(hq: HeadOffice, tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    store = make_store(db)
+    hq.add_store(store)
+    server = hq.serve()
+    _sell_teas(store, 2)
+    snapshot = copy_store(db, tmp_path / "old.db")
+    _sell_teas(store, 2)
+    assert hq.sync(db).returncode == 0
+    store.close()
+    server.kill()
+    server.wait()
+    _restore(db, snapshot)
+    ledger = open_ledger(db)
+    try:
+        outbox.mark_new_epoch(ledger, "T1")
+    finally:
+        ledger.close()
+    journal, state = journal_of(db), sync_state(db)
+    nowhere = f"nats://127.0.0.1:{free_port()}"
+    for url, why in ((nowhere, "did not answer"), (hq.nats_url, "did not answer (nats: no responders")):
+        done = pos("sync", "--db", str(db), "--nats", url, "--pull-gap", "--ack-timeout", "2", timeout=60,
+                   env=hq.env())
+        assert done.returncode == 1, (url, done.stdout)
+        assert why in done.stderr and "nothing was changed" in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+        assert journal_of(db) == journal and sync_state(db) == state
+    assert_verifies(db)
+
+
+def test_a_terminals_key_may_ask_for_its_own_gap_only(secure_hq: SecureChain) -> None:
+    keys = secure_hq.register("store-a", "T1")
+    secure_hq.register("store-b", "T1")
+    secure_hq.office.serve()
+    channels = Channels(secure_hq.office.namespace)
+    said = asyncio.run(_ask_as(secure_hq, keys["T1"], channels))
+    assert said["own"] == "no entries, head at 0"
+    for other in ("store-b's T1", "store-a's T2"):
+        assert said[other].startswith("nats: permissions violation for publish to"), (other, said[other])
+
+
+async def _ask_as(chain: SecureChain, key: Path, channels: Channels) -> dict[str, str]:
+    import nats
+
+    errors: asyncio.Queue[str] = asyncio.Queue()
+
+    async def on_error(error: Exception) -> None:
+        await errors.put(str(error))
+
+    nc = await nats.connect(chain.url, nkeys_seed=str(key), tls=tls_context(chain.certificates.ca_file),
+                            inbox_prefix=channels.inbox("store-a", "T1"), error_cb=on_error, allow_reconnect=False)
+    said: dict[str, str] = {}
+    reply = await nc.request(channels.gap_subject("store-a", "T1"), gap_request(0, 10), timeout=30)
+    page = parse_gap_page(reply.data)
+    said["own"] = f"no entries, head at {page.seq}" if not page.entries and not page.error else repr(page)
+    for what, subject in (("store-b's T1", channels.gap_subject("store-b", "T1")),
+                          ("store-a's T2", channels.gap_subject("store-a", "T2"))):
+        try:
+            await nc.request(subject, gap_request(0, 10), timeout=2)
+            said[what] = "answered"
+        except (nats.errors.TimeoutError, nats.errors.NoRespondersError):
+            said[what] = await asyncio.wait_for(errors.get(), 30)
+    await nc.close()
+    return said
+
+
+def test_a_journal_cut_by_hand_cannot_pull(hq: HeadOffice, tmp_path: Path) -> None:
+    """A file nobody marked as restored is refused at once, without asking head office."""
+    db = tmp_path / "store.db"
+    store = make_store(db)
+    hq.add_store(store)
+    _sell_teas(store, 1)
+    store.close()
+    never = pos("sync", "--db", str(db), "--nats", hq.nats_url, "--pull-gap", env=hq.env())
+    assert never.returncode == 1 and "never synced" in never.stderr, never.stderr
+    with sqlite3.connect(db) as conn:
+        conn.execute("INSERT INTO chain_sync (singleton, terminal, epoch, acked_seq, acked_hash)"
+                     " VALUES (1, 'T1', 1, 0, ?)", ("0" * 64,))
+    done = pos("sync", "--db", str(db), "--nats", hq.nats_url, "--pull-gap", env=hq.env())
+    assert done.returncode == 1 and "not waiting to start a new epoch" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr

@@ -13,18 +13,22 @@ from pathlib import Path
 
 import psycopg
 
+from pos_tui.config import Settings
 from pos_tui.ledger.database import open_ledger
 from pos_tui.services.chain import outbox
 from pos_tui.services.chain.access import tls_context
-from pos_tui.services.chain.wire import Channels, gap_request, parse_gap_page
-from pos_tui.services.hq.ingest import epoch_gap
-from pos_tui.services.session import Session
+from pos_tui.services.chain.wire import ChainEvent, Channels, gap_request, parse_gap_page
+from pos_tui.services.hq import schema, stores
+from pos_tui.services.hq.gap import latest_chain_after
+from pos_tui.services.hq.ingest import epoch_gap, ingest
+from pos_tui.services.session import Session, open_session
 from tests.backup.till_setup import set_up_till
 from tests.chain.conftest import HeadOffice, SecureChain, pos, sell
 from tests.chain.helpers import sync_state
 from tests.conftest import TEA, TEA_BARCODE, assert_verifies, make_store
 from tests.forgeries import copy_store, journal_of
 from tests.support.api_server import free_port
+from tests.support.chain_servers import PostgresCluster
 
 
 def _sell_teas(session: Session, count: int) -> None:
@@ -81,7 +85,9 @@ def test_a_restored_till_pulls_the_gap_back_and_its_new_epoch_starts_with_no_gap
     restored_head = open_ledger(db, read_only=True).head().seq
     assert len(before) - restored_head == 10
 
-    done = pos("sync", "--db", str(db), "--nats", hq.nats_url, "--new-epoch", "--pull-gap", env=hq.env())
+    # Pages of 3 entries: head office is asked four times.
+    done = pos("sync", "--db", str(db), "--nats", hq.nats_url, "--new-epoch", "--pull-gap", "--batch", "3",
+               env=hq.env())
     assert done.returncode == 0, done.stderr
     assert f"took back 10 entries (seq {restored_head + 1}-{len(before)})" in done.stdout, done.stdout
     assert "starts epoch 2" in done.stdout
@@ -245,3 +251,32 @@ def test_a_journal_cut_by_hand_cannot_pull(hq: HeadOffice, tmp_path: Path) -> No
     done = pos("sync", "--db", str(db), "--nats", hq.nats_url, "--pull-gap", env=hq.env())
     assert done.returncode == 1 and "not waiting to start a new epoch" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_head_offices_answer_follows_the_latest_epoch_back_through_its_base_in_bounded_pages(
+        pg_cluster: PostgresCluster, tmp_path: Path) -> None:
+    first = make_store(tmp_path / "first.db")
+    _sell_teas(first, 2)
+    base_seq = first.ledger.head().seq
+    copy_store(tmp_path / "first.db", tmp_path / "second.db")
+    _sell_teas(first, 2)  # epoch 1 goes on: what the restore below lacks
+    store = first.ledger.store_info().store_id
+    first.close()
+    second = open_session(Settings(), tmp_path / "second.db", username="admin")
+    _sell_teas(second, 3)  # epoch 2, from the restored copy
+    second.close()
+    epoch_1, epoch_2 = journal_of(tmp_path / "first.db"), journal_of(tmp_path / "second.db")
+    base_hash = epoch_1[base_seq - 1].hash
+    with psycopg.connect(pg_cluster.create_database("gap_pages"), autocommit=True) as conn:
+        schema.migrate(conn)
+        stores.add_store(conn, store, "Store", ["T1"])
+        ingest(conn, [ChainEvent(store, "T1", 1, entry) for entry in epoch_1])
+        ingest(conn, [ChainEvent(store, "T1", 2, entry, base_seq, base_hash) for entry in epoch_2[base_seq:]])
+        with conn.cursor() as cur:
+            page = latest_chain_after(cur, store, "T1", base_seq - 2, 100)
+            assert (page.epoch, page.seq, page.hash) == (2, epoch_2[-1].seq, epoch_2[-1].hash)
+            assert list(page.entries) == epoch_2[base_seq - 2:]  # two of epoch 1 below the base, then epoch 2's
+            assert [e.seq for e in latest_chain_after(cur, store, "T1", base_seq - 2, 3).entries] == [
+                base_seq - 1, base_seq, base_seq + 1]
+            assert latest_chain_after(cur, store, "T1", epoch_2[-1].seq, 100).entries == ()
+            assert "not registered" in latest_chain_after(cur, store, "T9", 0, 100).error

@@ -53,6 +53,10 @@ def sync_command(
     with closing(session_from(db, config, read_only=status)) as session:
         if status:
             typer.echo(outbox.sync_line(session.ledger) or "this store has never synced.")
+            from pos_tui.services.chain.gap import status_hint
+
+            if hint := status_hint(session.ledger):
+                typer.echo(hint)
             return
         if new_epoch:
             outbox.mark_new_epoch(session.ledger, terminal or session.terminal)

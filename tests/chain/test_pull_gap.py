@@ -12,10 +12,11 @@ import sqlite3
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from pos_tui.config import Settings
 from pos_tui.ledger.database import open_ledger
-from pos_tui.services.chain import outbox
+from pos_tui.services.chain import gap, outbox
 from pos_tui.services.chain.access import tls_context
 from pos_tui.services.chain.wire import ChainEvent, Channels, gap_request, parse_gap_page
 from pos_tui.services.hq import schema, stores
@@ -134,6 +135,9 @@ def test_a_sale_rung_after_pos_backup_restore_refuses_the_pull_and_changes_nothi
     restored = pos("backup", "restore", str(till.snapshots()[0]), "--identity", str(till.keys.identity), "--yes",
                    *config)
     assert restored.returncode == 0, restored.stderr
+    assert "`pos sync --pull-gap` takes that back" in restored.stdout
+    hint = "restored: before selling, `pos sync --pull-gap` takes back what head office holds of terminal T1"
+    assert hint in pos("sync", "--status", *config).stdout
     till.sell_teas(1)  # sold before anyone pulled: the seq of head office's first tea is this sale's now
     journal = journal_of(till.db)
     state = sync_state(till.db)
@@ -143,6 +147,7 @@ def test_a_sale_rung_after_pos_backup_restore_refuses_the_pull_and_changes_nothi
     assert "1 entry was written to this journal since the restore" in refused.stderr, refused.stderr
     assert "pos hq store ack-gap" in refused.stderr and "Traceback" not in refused.stderr
     assert journal_of(till.db) == journal and sync_state(till.db) == state
+    assert "--pull-gap" not in pos("sync", "--status", *config).stdout
     assert_verifies(till.db)
 
 
@@ -280,3 +285,33 @@ def test_head_offices_answer_follows_the_latest_epoch_back_through_its_base_in_b
                 base_seq - 1, base_seq, base_seq + 1]
             assert latest_chain_after(cur, store, "T1", epoch_2[-1].seq, 100).entries == ()
             assert "not registered" in latest_chain_after(cur, store, "T9", 0, 100).error
+
+
+def test_a_sale_rung_while_the_pull_runs_stops_it_before_the_next_entry(tmp_path: Path) -> None:
+    """Each entry's transaction asks again whether the journal still ends where the restore (and the
+    entries taken back) left it: the till sold in between, so the next entry is refused."""
+    db = tmp_path / "store.db"
+    store = make_store(db)
+    store.ledger.conn.execute("INSERT INTO chain_sync (singleton, terminal, epoch, acked_seq, acked_hash)"
+                              " VALUES (1, 'T1', 1, 0, ?)", ("0" * 64,))
+    _sell_teas(store, 1)
+    snapshot = copy_store(db, tmp_path / "old.db")
+    _sell_teas(store, 3)
+    store.close()
+    office_copy = journal_of(db)  # what head office holds, as the till wrote it
+    _restore(db, snapshot)
+    restored = open_session(Settings(), db, username="admin")
+    try:
+        ledger = restored.ledger
+        outbox.mark_new_epoch(ledger)
+        head = ledger.head().seq
+        gap.append_pulled(ledger, office_copy[head])
+        assert ledger.head().hash == office_copy[head].hash
+        _sell_teas(restored, 1)
+        kept = journal_of(db)
+        with pytest.raises(gap.GapRefused, match="1 entry was written to this journal since the restore"):
+            gap.append_pulled(ledger, office_copy[head + 1])
+        assert journal_of(db) == kept
+    finally:
+        restored.close()
+    assert_verifies(db)

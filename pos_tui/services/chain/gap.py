@@ -80,6 +80,15 @@ def refusal(ledger: Ledger, state: outbox.SyncState | None) -> str | None:
     return None
 
 
+def status_hint(ledger: Ledger) -> str:
+    """What `pos sync --status` adds for a restored file that may still pull its gap back ("": nothing)."""
+    state = outbox.sync_state(ledger)
+    if state is None or refusal(ledger, state) is not None:
+        return ""
+    return (f"restored: before selling, `pos sync --pull-gap` takes back what head office holds of terminal"
+            f" {state.terminal} after seq {ledger.head().seq}.")
+
+
 def append_pulled(ledger: Ledger, entry: JournalEntry) -> None:
     """Append one of head office's entries exactly as recorded and apply it, in one transaction that
     also moves ``restored_seq`` and the acknowledgement; refused (nothing written) unless it follows
@@ -87,6 +96,11 @@ def append_pulled(ledger: Ledger, entry: JournalEntry) -> None:
     store = ledger.store_info().store_id
     try:
         with ledger.write() as conn:
+            # Asked again inside the transaction: a till that sold (or a `pos sync` that started the epoch)
+            # while the pull ran stops it here, before head office's entry could count twice.
+            problem = refusal(ledger, outbox.sync_state(ledger))
+            if problem is not None:
+                raise GapRefused(problem)
             head = ledger.head()
             problem = entry_problem(entry, head.seq, head.hash)
             if problem is None and entry.store != store:

@@ -315,3 +315,39 @@ def test_a_sale_rung_while_the_pull_runs_stops_it_before_the_next_entry(tmp_path
     finally:
         restored.close()
     assert_verifies(db)
+
+
+def test_a_till_restored_twice_pulls_back_the_later_epoch_and_its_start(hq: HeadOffice, tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    store = make_store(db)
+    store_id = hq.add_store(store)
+    hq.serve()
+    _sell_teas(store, 2)
+    assert hq.sync(db).returncode == 0
+    copy_store(db, tmp_path / "first.db")
+    copy_store(db, tmp_path / "again.db")
+    _sell_teas(store, 2)  # epoch 1's gap, once restored
+    assert hq.sync(db).returncode == 0
+    store.close()
+    _restore(db, tmp_path / "first.db")
+    assert hq.sync(db, None, "--new-epoch").returncode == 0  # epoch 2: the restore sold at once
+    restored = open_session(Settings(), db, username="admin")
+    _sell_teas(restored, 2)
+    restored.close()
+    assert hq.sync(db).returncode == 0
+    epoch_2 = journal_of(db)
+    reports = _reports(db)
+
+    _restore(db, tmp_path / "again.db")  # the same old backup, restored once more
+    done = pos("sync", "--db", str(db), "--nats", hq.nats_url, "--new-epoch", "--pull-gap", env=hq.env())
+    assert done.returncode == 0, done.stderr
+    assert "took back 3 entries" in done.stdout and "starts epoch 3" in done.stdout, done.stdout
+    assert journal_of(db) == epoch_2  # epoch 2's start and its two sales, as recorded
+    assert _reports(db) == reports
+    assert_verifies(db)
+    done = hq.sync(db)
+    assert done.returncode == 0 and "epoch 3" in done.stdout, done.stdout
+    with psycopg.connect(hq.pg_url) as conn, conn.cursor() as cur:
+        assert epoch_gap(cur, (store_id, "T1", 3)).entries == 0
+    assert hq.query("SELECT sum(sales) FROM hq_sales_days WHERE store = %s", store_id) == [(6,)]
+    assert_verifies(db)

@@ -65,7 +65,8 @@ def refusal(ledger: Ledger, state: outbox.SyncState | None) -> str | None:
         return "this store has never synced: head office holds nothing of it to pull back."
     if not outbox.epoch_due(ledger, state):
         return ("this file is not waiting to start a new epoch (it was not marked as restored, or `pos sync`"
-                f" has started the new epoch and sold or sent since): the gap cannot come back; {ACK_GAP}.")
+                " has started the new epoch since): the gap cannot come back; for a file copied back by hand"
+                f" that has not sold since, run `pos sync --new-epoch --pull-gap`; otherwise {ACK_GAP}.")
     row = ledger.conn.execute("SELECT restored_seq FROM chain_sync").fetchone()
     restored = row[0] if row else None
     head = ledger.head().seq
@@ -110,9 +111,10 @@ def append_pulled(ledger: Ledger, entry: JournalEntry) -> None:
                                  f" {problem} Nothing from it on was taken back; sync stays as it was. Call"
                                  f" head office, or {ACK_GAP}.")
             apply_recorded(ledger, [entry])
+            # An entry of a later epoch may be that epoch's `chain.epoch_started`: the due epoch stays above it.
             conn.execute("UPDATE chain_sync SET restored_seq = ?, acked_hash = CASE WHEN acked_seq < ? THEN ?"
-                         " ELSE acked_hash END, acked_seq = max(acked_seq, ?)",
-                         (entry.seq, entry.seq, entry.hash, entry.seq))
+                         " ELSE acked_hash END, acked_seq = max(acked_seq, ?), epoch = max(epoch, ?)",
+                         (entry.seq, entry.seq, entry.hash, entry.seq, outbox.journal_epoch(ledger) + 1))
     except sqlite3.Error as error:
         raise GapRefused(f"head office's entry at seq {entry.seq} could not be applied to this store ({error});"
                          f" nothing from it on was taken back. {ACK_GAP[0].upper()}{ACK_GAP[1:]}.") from error
@@ -146,6 +148,7 @@ async def pull_gap_back(ledger: Ledger, url: str, options: PullOptions = PullOpt
         raise _unreachable(url, str(error) or type(error).__name__) from None
     subject = channels.gap_subject(state.store, state.terminal)
     pulled: list[int] = []
+    office_epoch = 0
     try:
         while True:
             head = ledger.head()
@@ -159,6 +162,7 @@ async def pull_gap_back(ledger: Ledger, url: str, options: PullOptions = PullOpt
                 raise _unreachable(url, str(error) or type(error).__name__) from None
             if page.error:
                 raise GapRefused(f"head office cannot answer: {page.error}.")
+            office_epoch = page.epoch
             if not page.entries:
                 _check_ends_together(ledger, page.seq, page.hash)
                 break
@@ -169,8 +173,8 @@ async def pull_gap_back(ledger: Ledger, url: str, options: PullOptions = PullOpt
         with contextlib.suppress(*transport_errors):
             await nc.close()
     with ledger.write() as conn:
-        # Entries of a later epoch taken back bring its `chain.epoch_started`: the due epoch is above it.
-        conn.execute("UPDATE chain_sync SET epoch = max(epoch, ?)", (outbox.journal_epoch(ledger) + 1,))
+        # The due epoch is above every epoch head office holds, too.
+        conn.execute("UPDATE chain_sync SET epoch = max(epoch, ?)", (office_epoch + 1,))
     after = outbox.sync_state(ledger)
     assert after is not None
     return PullResult(len(pulled), pulled[0] if pulled else 0, pulled[-1] if pulled else 0, ledger.head().seq,

@@ -87,7 +87,8 @@ class GapResponder:
 
     async def start(self, nc: Any) -> None:
         self.pg = psycopg.connect(self.pg_url, autocommit=True)
-        self.subscription = await nc.subscribe(self.channels.all_gap, cb=self._answer)
+        # A queue group: with several `pos hq serve` processes, one of them answers each request.
+        self.subscription = await nc.subscribe(self.channels.all_gap, queue="hq-gap", cb=self._answer)
 
     async def _answer(self, msg: Any) -> None:
         if not msg.reply:

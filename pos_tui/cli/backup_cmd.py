@@ -290,7 +290,7 @@ def _start_chain_epoch(database: Path) -> None:
         ledger.close()
     if state is not None:
         typer.echo(f"Head office: the next `pos sync` starts epoch {state.epoch} and reports what head office"
-                   " holds that this restore lacks.")
+                   " holds that this restore lacks. Before selling, `pos sync --pull-gap` takes that back.")
 
 
 @backup_app.command()

@@ -45,6 +45,9 @@ def sync_command(
     new_epoch: Annotated[bool, typer.Option("--new-epoch", help="This file was restored from a backup (or the"
                                                                 " till reinstalled from one): sync as a new"
                                                                 " epoch, clearing the fork alarm.")] = False,
+    pull_gap: Annotated[bool, typer.Option("--pull-gap", help="This file was restored and nothing was sold since:"
+                                                              " take back what head office holds of this"
+                                                              " terminal after it (the gap), then exit.")] = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -61,6 +64,10 @@ def sync_command(
             typer.echo(outbox.sync_line(session.ledger) or "this store has never synced.")
             for sentence in office.not_created(session.ledger):
                 typer.echo(sentence)
+            from pos_tui.services.chain.gap import status_hint
+
+            if hint := status_hint(session.ledger):
+                typer.echo(hint)
             return
         if new_epoch:
             outbox.mark_new_epoch(session.ledger, terminal or session.terminal)
@@ -74,6 +81,18 @@ def sync_command(
         chain, source = session.settings.chain, session.settings.source
         access = NatsAccess(credentials or _beside(chain.credentials, source),
                             ca_file or _beside(chain.ca_file, source))
+        if pull_gap:
+            from pos_tui.services.chain.gap import PullOptions, pull_gap_back
+
+            pulled = asyncio.run(pull_gap_back(session.ledger, nats_url or chain.url or DEFAULT_URL, PullOptions(
+                page=min(batch, 500), timeout_s=max(ack_timeout, 2.0), access=access,
+                channels=Channels(namespace or chain.namespace))))
+            taken = (f"took back {pulled.pulled} entr{'y' if pulled.pulled == 1 else 'ies'} (seq {pulled.first_seq}-"
+                     f"{pulled.last_seq}) from head office" if pulled.pulled
+                     else "head office holds nothing after this journal's head")
+            typer.echo(f"{taken}; this journal ends at seq {pulled.head_seq}. Run `pos sync`: it starts epoch"
+                       f" {pulled.epoch} from there, with no gap.")
+            return
         options = SyncOptions(batch=batch, ack_timeout_s=ack_timeout, until_synced=until_synced,
                               access=access, channels=Channels(namespace or chain.namespace), user=session.username)
         url = nats_url or chain.url or DEFAULT_URL

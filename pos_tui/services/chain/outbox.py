@@ -251,6 +251,8 @@ def mark_new_epoch(ledger: Ledger, terminal: str | None = None) -> SyncState | N
         else:
             conn.execute("UPDATE chain_sync SET epoch = max(epoch, ?) + 1, fork_seq = NULL, fork_detail = NULL,"
                          " fork_at = NULL, gap_detail = NULL", (journal_epoch(ledger),))
+        # Where the restored journal ends: `pos sync --pull-gap` is allowed while nothing follows it.
+        conn.execute("UPDATE chain_sync SET restored_seq = ?", (ledger.head().seq,))
     return _reread(ledger)
 
 

@@ -82,6 +82,14 @@ class Channels:
     def all_stock_questions(self) -> str:
         return f"{self.namespace}.ask.stock.*"
 
+    def gap_subject(self, store: str, terminal: str) -> str:
+        """Where a restored terminal asks head office for its own entries back (request/reply)."""
+        return f"{self.namespace}.gap.{store}.{terminal}"
+
+    @property
+    def all_gap(self) -> str:
+        return f"{self.namespace}.gap.*.*"
+
 
 def message_id(store: str, terminal: str, epoch: int, seq: int) -> str:
     return f"{store}.{terminal}.{epoch}.{seq}"
@@ -223,3 +231,46 @@ def parse_office(body: bytes) -> OfficeEvent:
     if office_hash(event.prev_hash, event.seq, event.kind, event.target, event.payload) != event.hash:
         raise BadMessage(f"head office's event {event.seq}: its hash does not match its content")
     return event
+
+
+@dataclass(frozen=True)
+class GapPage:
+    """Head office's answer to `pos sync --pull-gap`: its head of the terminal's latest epoch and the
+    entries of that epoch's chain after the seq asked for, each exactly as head office verified it."""
+
+    epoch: int
+    seq: int
+    hash: str
+    entries: tuple[JournalEntry, ...] = ()
+    error: str = ""
+    """Why head office cannot answer (an unregistered terminal); "" when it can."""
+
+    def body(self) -> bytes:
+        head = canonical_json({"epoch": self.epoch, "seq": self.seq, "hash": self.hash, "error": self.error})
+        return head[:-1].encode() + b',"entries":[' + b",".join(entry_to_json(e) for e in self.entries) + b"]}"
+
+
+def gap_request(after_seq: int, limit: int) -> bytes:
+    return canonical_json({"after_seq": after_seq, "limit": limit}).encode()
+
+
+def parse_gap_request(body: bytes) -> tuple[int, int]:
+    try:
+        raw = json.loads(body)
+        return int(raw["after_seq"]), int(raw["limit"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise BadMessage(f"not a gap request: {error}") from error
+
+
+def parse_gap_page(body: bytes) -> GapPage:
+    try:
+        raw = json.loads(body)
+        entries = tuple(
+            JournalEntry(int(e["seq"]), str(e["event_id"]), str(e["at"]), str(e["day"]), str(e["store"]),
+                         str(e["terminal"]), str(e["user"]), str(e["kind"]), str(e["payload"]),
+                         tuple((str(account), int(amount)) for account, amount in e["postings"]),
+                         str(e["prev_hash"]), str(e["hash"]))
+            for e in raw["entries"])
+        return GapPage(int(raw["epoch"]), int(raw["seq"]), str(raw["hash"]), entries, str(raw.get("error", "")))
+    except (ValueError, KeyError, TypeError) as error:
+        raise BadMessage(f"not head office's answer about the gap: {error}") from error

@@ -4,9 +4,10 @@ and the nats-server `authorization` block that enforces them (`pos hq nats-confi
 A terminal may publish only its own event subject and the JetStream requests of its own reads: the
 last head of its own head subject (a direct get named by subject) and a consumer on its store's copy
 of head office's events (``Channels.store_office_stream``, holding the all-stores subject and its
-store's only), and its store's stock question (``Channels.stock_question``, answered on its inbox). It
-may subscribe only to its own head subject and its own reply inbox. Head office's
-user may do everything. nats-server reads the block at start and on `nats-server --signal reload`.
+store's only), its store's stock question (``Channels.stock_question``, answered on its inbox) and
+its own gap question (`pos sync --pull-gap`). It may subscribe only to its own head subject and its
+own reply inbox. Head office's user may do everything. nats-server reads the block at start and on
+`nats-server --signal reload`.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ def terminal_permissions(channels: Channels, store: str, terminal: str) -> dict[
     return {
         "publish": [
             channels.event_subject(store, terminal),
+            channels.gap_subject(store, terminal),
             f"$JS.API.DIRECT.GET.{channels.heads_stream}.{channels.head_subject(store, terminal)}",
             f"$JS.API.CONSUMER.CREATE.{office}",
             f"$JS.API.CONSUMER.CREATE.{office}.>",

@@ -23,6 +23,7 @@ from pos_tui.services.chain.access import NatsAccess
 from pos_tui.services.chain.wire import DEDUP_WINDOW_S, OFFICE_ALL, BadMessage, ChainEvent, Channels, parse_event
 from pos_tui.services.hq import office
 from pos_tui.services.hq.answers import StockAnswerer, answer_stock_questions
+from pos_tui.services.hq.gap import GapResponder
 from pos_tui.services.hq.ingest import ingest
 from pos_tui.services.hq.schema import require_current
 
@@ -90,6 +91,8 @@ async def serve(nats_url: str, pg_url: str, options: ServeOptions = ServeOptions
     )
     answerer = StockAnswerer(pg_url)  # the stores' stock questions, beside the ingest
     await answer_stock_questions(nc, channels, answerer)
+    gap = GapResponder(pg_url, channels)  # restored tills pulling their gap back (`pos sync --pull-gap`)
+    await gap.start(nc)
     if on_ready is not None:
         on_ready()
     try:
@@ -105,6 +108,8 @@ async def serve(nats_url: str, pg_url: str, options: ServeOptions = ServeOptions
                 continue
             await _ingest_and_answer(js, pg, channels, messages)
     finally:
+        with contextlib.suppress(Exception):
+            await gap.close()
         with contextlib.suppress(Exception):
             await nc.close()
         answerer.close()

@@ -1,11 +1,10 @@
 -- pos_tui schema 20: head office's new products and tax classes reach the store as its events
--- (`pos sync`), once each by head office's seq, beside its prices and approvals. IF NOT EXISTS: a test
--- may take a store back to an older schema version without dropping them.
+-- (`pos sync`), once each by head office's seq, beside its prices and approvals.
 
 -- A product head office sent (`chain.office_product_added`): created here when the store lacked the
 -- SKU, its price applied when the store has it (unless the store set that price itself), or recorded
 -- only, with why (a barcode that is another product's here, a tax class this store lacks).
-CREATE TABLE IF NOT EXISTS chain_office_products (
+CREATE TABLE chain_office_products (
     office_seq INTEGER PRIMARY KEY,
     seq INTEGER NOT NULL,                -- the journal entry that recorded it
     sku TEXT NOT NULL,
@@ -17,7 +16,7 @@ CREATE TABLE IF NOT EXISTS chain_office_products (
 ) STRICT;
 
 -- A tax class head office defined or changed (`chain.office_tax_class_set`); ``tax_classes`` holds it.
-CREATE TABLE IF NOT EXISTS chain_office_tax_classes (
+CREATE TABLE chain_office_tax_classes (
     office_seq INTEGER PRIMARY KEY,
     seq INTEGER NOT NULL,
     code TEXT NOT NULL,

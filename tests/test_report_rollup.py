@@ -112,9 +112,11 @@ def test_migrating_a_store_whose_months_held_every_day_takes_the_open_day_out(tm
     old = tmp_path / "old.db"
     shutil.copyfile(path, old)
     with closing(sqlite3.connect(old)) as raw, raw:
-        # Schema 17's shape (before 0018 and 0019): no open day, and every day (Tuesday too) in its month and year.
+        # Schema 17's shape (before 0018 to 0021): no open day, and every day (Tuesday too) in its month and year.
         raw.executescript(
             "DROP TABLE report_rollup; DROP TABLE chain_office_approvals;"
+            " DROP TABLE chain_office_products; DROP TABLE chain_office_tax_classes;"
+            " ALTER TABLE chain_sync DROP COLUMN restored_seq;"
             " DELETE FROM report_product_months; DELETE FROM report_product_years;"
             " INSERT INTO report_product_months SELECT substr(day, 1, 7), product_id, SUM(quantity), SUM(returned),"
             " SUM(lines), SUM(net), SUM(tax), SUM(gross), SUM(cost) FROM report_product_days GROUP BY 1, 2;"

@@ -309,12 +309,18 @@ def main() -> None:
     parser.add_argument("--office-nice", type=int, default=0,
                         help="Head office's side (pos hq serve, nats-server, PostgreSQL) at this niceness: a stand-in"
                              " for head office on its own machine (0: as they are)")
+    parser.add_argument("--office-disk", type=Path, default=None,
+                        help="Make PostgreSQL's and nats-server's directories here, e.g. a RAM disk (/dev/shm): a"
+                             " stand-in for head office's own disk, so its fsyncs do not queue on the till's")
     parser.add_argument("--lock-waits", action="store_true",
                         help="Also time each sale's wait for the write lock (a trace callback: the sales cost more)")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f},"
           f" {os.cpu_count()} CPUs")
-    with postgres_cluster(durable=True) as cluster, nats_server() as nats, tempfile.TemporaryDirectory() as scratch:
+    office_disk = args.office_disk
+    print("head office's files:", office_disk or "the system's temporary directory (the till's disk)")
+    with postgres_cluster(durable=True, parent=office_disk) as cluster, nats_server(parent=office_disk) as nats, \
+            tempfile.TemporaryDirectory() as scratch:
         if not (args.backlog_only or args.sales_only):
             bench_ingest(cluster.create_database("bench_ingest"), args.events, args.batch)
         if not args.sales_only:

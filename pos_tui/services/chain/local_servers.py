@@ -117,12 +117,13 @@ def _as_cluster_owner(command: list[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def postgres_cluster(*, durable: bool = False) -> Iterator[PostgresCluster]:
+def postgres_cluster(*, durable: bool = False, parent: Path | None = None) -> Iterator[PostgresCluster]:
     """A private cluster, trusted on 127.0.0.1 only, in a new temporary directory removed afterwards.
 
     The directory is always a fresh one of the system's temporary place: as root the cluster runs as
     `postgres`, which must reach its directory (a user's private folders would refuse it). Not
-    ``durable``: fsync off (tests and the demo need correctness, not crash safety)."""
+    ``durable``: fsync off (tests and the demo need correctness, not crash safety). ``parent``: the
+    directory to make it in instead (another disk: a benchmark standing in for head office's machine)."""
     bin_dir = postgres_bin_dir()
     if os.geteuid() == 0:
         try:
@@ -130,7 +131,7 @@ def postgres_cluster(*, durable: bool = False) -> Iterator[PostgresCluster]:
         except KeyError:
             raise ToolMissing("PostgreSQL refuses to run as root and this machine has no `postgres` account.",
                               INSTALL_POSTGRES_HINT) from None
-    directory = Path(tempfile.mkdtemp(prefix="pos-pg-"))
+    directory = Path(tempfile.mkdtemp(prefix="pos-pg-", dir=parent))
     directory.chmod(0o755)
     if os.geteuid() == 0:
         os.chown(directory, owner.pw_uid, owner.pw_gid)
@@ -190,13 +191,13 @@ _die_with_parent = die_with_parent
 
 @contextlib.contextmanager
 def nats_server(*, die_with_parent: bool = False, config: str | None = None,
-                config_dir: Path | None = None) -> Iterator[NatsServer]:
+                config_dir: Path | None = None, parent: Path | None = None) -> Iterator[NatsServer]:
     """A NATS server with JetStream (its store in a new temporary directory, removed afterwards);
     ``die_with_parent``: it ends if this process is killed (see `die_with_parent`); ``config``: the text
     of a config file it reads too (TLS, authorization), written in ``config_dir`` (what its `include`s
-    are relative to) or beside the server's data."""
+    are relative to) or beside the server's data; ``parent``: where its store's directory is made."""
     binary = nats_server_binary()
-    directory = Path(tempfile.mkdtemp(prefix="pos-nats-"))
+    directory = Path(tempfile.mkdtemp(prefix="pos-nats-", dir=parent))
     port = free_port()
     with_config: list[str] = []
     if config is not None:

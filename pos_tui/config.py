@@ -431,6 +431,16 @@ class ChainSettings(_Section):
     ca_file: Path | None = None
     """The CA certificate (PEM) that signed head office's NATS certificate; set, `pos sync` speaks TLS."""
 
+    def key_and_ca(self, config_file: Path | None) -> tuple[Path | None, Path | None]:
+        """``credentials`` and ``ca_file`` as paths to open: a relative one is beside ``config_file``."""
+
+        def beside(path: Path | None) -> Path | None:
+            if path is None or path.is_absolute() or config_file is None:
+                return path
+            return config_file.parent / path
+
+        return beside(self.credentials), beside(self.ca_file)
+
 
 class Settings(_Section):
     store: StoreSettings = Field(default_factory=StoreSettings)

@@ -79,8 +79,8 @@ def sync_command(
         from pos_tui.services.chain.worker import SyncOptions, run_sync
 
         chain, source = session.settings.chain, session.settings.source
-        access = NatsAccess(credentials or _beside(chain.credentials, source),
-                            ca_file or _beside(chain.ca_file, source))
+        key, ca = chain.key_and_ca(source)
+        access = NatsAccess(credentials or key, ca_file or ca)
         if pull_gap:
             from pos_tui.services.chain.gap import PullOptions, pull_gap_back
 
@@ -104,9 +104,3 @@ def sync_command(
         typer.echo(f"synced: head office holds seq {state.acked_seq} of terminal {state.terminal},"
                    f" epoch {state.epoch}.")
 
-
-def _beside(path: Path | None, config_file: Path | None) -> Path | None:
-    """A path from the config, relative to the config file's directory."""
-    if path is None or path.is_absolute() or config_file is None:
-        return path
-    return config_file.parent / path

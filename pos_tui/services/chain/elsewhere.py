@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pos_tui.domain.errors import InvalidInput, PosError
@@ -142,12 +141,6 @@ def in_chain(settings: Settings) -> bool:
     return bool(settings.chain.url)
 
 
-def _beside(path: Path | None, config_file: Path | None) -> Path | None:
-    """A path from the config, relative to the config file's directory (as `pos sync` reads it)."""
-    if path is None or path.is_absolute() or config_file is None:
-        return path
-    return config_file.parent / path
-
 
 def stock_elsewhere(session: Session, skus: list[str], url: str | None = None,
                     namespace: str | None = None) -> Elsewhere:
@@ -172,8 +165,7 @@ def stock_elsewhere(session: Session, skus: list[str], url: str | None = None,
     store = session.ledger.store_info().store_id
     state = outbox.sync_state(session.ledger)
     terminal = state.terminal if state is not None else session.terminal  # the id this file syncs as
-    access = NatsAccess(_beside(chain.credentials, settings.source), _beside(chain.ca_file, settings.source),
-                        inbox=channels.inbox(store, terminal))
+    access = NatsAccess(*chain.key_and_ca(settings.source), inbox=channels.inbox(store, terminal))
     timeout_s = chain.ask_timeout_ms / 1000  # float-ok: seconds
     body = asyncio.run(_ask(url, access, channels.stock_question(store), question_body(wanted), timeout_s,
                             _hint(wanted)))

@@ -54,7 +54,7 @@ def line_from_settings(chain: ChainSettings, config_file: Path | None, url: str 
     """The line `pos sync` would use: ``url``/``namespace`` given (an option, the environment), else the
     config's ``[chain]``, else the defaults; the key and the CA from ``[chain]`` (relative: beside the config)."""
     return HeadOfficeLine(url or chain.url or DEFAULT_URL, Channels(namespace or chain.namespace),
-                          NatsAccess(_beside(chain.credentials, config_file), _beside(chain.ca_file, config_file)))
+                          NatsAccess(*chain.key_and_ca(config_file)))
 
 
 def in_a_chain(ledger: Ledger, chain: ChainSettings, url_given: bool) -> bool:
@@ -139,9 +139,3 @@ def _sync_state(ledger: Ledger) -> outbox.SyncState | None:
     except sqlite3.OperationalError:  # a store whose chain_sync table is gone: verify names the missing tables
         return None
 
-
-def _beside(path: Path | None, config_file: Path | None) -> Path | None:
-    """A path from the config, relative to the config file's directory."""
-    if path is None or path.is_absolute() or config_file is None:
-        return path
-    return config_file.parent / path

@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pos_tui.domain.errors import InvalidInput, PosError
@@ -120,6 +121,9 @@ def parse_answer(body: bytes, skus: list[str], own_store: str) -> Elsewhere:
             raise NoAnswer(f"head office says: {raw['error']}")
         names = {str(s["store"]): str(s["name"]) for s in raw["stores"]}
         synced = {str(s["store"]): None if s["synced_at"] is None else str(s["synced_at"]) for s in raw["stores"]}
+        for at in synced.values():
+            if at is not None:
+                datetime.fromisoformat(at)  # the screens read it as a time: a form they cannot read is refused here
         rows = [(str(r["sku"]), str(r["store"]), int(r["on_hand"]), int(r["in_transit"])) for r in raw["stock"]]
     except (ValueError, KeyError, TypeError) as error:
         raise NoAnswer(f"head office's answer is not one this till reads ({error}); update the till.") from None
@@ -139,7 +143,6 @@ def parse_answer(body: bytes, skus: list[str], own_store: str) -> Elsewhere:
 def in_chain(settings: Settings) -> bool:
     """Whether this store's config names a head office to ask."""
     return bool(settings.chain.url)
-
 
 
 def stock_elsewhere(session: Session, skus: list[str], url: str | None = None,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -22,6 +23,7 @@ from nats.errors import Error as NatsError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import Error as JetStreamError
 
+from pos_tui.domain.errors import PosError
 from pos_tui.ledger.database import Ledger
 from pos_tui.ledger.journal import Actor
 from pos_tui.services.chain import office, outbox
@@ -198,6 +200,9 @@ async def run_sync(ledger: Ledger, url: str, terminal: str, options: SyncOptions
     finally:
         if write_timer is not None:
             write_timer.cancel()
-        recorder.flush()
+        # The last head heard, kept; a write that fails here must not hide why the loop ended (a fork's
+        # exit status): head office holds the head, and the next run reads it again.
+        with contextlib.suppress(sqlite3.Error, PosError):
+            recorder.flush()
         with contextlib.suppress(*TRANSPORT_ERRORS):
             await nc.close()

@@ -93,6 +93,7 @@ async def answer_stock_questions(nc: Any, channels: Channels, answerer: StockAns
                 await message.respond(error_body("head office could not answer (its `pos hq serve` log says"
                                                  " why); ask head office (`pos hq stock SKU`)."))
 
-    subscription = await nc.subscribe(channels.all_stock_questions, cb=on_question)
+    # A queue group: with several `pos hq serve` processes, one of them answers each question.
+    subscription = await nc.subscribe(channels.all_stock_questions, queue="hq-stock", cb=on_question)
     await nc.flush()  # the server has the subscription before `pos hq serve` says it is ready
     return subscription

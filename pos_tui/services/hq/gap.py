@@ -11,6 +11,7 @@ hash and ``prev_hash`` against its own chain and appends them as they are. Bound
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -86,26 +87,39 @@ class GapResponder:
         self.subscription: Any = None
 
     async def start(self, nc: Any) -> None:
-        self.pg = psycopg.connect(self.pg_url, autocommit=True)
         # A queue group: with several `pos hq serve` processes, one of them answers each request.
         self.subscription = await nc.subscribe(self.channels.all_gap, queue="hq-gap", cb=self._answer)
+        await nc.flush()  # the server knows the subscription before serve says it is ready
+
+    def page_for(self, store: str, terminal: str, body: bytes) -> GapPage:
+        """In a thread (the ingest goes on meanwhile): the page that answers one request. The connection
+        is opened on first use and again after it broke."""
+        try:
+            after_seq, limit = parse_gap_request(body)
+        except BadMessage as error:
+            return GapPage(0, 0, GENESIS_HASH, error=str(error))
+        try:
+            if self.pg is None or self.pg.closed:
+                self.pg = psycopg.connect(self.pg_url, autocommit=True)
+            with self.pg.transaction(), self.pg.cursor() as cur:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                return latest_chain_after(cur, store, terminal, max(after_seq, 0), max(1, min(limit, MAX_PAGE_ENTRIES)))
+        except psycopg.Error as error:
+            log.warning("could not answer %s.%s's gap request: %s", store, terminal, error)
+            if self.pg is not None:
+                self.pg.close()
+                self.pg = None
+            return GapPage(0, 0, GENESIS_HASH, error="head office's database did not answer; try again")
 
     async def _answer(self, msg: Any) -> None:
         if not msg.reply:
             return
         store, terminal = msg.subject.split(".")[-2:]
         try:
-            after_seq, limit = parse_gap_request(msg.data)
-            assert self.pg is not None
-            with self.pg.transaction(), self.pg.cursor() as cur:
-                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                page = latest_chain_after(cur, store, terminal, max(after_seq, 0),
-                                          max(1, min(limit, MAX_PAGE_ENTRIES)))
-        except BadMessage as error:
-            page = GapPage(0, 0, GENESIS_HASH, error=str(error))
-        except psycopg.Error as error:
-            log.warning("could not answer %s's gap request: %s", msg.subject, error)
-            page = GapPage(0, 0, GENESIS_HASH, error="head office's database did not answer; try again")
+            page = await asyncio.to_thread(self.page_for, store, terminal, bytes(msg.data))
+        except Exception:  # never a crash of serve, never a request left without a reply
+            log.exception("a gap request of %s.%s went wrong", store, terminal)
+            page = GapPage(0, 0, GENESIS_HASH, error="head office could not answer; try again")
         await msg.respond(page.body())
 
     async def close(self) -> None:

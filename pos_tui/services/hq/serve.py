@@ -90,12 +90,12 @@ async def serve(nats_url: str, pg_url: str, options: ServeOptions = ServeOptions
         config=ConsumerConfig(ack_wait=options.ack_wait_s, max_ack_pending=-1),
     )
     answerer = StockAnswerer(pg_url)  # the stores' stock questions, beside the ingest
-    await answer_stock_questions(nc, channels, answerer)
     gap = GapResponder(pg_url, channels)  # restored tills pulling their gap back (`pos sync --pull-gap`)
-    await gap.start(nc)
-    if on_ready is not None:
-        on_ready()
     try:
+        await answer_stock_questions(nc, channels, answerer)
+        await gap.start(nc)
+        if on_ready is not None:
+            on_ready()
         while stop is None or not stop.is_set():
             registered = _registered_stores(pg)
             if registered != stores:  # a store added while serving gets its copy of head office's events

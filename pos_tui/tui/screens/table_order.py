@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import gc
+import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -130,14 +131,19 @@ class OrderPanel(Vertical):
                 try:
                     opening()
                 except PosError as error:  # e.g. covers out of range: back to the grid, saying why
-                    self.app.call_from_thread(self.refused, str(error))
+                    self.app.call_from_thread(self.refused, table, str(error))
+                    return
+                except (sqlite3.Error, OSError) as error:  # the disk or a lock: the table was not opened
+                    self.app.call_from_thread(self.refused, table, f"Table {table} was not opened ({error});"
+                                              " nothing was written: try again, and call the manager if it persists.")
                     return
             self.post_message(read_order(session, table))
 
         self.in_background(job)
 
-    def refused(self, sentence: str) -> None:
-        self.screen.close_order()  # type: ignore[attr-defined]
+    def refused(self, table: int, sentence: str) -> None:
+        if self.table == table:  # the waiter may have gone on to another table meanwhile
+            self.screen.close_order()  # type: ignore[attr-defined]
         self.say(sentence, "error")
 
     @property

@@ -125,7 +125,7 @@ class HeadRecorder:
         self.clock = clock
         self.state = _reread(ledger)
         self._written = self.state
-        self._last_write: float | None = None
+        self._last_write: float | None = None  # float-ok: the clock's seconds
         self.writes = 0
 
     def reload(self) -> SyncState:

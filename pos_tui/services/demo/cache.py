@@ -70,6 +70,7 @@ def cached_demo(
         started, cpu = time.perf_counter(), time.process_time()
         open_ledger(partial, migrate=True).close()
         timings = dict(json.loads(older.with_suffix(".json").read_text()))
+        # float-ok: seconds and a schema number in a JSON of timings, not money
         timings |= {"migrated_from_schema": float(_schema_of(older)), "migrate_seconds": time.perf_counter() - started,
                     "migrate_cpu_seconds": time.process_time() - cpu}
         partial.replace(path)

@@ -141,7 +141,7 @@ def _start(chain: DemoChain, name: str, args: list[str], chain_env: dict[str, st
     return process
 
 
-def _wait(chain: DemoChain, what: str, done: Callable[[], bool], deadline_s: float) -> None:
+def _wait(chain: DemoChain, what: str, done: Callable[[], bool], deadline_s: float) -> None:  # float-ok: seconds
     end = time.monotonic() + deadline_s
     while not done():
         dead = chain.dead()

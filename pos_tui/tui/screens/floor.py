@@ -2,8 +2,9 @@
 billing), with its covers and the minutes since it opened and since its last send.
 
 Type a table's number and Enter: a free table asks for its covers in the same field and opens; an
-occupied one opens its order. The order shows in a panel in place of the grid (Escape: back to the
-grid), not on a screen of its own: no screen is switched or restyled when a table opens. Another
+occupied one opens its order. The order shows in a panel, beside the grid from 120 columns and in its
+place narrower (Escape: back to the grid), not on a screen of its own: no screen is switched or
+restyled when a table opens. Another
 waiter's change shows within a quarter of a second: the screen polls the last seq that changed any
 order (one indexed read) and reloads the plan only when it moved.
 """
